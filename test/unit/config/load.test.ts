@@ -1,0 +1,117 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig, parseConfigText } from '../../../src/config/load.js';
+import { BotError } from '../../../src/errors.js';
+
+const FP = 'SHA256:ZUZuqUhJeRJmvX3Q0m5XwO0eQ8OTbmM0Ol0vyRCMkXU';
+const goodHost = `
+  - name: web-1
+    ssh: { address: 10.0.0.5, username: deploy, privateKeyFile: /k/id, hostKey: "${FP}" }
+    workerman: { startFile: /srv/app/start.php }
+`;
+
+function configError(text: string): BotError {
+  try {
+    parseConfigText(text, 'ops.yml');
+  } catch (error) {
+    expect(error).toBeInstanceOf(BotError);
+    expect((error as BotError).code).toBe('config_invalid');
+    return error as BotError;
+  }
+  throw new Error('expected a config error');
+}
+
+describe('parseConfigText()', () => {
+  it('reads a host with defaults filled in and adds the built-in local host', () => {
+    const config = parseConfigText(`hosts:${goodHost}`, 'ops.yml');
+    expect(config.hosts.map((h) => h.name)).toEqual(['web-1', 'local']);
+    const web = config.hosts[0]!;
+    expect(web.ssh).toMatchObject({ port: 22, connectTimeoutMs: 10_000, commandTimeoutMs: 30_000, agent: false });
+    expect(web.workerman.php).toBe('php');
+    expect(web.strace).toMatchObject({ path: 'strace', sudo: false, defaultDurationS: 5, maxDurationS: 30 });
+    expect(config.hosts[1]!.ssh).toBeUndefined();
+  });
+
+  it('names the file and the path inside it for a wrong type', () => {
+    const error = configError(`hosts:${goodHost}  - name: web-2
+    ssh: { address: 10.0.0.6, port: "twenty-two", username: deploy, agent: true, hostKey: "${FP}" }
+    workerman: { startFile: /srv/app/start.php }
+`);
+    expect(error.message).toContain('ops.yml');
+    expect(error.message).toContain('hosts[1].ssh.port: expected a number');
+  });
+
+  it('refuses an SSH host without a pinned host key', () => {
+    const error = configError(`hosts:
+  - name: web-1
+    ssh: { address: 10.0.0.5, username: deploy, agent: true }
+    workerman: { startFile: /srv/app/start.php }
+`);
+    expect(error.message).toMatch(/hosts\[0\]\.ssh\.hostKey: pin the host key/);
+  });
+
+  it('refuses duplicate names, non-slug names and shell metacharacters in addresses', () => {
+    expect(configError(`hosts:${goodHost}${goodHost}`).message).toContain('hosts[1].name: duplicate host name "web-1"');
+    expect(configError(`hosts:\n  - name: "Web 1"\n`).message).toContain('hosts[0].name: expected a slug');
+    const evil = configError(`hosts:
+  - name: web-1
+    ssh: { address: "10.0.0.5;reboot", username: deploy, agent: true, hostKey: "${FP}" }
+    workerman: { startFile: /srv/app/start.php }
+`);
+    expect(evil.message).toContain('hosts[0].ssh.address');
+  });
+
+  it('requires a start file for SSH hosts and an absolute path', () => {
+    expect(configError(`hosts:
+  - name: web-1
+    ssh: { address: 10.0.0.5, username: deploy, agent: true, hostKey: "${FP}" }
+`).message).toContain('hosts[0].workerman.startFile: required for an SSH host');
+    expect(configError(`hosts:\n  - name: a\n    workerman: { startFile: start.php }\n`).message).toContain('hosts[0].workerman.startFile: expected an absolute path');
+  });
+
+  it('reports YAML syntax errors with the line', () => {
+    expect(configError('hosts:\n  - name: [unclosed\n').message).toMatch(/ops\.yml \(line \d+, column \d+\): invalid YAML/);
+  });
+
+  it('expands ~/ in key and known_hosts paths from HOME', () => {
+    const config = parseConfigText(
+      `hosts:\n  - name: w\n    ssh: { address: h, username: u, privateKeyFile: ~/.ssh/id, knownHostsFile: ~/.ssh/known_hosts }\n    workerman: { startFile: /a/start.php }\n`,
+      'ops.yml',
+      { HOME: '/home/ops' },
+    );
+    expect(config.hosts[0]!.ssh).toMatchObject({ privateKeyFile: '/home/ops/.ssh/id', knownHostsFile: '/home/ops/.ssh/known_hosts' });
+  });
+});
+
+describe('loadConfig()', () => {
+  it('works with no file at all: only the built-in local host', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'wo-config-'));
+    const loaded = await loadConfig({ env: {}, cwd: dir });
+    expect(loaded.path).toBeNull();
+    expect(loaded.config.hosts.map((h) => h.name)).toEqual(['local']);
+  });
+
+  it('prefers --config over WORKERMAN_OPS_CONFIG over ./workerman-ops.yml', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'wo-config-'));
+    await writeFile(join(dir, 'workerman-ops.yml'), 'hosts:\n  - name: from-default\n');
+    await writeFile(join(dir, 'env.yml'), 'hosts:\n  - name: from-env\n');
+    await writeFile(join(dir, 'flag.yml'), 'hosts:\n  - name: from-flag\n');
+    const names = async (opts: { path?: string; env: NodeJS.ProcessEnv }) =>
+      (await loadConfig({ ...opts, cwd: dir })).config.hosts.map((h) => h.name)[0];
+    expect(await names({ env: {} })).toBe('from-default');
+    expect(await names({ env: { WORKERMAN_OPS_CONFIG: 'env.yml' } })).toBe('from-env');
+    expect(await names({ path: 'flag.yml', env: { WORKERMAN_OPS_CONFIG: 'env.yml' } })).toBe('from-flag');
+  });
+
+  it('fails clearly when an explicitly named file is missing', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'wo-config-'));
+    await expect(loadConfig({ path: 'nope.yml', env: {}, cwd: dir })).rejects.toThrow(/Cannot read config file .*nope\.yml: no such file/);
+  });
+
+  it('accepts the committed example config', async () => {
+    const loaded = await loadConfig({ path: 'workerman-ops.example.yml', env: { HOME: '/home/ops' }, cwd: process.cwd() });
+    expect(loaded.config.hosts.map((h) => h.name)).toEqual(['web-1', 'chat-1', 'local']);
+  });
+});
