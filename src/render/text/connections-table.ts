@@ -1,0 +1,37 @@
+import type { WorkermanConnections } from '../../workerman/types.js';
+import { escapeControlChars, paint, renderTextTable, type TextRenderOptions } from './status-table.js';
+
+/**
+ * Renders `connections` for a terminal: a title with the count, then one aligned row per client
+ * connection (worker names as Workerman cut them, e.g. `ws-notificat..`). Ends in a newline.
+ */
+export function renderConnectionsText(conns: WorkermanConnections, opts: TextRenderOptions): string {
+  const { color } = opts;
+  const n = conns.connections.length;
+  const title = `${conns.host === null ? 'Workerman connections' : `Workerman connections of ${escapeControlChars(conns.host)}`}: ${n} client connection${n === 1 ? '' : 's'}`;
+  const out = [paint(title, 'bold', color)];
+  if (n === 0) return `${out.join('\n')}\n`;
+  const cell = (s: string): string => escapeControlChars(s);
+  out.push(
+    '',
+    ...renderTextTable(
+      conns.connections,
+      [
+        { header: 'PID', align: 'right', cell: (c) => String(c.pid) },
+        { header: 'WORKER', cell: (c) => cell(c.worker) },
+        { header: 'CID', align: 'right', cell: (c) => String(c.cid) },
+        { header: 'PROTO', cell: (c) => `${cell(c.transport)}/${cell(c.protocol)}` },
+        { header: 'LOCAL', cell: (c) => cell(c.localAddress) },
+        { header: 'FOREIGN', cell: (c) => cell(c.foreignAddress) },
+        { header: 'STATUS', cell: (c) => cell(c.status) },
+        { header: 'RECV-Q', align: 'right', cell: (c) => cell(c.recvQueue) },
+        { header: 'SEND-Q', align: 'right', cell: (c) => cell(c.sendQueue) },
+        { header: 'READ', align: 'right', cell: (c) => cell(c.bytesRead) },
+        { header: 'WRITTEN', align: 'right', cell: (c) => cell(c.bytesWritten) },
+      ],
+      // A send queue that is not empty means the peer is not reading: worth a glance.
+      { color, tone: (c) => (c.sendQueue !== '0B' ? 'yellow' : undefined) },
+    ),
+  );
+  return `${out.join('\n')}\n`;
+}

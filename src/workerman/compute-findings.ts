@@ -1,0 +1,120 @@
+import type { Finding, ProcessRow, WorkermanStatus } from './types.js';
+
+/** A process is an outlier above this multiple of its worker's median memory. */
+export const MEMORY_OUTLIER_FACTOR = 2;
+/**
+ * Fewer processes than this and the median says little: with 2 processes, one at 2x the other is just
+ * two different workloads (one holds the only keep-alive connection), not a leak.
+ */
+export const MEMORY_OUTLIER_MIN_PROCESSES = 3;
+
+/**
+ * Returns what Workerman does not say itself: busy processes, workers with abnormal exits (crash
+ * loops), memory outliers and processes missing from the table. Pure; drives highlighting everywhere.
+ */
+export function computeFindings(status: WorkermanStatus): Finding[] {
+  const findings: Finding[] = [];
+
+  for (const p of status.processes) {
+    if (p.status !== 'busy') continue;
+    findings.push({
+      kind: 'busy',
+      pid: p.pid,
+      worker: p.workerName,
+      message: `pid ${p.pid} (${p.workerName}) did not answer within 1 s: it is stuck in a request (a blocking call or a CPU loop). Trace it to see where.`,
+    });
+  }
+
+  // One finding per worker name, however many exit statuses it has.
+  const abnormal = new Map<string, { total: number; parts: string[] }>();
+  for (const w of status.workers) {
+    if (w.exitCount <= 0 || w.exitStatus === 0 || w.exitStatus === '0') continue;
+    const entry = abnormal.get(w.name) ?? { total: 0, parts: [] };
+    entry.total += w.exitCount;
+    entry.parts.push(`${describeExitStatus(w.exitStatus)} x${w.exitCount}`);
+    abnormal.set(w.name, entry);
+  }
+  for (const [worker, { total, parts }] of abnormal) {
+    findings.push({
+      kind: 'crash-loop',
+      pid: null,
+      worker,
+      message: `${worker} processes ended abnormally ${total} time${total === 1 ? '' : 's'} since start (${parts.join(', ')}); the master re-forked them. Repeated exits mean a crash loop: check the app's log.`,
+    });
+  }
+
+  const byWorker = new Map<string, ProcessRow[]>();
+  for (const p of status.processes) {
+    if (p.memoryBytes === null) continue;
+    const list = byWorker.get(p.workerName) ?? [];
+    list.push(p);
+    byWorker.set(p.workerName, list);
+  }
+  for (const [worker, list] of byWorker) {
+    if (list.length < MEMORY_OUTLIER_MIN_PROCESSES) continue;
+    const median = medianOf(list.map((p) => p.memoryBytes as number));
+    if (median <= 0) continue;
+    for (const p of list) {
+      const bytes = p.memoryBytes as number;
+      if (bytes <= MEMORY_OUTLIER_FACTOR * median) continue;
+      findings.push({
+        kind: 'memory-outlier',
+        pid: p.pid,
+        worker,
+        message: `pid ${p.pid} (${worker}) uses ${formatMb(bytes)}, ${(bytes / median).toFixed(1)}x the median ${formatMb(median)} of its ${list.length} processes: a leak or an unusually large request.`,
+      });
+    }
+  }
+
+  if (status.processCount !== null && status.processCount > status.processes.length) {
+    const missing = status.processCount - status.processes.length;
+    findings.push({
+      kind: 'not-reported',
+      pid: null,
+      worker: null,
+      message: `Workerman counts ${status.processCount} processes but only ${status.processes.length} appear in the table: ${missing} did not report (being re-forked, or not known to the master).`,
+    });
+  }
+  return findings;
+}
+
+/**
+ * Decodes a raw `pcntl_wait()` status as Workerman prints it: 9 = killed by SIGKILL, 256*n = exit(n).
+ */
+export function describeExitStatus(status: number | string): string {
+  const n = typeof status === 'number' ? status : Number(status);
+  if (!Number.isInteger(n) || n < 0) return `status ${String(status)}`;
+  const signal = n & 0x7f;
+  if (signal === 0) return `exit(${(n >> 8) & 0xff}) (status ${n})`;
+  const core = n & 0x80 ? ', core dumped' : '';
+  return `killed by ${SIGNAL_NAMES[signal] ?? `signal ${signal}`}${core} (status ${n})`;
+}
+
+// Linux x86/arm numbering, which is what Workerman hosts run.
+const SIGNAL_NAMES: Record<number, string> = {
+  1: 'SIGHUP',
+  2: 'SIGINT',
+  3: 'SIGQUIT',
+  4: 'SIGILL',
+  5: 'SIGTRAP',
+  6: 'SIGABRT',
+  7: 'SIGBUS',
+  8: 'SIGFPE',
+  9: 'SIGKILL',
+  10: 'SIGUSR1',
+  11: 'SIGSEGV',
+  12: 'SIGUSR2',
+  13: 'SIGPIPE',
+  14: 'SIGALRM',
+  15: 'SIGTERM',
+};
+
+function medianOf(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+function formatMb(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(2)} MB`;
+}
