@@ -97,9 +97,127 @@ export const HostConfig = z.object({
 });
 export type HostConfig = z.infer<typeof HostConfig>;
 
+/** Slack IDs never change when people or channels are renamed, so access rules are keyed on them. */
+export const SlackUserId = z
+  .string()
+  .regex(/^[UW][A-Z0-9]{2,20}$/, 'expected a Slack user ID like "U0123ABCD" ("W…" on Enterprise Grid), not a name');
+export const SlackUserGroupId = z
+  .string()
+  .regex(/^S[A-Z0-9]{2,20}$/, 'expected a Slack user group ID like "S0123ABCD" (not the @handle)');
+export const SlackChannelId = z
+  .string()
+  .regex(/^[CGD][A-Z0-9]{2,20}$/, 'expected a Slack channel ID like "C0123ABCD" ("G…" private, "D…" DM), not #name');
+export const SlackTeamId = z.string().regex(/^[TE][A-Z0-9]{2,20}$/, 'expected a Slack team ID like "T0123ABCD"');
+
+/** The commands access rules talk about. `hosts` lists the configured hosts (it has no target host). */
+export const AccessCommand = z.enum(['status', 'connections', 'trace', 'hosts']);
+export type AccessCommand = z.infer<typeof AccessCommand>;
+
+/** The built-in group holding every host; `*` in a rule means the same. */
+export const ALL_HOSTS_GROUP = 'all';
+
+/** Who to ask, shown on a denial ("ask @ops-oncall in #ops"). Plain text: the renderer escapes it. */
+const Contact = z.string().min(1).max(200);
+
+/**
+ * One allow rule. It applies to a request when the command is in `commands` and the target host is in
+ * `hosts` (a host, a group, `all` or `*`). It allows the request when the user is listed in `users` or
+ * belongs to one of `userGroups` (when both are empty: any user) AND the request comes from one of
+ * `channels` (when empty: any channel). A rule must name at least one user, group or channel.
+ */
+export const AccessRule = z
+  .strictObject({
+    /** Shown in denials and the audit trail; defaults to `access.rules[i]`. */
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 _.:-]{0,63}$/, 'expected a short label (letters, digits, space, "_.:-")').optional(),
+    commands: z.array(AccessCommand).min(1),
+    hosts: z.array(z.union([z.literal('*'), HostName])).min(1).default(['*']),
+    users: z.array(SlackUserId).default([]),
+    userGroups: z.array(SlackUserGroupId).default([]),
+    channels: z.array(SlackChannelId).default([]),
+    contact: Contact.optional(),
+  })
+  .refine((r) => r.users.length + r.userGroups.length + r.channels.length > 0, {
+    message: 'name at least one of users, userGroups or channels (a rule for everyone everywhere is not accepted)',
+    path: ['users'],
+  });
+export type AccessRule = z.infer<typeof AccessRule>;
+
+/**
+ * Who may run what. Defaults (documented in the README):
+ * - `access` absent: `status`, `connections` and `hosts` are allowed to everyone everywhere (as before
+ *   this section existed); `trace` is denied to everyone.
+ * - `access` present: `status`, `connections` and `hosts` are allowed to anyone in a channel listed in
+ *   `access.channels`, and otherwise only by a rule; `trace` only by a rule (deny by default).
+ * - `teams`, when set, denies every request from another workspace (Slack Connect channels).
+ * Strict objects: a typo such as `user:` must fail loudly rather than widen a rule.
+ */
+export const AccessConfig = z.strictObject({
+  channels: z.array(SlackChannelId).default([]),
+  teams: z.array(SlackTeamId).default([]),
+  /** Default contact for denials when the rule that applies names none. */
+  contact: Contact.optional(),
+  rules: z.array(AccessRule).default([]),
+});
+export type AccessConfig = z.infer<typeof AccessConfig>;
+
+/** Extra group definitions; membership is the union of these lists and each host's `groups`. */
+export const GroupSettings = z.strictObject({
+  description: z.string().max(200).optional(),
+  hosts: z.array(HostName).default([]),
+});
+export type GroupSettings = z.infer<typeof GroupSettings>;
+
+export const AuditSettings = z.strictObject({
+  /** Append JSON lines here (created 0600). Absent: JSON lines go to stdout. */
+  file: AbsolutePath.optional(),
+  /** Also post a one-line summary of each request to this channel. */
+  channel: SlackChannelId.optional(),
+});
+export type AuditSettings = z.infer<typeof AuditSettings>;
+
+export const LimitsSettings = z.strictObject({
+  /** Per-user token bucket: this many requests at once… */
+  userBurst: z.number().int().min(1).max(1000).default(5),
+  /** …refilled at this rate. */
+  userPerMinute: z.number().min(0.1).max(6000).default(20),
+  /** Commands run at once on one host; more wait in a visible queue. */
+  perHostConcurrency: z.number().int().min(1).max(64).default(2),
+  /** Traces running at once across all hosts. */
+  maxConcurrentTraces: z.number().int().min(1).max(256).default(4),
+  /** Hosts queried at once by a fleet status (`status all`). */
+  fleetConcurrency: z.number().int().min(1).max(256).default(16),
+  /** A host that has not answered a fleet status after this long is shown as unreachable. */
+  fleetHostTimeoutMs: z.number().int().min(100).max(600_000).default(15_000),
+  /** Slack posts about one message per second per channel. */
+  postIntervalMs: z.number().int().min(0).max(60_000).default(1_000),
+  /** Retries of a Slack call answered with 429 (each waits `Retry-After`). */
+  max429Retries: z.number().int().min(0).max(10).default(3),
+});
+export type LimitsSettings = z.infer<typeof LimitsSettings>;
+
+const LIMITS_DEFAULTS: LimitsSettings = {
+  userBurst: 5,
+  userPerMinute: 20,
+  perHostConcurrency: 2,
+  maxConcurrentTraces: 4,
+  fleetConcurrency: 16,
+  fleetHostTimeoutMs: 15_000,
+  postIntervalMs: 1_000,
+  max429Retries: 3,
+};
+
+/** The name of the built-in host the loader adds (see config/load.ts); rules may name it. */
+const BUILT_IN_LOCAL_HOST = 'local';
+
 export const Config = z
   .object({
     hosts: z.array(HostConfig).default([]),
+    /** Optional descriptions and members of host groups (see GroupSettings). */
+    groups: z.record(HostName, GroupSettings).default({}),
+    /** Absent: see AccessConfig for the defaults. */
+    access: AccessConfig.optional(),
+    audit: AuditSettings.default({}),
+    limits: LimitsSettings.default(LIMITS_DEFAULTS),
   })
   .superRefine((config, ctx) => {
     const seen = new Map<string, number>();
@@ -116,5 +234,47 @@ export const Config = z
         ctx.addIssue({ code: 'custom', path: ['hosts', index, 'strace', 'defaultDurationS'], message: 'must not exceed maxDurationS' });
       }
     });
+    checkGroups(config, ctx, new Set(seen.keys()));
   });
 export type Config = z.infer<typeof Config>;
+
+type ConfigShape = Pick<Config, 'hosts' | 'groups' | 'access'>;
+
+// A name must mean one thing: `status web` cannot be both a host and a group, and `all` is built in.
+function checkGroups(config: ConfigShape, ctx: z.RefinementCtx, hostNames: ReadonlySet<string>): void {
+  const groupProblem = (group: string): string | null => {
+    if (group === ALL_HOSTS_GROUP) return `"${ALL_HOSTS_GROUP}" is the built-in group of every host; choose another name`;
+    if (hostNames.has(group) || group === BUILT_IN_LOCAL_HOST) return `group "${group}" has the same name as a host`;
+    return null;
+  };
+  if (hostNames.has(ALL_HOSTS_GROUP)) {
+    const index = config.hosts.findIndex((h) => h.name === ALL_HOSTS_GROUP);
+    ctx.addIssue({ code: 'custom', path: ['hosts', index, 'name'], message: `"${ALL_HOSTS_GROUP}" is the built-in group of every host; choose another host name` });
+  }
+  config.hosts.forEach((host, index) => {
+    host.groups.forEach((group, j) => {
+      const problem = groupProblem(group);
+      if (problem !== null) ctx.addIssue({ code: 'custom', path: ['hosts', index, 'groups', j], message: problem });
+    });
+  });
+  const groupNames = new Set(config.hosts.flatMap((h) => h.groups));
+  for (const [group, settings] of Object.entries(config.groups)) {
+    groupNames.add(group);
+    const problem = groupProblem(group);
+    if (problem !== null) ctx.addIssue({ code: 'custom', path: ['groups', group], message: problem });
+    settings.hosts.forEach((host, k) => {
+      if (!hostNames.has(host) && host !== BUILT_IN_LOCAL_HOST) {
+        ctx.addIssue({ code: 'custom', path: ['groups', group, 'hosts', k], message: `no host named "${host}" in hosts` });
+      }
+    });
+  }
+  config.access?.rules.forEach((rule, i) => {
+    rule.hosts.forEach((target, j) => {
+      const known =
+        target === '*' || target === ALL_HOSTS_GROUP || target === BUILT_IN_LOCAL_HOST || hostNames.has(target) || groupNames.has(target);
+      if (!known) {
+        ctx.addIssue({ code: 'custom', path: ['access', 'rules', i, 'hosts', j], message: `"${target}" is neither a host nor a group` });
+      }
+    });
+  });
+}

@@ -1,0 +1,149 @@
+import type { AccessCommand, AccessRule, Config, HostConfig } from '../config/schema.js';
+import { ALL_HOSTS_GROUP } from '../config/schema.js';
+import { BotError } from '../errors.js';
+import { listHostGroups, resolveTargets } from '../fleet/resolve-targets.js';
+
+/** What the Slack layer knows about a request. Every field is untrusted input except the IDs Slack signed. */
+export interface AccessRequest {
+  userId: string;
+  channelId: string;
+  /** The requesting user's workspace (`user.team_id`); checked only when `access.teams` is set. */
+  teamId?: string | undefined;
+  /** The Slack user groups (S…) the user belongs to, from createUserGroupResolver. */
+  userGroupIds?: readonly string[] | undefined;
+  command: AccessCommand;
+  /** A host or group name as typed (also `all`); null for commands without a target (`hosts`). */
+  host: string | null;
+}
+
+export type AccessDecision =
+  | {
+      allowed: true;
+      /** The rule(s) that allowed it, for the audit trail. */
+      rule: string;
+      /** The hosts the request may run on (one for a host, the members for a group). */
+      targets: HostConfig[];
+    }
+  | {
+      allowed: false;
+      /** The rule that applies (or the default that denied it). */
+      rule: string;
+      contact: string | null;
+      /** For the requester: what was denied, which rule applies, who to ask. Plain text (escape it). */
+      message: string;
+    };
+
+/** Commands allowed in `access.channels` to anyone; `trace` is never allowed by default. */
+const READ_ONLY_COMMANDS: ReadonlySet<AccessCommand> = new Set(['status', 'connections', 'hosts']);
+
+type AccessSource = Pick<Config, 'hosts' | 'groups' | 'access'>;
+
+/**
+ * Decides whether a request may run. Pure and synchronous; the only exception is the `host_unknown`
+ * BotError of resolveTargets for a name that is neither a host nor a group. A group is allowed only
+ * when every one of its hosts is allowed (all or nothing), so `status all` never shows a host the
+ * user could not query alone. The defaults are documented on AccessConfig in config/schema.ts.
+ */
+export function checkAccess(config: AccessSource, request: AccessRequest): AccessDecision {
+  const targets = request.host === null ? [] : resolveTargets(config, request.host);
+  const what = describeRequest(request);
+  const access = config.access;
+  if (access === undefined) {
+    if (request.command === 'trace') {
+      return deny('default: trace needs an access rule', null, `${what} is not allowed: trace is denied unless a rule in \`access.rules\` allows it, and this bot has no \`access\` section. Ask whoever runs this bot to add one.`);
+    }
+    return { allowed: true, rule: 'default: no access section', targets };
+  }
+  if (access.teams.length > 0 && (request.teamId === undefined || !access.teams.includes(request.teamId))) {
+    return deny('access.teams', access.contact ?? null, `${what} is not allowed: requests from your workspace are not accepted (access.teams).${askLine(access.contact ?? null)}`);
+  }
+  const groups = listHostGroups(config);
+  const allowedBy = new Set<string>();
+  for (const target of targets.length === 0 ? [null] : targets) {
+    const decision = decideOne(access, groups, request, target, what);
+    if (!decision.allowed) return decision;
+    allowedBy.add(decision.rule);
+  }
+  return { allowed: true, rule: [...allowedBy].join(', '), targets };
+}
+
+/**
+ * Returns the allowed decision, or throws BotError `access_denied` carrying the denial's message (for
+ * the ephemeral reply) and `details: { rule, contact }` (for the audit line). Same rules as checkAccess.
+ */
+export function requireAccess(config: AccessSource, request: AccessRequest): Extract<AccessDecision, { allowed: true }> {
+  const decision = checkAccess(config, request);
+  if (decision.allowed) return decision;
+  throw new BotError('access_denied', decision.message, { details: { rule: decision.rule, contact: decision.contact } });
+}
+
+type AccessSection = NonNullable<Config['access']>;
+type Verdict = { allowed: true; rule: string } | Extract<AccessDecision, { allowed: false }>;
+
+function decideOne(
+  access: AccessSection,
+  groups: Map<string, HostConfig[]>,
+  request: AccessRequest,
+  host: HostConfig | null,
+  what: string,
+): Verdict {
+  if (READ_ONLY_COMMANDS.has(request.command) && access.channels.includes(request.channelId)) {
+    return { allowed: true, rule: 'access.channels' };
+  }
+  // For a group (`trace web`) say which member was refused; for a single host it is already in `what`.
+  const onHost = host === null || host.name === request.host ? '' : ` (on ${host.name})`;
+  let found: { rule: AccessRule; label: string; userMatches: boolean } | null = null;
+  for (const [index, rule] of access.rules.entries()) {
+    if (!rule.commands.includes(request.command) || !coversHost(rule, host, groups)) continue;
+    const label = rule.name === undefined ? `access.rules[${index}]` : `"${rule.name}" (access.rules[${index}])`;
+    const userMatches = matchesUser(rule, request);
+    const channelMatches = rule.channels.length === 0 || rule.channels.includes(request.channelId);
+    if (userMatches && channelMatches) return { allowed: true, rule: label };
+    // The first rule that covers the command and host is the one a denial names.
+    found ??= { rule, label, userMatches };
+  }
+  if (found !== null) {
+    const contact = found.rule.contact ?? access.contact ?? null;
+    const why = found.userMatches
+      ? `rule ${found.label} allows it only in its own channels, not this one`
+      : `rule ${found.label} does not list you or a user group of yours`;
+    return deny(found.label, contact, `${what}${onHost} is not allowed: ${why}.${askLine(contact)}`);
+  }
+  const contact = access.contact ?? null;
+  if (request.command === 'trace') {
+    return deny('default: trace needs an access rule', contact, `${what}${onHost} is not allowed: trace is denied unless a rule in \`access.rules\` allows it, and none does for ${host === null ? 'this request' : host.name}.${askLine(contact)}`);
+  }
+  return deny('default: access.channels', contact, `${what}${onHost} is not allowed here: ${request.command} is allowed in the channels listed in \`access.channels\` and by rules in \`access.rules\`, and none of them covers this channel.${askLine(contact)}`);
+}
+
+function coversHost(rule: AccessRule, host: HostConfig | null, groups: Map<string, HostConfig[]>): boolean {
+  return rule.hosts.some((entry) => {
+    if (entry === '*' || entry === ALL_HOSTS_GROUP) return true;
+    if (host === null) return false;
+    return entry === host.name || (groups.get(entry)?.some((member) => member.name === host.name) ?? false);
+  });
+}
+
+function matchesUser(rule: AccessRule, request: AccessRequest): boolean {
+  if (rule.users.length === 0 && rule.userGroups.length === 0) return true;
+  if (rule.users.includes(request.userId)) return true;
+  const mine = request.userGroupIds ?? [];
+  return rule.userGroups.some((group) => mine.includes(group));
+}
+
+function deny(rule: string, contact: string | null, message: string): Verdict & { allowed: false } {
+  return { allowed: false, rule, contact, message };
+}
+
+function askLine(contact: string | null): string {
+  if (contact === null) return ' Ask an admin of this bot to add a rule to `access.rules`.';
+  // Contacts are written either as "@ops-oncall" or as "ask @ops-oncall in #ops": read well both ways.
+  const text = contact.trim().replace(/[.\s]+$/, '');
+  return /^ask\b/i.test(text) ? ` ${text.charAt(0).toUpperCase()}${text.slice(1)}.` : ` Ask ${text}.`;
+}
+
+function describeRequest(request: AccessRequest): string {
+  if (request.command === 'hosts' || request.host === null) return `\`${request.command}\``;
+  // The host is quoted only after resolveTargets accepted it, so it is a configured name, not raw input.
+  return `\`${request.command} ${request.host}\``;
+}

@@ -1,0 +1,95 @@
+import type { FleetHostState, FleetRow } from './run-fleet-status.js';
+
+const STATE_TEXT: Record<FleetHostState, string> = {
+  up: 'up',
+  'not-running': 'not running',
+  unreachable: 'unreachable',
+  error: 'error',
+};
+
+const HEADERS = ['HOST', 'STATE', 'VERSION', 'PROCS', 'BUSY', 'CRASH LOOPS', 'MEMORY', 'TIME'] as const;
+// Numbers read best right-aligned; names and words left-aligned.
+const RIGHT_ALIGNED = new Set([3, 4, 5, 6, 7]);
+
+/**
+ * Returns a fleet status as an aligned plain-text table (one row per host, in the given order), a
+ * summary line, and one line per host that failed with its error. Host-derived text has control
+ * characters escaped (`\n` → `\x0a`) so a hostile version string cannot break the layout.
+ *
+ * @example
+ * HOST   STATE        VERSION  PROCS  BUSY  CRASH LOOPS   MEMORY   TIME
+ * web-1  up           5.2.2        8     0            0  8.9 MiB  1.1 s
+ * web-2  unreachable  -            -     -            -        -  5.0 s
+ */
+export function renderFleetText(rows: readonly FleetRow[]): string {
+  const table = rows.map((row) => [
+    escapeControl(row.host),
+    STATE_TEXT[row.state],
+    row.version === null ? '-' : escapeControl(row.version),
+    numberOrDash(row.processes),
+    numberOrDash(row.busy),
+    numberOrDash(row.crashLoops),
+    row.memoryBytes === null ? '-' : formatBytes(row.memoryBytes),
+    formatDuration(row.durationMs),
+  ]);
+  const widths = HEADERS.map((header, col) => Math.max(displayWidth(header), ...table.map((cells) => displayWidth(cells[col] ?? ''))));
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((cell, col) => pad(cell, widths[col] ?? 0, RIGHT_ALIGNED.has(col)))
+      .join('  ')
+      .trimEnd();
+  const out = [line(HEADERS), ...table.map(line)];
+  out.push('', summarizeFleetStates(rows));
+  const failures = rows.filter((row) => row.message !== null);
+  for (const row of failures) out.push(`${escapeControl(row.host)}: ${escapeControl(row.message ?? '')}${row.errorCode === null ? '' : ` (${row.errorCode})`}`);
+  return out.join('\n');
+}
+
+/** Returns `8 hosts: 6 up, 1 not running, 1 unreachable` (states with zero hosts left out). */
+export function summarizeFleetStates(rows: readonly FleetRow[]): string {
+  const counts = new Map<FleetHostState, number>();
+  for (const row of rows) counts.set(row.state, (counts.get(row.state) ?? 0) + 1);
+  const parts = (Object.keys(STATE_TEXT) as FleetHostState[])
+    .filter((state) => (counts.get(state) ?? 0) > 0)
+    .map((state) => `${counts.get(state)} ${STATE_TEXT[state]}`);
+  return `${rows.length} host${rows.length === 1 ? '' : 's'}${parts.length > 0 ? `: ${parts.join(', ')}` : ''}`;
+}
+
+function numberOrDash(n: number | null): string {
+  return n === null ? '-' : String(n);
+}
+
+function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+function formatDuration(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+function escapeControl(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => escapeCodePoint(c));
+}
+
+// Code points, not UTF-16 units, so an emoji counts once; East Asian wide characters are not special-cased.
+function displayWidth(text: string): number {
+  return [...text].length;
+}
+
+function pad(text: string, width: number, right: boolean): string {
+  const fill = ' '.repeat(Math.max(0, width - displayWidth(text)));
+  return right ? fill + text : text + fill;
+}
+
+function escapeCodePoint(c: string): string {
+  const code = c.charCodeAt(0);
+  return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+}
