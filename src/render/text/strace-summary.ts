@@ -1,0 +1,145 @@
+import type { StraceSummary, VerdictState } from '../../strace/types.js';
+import { escapeControlChars, paint, renderTextTable } from './status-table.js';
+
+export interface StraceTextOptions {
+  /** ANSI colour (the CLI passes true only on a TTY). */
+  color: boolean;
+  /** Unparsed lines to show under the count (already redacted; from the summariser's details()). */
+  unparsedSamples?: readonly string[];
+  /** Rows per table (default 10). */
+  maxRows?: number;
+}
+
+const STATE_TONE: Record<VerdictState, 'red' | 'yellow' | 'bold' | 'dim'> = {
+  blocked: 'red',
+  'not-traced': 'red',
+  'cpu-bound': 'red',
+  sleeping: 'yellow',
+  silent: 'yellow',
+  exited: 'yellow',
+  active: 'bold',
+  idle: 'bold',
+};
+
+function fmtMs(ms: number | null): string {
+  if (ms === null) return '-';
+  if (ms >= 100) return ms.toFixed(0);
+  if (ms >= 1) return ms.toFixed(1);
+  return ms.toFixed(3);
+}
+
+function fmtBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${n} B`;
+}
+
+/**
+ * Renders a strace summary for a terminal: the verdict first (state + one sentence), its evidence,
+ * then the top syscalls, errors by errno, signals, top fds, unfinished calls, exits and the unparsed
+ * count. Everything that came from the trace is control-char escaped. Ends in a newline.
+ */
+export function renderStraceText(summary: StraceSummary, opts: StraceTextOptions): string {
+  const { color } = opts;
+  const maxRows = opts.maxRows ?? 10;
+  const e = escapeControlChars;
+  const v = summary.verdict;
+  const out: string[] = [];
+
+  out.push(paint(`${v.state.toUpperCase()}: ${e(v.text)}`, STATE_TONE[v.state], color));
+  for (const line of v.evidence) out.push(`  - ${e(line)}`);
+
+  const scope = [
+    summary.host !== null ? `host ${e(summary.host)}` : null,
+    summary.pids.length > 0 ? `pid${summary.pids.length > 1 ? 's' : ''} ${summary.pids.join(', ')}` : null,
+    summary.durationMs !== null ? `${(summary.durationMs / 1000).toFixed(1)} s` : null,
+    `${summary.syscallCount} syscalls`,
+  ].filter((s): s is string => s !== null);
+  out.push('', paint(scope.join(' | '), 'dim', color));
+
+  if (summary.syscalls.length > 0) {
+    out.push('', paint('Top syscalls', 'bold', color));
+    out.push(
+      ...renderTextTable(
+        summary.syscalls.slice(0, maxRows),
+        [
+          { header: 'SYSCALL', cell: (s) => e(s.name) },
+          { header: 'CALLS', align: 'right', cell: (s) => String(s.count) },
+          { header: 'ERRORS', align: 'right', cell: (s) => (s.errors > 0 ? String(s.errors) : '') },
+          { header: 'TOTAL MS', align: 'right', cell: (s) => fmtMs(s.totalTimeMs) },
+          { header: 'MAX MS', align: 'right', cell: (s) => fmtMs(s.maxTimeMs) },
+        ],
+        { color },
+      ),
+    );
+    if (summary.syscalls.length > maxRows) out.push(paint(`(${summary.syscalls.length - maxRows} more)`, 'dim', color));
+  }
+
+  if (summary.errors.length > 0) {
+    out.push('', paint('Errors by errno', 'bold', color));
+    out.push(
+      ...renderTextTable(
+        summary.errors.slice(0, maxRows),
+        [
+          { header: 'SYSCALL', cell: (x) => e(x.syscall) },
+          { header: 'ERRNO', cell: (x) => e(x.errno) },
+          { header: 'COUNT', align: 'right', cell: (x) => String(x.count) },
+        ],
+        { color },
+      ),
+    );
+  }
+
+  if (summary.signals.length > 0) {
+    out.push('', paint('Signals', 'bold', color));
+    out.push(summary.signals.map((s) => `${e(s.signal)} ×${s.count}`).join(', '));
+  }
+
+  const fds = summary.fds.slice(0, maxRows);
+  if (fds.length > 0) {
+    out.push('', paint('Top fds (by time, then bytes)', 'bold', color));
+    out.push(
+      ...renderTextTable(
+        fds,
+        [
+          { header: 'PID', align: 'right', cell: (f) => (f.pid === null ? '-' : String(f.pid)) },
+          { header: 'FD', align: 'right', cell: (f) => (f.fd < 0 ? '*' : String(f.fd)) },
+          { header: 'CALLS', align: 'right', cell: (f) => String(f.calls) },
+          { header: 'READ', align: 'right', cell: (f) => fmtBytes(f.bytesRead) },
+          { header: 'WRITTEN', align: 'right', cell: (f) => fmtBytes(f.bytesWritten) },
+          { header: 'MS', align: 'right', cell: (f) => fmtMs(f.timeMs) },
+          { header: 'WHAT', cell: (f) => e(f.description ?? '') },
+        ],
+        { color },
+      ),
+    );
+  }
+
+  if (summary.unfinished.length > 0) {
+    out.push('', paint('Unfinished when the trace ended', 'bold', color));
+    out.push(
+      ...renderTextTable(
+        summary.unfinished,
+        [
+          { header: 'PID', align: 'right', cell: (u) => (u.pid === null ? '-' : String(u.pid)) },
+          { header: 'SYSCALL', cell: (u) => e(u.syscall) },
+          { header: 'FD', align: 'right', cell: (u) => (u.fd === null ? '' : String(u.fd)) },
+          { header: 'WAITED MS', align: 'right', cell: (u) => fmtMs(u.waitedMs) },
+          { header: 'WHAT', cell: (u) => e(u.description ?? '') },
+        ],
+        { color },
+      ),
+    );
+  }
+
+  if (summary.exits.length > 0) {
+    out.push('', paint('Exits', 'bold', color));
+    for (const x of summary.exits) out.push(`pid ${x.pid}: ${x.signal !== null ? `killed by ${e(x.signal)}` : `exited with ${x.code ?? '?'}`}`);
+  }
+
+  if (summary.unparsedLines > 0) {
+    out.push('', paint(`${summary.unparsedLines} line(s) not understood`, 'yellow', color));
+    for (const s of opts.unparsedSamples ?? []) out.push(`  ${e(s)}`);
+  }
+  return `${out.join('\n')}\n`;
+}

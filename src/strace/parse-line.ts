@@ -1,0 +1,691 @@
+/**
+ * One line of strace output -> one event. Pure and fast: the prefix (`[pid N]`, timestamp) is read by
+ * hand, arguments only as far as needed (the first fd and its `-y/-yy` annotation), the return value
+ * and the `-T` duration are read from the end of the line. No regex runs over a whole syscall line,
+ * because a `write()` line can carry a long string argument and this runs millions of times.
+ */
+
+import { parseCountTableRow } from './parse-count-table.js';
+
+/** How a syscall line ended. */
+export type SyscallState =
+  /** `name(args) = ret` (also `= ?` of a call that never returned, e.g. `exit_group(0) = ?`). */
+  | 'complete'
+  /** `name(args <unfinished ...>`: finishes in a later `<... name resumed>` line. */
+  | 'unfinished'
+  /** `name(args <detached ...>` (`-qq`, or glued with its continuation): still running at detach. */
+  | 'detached'
+  /** `name(args` without an end: cut (overlong line) or the last line of a cut file. */
+  | 'truncated';
+
+export interface SyscallEvent {
+  kind: 'syscall';
+  pid: number | null;
+  timeMs: number | null;
+  name: string;
+  /** First argument when it is an fd (read, poll's first `{fd=N}`, ...); null otherwise. */
+  fd: number | null;
+  /** The `-y/-yy` annotation of that fd, without the angle brackets: `TCP:[127.0.0.1:52468->127.0.0.1:18790]`. */
+  fdNote: string | null;
+  /** For poll/ppoll: how many fds were polled. */
+  fdCount: number | null;
+  state: SyscallState;
+  /** Numeric return value (decimal or hex); null for `?` or when unknown. */
+  ret: number | null;
+  /** Annotation of a returned fd (`socket(...) = 8<TCP:[46583]>`). */
+  retNote: string | null;
+  /** `EAGAIN`, `ERESTARTSYS`, ... (descriptions in any language are ignored). */
+  errno: string | null;
+  /** `-T` duration in ms. */
+  durationMs: number | null;
+  /** For connect(): the address it connects to (`127.0.0.1:18790`), from the sockaddr argument. */
+  peer: string | null;
+}
+
+export interface ResumedEvent {
+  kind: 'resumed';
+  pid: number | null;
+  timeMs: number | null;
+  name: string;
+  ret: number | null;
+  retNote: string | null;
+  errno: string | null;
+  durationMs: number | null;
+  /** True when the resumed line itself never got a return value (cut line or detach). */
+  incomplete: boolean;
+}
+
+export interface SignalEvent {
+  kind: 'signal';
+  pid: number | null;
+  timeMs: number | null;
+  signal: string;
+}
+
+export interface ExitEvent {
+  kind: 'exit';
+  pid: number | null;
+  timeMs: number | null;
+  code: number | null;
+  signal: string | null;
+}
+
+export interface AttachEvent {
+  kind: 'attach';
+  pid: number;
+}
+
+export interface DetachEvent {
+  kind: 'detach';
+  pid: number;
+}
+
+export type StraceErrorReason = 'no_such_process' | 'not_permitted' | 'invalid_pid' | 'self' | 'other';
+
+/** strace could not trace: `strace: attach: ptrace(PTRACE_SEIZE, 1): Operation not permitted`. */
+export interface StraceErrorEvent {
+  kind: 'strace-error';
+  reason: StraceErrorReason;
+  /** The pid named in the message, when there is one. */
+  pid: number | null;
+  message: string;
+}
+
+/** Any other `strace: ...` line (informational). */
+export interface StraceMessageEvent {
+  kind: 'strace-message';
+  message: string;
+}
+
+/**
+ * A syscall line cut by strace's own message: `clone(..|SIGCHLDstrace: Process 22098 attached`.
+ * `head` is the syscall part; the next line (`, child_tidptr=...) = 22098` or ` <detached ...>`)
+ * continues it. The summariser glues them.
+ */
+export interface SplitEvent {
+  kind: 'split';
+  pid: number | null;
+  head: string;
+  message: AttachEvent | DetachEvent;
+}
+
+/** A line that only continues a split syscall line (` <detached ...>`, `, child_tidptr=...) = N`). */
+export interface ContinuationEvent {
+  kind: 'continuation';
+  text: string;
+}
+
+/** One row of a `strace -c` table. */
+export interface CountRowEvent {
+  kind: 'count-row';
+  name: string;
+  seconds: number;
+  calls: number;
+  errors: number;
+}
+
+/** Header, separator or `total` row of a `strace -c` table. */
+export interface CountTableLineEvent {
+  kind: 'count-table';
+  part: 'header' | 'separator' | 'total';
+}
+
+export interface UnparsedEvent {
+  kind: 'unparsed';
+  line: string;
+}
+
+export type StraceEvent =
+  | SyscallEvent
+  | ResumedEvent
+  | SignalEvent
+  | ExitEvent
+  | AttachEvent
+  | DetachEvent
+  | StraceErrorEvent
+  | StraceMessageEvent
+  | SplitEvent
+  | ContinuationEvent
+  | CountRowEvent
+  | CountTableLineEvent
+  | UnparsedEvent;
+
+const CH_0 = 48;
+const CH_9 = 57;
+const CH_SPACE = 32;
+const CH_COLON = 58;
+const CH_DOT = 46;
+const CH_LBRACKET = 91;
+const CH_RBRACKET = 93;
+const CH_LT = 60;
+const CH_GT = 62;
+const CH_LPAREN = 40;
+const CH_MINUS = 45;
+const CH_PLUS = 43;
+const CH_a = 97;
+const CH_z = 122;
+const CH_UNDERSCORE = 95;
+
+const UNFINISHED = ' <unfinished ...>';
+const DETACHED = ' <detached ...>';
+const STRACE_PROCESS = 'strace: Process ';
+
+/** Syscalls whose first argument is a file descriptor (so it is worth reading). */
+const FD_FIRST = new Set([
+  'read', 'write', 'pread64', 'pwrite64', 'readv', 'writev', 'preadv', 'pwritev', 'preadv2', 'pwritev2',
+  'recv', 'recvfrom', 'recvmsg', 'recvmmsg', 'send', 'sendto', 'sendmsg', 'sendmmsg', 'sendfile',
+  'close', 'fstat', 'fstat64', 'newfstatat', 'statx', 'lseek', '_llseek', 'fcntl', 'fcntl64', 'ioctl',
+  'connect', 'accept', 'accept4', 'bind', 'listen', 'getsockopt', 'setsockopt', 'getsockname',
+  'getpeername', 'shutdown', 'epoll_wait', 'epoll_pwait', 'epoll_pwait2', 'epoll_ctl', 'flock',
+  'fsync', 'fdatasync', 'ftruncate', 'getdents', 'getdents64', 'fchmod', 'fchown', 'dup', 'dup2',
+  'dup3', 'splice', 'tee', 'fadvise64', 'fallocate', 'fstatfs', 'inotify_add_watch', 'timerfd_settime',
+  'timerfd_gettime', 'signalfd4',
+]);
+
+/**
+ * Parses one line of strace output (without its line terminator). Returns undefined for a blank line.
+ *
+ * @example
+ * parseStraceLine('[pid 22098] 04:44:58.945271 getrandom( <unfinished ...>');
+ * // { kind: 'syscall', pid: 22098, timeMs: 17098945.271, name: 'getrandom', state: 'unfinished', ... }
+ * parseStraceLine('04:43:14.825242 recvfrom(7<TCP:[127.0.0.1:18700->127.0.0.1:38986]>, "GET /", 87380, 0, NULL, NULL) = 84 <0.000092>');
+ * // { kind: 'syscall', name: 'recvfrom', fd: 7, fdNote: 'TCP:[127.0.0.1:18700->127.0.0.1:38986]', ret: 84, durationMs: 0.092, ... }
+ */
+export function parseStraceLine(line: string): StraceEvent | undefined {
+  return parseLine(line, null);
+}
+
+/**
+ * Like parseStraceLine, but a syscall line is written into `scratch` (which is returned) instead of a
+ * new object. For the summariser's hot loop: it reads the fields at once and never keeps the object.
+ */
+export function parseStraceLineReusing(line: string, scratch: SyscallEvent): StraceEvent | undefined {
+  return parseLine(line, scratch);
+}
+
+/** A blank SyscallEvent to pass to parseStraceLineReusing. */
+export function createSyscallScratch(): SyscallEvent {
+  return {
+    kind: 'syscall', pid: null, timeMs: null, name: '', fd: null, fdNote: null, fdCount: null, state: 'complete',
+    ret: null, retNote: null, errno: null, durationMs: null, peer: null,
+  };
+}
+
+function parseLine(line: string, scratch: SyscallEvent | null): StraceEvent | undefined {
+  const len = line.length;
+  if (len === 0) return undefined;
+  let i = 0;
+  let pid: number | null = null;
+  let c = line.charCodeAt(0);
+
+  // `[pid 22098] ` (strace pads the number with spaces for short pids).
+  if (c === CH_LBRACKET && line.startsWith('[pid ', 0)) {
+    i = 5;
+    while (i < len && line.charCodeAt(i) === CH_SPACE) i++;
+    let n = 0;
+    let digits = 0;
+    for (c = line.charCodeAt(i); c >= CH_0 && c <= CH_9; c = line.charCodeAt(++i)) {
+      n = n * 10 + (c - CH_0);
+      digits++;
+    }
+    if (digits === 0 || line.charCodeAt(i) !== CH_RBRACKET) return { kind: 'unparsed', line };
+    pid = n;
+    i++;
+    if (line.charCodeAt(i) === CH_SPACE) i++;
+  }
+
+  // Timestamp: `04:43:14` (-t), `04:43:14.827339` (-tt) or `1795668202.473610` (-ttt).
+  let timeMs: number | null = null;
+  c = line.charCodeAt(i);
+  if (c >= CH_0 && c <= CH_9) {
+    const ms = readTimestamp(line, i);
+    if (ms >= 0) {
+      timeMs = ms;
+      i = scanEnd;
+    }
+  }
+  if (i >= len) return { kind: 'unparsed', line };
+  c = line.charCodeAt(i);
+
+  if ((c >= CH_a && c <= CH_z) || c === CH_UNDERSCORE) {
+    if (i === 0 && c === 115 /* s */ && line.startsWith('strace: ')) return parseStraceMessage(line);
+    return parseSyscall(line, i, pid, timeMs, scratch);
+  }
+  if (c === CH_LT && line.startsWith('<... ', i)) return parseResumed(line, i, pid, timeMs);
+  if (c === CH_MINUS) {
+    if (line.startsWith('--- ', i)) return parseSignal(line, i, pid, timeMs);
+    if (line.startsWith('------ ', i)) return { kind: 'count-table', part: 'separator' };
+  }
+  if (c === CH_PLUS && line.startsWith('+++ ', i)) return parseExit(line, i, pid, timeMs);
+  if (i === 0) {
+    if (c === CH_SPACE) {
+      if (line === DETACHED || line.trim() === '<detached ...>') return { kind: 'continuation', text: line };
+      const row = parseCountTableRow(line);
+      if (row !== undefined) return row;
+    } else if (c === 44 /* , */) {
+      return { kind: 'continuation', text: line };
+    } else if (c === 37 /* % */ && line.startsWith('% time')) {
+      return { kind: 'count-table', part: 'header' };
+    } else if (c >= CH_0 && c <= CH_9) {
+      const row = parseCountTableRow(line);
+      if (row !== undefined) return row;
+    } else if (c === 80 /* P */ && line.startsWith('Process ')) {
+      // strace 4.x printed `Process 10354 attached - interrupt to quit` without the `strace: ` prefix.
+      const msg = parseProcessMessage(line, 8);
+      if (msg !== undefined) return msg;
+    }
+  }
+  return { kind: 'unparsed', line };
+}
+
+// Where the last readTimestamp()/readDuration() stopped: module scratch instead of a result object,
+// because these run for every line and short-lived objects showed up as GC time in profiles.
+let scanEnd = 0;
+
+/** Reads `HH:MM:SS[.ffffff] ` or `EPOCH.ffffff ` at `start`; returns ms (scanEnd = after the space) or -1. */
+function readTimestamp(line: string, start: number): number {
+  let i = start;
+  let n = 0;
+  let c = line.charCodeAt(i);
+  while (c >= CH_0 && c <= CH_9) {
+    n = n * 10 + (c - CH_0);
+    c = line.charCodeAt(++i);
+  }
+  let ms: number;
+  if (c === CH_COLON && i - start === 2) {
+    // HH:MM:SS[.ffffff]
+    const mm = twoDigits(line, i + 1);
+    const ss = twoDigits(line, i + 4);
+    if (mm < 0 || ss < 0 || line.charCodeAt(i + 3) !== CH_COLON) return -1;
+    i += 6;
+    ms = (n * 3600 + mm * 60 + ss) * 1000;
+    if (line.charCodeAt(i) === CH_DOT) {
+      ms += readFraction(line, i + 1);
+      i = scanEnd;
+    }
+  } else if (c === CH_DOT && i - start >= 9) {
+    ms = n * 1000 + readFraction(line, i + 1);
+    i = scanEnd;
+  } else {
+    return -1;
+  }
+  if (line.charCodeAt(i) !== CH_SPACE) return -1;
+  scanEnd = i + 1;
+  return ms;
+}
+
+function twoDigits(line: string, i: number): number {
+  const a = line.charCodeAt(i) - CH_0;
+  const b = line.charCodeAt(i + 1) - CH_0;
+  if (a < 0 || a > 9 || b < 0 || b > 9) return -1;
+  return a * 10 + b;
+}
+
+/** Digits after a dot -> ms (`827339` -> 827.339); scanEnd = first non-digit. */
+function readFraction(line: string, start: number): number {
+  let i = start;
+  let n = 0;
+  let scale = 1;
+  for (let c = line.charCodeAt(i); c >= CH_0 && c <= CH_9; c = line.charCodeAt(++i)) {
+    n = n * 10 + (c - CH_0);
+    scale *= 10;
+  }
+  scanEnd = i;
+  return (n / scale) * 1000;
+}
+
+function parseSyscall(line: string, start: number, pid: number | null, timeMs: number | null, scratch: SyscallEvent | null): StraceEvent {
+  const open = line.indexOf('(', start);
+  if (open < 0) return { kind: 'unparsed', line };
+  for (let k = start; k < open; k++) {
+    const c = line.charCodeAt(k);
+    if (!((c >= CH_a && c <= CH_z) || (c >= CH_0 && c <= CH_9) || c === CH_UNDERSCORE)) return { kind: 'unparsed', line };
+  }
+  const name = internName(line, start, open);
+  let end = line.length;
+
+  // strace's own message glued to the end of the line: `...SIGCHLDstrace: Process 22098 attached`.
+  const last = line.charCodeAt(end - 1);
+  if (last === 100 /* d */ && (line.endsWith(' attached') || line.endsWith(' detached'))) {
+    const at = line.lastIndexOf(STRACE_PROCESS);
+    if (at > open) {
+      const msg = parseProcessMessage(line, at + STRACE_PROCESS.length);
+      if (msg !== undefined) return { kind: 'split', pid, head: line.slice(0, at), message: msg };
+    }
+  }
+
+  let state: SyscallState = 'complete';
+  let durationMs: number | null = null;
+  if (last === CH_GT) {
+    if (line.endsWith(UNFINISHED)) {
+      state = 'unfinished';
+      end -= UNFINISHED.length;
+    } else if (line.endsWith(DETACHED)) {
+      state = 'detached';
+      end -= DETACHED.length;
+    } else {
+      const d = readDuration(line);
+      if (d >= 0) {
+        durationMs = d;
+        end = scanEnd;
+      }
+    }
+  }
+
+  let ev: SyscallEvent;
+  if (scratch !== null) {
+    ev = scratch;
+    ev.pid = pid;
+    ev.timeMs = timeMs;
+    ev.name = name;
+    ev.fd = null;
+    ev.fdNote = null;
+    ev.fdCount = null;
+    ev.state = state;
+    ev.ret = null;
+    ev.retNote = null;
+    ev.errno = null;
+    ev.durationMs = durationMs;
+    ev.peer = null;
+  } else {
+    ev = {
+      kind: 'syscall', pid, timeMs, name, fd: null, fdNote: null, fdCount: null, state,
+      ret: null, retNote: null, errno: null, durationMs, peer: null,
+    };
+  }
+
+  if (state === 'complete') {
+    const eq = findReturn(line, open, end);
+    if (eq < 0) ev.state = 'truncated';
+    else readReturn(line, eq + 3, end, ev);
+  }
+
+  // First argument.
+  if (FD_FIRST.has(name)) {
+    readFdArg(line, open + 1, ev);
+  } else if (name === 'poll' || name === 'ppoll') {
+    if (line.startsWith('[{fd=', open + 1)) {
+      readFdArg(line, open + 6, ev);
+      let count = 1;
+      const close = line.indexOf('}]', open);
+      for (let k = line.indexOf('}, {fd=', open); k >= 0 && (close < 0 || k < close); k = line.indexOf('}, {fd=', k + 7)) count++;
+      ev.fdCount = count;
+    } else if (line.startsWith('[]', open + 1)) {
+      ev.fdCount = 0;
+    }
+  }
+  if (name === 'connect') ev.peer = readSockaddrPeer(line, open);
+  return ev;
+}
+
+/** Index of the ` = ` that starts the return value (after the closing paren of the args), or -1. */
+function findReturn(line: string, open: number, end: number): number {
+  let from = end;
+  for (;;) {
+    const eq = line.lastIndexOf(' = ', from - 1);
+    if (eq <= open) return -1;
+    // The args end with `)`, optionally padded with spaces to column 40.
+    let k = eq;
+    while (k > open && line.charCodeAt(k - 1) === CH_SPACE) k--;
+    if (line.charCodeAt(k - 1) === 41 /* ) */) return eq;
+    from = eq;
+  }
+}
+
+function readReturn(line: string, start: number, end: number, ev: { ret: number | null; retNote: string | null; errno: string | null }): void {
+  let i = start;
+  let c = line.charCodeAt(i);
+  if (c === 63 /* ? */) {
+    i++;
+  } else {
+    let negative = false;
+    if (c === CH_MINUS) {
+      negative = true;
+      c = line.charCodeAt(++i);
+    }
+    if (c === CH_0 && line.charCodeAt(i + 1) === 120 /* x */) {
+      const s = i + 2;
+      i = s;
+      for (c = line.charCodeAt(i); isHex(c); c = line.charCodeAt(++i));
+      if (i > s) ev.ret = (negative ? -1 : 1) * parseInt(line.slice(s, i), 16);
+    } else {
+      let n = 0;
+      let digits = 0;
+      for (; c >= CH_0 && c <= CH_9; c = line.charCodeAt(++i)) {
+        n = n * 10 + (c - CH_0);
+        digits++;
+      }
+      if (digits > 0) ev.ret = negative ? -n : n;
+    }
+    if (line.charCodeAt(i) === CH_LT) {
+      const close = annotationEnd(line, i, end);
+      if (close > 0) {
+        ev.retNote = line.slice(i + 1, close);
+        i = close + 1;
+      }
+    }
+  }
+  // ` EAGAIN (description in any language)` or ` ERESTARTSYS (...)` after -1 or ?.
+  if (line.charCodeAt(i) === CH_SPACE && line.charCodeAt(i + 1) === 69 /* E */ && (ev.ret === null || ev.ret < 0)) {
+    const s = i + 1;
+    let k = s + 1;
+    for (c = line.charCodeAt(k); (c >= 65 && c <= 90) || (c >= CH_0 && c <= CH_9) || c === CH_UNDERSCORE; c = line.charCodeAt(++k));
+    if (k < end + 1 && (k === end || line.charCodeAt(k) === CH_SPACE)) ev.errno = line.slice(s, k);
+  }
+}
+
+function isHex(c: number): boolean {
+  return (c >= CH_0 && c <= CH_9) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+}
+
+/** ` <0.000123>` at the end of the line -> ms (scanEnd = where ` <` starts), or -1. Read by hand: no slice, no Number(). */
+function readDuration(line: string): number {
+  const last = line.length - 1;
+  let k = last - 1;
+  let frac = 0;
+  let scale = 1;
+  let c = line.charCodeAt(k);
+  while (c >= CH_0 && c <= CH_9) {
+    frac += (c - CH_0) * scale;
+    scale *= 10;
+    c = line.charCodeAt(--k);
+  }
+  if (c !== CH_DOT || scale === 1) return -1;
+  let whole = 0;
+  let wscale = 1;
+  c = line.charCodeAt(--k);
+  while (c >= CH_0 && c <= CH_9) {
+    whole += (c - CH_0) * wscale;
+    wscale *= 10;
+    c = line.charCodeAt(--k);
+  }
+  if (c !== CH_LT || wscale === 1 || line.charCodeAt(k - 1) !== CH_SPACE) return -1;
+  scanEnd = k - 1;
+  return (whole + frac / scale) * 1000;
+}
+
+/**
+ * Index of the `>` closing the annotation that opens at `lt`. A `>` right after `-` is the arrow of a
+ * peer (`TCP:[a->b]`), not the end; indexOf is native and much faster than a char loop here.
+ */
+function annotationEnd(line: string, lt: number, limit: number): number {
+  let k = line.indexOf('>', lt + 1);
+  while (k > 0 && k < limit && line.charCodeAt(k - 1) === CH_MINUS) k = line.indexOf('>', k + 1);
+  return k > 0 && k < limit ? k : -1;
+}
+
+// A small cache so that syscall names, which repeat on every line, are not allocated again per line:
+// a cheap key (length + a few chars) picks a candidate, and a native startsWith() confirms it. A miss
+// slices and replaces the slot. (Tried for fd annotations too: slower than slicing.)
+const NAME_CACHE: (string | undefined)[] = new Array(1024);
+
+function internName(line: string, start: number, end: number): string {
+  const len = end - start;
+  const key = (len * 31 + line.charCodeAt(start) * 7 + line.charCodeAt(end - 1) * 3 + line.charCodeAt(start + (len >> 1))) & 1023;
+  const hit = NAME_CACHE[key];
+  if (hit !== undefined && hit.length === len && line.startsWith(hit, start)) return hit;
+  const name = line.slice(start, end);
+  NAME_CACHE[key] = name;
+  return name;
+}
+
+function readFdArg(line: string, start: number, ev: SyscallEvent): void {
+  let i = start;
+  let c = line.charCodeAt(i);
+  if (c < CH_0 || c > CH_9) return; // AT_FDCWD, -100 /* AT_FDCWD */, NULL, a struct...
+  let n = 0;
+  for (; c >= CH_0 && c <= CH_9; c = line.charCodeAt(++i)) n = n * 10 + (c - CH_0);
+  if (c !== CH_LT && c !== 44 /* , */ && c !== 41 /* ) */ && c !== CH_SPACE && c !== 125 /* } */) return;
+  ev.fd = n;
+  if (c === CH_LT) {
+    // The same fd usually carries the same annotation line after line: confirm the last one with a
+    // native startsWith() instead of scanning for its end and slicing a new string.
+    const cached = n < NOTE_BY_FD.length ? NOTE_BY_FD[n] : undefined;
+    if (cached !== undefined && line.charCodeAt(i + 1 + cached.length) === CH_GT && line.startsWith(cached, i + 1)) {
+      ev.fdNote = cached;
+      return;
+    }
+    const close = annotationEnd(line, i, line.length);
+    if (close > 0) {
+      const note = line.slice(i + 1, close);
+      ev.fdNote = note;
+      if (n < NOTE_BY_FD.length) NOTE_BY_FD[n] = note;
+    }
+  }
+}
+
+/** Last annotation seen per fd number (all pids share it; a stale entry just fails the check). */
+const NOTE_BY_FD: (string | undefined)[] = new Array(1024);
+
+/** `{sa_family=AF_INET, sin_port=htons(18790), sin_addr=inet_addr("127.0.0.1")}` -> `127.0.0.1:18790`. */
+function readSockaddrPeer(line: string, open: number): string | null {
+  const p = line.indexOf('htons(', open);
+  if (p < 0) return null;
+  const pe = line.indexOf(')', p);
+  const port = line.slice(p + 6, pe);
+  const a4 = line.indexOf('inet_addr("', open);
+  if (a4 >= 0) return `${line.slice(a4 + 11, line.indexOf('"', a4 + 11))}:${port}`;
+  const a6 = line.indexOf('inet_pton(AF_INET6, "', open);
+  if (a6 >= 0) return `[${line.slice(a6 + 21, line.indexOf('"', a6 + 21))}]:${port}`;
+  return null;
+}
+
+function parseResumed(line: string, start: number, pid: number | null, timeMs: number | null): StraceEvent {
+  const nameStart = start + 5;
+  const r = line.indexOf(' resumed>', nameStart);
+  if (r < 0) return { kind: 'unparsed', line };
+  const name = line.slice(nameStart, r);
+  const ev: ResumedEvent = { kind: 'resumed', pid, timeMs, name, ret: null, retNote: null, errno: null, durationMs: null, incomplete: false };
+  let end = line.length;
+  if (line.endsWith(DETACHED) || line.endsWith(' attached') || line.endsWith(' detached') || line.endsWith(UNFINISHED)) {
+    ev.incomplete = true;
+    return ev;
+  }
+  if (line.charCodeAt(end - 1) === CH_GT) {
+    const d = readDuration(line);
+    if (d >= 0) {
+      ev.durationMs = d;
+      end = scanEnd;
+    }
+  }
+  const eq = findReturn(line, r + 8, end);
+  if (eq < 0) ev.incomplete = true;
+  else readReturn(line, eq + 3, end, ev);
+  return ev;
+}
+
+function parseSignal(line: string, start: number, pid: number | null, timeMs: number | null): StraceEvent {
+  // `--- SIGCHLD {si_signo=...} ---`, `--- SIGUSR2 (User defined signal 2) @ 0 (0) ---`, `--- stopped by SIGSTOP ---`.
+  let s = start + 4;
+  let e = s;
+  while (e < line.length && line.charCodeAt(e) !== CH_SPACE) e++;
+  let signal = line.slice(s, e);
+  if (!signal.startsWith('SIG')) {
+    const k = line.indexOf('SIG', e);
+    if (k < 0) return { kind: 'unparsed', line };
+    s = k;
+    for (e = k; e < line.length && line.charCodeAt(e) !== CH_SPACE; e++);
+    signal = line.slice(s, e);
+  }
+  return { kind: 'signal', pid, timeMs, signal };
+}
+
+function parseExit(line: string, start: number, pid: number | null, timeMs: number | null): StraceEvent {
+  // `+++ exited with 0 +++`, `+++ killed by SIGKILL +++`, `+++ killed by SIGSEGV (core dumped) +++`.
+  const body = line.slice(start + 4);
+  if (body.startsWith('exited with ')) {
+    const code = Number.parseInt(body.slice(12), 10);
+    return { kind: 'exit', pid, timeMs, code: Number.isFinite(code) ? code : null, signal: null };
+  }
+  if (body.startsWith('killed by ')) {
+    const rest = body.slice(10);
+    const sp = rest.indexOf(' ');
+    return { kind: 'exit', pid, timeMs, code: null, signal: sp < 0 ? rest : rest.slice(0, sp) };
+  }
+  return { kind: 'unparsed', line };
+}
+
+function parseProcessMessage(line: string, at: number): AttachEvent | DetachEvent | undefined {
+  let i = at;
+  let n = 0;
+  let digits = 0;
+  for (let c = line.charCodeAt(i); c >= CH_0 && c <= CH_9; c = line.charCodeAt(++i)) {
+    n = n * 10 + (c - CH_0);
+    digits++;
+  }
+  if (digits === 0) return undefined;
+  if (line.startsWith(' attached', i)) return { kind: 'attach', pid: n };
+  if (line.startsWith(' detached', i)) return { kind: 'detach', pid: n };
+  return undefined;
+}
+
+function parseStraceMessage(line: string): StraceEvent {
+  if (line.startsWith(STRACE_PROCESS)) {
+    const msg = parseProcessMessage(line, STRACE_PROCESS.length);
+    if (msg !== undefined) return msg;
+  }
+  const message = line.slice(8);
+  const pidMatch = /PTRACE_[A-Z]+, (\d+)\)/.exec(message);
+  const pid = pidMatch?.[1] !== undefined ? Number(pidMatch[1]) : null;
+  if (message.includes("can't let you do that")) return { kind: 'strace-error', reason: 'self', pid, message: line };
+  if (message.startsWith('Invalid process id')) return { kind: 'strace-error', reason: 'invalid_pid', pid, message: line };
+  if (message.startsWith('attach:') || message.includes('ptrace(')) {
+    let reason: StraceErrorReason = 'other';
+    if (message.endsWith('No such process')) reason = 'no_such_process';
+    else if (message.endsWith('Operation not permitted')) reason = 'not_permitted';
+    return { kind: 'strace-error', reason, pid, message: line };
+  }
+  return { kind: 'strace-message', message: line };
+}
+
+/**
+ * Turns a `-y/-yy` annotation into text for people: `TCP:[127.0.0.1:52468->127.0.0.1:18790]` ->
+ * `TCP 127.0.0.1:52468 -> 127.0.0.1:18790`; files, pipes and `anon_inode:[eventpoll]` stay as they are.
+ */
+export function describeFdNote(note: string): string {
+  const b = note.indexOf(':[');
+  if (b > 0 && note.endsWith(']')) {
+    const proto = note.slice(0, b);
+    if (/^(TCP|TCPv6|UDP|UDPv6|UDPLITE|UNIX|UNIX-STREAM|UNIX-DGRAM|NETLINK)$/.test(proto)) {
+      const inner = note.slice(b + 2, -1);
+      if (/^\d+$/.test(inner)) return `${proto} socket:[${inner}]`;
+      const arrow = inner.indexOf('->');
+      return arrow >= 0 ? `${proto} ${inner.slice(0, arrow)} -> ${inner.slice(arrow + 2)}` : `${proto} ${inner}`;
+    }
+  }
+  if (note === 'anon_inode:[eventpoll]') return 'epoll';
+  return note;
+}
+
+/** The peer address of a connected TCP/UDP annotation (`TCP:[a->b]` -> `b`), or null. */
+export function peerOfFdNote(note: string | null): string | null {
+  if (note === null || !(note.startsWith('TCP') || note.startsWith('UDP'))) return null;
+  const arrow = note.indexOf('->');
+  return arrow < 0 ? null : note.slice(arrow + 2, -1);
+}
+
+/** Whether an annotation names a socket (`TCP:[...]`, `socket:[N]`, `UNIX:[...]`, ...). */
+export function isSocketNote(note: string | null): boolean {
+  if (note === null) return false;
+  return note.startsWith('TCP') || note.startsWith('UDP') || note.startsWith('UNIX') || note.startsWith('socket:[') || note.startsWith('NETLINK');
+}

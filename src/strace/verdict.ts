@@ -1,0 +1,634 @@
+import { describeFdNote } from './parse-line.js';
+import { redactSecrets } from './redact.js';
+import type { LiveEvidence, ProcSnapshot, StraceSummary, SummarizeOptions, UnfinishedCall, Verdict, VerdictState } from './types.js';
+
+/** What the summariser learnt about one pid while streaming (beyond the JSON contract). */
+export interface PidFacts {
+  pid: number | null;
+  calls: number;
+  /** Socket traffic calls (recv, send, accept, connect families; read/write on annotated sockets). */
+  ioCalls: number;
+  /** Socket reads that returned data. */
+  socketReads: number;
+  eventLoopCalls: number;
+  eventLoopMs: number;
+  sleepMs: number;
+  socketsSeen: boolean;
+  /** The last socket read with data since the last event-loop wait (a request being served). */
+  requestRead: { fd: number | null; note: string | null } | null;
+  lastCall: { name: string; errno: string | null; endMs: number | null } | null;
+  firstTimeMs: number | null;
+  lastTimeMs: number | null;
+  waitCalls: number;
+  killCalls: number;
+  signals: number;
+  sigchld: number;
+  reapedPids: number[];
+  forkedPids: number[];
+}
+
+/** Everything the verdict needs besides the summary itself. */
+export interface TraceFacts {
+  mainPid: number | null;
+  /** The pids asked for (or the first attached one). */
+  targetPids: number[];
+  pids: Map<number | null, PidFacts>;
+  /** Per pid with an unfinished call: was it the first call seen (in progress at attach)? */
+  pendingFirst: Map<number | null, boolean>;
+  /** Per pid with an unfinished call: the request read before it, if any. */
+  pendingAfterRequest: Map<number | null, { fd: number | null; note: string | null } | null>;
+  pendingFdCount: Map<number | null, number | null>;
+  /** Peer of each `summary.unfinished` entry (same order). */
+  unfinishedPeers: (string | null)[];
+  straceErrors: { reason: string; message: string; pid: number | null }[];
+  sawAttach: boolean;
+  /** Pids strace detached from while they ran user code (no syscall in progress). */
+  detachedRunning: Set<number | null>;
+  countSource: 'trace' | 'table' | 'none';
+  firstTimeMs: number | null;
+  traceEndMs: number | null;
+  hasDurations: boolean;
+  hasTimestamps: boolean;
+}
+
+export interface VerdictInput {
+  summary: Omit<StraceSummary, 'verdict'>;
+  facts: TraceFacts;
+  opts: SummarizeOptions;
+}
+
+const EVENT_LOOP_WAITS = new Set(['epoll_wait', 'epoll_pwait', 'epoll_pwait2', 'pselect6', 'select', '_newselect']);
+const SLEEP_CALLS = new Set(['clock_nanosleep', 'nanosleep']);
+const MASTER_WAITS = new Set(['wait4', 'waitid', 'waitpid', 'pause', 'rt_sigsuspend', 'sigsuspend', 'rt_sigtimedwait']);
+/** Enough socket traffic in one trace to call the process busy serving. */
+const ACTIVE_MIN_IO_CALLS = 20;
+
+/** Common x86_64 syscall numbers, for `/proc/PID/syscall`. */
+const X86_64_SYSCALLS: Record<number, string> = {
+  0: 'read', 1: 'write', 3: 'close', 7: 'poll', 17: 'pread64', 19: 'readv', 20: 'writev', 23: 'select',
+  34: 'pause', 35: 'nanosleep', 42: 'connect', 43: 'accept', 44: 'sendto', 45: 'recvfrom', 46: 'sendmsg',
+  47: 'recvmsg', 61: 'wait4', 72: 'fcntl', 73: 'flock', 74: 'fsync', 130: 'rt_sigsuspend', 202: 'futex',
+  219: 'restart_syscall', 230: 'clock_nanosleep', 232: 'epoll_wait', 247: 'waitid', 270: 'pselect6',
+  271: 'ppoll', 281: 'epoll_pwait', 288: 'accept4', 441: 'epoll_pwait2',
+};
+const FD_FIRST_NRS = new Set([0, 1, 3, 17, 19, 20, 42, 43, 44, 45, 46, 47, 72, 73, 74, 288]);
+
+/** True for calls an event loop waits in (epoll_wait, pselect6, select, poll on several fds). */
+export function isEventLoopWait(name: string, fdCount: number | null): boolean {
+  if (EVENT_LOOP_WAITS.has(name)) return true;
+  return (name === 'poll' || name === 'ppoll') && fdCount !== null && fdCount > 1;
+}
+
+/** True for sleeps (PHP sleep()/usleep(), the Select loop's timer wait). */
+export function isSleepCall(name: string): boolean {
+  return SLEEP_CALLS.has(name);
+}
+
+const PRIORITY: Record<VerdictState, number> = {
+  'not-traced': 0, blocked: 1, sleeping: 2, 'cpu-bound': 3, silent: 4, active: 5, idle: 6, exited: 7,
+};
+
+/** Decides the verdict (state, one-sentence text, evidence) from a summary and what the stream showed. */
+export function decideVerdict(input: VerdictInput): Verdict {
+  const v = decide(input);
+  return { ...v, text: redactSecrets(v.text), evidence: v.evidence.map(redactSecrets) };
+}
+
+function decide({ summary, facts, opts }: VerdictInput): Verdict {
+  const live = opts.live;
+  if (live?.attachError !== undefined) return notTraced(live.attachError.code, live.attachError.message, firstPid(facts, summary), live);
+  if (facts.straceErrors.length > 0 && summary.syscallCount === 0 && !facts.sawAttach) {
+    const e = facts.straceErrors[0] as TraceFacts['straceErrors'][number];
+    return notTraced(e.reason, e.message, e.pid ?? firstPid(facts, summary), live);
+  }
+
+  const targets: (number | null)[] = facts.targetPids.length > 0 ? facts.targetPids : [facts.mainPid];
+  const exited = summary.exits.filter((e) => targets.includes(e.pid));
+  if (exited.length > 0 && exited.length >= targets.length) return exitedVerdict(exited, summary, facts);
+  if (live !== undefined && live.after.length > 0 && live.after.every((s) => !s.exists) && live.before.some((s) => s.exists)) {
+    const gone = live.after.map((s) => s.pid);
+    return make('exited', `Process ${gone.join(', ')} was gone when the trace ended`, [`/proc/${gone[0]} no longer exists after the trace`], {});
+  }
+
+  if (facts.countSource === 'table') return tableVerdict(summary, opts);
+
+  const verdicts = targets.map((pid) => verdictForPid(pid, summary, facts, opts));
+  verdicts.sort((a, b) => PRIORITY[a.state] - PRIORITY[b.state]);
+  const best = verdicts[0] as Verdict;
+  if (verdicts.length > 1) {
+    const others = verdicts.slice(1).map((x) => x.state);
+    best.evidence.push(`${others.length} other traced process(es): ${summarizeStates(others)}`);
+  }
+  return best;
+}
+
+function summarizeStates(states: VerdictState[]): string {
+  const counts = new Map<string, number>();
+  for (const s of states) counts.set(s, (counts.get(s) ?? 0) + 1);
+  return [...counts].map(([s, n]) => `${n} ${s}`).join(', ');
+}
+
+function firstPid(facts: TraceFacts, summary: Omit<StraceSummary, 'verdict'>): number | null {
+  return facts.targetPids[0] ?? summary.pids[0] ?? null;
+}
+
+function make(
+  state: VerdictState,
+  text: string,
+  evidence: string[],
+  extra: { syscall?: string | null; fd?: number | null; peer?: string | null; waitedMs?: number | null },
+): Verdict {
+  return {
+    state,
+    text,
+    evidence,
+    syscall: extra.syscall ?? null,
+    fd: extra.fd ?? null,
+    peer: extra.peer ?? null,
+    waitedMs: extra.waitedMs ?? null,
+  };
+}
+
+function notTraced(code: string, message: string, pid: number | null, live: LiveEvidence | undefined): Verdict {
+  const who = pid === null ? 'the process' : `process ${pid}`;
+  const tracer = live?.before.find((s) => (pid === null || s.pid === pid) && s.tracerPid !== null && s.tracerPid > 0)?.tracerPid ?? null;
+  const quoted = `strace said: ${oneLineOf(message)}`;
+  if (code === 'already_traced' || (code === 'not_permitted' && tracer !== null)) {
+    return make('not-traced', `Not traced: ${who} is already traced${tracer !== null ? ` by pid ${tracer} (TracerPid)` : ''}; only one tracer can attach`, [quoted], {});
+  }
+  switch (code) {
+    case 'no_such_process':
+      return make('not-traced', `Not traced: ${who} does not exist (no such process)`, [quoted], {});
+    case 'not_permitted':
+      return make(
+        'not-traced',
+        `Not traced: strace was not permitted to attach to ${who}: no permission (Yama ptrace_scope, another user's process, no CAP_SYS_PTRACE) or it is already traced by another tracer`,
+        [quoted, 'EPERM means either; TracerPid in /proc/PID/status tells them apart (a live trace checks it)'],
+        {},
+      );
+    case 'invalid_pid':
+      return make('not-traced', 'Not traced: invalid process id', [quoted], {});
+    case 'self':
+      return make('not-traced', 'Not traced: strace was asked to trace itself', [quoted], {});
+    default:
+      return make('not-traced', `Not traced: strace could not attach to ${who}`, [quoted], {});
+  }
+}
+
+function oneLineOf(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  const flat = s.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  return flat.length > 200 ? `${flat.slice(0, 199)}…` : flat;
+}
+
+function exitedVerdict(exited: { pid: number; code: number | null; signal: string | null }[], summary: Omit<StraceSummary, 'verdict'>, facts: TraceFacts): Verdict {
+  const e = exited[0] as (typeof exited)[number];
+  const how = e.signal !== null ? `Killed by ${e.signal}` : `Exited with code ${e.code ?? '?'}`;
+  const text = exited.length === 1 ? `${how} during the trace (pid ${e.pid})` : `All ${exited.length} traced processes ended during the trace (${exited.map((x) => `${x.pid}: ${x.signal ?? `exit ${x.code}`}`).join(', ')})`;
+  const evidence = exited.map((x) => (x.signal !== null ? `+++ killed by ${x.signal} +++ (pid ${x.pid})` : `+++ exited with ${x.code} +++ (pid ${x.pid})`));
+  const pf = facts.pids.get(e.pid);
+  if (pf?.lastCall != null) evidence.push(`last syscall before the end: ${pf.lastCall.name}`);
+  const sigs = summary.signals.filter((s) => s.signal !== 'SIGCHLD' && s.signal !== 'SIGALRM');
+  if (sigs.length > 0) evidence.push(`signals received: ${sigs.map((s) => `${s.signal} ×${s.count}`).join(', ')}`);
+  if (summary.syscallCount > 0) evidence.push(`${summary.syscallCount} syscalls before the end (${topCalls(summary)})`);
+  return make('exited', text, evidence, { syscall: pf?.lastCall?.name ?? null });
+}
+
+function topCalls(summary: Omit<StraceSummary, 'verdict'>, n = 4): string {
+  return summary.syscalls.slice(0, n).map((s) => `${s.name} ×${s.count}`).join(', ');
+}
+
+function count(summary: Omit<StraceSummary, 'verdict'>, names: string[]): number {
+  let n = 0;
+  for (const s of summary.syscalls) if (names.includes(s.name)) n += s.count;
+  return n;
+}
+
+function tableVerdict(summary: Omit<StraceSummary, 'verdict'>, opts: SummarizeOptions): Verdict {
+  const note = 'from a strace -c table: calls still running at the end are not counted';
+  const pid = opts.pids?.[0];
+  const role = pid !== undefined ? opts.roles?.[pid]?.role : undefined;
+  const waits = count(summary, ['wait4', 'waitid']);
+  const kills = count(summary, ['kill']);
+  const forks = count(summary, ['clone', 'clone3', 'fork', 'vfork']);
+  const io = count(summary, ['recvfrom', 'recv', 'recvmsg', 'sendto', 'send', 'sendmsg', 'accept', 'accept4']);
+  const loop = count(summary, [...EVENT_LOOP_WAITS]);
+  const evidence = [`${summary.syscallCount} calls finished: ${topCalls(summary, 6)}`, note];
+  if (role === 'master' || (role === undefined && waits > 0 && (kills > 0 || forks > 0))) {
+    const extra = [kills > 0 ? `kill() ×${kills}` : null, forks > 0 ? `fork/clone ×${forks}` : null].filter((x) => x !== null).join(', ');
+    return make('idle', `Master idle: waiting for children in wait4${extra !== '' ? ` (${extra})` : ''}`, evidence, { syscall: 'wait4' });
+  }
+  if (io >= ACTIVE_MIN_IO_CALLS) {
+    return make('active', `Active: ${io} socket reads/writes/accepts finished${loop > 0 ? `, between ${loop} event-loop waits` : ''}`, evidence, {});
+  }
+  if (count(summary, ['connect']) > 0 && count(summary, ['recvfrom', 'recv', 'read']) > 0) {
+    return make(
+      'blocked',
+      'Probably blocked on an outbound connection: after reading a request it connected out and sent data, then no call finished',
+      evidence,
+      {},
+    );
+  }
+  if (count(summary, ['recvfrom', 'recv', 'read']) > 0) {
+    return make('silent', 'No call finished after a request was read: stuck in one call (sleep, blocking read) or running PHP code; the -c table cannot tell which', evidence, {});
+  }
+  return make('silent', 'No syscall finished during the trace', evidence, {});
+}
+
+function fmtMs(ms: number): string {
+  if (ms >= 1000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms >= 10) return `${Math.round(ms)} ms`;
+  return `${ms.toFixed(1)} ms`;
+}
+
+function noteText(note: string | null): string | null {
+  return note === null ? null : describeFdNote(note);
+}
+
+function fdText(fd: number | null, description: string | null): string {
+  if (fd === null) return '';
+  return description !== null ? ` on fd ${fd} (${description})` : ` on fd ${fd}`;
+}
+
+interface CpuEvidence {
+  cpuMs: number;
+  elapsedMs: number;
+  busy: boolean;
+}
+
+function cpuEvidence(live: LiveEvidence | undefined, pid: number | null, durationMs: number | null): CpuEvidence | null {
+  if (live === undefined) return null;
+  const before = live.before.find((s) => pid === null || s.pid === pid);
+  const after = live.after.find((s) => pid === null || s.pid === pid);
+  if (before?.cpuTicks == null || after?.cpuTicks == null) return null;
+  const cpuMs = ((after.cpuTicks - before.cpuTicks) / (after.clockTicksPerSecond || 100)) * 1000;
+  const elapsedMs = after.takenAtMs > before.takenAtMs ? after.takenAtMs - before.takenAtMs : (durationMs ?? 0);
+  if (elapsedMs <= 0) return null;
+  return { cpuMs, elapsedMs, busy: cpuMs > 0.5 * elapsedMs };
+}
+
+function cpuBound(pid: number | null, cpu: CpuEvidence, why: string): Verdict {
+  const pct = Math.round((cpu.cpuMs / cpu.elapsedMs) * 100);
+  return make(
+    'cpu-bound',
+    `CPU-bound: ${why} while CPU time rose by ${fmtMs(cpu.cpuMs)} in ${fmtMs(cpu.elapsedMs)} (${pct}%)`,
+    [`/proc/${pid ?? 'PID'}/stat utime+stime grew by ${fmtMs(cpu.cpuMs)} over ${fmtMs(cpu.elapsedMs)}`, 'a loop in PHP code makes no syscalls (microtime() is served by the vDSO)'],
+    {},
+  );
+}
+
+/** Kernel wait channels that name the call when /proc/PID/syscall cannot (it says 219 while traced). */
+const WCHAN_CALLS: [RegExp, string][] = [
+  [/^poll_schedule_timeout/, 'poll'],
+  [/^ep_poll/, 'epoll_wait'],
+  [/^do_select|^core_sys_select/, 'pselect6'],
+  [/^hrtimer_nanosleep|^do_nanosleep/, 'clock_nanosleep'],
+  [/^do_wait/, 'wait4'],
+  [/^sk_wait_data|^tcp_recvmsg|^unix_stream_read/, 'recvfrom'],
+  [/^inet_wait_for_connect/, 'connect'],
+  [/^futex_wait/, 'futex'],
+];
+
+const RESTART_SYSCALL_NR = 219;
+
+/**
+ * The snapshot that best names the call a process sits in. While strace is attached the kernel reports
+ * the call as 219 (restart_syscall), so a snapshot taken outside the trace (before, or after detach) with
+ * a real syscall number wins; else one whose wchan names the call.
+ */
+function snapshotOf(live: LiveEvidence | undefined, pid: number | null): ProcSnapshot | undefined {
+  if (live === undefined) return undefined;
+  const all = [...live.after, ...live.before].filter((s) => (pid === null || s.pid === pid) && s.exists);
+  return (
+    all.find((s) => s.syscall !== null && s.syscall.nr !== RESTART_SYSCALL_NR) ??
+    all.find((s) => s.syscallRaw === 'running') ??
+    all.find((s) => s.wchan !== null && WCHAN_CALLS.some(([re]) => re.test(s.wchan as string))) ??
+    all[0]
+  );
+}
+
+function callNameOf(snap: ProcSnapshot): { nr: number | null; name: string | null; via: 'syscall' | 'wchan' | null } {
+  if (snap.syscall !== null && snap.syscall.nr !== RESTART_SYSCALL_NR) {
+    return { nr: snap.syscall.nr, name: X86_64_SYSCALLS[snap.syscall.nr] ?? snap.syscall.name ?? `syscall ${snap.syscall.nr}`, via: 'syscall' };
+  }
+  const w = snap.wchan;
+  if (w !== null) for (const [re, name] of WCHAN_CALLS) if (re.test(w)) return { nr: null, name, via: 'wchan' };
+  return { nr: null, name: null, via: null };
+}
+
+function liveHasSockets(live: LiveEvidence | undefined, pid: number | null): boolean {
+  const snap = live?.after.find((s) => pid === null || s.pid === pid) ?? live?.before.find((s) => pid === null || s.pid === pid);
+  if (snap === undefined) return false;
+  return Object.values(snap.fds).some((t) => t.startsWith('socket:['));
+}
+
+function portOf(addr: string | null | undefined): string | null {
+  if (addr == null) return null;
+  const i = addr.lastIndexOf(':');
+  return i < 0 ? null : addr.slice(i + 1);
+}
+
+/** The one outbound connection (local port not a listening port) of a process, from live evidence. */
+function outboundSocketFd(snap: ProcSnapshot, listen: string | null | undefined): { fd: number; description: string; peer: string } | null {
+  const listenPorts = new Set<string>();
+  const lp = portOf(listen?.replace(/^[a-z]+:\/\//, ''));
+  if (lp !== null) listenPorts.add(lp);
+  for (const s of Object.values(snap.sockets)) if (s.state === 'LISTEN' || s.peer === null) listenPorts.add(portOf(s.local) ?? '');
+  const found: { fd: number; description: string; peer: string }[] = [];
+  for (const [fdText, target] of Object.entries(snap.fds)) {
+    const m = /^socket:\[(\d+)\]$/.exec(target);
+    if (m === null) continue;
+    const s = snap.sockets[Number(m[1])];
+    if (s === undefined || s.peer === null || listenPorts.has(portOf(s.local) ?? '')) continue;
+    found.push({ fd: Number(fdText), description: `${s.protocol} ${s.local} -> ${s.peer}`, peer: s.peer });
+  }
+  found.sort((a, b) => b.fd - a.fd);
+  return found[0] ?? null;
+}
+
+function verdictForPid(pid: number | null, summary: Omit<StraceSummary, 'verdict'>, facts: TraceFacts, opts: SummarizeOptions): Verdict {
+  const live = opts.live;
+  const pf = facts.pids.get(pid) ?? (pid === facts.mainPid ? facts.pids.get(null) : undefined);
+  const uIndex = summary.unfinished.findIndex((x) => x.pid === pid);
+  const u = uIndex >= 0 ? (summary.unfinished[uIndex] as UnfinishedCall) : undefined;
+  const peer = uIndex >= 0 ? (facts.unfinishedPeers[uIndex] ?? null) : null;
+  const durationMs = summary.durationMs;
+  const cpu = cpuEvidence(live, pid, durationMs);
+  const role = pid !== null ? opts.roles?.[pid] : undefined;
+
+  if (pf === undefined || pf.calls === 0) {
+    if (cpu?.busy === true) return cpuBound(pid, cpu, 'no syscalls during the trace');
+    const fromLive = liveCallVerdict(pid, opts, null, true);
+    if (fromLive !== null) return fromLive;
+    const dur = durationMs !== null ? ` in the ${fmtMs(durationMs)} trace` : '';
+    return make(
+      'silent',
+      `No syscalls${dur}: the process ran user code (CPU-bound?) or was stopped; the trace alone cannot tell`,
+      [
+        'strace printed no syscall line for this process',
+        cpu !== null ? `CPU time rose by only ${fmtMs(cpu.cpuMs)} in ${fmtMs(cpu.elapsedMs)}` : 'no CPU samples: compare utime+stime in /proc/PID/stat before and after to tell CPU-bound from stopped',
+      ],
+      {},
+    );
+  }
+
+  const isMaster =
+    role?.role === 'master' ||
+    (role === undefined && pf.waitCalls > 0 && (pf.sigchld > 0 || pf.killCalls > 0 || pf.forkedPids.length > 0 || (u !== undefined && MASTER_WAITS.has(u.syscall))));
+  const evidence: string[] = [];
+
+  if (u !== undefined && u.syscall === 'restart_syscall' && facts.pendingFirst.get(pid) === true) {
+    return attachedLate(pid, u, summary, facts, opts);
+  }
+
+  if (isMaster && (u === undefined || MASTER_WAITS.has(u.syscall) || isEventLoopWait(u.syscall, facts.pendingFdCount.get(pid) ?? null))) {
+    return masterVerdict(pid, pf, u, summary);
+  }
+
+  if (pf.ioCalls >= ACTIVE_MIN_IO_CALLS) return activeVerdict(pid, pf, summary, facts);
+
+  if (u !== undefined) {
+    const fdCount = facts.pendingFdCount.get(pid) ?? null;
+    const waited = u.waitedMs !== null ? ` for ${fmtMs(u.waitedMs)}` : '';
+    if (isEventLoopWait(u.syscall, fdCount)) return idleVerdict(pid, pf, u, summary, facts);
+    if (isSleepCall(u.syscall)) {
+      const req = facts.pendingAfterRequest.get(pid) ?? null;
+      if (req === null && !pf.socketsSeen && !liveHasSockets(live, pid) && (role === undefined || !role.listen)) {
+        return idleVerdict(pid, pf, u, summary, facts, 'a timer-only worker (Select loop) waits for its next timer in');
+      }
+      evidence.push(`${u.syscall} still unfinished when the trace ended${u.waitedMs !== null ? ` (${fmtMs(u.waitedMs)})` : ''}`);
+      if (req !== null) evidence.push(`entered right after reading a request${fdText(req.fd, noteText(req.note))}: a PHP sleep() in a request handler`);
+      addCommonEvidence(evidence, summary);
+      return make('sleeping', `Sleeping${waited} in ${u.syscall}${req !== null ? ' while serving a request' : ''}, still sleeping when the trace ended`, evidence, {
+        syscall: u.syscall,
+        waitedMs: u.waitedMs,
+      });
+    }
+    if (u.syscall === 'restart_syscall') return attachedLate(pid, u, summary, facts, opts);
+    if (MASTER_WAITS.has(u.syscall)) {
+      evidence.push(`${u.syscall} unfinished when the trace ended`);
+      addCommonEvidence(evidence, summary);
+      return make('idle', `Idle: waiting in ${u.syscall}${waited}`, evidence, { syscall: u.syscall, waitedMs: u.waitedMs });
+    }
+    const req = facts.pendingAfterRequest.get(pid) ?? null;
+    evidence.push(`${u.syscall}${fdText(u.fd, u.description)} started and never returned before the trace ended${u.waitedMs !== null ? ` (${fmtMs(u.waitedMs)})` : ''}`);
+    if (peer !== null) evidence.push(`peer ${peer} has not answered`);
+    if (req !== null) evidence.push(`a request was read${fdText(req.fd, noteText(req.note))} before it`);
+    addCommonEvidence(evidence, summary);
+    return make('blocked', `Blocked${waited} in ${u.syscall}${fdText(u.fd, u.description)}, still waiting when the trace ended`, evidence, {
+      syscall: u.syscall,
+      fd: u.fd,
+      peer,
+      waitedMs: u.waitedMs,
+    });
+  }
+
+  // Not inside a syscall when the trace ended.
+  if (cpu?.busy === true) return cpuBound(pid, cpu, 'no syscall after the last one');
+  const running = facts.detachedRunning.has(pid) || (pid === facts.mainPid && facts.detachedRunning.has(null));
+  if (running && (pf.lastCall === null || !isEventLoopWait(pf.lastCall.name, null))) {
+    const since = pf.lastCall?.endMs != null && facts.traceEndMs !== null ? facts.traceEndMs - pf.lastCall.endMs : null;
+    const after = pf.requestRead !== null ? ` after reading a request${fdText(pf.requestRead.fd, noteText(pf.requestRead.note))}` : '';
+    evidence.push(`last syscall: ${pf.lastCall?.name ?? '?'}${after}; strace detached while the process was outside any syscall`);
+    evidence.push(cpu !== null ? `CPU time rose by ${fmtMs(cpu.cpuMs)} in ${fmtMs(cpu.elapsedMs)}` : 'no CPU samples: a live trace compares /proc/PID/stat before and after');
+    addCommonEvidence(evidence, summary);
+    return make(
+      'silent',
+      `No syscall${since !== null && since > 0 ? ` for the last ${fmtMs(since)}` : ' until the end'}${after}: running PHP code (CPU-bound?) or stopped`,
+      evidence,
+      { syscall: pf.lastCall?.name ?? null },
+    );
+  }
+  if (pf.eventLoopCalls > 0) return idleVerdict(pid, pf, undefined, summary, facts);
+  addCommonEvidence(evidence, summary);
+  return make(pf.ioCalls > 0 ? 'active' : 'idle', `${pf.ioCalls > 0 ? 'Active' : 'Idle'}: ${pf.calls} syscalls, no call in progress at the end`, evidence, {});
+}
+
+function addCommonEvidence(evidence: string[], summary: Omit<StraceSummary, 'verdict'>): void {
+  if (summary.syscallCount > 0) evidence.push(`${summary.syscallCount} syscalls: ${topCalls(summary, 5)}`);
+  if (summary.errors.length > 0) evidence.push(`errors: ${summary.errors.slice(0, 4).map((e) => `${e.syscall} ${e.errno} ×${e.count}`).join(', ')}`);
+  if (summary.signals.length > 0) evidence.push(`signals: ${summary.signals.slice(0, 4).map((s) => `${s.signal} ×${s.count}`).join(', ')}`);
+}
+
+function loopShare(pf: PidFacts, u: UnfinishedCall | undefined, summary: Omit<StraceSummary, 'verdict'>, facts: TraceFacts): { pct: number; totalMs: number } | null {
+  const totalMs = summary.durationMs ?? (facts.traceEndMs !== null && facts.firstTimeMs !== null ? facts.traceEndMs - facts.firstTimeMs : null);
+  if (totalMs === null || totalMs <= 0 || (!facts.hasDurations && u?.waitedMs == null)) return null;
+  const waitMs = pf.eventLoopMs + (u !== undefined && isEventLoopWait(u.syscall, facts.pendingFdCount.get(pf.pid) ?? null) || u?.syscall !== undefined && isSleepCall(u.syscall) ? (u?.waitedMs ?? 0) : 0) + pf.sleepMs;
+  return { pct: Math.min(100, Math.round((waitMs / totalMs) * 100)), totalMs };
+}
+
+function idleVerdict(pid: number | null, pf: PidFacts, u: UnfinishedCall | undefined, summary: Omit<StraceSummary, 'verdict'>, facts: TraceFacts, how?: string): Verdict {
+  const loopCall = u?.syscall ?? mostCommonLoopCall(summary) ?? 'the event loop';
+  const share = loopShare(pf, u, summary, facts);
+  const evidence: string[] = [];
+  if (u !== undefined) evidence.push(`${u.syscall}${fdText(u.fd, u.description)} in progress when the trace ended${u.waitedMs !== null ? ` (waited ${fmtMs(u.waitedMs)})` : ''}`);
+  if (how !== undefined) evidence.push('no sockets and no request read before it: the Select loop sleeps until its next timer');
+  if (pf.eventLoopCalls > 0) evidence.push(`${pf.eventLoopCalls} event-loop wait(s)${pf.socketReads > 0 ? `, ${pf.socketReads} socket read(s) with data` : ''}`);
+  addCommonEvidence(evidence, summary);
+  const text =
+    how !== undefined
+      ? `Idle: ${how} ${loopCall}${share !== null ? ` (${share.pct}% of the ${fmtMs(share.totalMs)})` : ''}`
+      : share !== null
+        ? `Idle in the event loop: ${share.pct}% of the ${fmtMs(share.totalMs)} in ${loopCall}`
+        : `Idle in the event loop: waiting in ${loopCall}${u !== undefined ? ' when the trace ended' : ''}`;
+  return make('idle', text, evidence, { syscall: loopCall === 'the event loop' ? null : loopCall, fd: u?.fd ?? null, waitedMs: u?.waitedMs ?? null });
+}
+
+function mostCommonLoopCall(summary: Omit<StraceSummary, 'verdict'>): string | null {
+  for (const s of summary.syscalls) if (EVENT_LOOP_WAITS.has(s.name)) return s.name;
+  return null;
+}
+
+function activeVerdict(pid: number | null, pf: PidFacts, summary: Omit<StraceSummary, 'verdict'>, facts: TraceFacts): Verdict {
+  const reads = count(summary, ['recvfrom', 'recv', 'recvmsg', 'read', 'readv']);
+  const writes = count(summary, ['sendto', 'send', 'sendmsg', 'write', 'writev']);
+  const accepts = count(summary, ['accept', 'accept4']);
+  const share = loopShare(pf, undefined, summary, facts);
+  const sockets = summary.fds.filter((f) => f.pid === pid || pid === null).filter((f) => f.description !== null && /^(TCP|UDP|UNIX)/.test(f.description));
+  const bytesIn = summary.fds.reduce((s, f) => s + f.bytesRead, 0);
+  const bytesOut = summary.fds.reduce((s, f) => s + f.bytesWritten, 0);
+  const evidence = [
+    `${reads} reads, ${writes} writes${accepts > 0 ? `, ${accepts} accepts` : ''}; ${fmtBytes(bytesIn)} in, ${fmtBytes(bytesOut)} out`,
+  ];
+  const top = [...summary.fds].filter((f) => f.fd >= 0).sort((a, b) => b.calls - a.calls).slice(0, 3);
+  for (const f of top) evidence.push(`fd ${f.fd}${f.description !== null ? ` (${f.description})` : ''}: ${f.calls} calls, ${fmtBytes(f.bytesRead)} read, ${fmtBytes(f.bytesWritten)} written`);
+  addCommonEvidence(evidence, summary);
+  const dur = summary.durationMs !== null ? ` in ${fmtMs(summary.durationMs)}` : '';
+  const conns = sockets.length > 0 ? ` on ${sockets.length} socket(s)` : '';
+  const loop = share !== null ? `, ${share.pct}% of the time waiting in the event loop` : '';
+  return make('active', `Active: served ${reads} reads and ${writes} writes${conns}${dur}${loop}`, evidence, {});
+}
+
+function fmtBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${n} B`;
+}
+
+function masterVerdict(pid: number | null, pf: PidFacts, u: UnfinishedCall | undefined, summary: Omit<StraceSummary, 'verdict'>): Verdict {
+  const evidence: string[] = [];
+  const waitCall = u?.syscall ?? 'wait4';
+  if (u !== undefined) evidence.push(`${u.syscall} in progress when the trace ended${u.waitedMs !== null ? ` (waited ${fmtMs(u.waitedMs)})` : ''}`);
+  const sigs = summary.signals.filter((s) => s.signal !== 'SIGALRM' && s.signal !== 'SIGCHLD');
+  for (const s of sigs) {
+    const meaning = s.signal === 'SIGABRT' || s.signal === 'SIGIOT' ? ' (status request, Workerman 4.x/5.x)' : s.signal === 'SIGUSR2' ? ' (status request in 3.x, graceful reload in 4.x/5.x)' : s.signal === 'SIGUSR1' ? ' (reload)' : '';
+    evidence.push(`handled ${s.signal} ×${s.count}${meaning}`);
+  }
+  if (pf.killCalls > 0) evidence.push(`sent kill() ×${pf.killCalls} to children`);
+  if (pf.sigchld > 0 || pf.reapedPids.length > 0) evidence.push(`child exit: SIGCHLD ×${pf.sigchld}${pf.reapedPids.length > 0 ? `, wait4 reaped ${pf.reapedPids.join(', ')}` : ''}`);
+  if (pf.forkedPids.length > 0) evidence.push(`forked replacement ${pf.forkedPids.join(', ')}`);
+  const alarms = summary.signals.find((s) => s.signal === 'SIGALRM');
+  if (alarms !== undefined) evidence.push(`SIGALRM ×${alarms.count} (the master's 1 s tick)`);
+  evidence.push(`${summary.syscallCount} syscalls: ${topCalls(summary, 5)}`);
+  const parts: string[] = [];
+  if (sigs.length > 0) parts.push(`handled ${sigs.map((s) => s.signal).join(', ')}`);
+  if (pf.forkedPids.length > 0) parts.push(`re-forked ${pf.forkedPids.length} child(ren)`);
+  return make('idle', `Master idle: waiting for children in ${waitCall}${parts.length > 0 ? `; ${parts.join(', ')}` : ''}`, evidence, {
+    syscall: waitCall,
+    waitedMs: u?.waitedMs ?? null,
+  });
+}
+
+/** Only `restart_syscall` is visible: the process was already inside a call when strace attached. */
+function attachedLate(pid: number | null, u: UnfinishedCall, summary: Omit<StraceSummary, 'verdict'>, facts: TraceFacts, opts: SummarizeOptions): Verdict {
+  const fromLive = liveCallVerdict(pid, opts, u.waitedMs, false);
+  if (fromLive !== null) return fromLive;
+  const waited = u.waitedMs !== null ? ` for at least ${fmtMs(u.waitedMs)}` : '';
+  const evidence = [
+    'only restart_syscall(<... resuming interrupted read ...>) is visible, unfinished when the trace ended: the process was already inside a call when strace attached',
+    'strace names neither the call nor its fd (the "read" in the message is not reliable)',
+    'a live trace reads /proc/PID/syscall, wchan, fd and the socket table to name the call, fd and peer',
+  ];
+  void facts;
+  void summary;
+  return make('blocked', `Blocked or sleeping in one call${waited}, since before the trace started: the trace cannot tell which call`, evidence, {
+    syscall: 'restart_syscall',
+    waitedMs: u.waitedMs,
+  });
+}
+
+/** Names the call from `/proc/PID/syscall` (and fd/peer from the fd list and socket table). */
+function liveCallVerdict(pid: number | null, opts: SummarizeOptions, waitedMs: number | null, noSyscalls: boolean): Verdict | null {
+  const live = opts.live;
+  const snap = snapshotOf(live, pid);
+  if (live === undefined || snap === undefined) return null;
+  const role = pid !== null ? opts.roles?.[pid] : undefined;
+  const waited = waitedMs !== null ? ` for at least ${fmtMs(waitedMs)}` : '';
+  const cpu = cpuEvidence(live, pid, opts.durationMs ?? null);
+  if (cpu?.busy === true) return cpuBound(pid, cpu, noSyscalls ? 'no syscalls during the trace' : 'running');
+  if (snap.syscallRaw === 'running') return null;
+  const call = callNameOf(snap);
+  if (call.name === null) return null;
+  const nr = call.nr ?? -1;
+  const name = call.name;
+  const wchan = snap.wchan !== null && snap.wchan !== '0' ? `wchan ${snap.wchan}` : null;
+  const evidence = [
+    call.via === 'syscall'
+      ? `/proc/${snap.pid}/syscall: ${nr} (${name})${wchan !== null ? `, ${wchan}` : ''}`
+      : `/proc/${snap.pid}/${wchan ?? 'wchan'} points to ${name} (/proc/PID/syscall only said restart_syscall)`,
+  ];
+  if (noSyscalls) evidence.push('no syscall line in the trace: the call was in progress for the whole trace');
+  else evidence.push('the trace shows only restart_syscall: the call began before strace attached');
+  if (cpu !== null) evidence.push(`CPU time rose by ${fmtMs(cpu.cpuMs)} in ${fmtMs(cpu.elapsedMs)}`);
+
+  if (isEventLoopWait(name, null)) {
+    return make('idle', `Idle in the event loop: waiting in ${name}${waited}`, evidence, { syscall: name, waitedMs });
+  }
+  if (name === 'wait4' || name === 'waitid' || name === 'pause' || name === 'rt_sigsuspend') {
+    return make('idle', `${role?.role === 'master' ? 'Master idle' : 'Idle'}: waiting in ${name}${waited}`, evidence, { syscall: name, waitedMs });
+  }
+  if (isSleepCall(name)) {
+    const hasSockets = Object.values(snap.fds).some((t) => t.startsWith('socket:['));
+    if (!hasSockets && (role === undefined || !role.listen)) {
+      evidence.push('no sockets open: a timer-only worker (Select loop) waiting for its next timer');
+      return make('idle', `Idle: a timer-only worker waits for its next timer in ${name}${waited}`, evidence, { syscall: name, waitedMs });
+    }
+    return make('sleeping', `Sleeping${waited} in ${name} (a PHP sleep() in a handler), still sleeping when the trace ended`, evidence, { syscall: name, waitedMs });
+  }
+  let fd: number | null = null;
+  let description: string | null = null;
+  let peer: string | null = null;
+  if (FD_FIRST_NRS.has(nr) && snap.syscall?.args[0] !== undefined) {
+    const n = Number.parseInt(snap.syscall.args[0], snap.syscall.args[0].startsWith('0x') ? 16 : 10);
+    if (Number.isFinite(n)) {
+      fd = n;
+      const d = describeFromLive(live, snap.pid, n);
+      description = d?.description ?? null;
+      peer = d?.peer ?? null;
+    }
+  } else if (name === 'poll' || name === 'ppoll') {
+    // poll's first argument is a pointer: find the one outbound connection instead.
+    const out = outboundSocketFd(snap, role?.listen);
+    if (out !== null) {
+      fd = out.fd;
+      description = out.description;
+      peer = out.peer;
+      evidence.push(`fd ${out.fd} is the only outbound connection (${out.description}) in /proc/${snap.pid}/fd and the socket table`);
+    }
+  }
+  if (peer !== null) evidence.push(`peer ${peer} has not answered`);
+  return make('blocked', `Blocked${waited} in ${name}${fdText(fd, description)}, still waiting when the trace ended`, evidence, {
+    syscall: name,
+    fd,
+    peer,
+    waitedMs,
+  });
+}
+
+/** fd -> readlink target -> socket table, from the snapshot taken last (after, else before). */
+export function describeFromLive(live: LiveEvidence, pid: number | null, fd: number): { description: string; peer: string | null } | null {
+  for (const snaps of [live.after, live.before]) {
+    const snap = snaps.find((s) => pid === null || s.pid === pid);
+    const target = snap?.fds[fd];
+    if (snap === undefined || target === undefined) continue;
+    const m = /^socket:\[(\d+)\]$/.exec(target);
+    if (m === null) return { description: target, peer: null };
+    const sock = snap.sockets[Number(m[1])];
+    if (sock === undefined) return { description: target, peer: null };
+    return {
+      description: sock.peer !== null ? `${sock.protocol} ${sock.local} -> ${sock.peer}` : `${sock.protocol} ${sock.local}`,
+      peer: sock.peer,
+    };
+  }
+  return null;
+}

@@ -1,0 +1,279 @@
+import { describe, expect, it } from 'vitest';
+import type { VerdictState } from '../../../src/strace/types.js';
+import { createStraceSummarizer, summarizeStrace, summarizeStraceChunksWithDetails } from '../../../src/strace/summarize.js';
+import { linesOf, loadSeedStrace, loadStraceFixtures, type StraceFixture } from './fixture-helpers.js';
+
+const fixtures = loadStraceFixtures();
+
+/** The fixtures README's "Expected verdicts" table, by scenario (what the file alone supports). */
+const EXPECTED: Record<string, VerdictState[]> = {
+  idle: ['idle'],
+  'idle-timer': ['idle'],
+  load: ['active'],
+  'blocked-sleep': ['sleeping'],
+  'blocked-sleep-attached-late': ['blocked', 'sleeping'],
+  'blocked-upstream': ['blocked'],
+  'blocked-upstream-attached-late': ['blocked'],
+  'cpu-busy': ['silent'],
+  'cpu-busy-attached-late': ['silent'],
+  'master-status': ['idle'],
+  'master-respawn': ['idle', 'active'],
+  'exit-kill9': ['exited'],
+  'exit-reload': ['exited'],
+  'master-stop': ['exited'],
+};
+
+/**
+ * `strace -c` does not count a call that never finished, and prints no table at all when none did. So an
+ * idle worker's `-c` capture is empty and a sleeping worker's shows only the request read: from those
+ * files the honest verdict is `silent` (nothing finished), not `idle`/`sleeping`.
+ */
+const C_TABLE_EXCEPTIONS: Record<string, VerdictState[]> = {
+  idle: ['silent'],
+  'blocked-sleep': ['silent'],
+};
+
+function expectedStates(f: StraceFixture): VerdictState[] {
+  if (f.meta.scenario.startsWith('err-')) return ['not-traced'];
+  if (f.meta.flagset === 'c-f' && C_TABLE_EXCEPTIONS[f.meta.scenario] !== undefined) return C_TABLE_EXCEPTIONS[f.meta.scenario] as VerdictState[];
+  const states = EXPECTED[f.meta.scenario];
+  if (states === undefined) throw new Error(`no expected verdict for scenario ${f.meta.scenario}`);
+  return states;
+}
+
+function summarizeFixture(f: StraceFixture, withDuration = true) {
+  const s = createStraceSummarizer({ durationMs: withDuration && f.meta.time_box_s !== undefined ? f.meta.time_box_s * 1000 : null });
+  for (const line of linesOf(f.text)) s.push(line);
+  return { summary: s.finish(), details: s.details() };
+}
+
+function countsOf(summary: { syscalls: { name: string; count: number }[] }): Record<string, number> {
+  return Object.fromEntries(summary.syscalls.map((s) => [s.name, s.count]).sort(([a], [b]) => String(a).localeCompare(String(b))));
+}
+
+function sorted(o: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** Signal lines counted the way the fixtures' count_method counts syscalls: a grep over the file. */
+function grepSignals(text: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const m of text.matchAll(/^(?:\[pid +\d+\] )?(?:[\d:.]+ )?--- (SIG[A-Z0-9]+)/gm)) out[m[1] as string] = (out[m[1] as string] ?? 0) + 1;
+  return out;
+}
+
+describe('summarizeStrace() on every strace fixture', () => {
+  it('finds the fixtures', () => {
+    expect(fixtures.length).toBeGreaterThan(100);
+  });
+
+  for (const f of fixtures) {
+    describe(f.name, () => {
+      const { summary, details } = summarizeFixture(f);
+
+      if (f.meta.syscall_counts !== null && f.meta.syscall_counts_exact) {
+        it('counts every syscall exactly as the ground truth', () => {
+          expect(countsOf(summary)).toEqual(sorted(f.meta.syscall_counts as Record<string, number>));
+          expect(summary.syscallCount).toBe(Object.values(f.meta.syscall_counts as Record<string, number>).reduce((a, b) => a + b, 0));
+          expect(details.countSource).toBe(summary.syscallCount > 0 ? 'trace' : 'none');
+        });
+      }
+      const byPid = f.meta.syscall_counts_by_pid;
+      if (byPid != null && Object.keys(byPid).length > 0 && f.meta.syscall_counts_exact) {
+        it('counts syscalls per [pid N] prefix exactly', () => {
+          const expected = Object.fromEntries(Object.entries(byPid).map(([k, v]) => [k, sorted(v)]));
+          expect(details.countsByPrefix).toEqual(expected);
+        });
+      }
+      if (f.meta.flagset === 'c-f') {
+        it('reads the -c table (total row = sum of rows) or reports no calls without one', () => {
+          const total = /^\s*100\.00\s+\S+\s+\S+\s+(\d+)\s+(\d+)?\s*total$/m.exec(f.text);
+          if (total === null) {
+            expect(summary.syscallCount).toBe(0);
+            expect(details.countSource).toBe('none');
+          } else {
+            expect(details.countSource).toBe('table');
+            expect(summary.syscallCount).toBe(Number(total[1]));
+            expect(summary.syscalls.reduce((a, s) => a + s.errors, 0)).toBe(Number(total[2] ?? 0));
+            expect(summary.syscalls.every((s) => s.maxTimeMs === null && s.totalTimeMs !== null)).toBe(true);
+          }
+        });
+      }
+
+      it(`gives the expected verdict (${expectedStates(f).join(' or ')})`, () => {
+        expect(expectedStates(f)).toContain(summary.verdict.state);
+        expect(summary.verdict.text.length).toBeGreaterThan(10);
+        expect(summary.verdict.evidence.length).toBeGreaterThan(0);
+        // The same from the file alone, without knowing the time box.
+        expect(expectedStates(f)).toContain(summarizeFixture(f, false).summary.verdict.state);
+      });
+
+      it('reads every line (nothing unparsed)', () => {
+        expect(summary.unparsedLines).toBe(0);
+      });
+
+      it('counts signals as they appear in the file', () => {
+        const got = Object.fromEntries(summary.signals.map((s) => [s.signal, s.count]));
+        expect(got).toEqual(grepSignals(f.text));
+        if (f.meta.status_signal !== undefined && f.meta.flagset !== 'c-f') {
+          expect(Object.keys(got)).toContain(f.meta.status_signal.startsWith('SIGIOT') ? 'SIGABRT' : f.meta.status_signal);
+        }
+        if (f.meta.reload_signal !== undefined) expect(Object.keys(got)).toContain(f.meta.reload_signal);
+      });
+
+      it('records exits', () => {
+        const exitLines = f.text.split('\n').filter((l) => l.includes('+++ ')).length;
+        expect(summary.exits).toHaveLength(exitLines);
+        if (f.meta.scenario === 'exit-kill9') expect(summary.exits).toContainEqual({ pid: f.meta.killed_pid, code: null, signal: 'SIGKILL' });
+        if (f.meta.scenario === 'exit-reload' || f.meta.scenario === 'master-stop') {
+          expect(summary.exits).toContainEqual({ pid: f.meta.target?.pid, code: 0, signal: null });
+        }
+      });
+
+      if (f.meta.scenario === 'blocked-upstream' && f.meta.flagset !== 'c-f') {
+        it('names the blocked call, its fd and peer, and how long it waited', () => {
+          const v = summary.verdict;
+          expect(v.syscall).toBe('poll');
+          expect(v.fd).toBe(f.meta.blocked?.upstream_fd);
+          expect(v.peer).toBe(f.meta.blocked?.upstream_peer);
+          expect(v.text).toContain(`fd ${f.meta.blocked?.upstream_fd}`);
+          expect(v.text).toContain(f.meta.blocked?.upstream_peer);
+          const u = summary.unfinished.find((x) => x.syscall === 'poll');
+          expect(u?.fd).toBe(f.meta.blocked?.upstream_fd);
+          if (f.meta.flagset.includes('-tt') || f.meta.flagset.includes('ttt')) {
+            // The request came 0.8 s into a 3 s time box: about 2.2 s of waiting.
+            expect(v.waitedMs).toBeGreaterThan(2000);
+            expect(v.waitedMs).toBeLessThan(2400);
+          }
+          if (f.meta.flagset.includes('yy')) {
+            expect(u?.description).toContain(`-> ${f.meta.blocked?.upstream_peer}`);
+          }
+        });
+      }
+
+      if (f.meta.scenario === 'blocked-sleep' && f.meta.flagset !== 'c-f') {
+        it('names clock_nanosleep after the request read', () => {
+          expect(summary.verdict.syscall).toBe('clock_nanosleep');
+          expect(summary.verdict.evidence.join('\n')).toMatch(/request/);
+        });
+      }
+
+      if (f.meta.scenario.endsWith('attached-late') && f.meta.scenario.startsWith('blocked')) {
+        it('says the trace cannot tell which call', () => {
+          expect(summary.verdict.syscall).toBe('restart_syscall');
+          expect(summary.verdict.text).toMatch(/cannot tell which call/);
+          expect(summary.verdict.waitedMs).toBe(3000);
+        });
+      }
+
+      if (f.meta.scenario === 'master-respawn' && f.meta.flagset !== 'c-f') {
+        it('cites the child exit and the fork of its replacement', () => {
+          const evidence = summary.verdict.evidence.join('\n');
+          expect(evidence).toMatch(/SIGCHLD/);
+          for (const pid of f.meta.new_child_pids ?? []) expect(evidence).toContain(String(pid));
+          for (const pid of f.meta.new_child_pids ?? []) expect(summary.pids).toContain(pid);
+        });
+      }
+    });
+  }
+});
+
+describe('summarizeStrace() on strace error captures', () => {
+  const reasons: Record<string, RegExp> = {
+    'err-nopid': /does not exist/,
+    'err-perm-pid1': /not permitted/,
+    'err-already-traced': /already traced/,
+    'err-invalid-pid-abc': /invalid process id/,
+    'err-invalid-pid-0': /invalid process id/,
+    'err-self': /trace itself/,
+  };
+  for (const f of fixtures.filter((x) => x.meta.scenario.startsWith('err-'))) {
+    it(`${f.name} is not-traced with the reason`, () => {
+      const { summary, details } = summarizeFixture(f);
+      expect(summary.verdict.state).toBe('not-traced');
+      expect(summary.verdict.text).toMatch(reasons[f.meta.scenario] as RegExp);
+      expect(summary.verdict.evidence.join(' ')).toContain('strace said');
+      expect(details.straceErrors).toHaveLength(1);
+    });
+  }
+});
+
+describe('summarizeStrace() on the translated seed (strace 4.x, Portuguese descriptions)', () => {
+  const seed = loadSeedStrace();
+  it('reads names, errnos and signals whatever the language', async () => {
+    const summary = await summarizeStrace(linesOf(seed.text));
+    expect(countsOf(summary)).toEqual(sorted(seed.meta.syscall_counts));
+    const errors: Record<string, Record<string, number>> = {};
+    for (const e of summary.errors) (errors[e.syscall] ??= {})[e.errno] = e.count;
+    expect(errors).toEqual(seed.meta.errors);
+    expect(Object.fromEntries(summary.signals.map((s) => [s.signal, s.count]))).toEqual(seed.meta.signals);
+    expect(summary.verdict.state).toBe('idle');
+    expect(summary.verdict.text).toMatch(/epoll_wait/);
+    // The translated "Processo 10354 conectado" line is not strace's English message: counted, not a crash.
+    expect(summary.unparsedLines).toBe(1);
+  });
+});
+
+async function* chunksOf(buf: Buffer, size: number): AsyncGenerator<Uint8Array> {
+  for (let i = 0; i < buf.length; i += size) yield buf.subarray(i, i + size);
+}
+
+describe('summarizeStraceChunks() chunk boundaries', () => {
+  const picks = fixtures.filter((f) => /load-f-tt-T-yy|master-respawn-f-tt-T-yy|blocked-upstream-f-ttt|idle-plain|exit-kill9|-c-f|err-self/.test(f.name));
+  for (const f of picks) {
+    it(`${f.name}: chunks of 1, 7 and 4096 bytes give the same summary as whole lines`, async () => {
+      const opts = { durationMs: 3000, host: 'web-1' };
+      const whole = await summarizeStrace(linesOf(f.text), opts);
+      const buf = Buffer.from(f.text, 'utf8');
+      for (const size of [1, 7, 4096]) {
+        const { summary } = await summarizeStraceChunksWithDetails(chunksOf(buf, size), opts);
+        expect(summary).toEqual(whole);
+      }
+    });
+  }
+
+  it('decodes a multi-byte character split across chunks', async () => {
+    const seed = loadSeedStrace();
+    const buf = Buffer.from(seed.text, 'utf8');
+    const whole = await summarizeStrace(linesOf(seed.text));
+    const { summary, details } = await summarizeStraceChunksWithDetails(chunksOf(buf, 1));
+    expect(summary).toEqual(whole);
+    expect(details.unparsedSamples[0]).toBe('Processo 10354 conectado - interrompa para sair');
+    // "€" is 3 bytes: split after its first byte.
+    const line = Buffer.from('write(1, "€ price", 9) = 9\n', 'utf8');
+    const at = line.indexOf(0xe2) + 1;
+    async function* two() {
+      yield line.subarray(0, at);
+      yield line.subarray(at);
+    }
+    const r = await summarizeStraceChunksWithDetails(two());
+    expect(r.summary.syscalls).toEqual([{ name: 'write', count: 1, errors: 0, totalTimeMs: null, maxTimeMs: null }]);
+    expect(r.summary.fds[0]?.bytesWritten).toBe(9);
+  });
+
+  it('counts an overlong line and keeps going', async () => {
+    const f = fixtures.find((x) => x.name === 'wm5.2.2-blocked-upstream-f-tt-T-yy') as StraceFixture;
+    const lines = linesOf(f.text);
+    const huge = `04:43:14.826000 write(1</srv/wm/run/v5.2.2/main.stdout>, "${'x'.repeat(300_000)}", 300000) = 300000 <0.000100>`;
+    const text = [lines[0], lines[1], huge, ...lines.slice(2)].join('\n') + '\n';
+    const { summary, details } = await summarizeStraceChunksWithDetails(chunksOf(Buffer.from(text), 4096));
+    expect(details.overlongLines).toBe(1);
+    expect(summary.syscalls.find((s) => s.name === 'write')?.count).toBe(1);
+    expect(summary.syscallCount).toBe(12);
+    expect(summary.verdict.state).toBe('blocked');
+    expect(summary.verdict.fd).toBe(8);
+  });
+
+  it('counts garbage lines as unparsed and keeps up to 5 redacted samples', async () => {
+    const garbage = ['#!/bin/sh', '\u0000\u0001binary', 'hello world', '[pid abc] nope', 'Authorization: Bearer s3cr3tTOKEN', '12:xx:00 foo(', 'ÿÿÿ', '--- nothing ---'];
+    const s = createStraceSummarizer();
+    s.push('epoll_wait(4, [], 32, 2040)             = 0');
+    for (const g of garbage) s.push(g);
+    const summary = s.finish();
+    expect(summary.unparsedLines).toBe(garbage.length);
+    expect(summary.syscallCount).toBe(1);
+    const samples = s.details().unparsedSamples;
+    expect(samples).toHaveLength(5);
+    expect(samples.join('\n')).not.toContain('s3cr3tTOKEN');
+  });
+});
