@@ -1,0 +1,201 @@
+// Ack latency of the bot in HTTP mode next to a bare Bolt app that only acks, in the same run: the bot's
+// ack must cost no more than the framework's own (target: p99 within 1.1x). Requests are signed exactly
+// as Slack signs them and sent over loopback; requests to the two apps alternate so machine noise hits
+// both alike. Self-contained (tsc compiles bench/ without test/): its own signing and a tiny Web API.
+import { createHmac } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { App, LogLevel } from '@slack/bolt';
+import { Config } from '../src/config/schema.js';
+import { loadSlackEnv } from '../src/config/slack-env.js';
+import { createSlackApp, type SlackApp } from '../src/slack/app.js';
+import { createJsonLogger } from '../src/slack/json-logger.js';
+import { createTransports } from '../src/transport/pool.js';
+
+const SECRET = 'benchbenchbenchbenchbenchbench12';
+const TOKEN = 'xoxb-bench-token';
+// WO_BENCH_SEQUENTIAL lowers the sample count for a quick look; the default is what the README quotes.
+const SEQUENTIAL = Number(process.env['WO_BENCH_SEQUENTIAL'] ?? 300);
+const BURST = 50;
+
+function repoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('package.json not found above the bench');
+    dir = up;
+  }
+  return dir;
+}
+
+function sign(body: string): Record<string, string> {
+  const ts = Math.floor(Date.now() / 1000);
+  return {
+    'content-type': 'application/x-www-form-urlencoded',
+    'x-slack-request-timestamp': String(ts),
+    'x-slack-signature': `v0=${createHmac('sha256', SECRET).update(`v0:${ts}:${body}`).digest('hex')}`,
+  };
+}
+
+/** Time until the response (the ack) arrives, in ms. */
+async function timeAck(url: string, text: string, responseUrl: string): Promise<number> {
+  const body = new URLSearchParams({
+    team_id: 'T0123ABCD',
+    channel_id: 'C0123ABCD',
+    user_id: 'U0123ABCD',
+    command: '/workerman',
+    text,
+    response_url: responseUrl,
+    trigger_id: '1.2.3',
+    api_app_id: 'A0123ABCD',
+  }).toString();
+  const t0 = performance.now();
+  const res = await fetch(url, { method: 'POST', headers: sign(body), body });
+  const ms = performance.now() - t0;
+  await res.arrayBuffer();
+  if (res.status !== 200) throw new Error(`ack failed: HTTP ${res.status}`);
+  return ms;
+}
+
+/** A Web API that says ok to everything the bot calls (no validation: that is the tests' job). */
+async function startFakeSlack(): Promise<{ url: string; server: Server }> {
+  let n = 0;
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const path = req.url ?? '';
+      n += 1;
+      const ts = `${1_700_000_000 + n}.000000`;
+      const port = (server.address() as AddressInfo).port;
+      const body = path.includes('files.getUploadURLExternal')
+        ? { ok: true, upload_url: `http://127.0.0.1:${port}/upload/F${n}`, file_id: `F${n}` }
+        : path.includes('files.completeUploadExternal')
+          ? { ok: true, files: [{ id: 'F1' }] }
+          : { ok: true, channel: 'C0123ABCD', ts, user_id: 'U0BOT00001', bot_id: 'B0BOT00001', team_id: 'T0123ABCD' };
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+function stats(samples: number[]): { p50: number; p99: number; max: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? NaN };
+}
+
+/** Runs the bench and prints a table of ack latencies. */
+export async function run(): Promise<void> {
+  const root = repoRoot();
+  const fixture = resolve(root, '..', 'shared', 'fixtures', 'workerman-status', 'wm5.2.2-after-load');
+  const fakePhp = join(root, 'test', 'fixtures', 'bin', 'fake-php');
+  const tmp = await mkdtemp(join(tmpdir(), 'wo-bench-slack-'));
+  const startFile = join(tmp, 'start.php');
+  await writeFile(startFile, JSON.stringify({ status: [fixture] }));
+  const slack = await startFakeSlack();
+  const responseUrl = `${slack.url}/response/1`;
+
+  const bare = new App({
+    token: TOKEN,
+    signingSecret: SECRET,
+    deferInitialization: true,
+    logLevel: LogLevel.ERROR,
+    clientOptions: { slackApiUrl: `${slack.url}/api/`, retryConfig: { retries: 0 } },
+  });
+  bare.command('/workerman', async ({ ack }) => {
+    await ack();
+  });
+  await bare.init();
+  const bareServer = (await bare.start({ port: 0, host: '127.0.0.1' })) as Server;
+  const bareUrl = `http://127.0.0.1:${(bareServer.address() as AddressInfo).port}/slack/events`;
+
+  const config = Config.parse({ hosts: [{ name: 'bench', workerman: { php: fakePhp, startFile } }] });
+  let bot: SlackApp | undefined;
+  try {
+    bot = createSlackApp({
+      env: loadSlackEnv({
+        SLACK_MODE: 'http',
+        SLACK_BOT_TOKEN: TOKEN,
+        SLACK_SIGNING_SECRET: SECRET,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        SLACK_API_URL: `${slack.url}/api/`,
+      }),
+      config,
+      transports: createTransports(config.hosts),
+      logger: createJsonLogger({ level: LogLevel.ERROR, write: () => {} }),
+      clientOptions: { retryConfig: { retries: 0 } },
+    });
+    await bot.start();
+    const botUrl = `http://127.0.0.1:${bot.httpAddress()!.port}/slack/events`;
+    const idle = async (): Promise<void> => {
+      while (bot!.inFlightCount() > 0) await new Promise((r) => setTimeout(r, 2));
+    };
+
+    // Warm-up: JIT, connection pools, the first auth middleware pass, the first spawn and render.
+    for (let i = 0; i < 30; i += 1) {
+      await timeAck(bareUrl, 'help', responseUrl);
+      await timeAck(botUrl, i % 3 === 0 ? 'status bench' : 'help', responseUrl);
+      await idle();
+    }
+    const rows: { target: string; request: string; samples: number[] }[] = [];
+    const sample = async (request: string, botText: string, waitIdle: boolean): Promise<void> => {
+      const bareSamples: number[] = [];
+      const botSamples: number[] = [];
+      for (let i = 0; i < SEQUENTIAL; i += 1) {
+        bareSamples.push(await timeAck(bareUrl, botText, responseUrl));
+        botSamples.push(await timeAck(botUrl, botText, responseUrl));
+        // Ack cost only: the status work after the ack must not overlap the next measurement.
+        if (waitIdle) await idle();
+      }
+      rows.push({ target: 'bare Bolt (ack only)', request, samples: bareSamples }, { target: 'workerman bot', request, samples: botSamples });
+    };
+    await sample(`${SEQUENTIAL} sequential "help"`, 'help', false);
+    await sample(`${SEQUENTIAL} sequential "status bench"`, 'status bench', true);
+
+    const burst = async (url: string, text: string): Promise<number[]> =>
+      Promise.all(Array.from({ length: BURST }, () => timeAck(url, text, responseUrl)));
+    // Three rounds, alternating which app goes first, pooled: one burst alone is mostly noise.
+    const bareBurst: number[] = [];
+    const botBurst: number[] = [];
+    for (let round = 0; round < 3; round += 1) {
+      if (round % 2 === 1) botBurst.push(...(await burst(botUrl, 'status bench')));
+      await idle();
+      bareBurst.push(...(await burst(bareUrl, 'status bench')));
+      if (round % 2 === 0) botBurst.push(...(await burst(botUrl, 'status bench')));
+      await idle();
+    }
+    rows.push({ target: 'bare Bolt (ack only)', request: `3 bursts of ${BURST} at once`, samples: bareBurst });
+    rows.push({ target: 'workerman bot', request: `3 bursts of ${BURST} "status bench"`, samples: botBurst });
+
+    console.log('| target | requests | p50 ms | p99 ms | max ms |');
+    console.log('|---|---|---:|---:|---:|');
+    for (const row of rows) {
+      const s = stats(row.samples);
+      console.log(`| ${row.target} | ${row.request} | ${s.p50.toFixed(2)} | ${s.p99.toFixed(2)} | ${s.max.toFixed(2)} |`);
+    }
+    for (let i = 0; i < rows.length; i += 2) {
+      const a = stats(rows[i]!.samples);
+      const b = stats(rows[i + 1]!.samples);
+      const ratio = b.p99 / a.p99;
+      console.log(`${rows[i + 1]!.request}: bot p99 / bare p99 = ${ratio.toFixed(2)} (target ≤ 1.10: ${ratio <= 1.1 ? 'met' : 'NOT met'})`);
+    }
+  } finally {
+    await bot?.stop();
+    await bare.stop();
+    await new Promise<void>((r) => {
+      slack.server.closeAllConnections();
+      slack.server.close(() => r());
+    });
+    await rm(tmp, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { BotError } from '../errors.js';
+
+// Where each variable comes from, quoted in error messages so a person can fix `.env` without docs.
+const WHERE: Record<string, string> = {
+  SLACK_MODE: '"socket" (default, no public URL needed) or "http"',
+  SLACK_BOT_TOKEN: 'Slack app settings → OAuth & Permissions → Bot User OAuth Token (starts with xoxb-)',
+  SLACK_APP_TOKEN:
+    'Slack app settings → Basic Information → App-Level Tokens → Generate, scope connections:write (starts with xapp-)',
+  SLACK_SIGNING_SECRET: 'Slack app settings → Basic Information → App Credentials → Signing Secret',
+  PORT: 'the TCP port the HTTP mode listens on, 0-65535 (default 3000; 0 = any free port)',
+  HOST: 'the address the HTTP mode binds to, e.g. 0.0.0.0 or 127.0.0.1 (default: all addresses)',
+  SLACK_API_URL: 'a base URL for the Slack Web API, e.g. https://slack.com/api/ (only for tests and proxies)',
+  LOG_LEVEL: 'one of debug, info, warn, error (default info)',
+};
+
+export const SlackEnv = z
+  .object({
+    SLACK_MODE: z.enum(['socket', 'http']).default('socket'),
+    // Token values never appear in messages: every check below has a fixed message.
+    SLACK_BOT_TOKEN: z.string({ error: 'is missing' }).regex(/^xoxb-[A-Za-z0-9-]+$/, 'must be a bot token starting with xoxb-'),
+    SLACK_APP_TOKEN: z.string().regex(/^xapp-[A-Za-z0-9-]+$/, 'must be an app-level token starting with xapp-').optional(),
+    SLACK_SIGNING_SECRET: z.string().regex(/^[A-Za-z0-9]{16,}$/, 'must be the signing secret (letters and digits)').optional(),
+    // 0 = any free port (tests); the bound port is logged at start.
+    PORT: z.coerce.number({ error: 'must be a number' }).int().min(0).max(65535).default(3000),
+    HOST: z.string().min(1).optional(),
+    SLACK_API_URL: z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+      .transform((u) => (u.endsWith('/') ? u : `${u}/`))
+      .optional(),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.SLACK_MODE === 'socket' && env.SLACK_APP_TOKEN === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['SLACK_APP_TOKEN'], message: 'is missing (needed in Socket Mode)' });
+    }
+    if (env.SLACK_MODE === 'http' && env.SLACK_SIGNING_SECRET === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: 'is missing (needed in HTTP mode)' });
+    }
+  })
+  .transform((env) => ({
+    mode: env.SLACK_MODE,
+    botToken: env.SLACK_BOT_TOKEN,
+    appToken: env.SLACK_APP_TOKEN,
+    signingSecret: env.SLACK_SIGNING_SECRET,
+    port: env.PORT,
+    host: env.HOST,
+    apiUrl: env.SLACK_API_URL,
+    logLevel: env.LOG_LEVEL,
+  }));
+export type SlackEnv = z.output<typeof SlackEnv>;
+
+/** Returns the validated Slack settings of `env`, or throws `config_invalid` naming each bad variable (never its value). */
+export function loadSlackEnv(env: NodeJS.ProcessEnv): SlackEnv {
+  // Empty strings (`SLACK_APP_TOKEN=` in .env) mean "not set".
+  const picked = Object.fromEntries(
+    Object.keys(WHERE)
+      .map((name) => [name, env[name]?.trim()] as const)
+      .filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const result = SlackEnv.safeParse(picked);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const name = String(issue.path[0] ?? 'environment');
+    const where = WHERE[name];
+    return `${name} ${issue.message}${where === undefined ? '' : ` (${where})`}`;
+  });
+  throw new BotError('config_invalid', `Slack settings in the environment are invalid:\n- ${lines.join('\n- ')}`);
+}

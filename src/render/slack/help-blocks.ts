@@ -1,0 +1,18 @@
+import { escapeCodeSpan } from './escape.js';
+import type { SlackMessage } from './limits.js';
+
+/** Returns the ephemeral usage message; `unknown` is a subcommand the user typed that does not exist. */
+export function renderHelpMessage(opts: { command: string; unknown?: string }): SlackMessage {
+  const cmd = escapeCodeSpan(opts.command);
+  const lines = [
+    `*Usage of \`${cmd}\`*`,
+    `• \`${cmd} status <host>\`: the Workerman status of a host, posted here with the full tables in a thread`,
+    `• \`${cmd} trace <host> <pid> [seconds]\`: a time-boxed strace of one worker, with a verdict (asks for confirmation)`,
+    `• \`${cmd} hosts\`: the hosts you can ask for`,
+    `• \`${cmd} help\`: this message`,
+  ];
+  const intro =
+    opts.unknown === undefined ? [] : [`:grey_question: \`${escapeCodeSpan(opts.unknown)}\` is not a subcommand.`];
+  const text = [...intro, ...lines].join('\n');
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+}

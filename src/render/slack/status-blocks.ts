@@ -1,0 +1,432 @@
+import type { ActionsBlockElement, ContextBlock, KnownBlock, RawTextElement, SectionBlock, TableBlock } from '@slack/types';
+import type { Finding, FindingKind, ProcessRow, WorkermanStatus } from '../../workerman/types.js';
+import { countChars, escapeCodeBlock, escapeCodeSpan, escapeMrkdwn, truncatePlain } from './escape.js';
+import { measureBlockText, SLACK_LIMITS, type SlackFile, type SlackMessage } from './limits.js';
+
+export interface StatusRenderOptions {
+  /** The configured host name the user asked for (a slug). */
+  host: string;
+  /** Slack user ID of who asked (`U…`/`W…`); shown as a mention. */
+  requestedBy?: string;
+  durationMs?: number;
+  /** What `php start.php status` printed: becomes the attached file when the tables do not fit. */
+  raw?: { stdout: string; stderr: string };
+  /** Adds a Refresh button with this action_id (value = host name). Omit for ephemeral messages. */
+  refreshActionId?: string;
+  /** Adds a "Trace a PID…" menu with this action_id (option value = `host:pid`). Omit when nobody may trace. */
+  traceActionId?: string;
+  /** `block`: Slack's table block (one per message, ≤ 99 rows); `monospace`: a code block section. */
+  tableStyle?: 'block' | 'monospace';
+  /** Thread replies beyond this many are not rendered; their content is only in the file. */
+  maxThreadReplies?: number;
+}
+
+/** The parent message plus what goes into its thread. */
+export interface StatusMessage extends SlackMessage {
+  /** Full tables, posted as replies in the parent's thread, in order. */
+  threadReplies: SlackMessage[];
+  /** Raw status output to upload into the thread; set when something did not fit the messages. */
+  file?: SlackFile;
+  /** How many process rows the parent shows. */
+  shownProcessCount: number;
+  /** True when the parent or the thread could not show everything (then `file` is set). */
+  isTruncated: boolean;
+}
+
+const FINDING_EMOJI: Record<FindingKind, string> = {
+  busy: ':hourglass_flowing_sand:',
+  'crash-loop': ':repeat:',
+  'memory-outlier': ':chart_with_upwards_trend:',
+  'not-reported': ':grey_question:',
+  'orphaned-workers': ':rotating_light:',
+};
+
+// Room kept for the "showing N of M" note and the actions block when filling the table.
+const RESERVED_CHARS = 400;
+// Thread reply budget: below the message budget so a reply never hits it even with intro lines.
+const REPLY_TEXT_CHARS = 9000;
+const REPLY_BLOCKS = 40;
+
+/** Returns the parent message posted before the status runs: "Workerman status of `web-1`, asked by @u…". */
+export function renderStatusPending(host: string, requestedBy?: string): SlackMessage {
+  const text = `:hourglass_flowing_sand: Workerman status of \`${escapeCodeSpan(host)}\`${askedBy(requestedBy)}…`;
+  return { text, blocks: [section(text)] };
+}
+
+/** Returns the parent message, its thread replies and the overflow file for one status, within Block Kit limits. */
+export function renderStatusMessage(status: WorkermanStatus, opts: StatusRenderOptions): StatusMessage {
+  const host = opts.host;
+  const processes = status.processes;
+  const counts = countFindings(status.findings);
+  const hasFindings = status.findings.length > 0;
+
+  const header: KnownBlock = {
+    type: 'header',
+    text: {
+      type: 'plain_text',
+      emoji: true,
+      text: truncatePlain(`${hasFindings ? ':warning:' : ':white_check_mark:'} Workerman status of ${host}`, SLACK_LIMITS.headerChars),
+    },
+  };
+  const summary = section(summaryLine(status, host, counts));
+  const context = contextBlock(status, opts);
+  const findingLines = status.findings.map((f) => `• ${FINDING_EMOJI[f.kind]} ${escapeMrkdwn(f.message)}`);
+  const findings = packLines(
+    findingLines.length > 0 ? ['*Findings*', ...findingLines] : [':white_check_mark: No findings: no busy process, no crash loop, no memory outlier.'],
+    SLACK_LIMITS.sectionTextChars,
+    (more) => `…and ${more} more findings (see the thread)`,
+  );
+  const actionElements: ActionsBlockElement[] = [];
+  if (opts.refreshActionId !== undefined) {
+    actionElements.push({ type: 'button', action_id: opts.refreshActionId, text: { type: 'plain_text', text: 'Refresh', emoji: true }, value: host });
+  }
+  if (opts.traceActionId !== undefined && processes.length > 0) {
+    // Select options: ≤ 100, text and value ≤ 75 chars. Flagged processes first, like the table.
+    const options = prioritized(processes, status.findings)
+      .slice(0, 100)
+      .map((i) => processes[i]!)
+      .map((p) => ({
+        text: { type: 'plain_text' as const, text: truncatePlain(`${p.pid} ${p.workerName}${p.status === 'busy' ? ' (busy)' : ''}`, 75) },
+        value: `${host}:${p.pid}`,
+      }));
+    actionElements.push({
+      type: 'static_select',
+      action_id: opts.traceActionId,
+      placeholder: { type: 'plain_text', text: 'Trace a PID…' },
+      options,
+    });
+  }
+  const actions: KnownBlock[] = actionElements.length === 0 ? [] : [{ type: 'actions', elements: actionElements }];
+
+  const fixed: KnownBlock[] = [header, summary, section(findings.text), context];
+  const budget = SLACK_LIMITS.messageTextChars - measureBlockText([...fixed, ...actions]) - RESERVED_CHARS;
+  const table = renderParentTable(processes, status.findings, opts.tableStyle ?? 'block', budget);
+
+  const parentTruncated = table.shown < processes.length || findings.omitted > 0;
+  const thread = renderThreadReplies(status, host, findingLines, opts.maxThreadReplies ?? 4);
+  const isTruncated = parentTruncated || thread.isTruncated;
+  const file = isTruncated ? renderStatusFile(status, host, opts.raw) : undefined;
+
+  const blocks: KnownBlock[] = [...fixed];
+  if (processes.length === 0) {
+    blocks.push(section('_No process rows in the status output._'));
+  } else {
+    blocks.push(...table.blocks);
+  }
+  if (table.shown < processes.length) {
+    blocks.push({
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: `Showing ${table.shown} of ${processes.length} processes (flagged ones first). The full table is in the thread${file === undefined ? '' : ', the raw output is attached there'}.`,
+        },
+      ],
+    });
+  }
+  blocks.push(...actions);
+
+  return {
+    text: fallbackText(status, host, counts),
+    blocks,
+    threadReplies: thread.replies,
+    ...(file === undefined ? {} : { file }),
+    shownProcessCount: table.shown,
+    isTruncated,
+  };
+}
+
+/** Returns the file with the raw status output (or the full table when no raw output was kept). */
+export function renderStatusFile(status: WorkermanStatus, host: string, raw?: { stdout: string; stderr: string }): SlackFile {
+  const content =
+    raw === undefined
+      ? [renderWorkerTable(status).join('\n'), '', ...renderProcessTable(status.processes).all].join('\n') + '\n'
+      : raw.stdout + (raw.stderr === '' ? '' : `\n--- stderr ---\n${raw.stderr}`);
+  return { filename: `${host}-status.txt`, title: `php start.php status on ${host}`, content };
+}
+
+function askedBy(userId: string | undefined): string {
+  if (userId === undefined) return '';
+  // A user ID from Slack's payload; anything else is shown as text, never as markup.
+  return /^[UW][A-Z0-9]{2,}$/.test(userId) ? `, asked by <@${userId}>` : `, asked by ${escapeMrkdwn(userId)}`;
+}
+
+function section(text: string): SectionBlock {
+  return { type: 'section', text: { type: 'mrkdwn', text } };
+}
+
+interface FindingCounts {
+  busy: number;
+  crashLoops: number;
+  memoryOutliers: number;
+  other: number;
+}
+
+function countFindings(findings: readonly Finding[]): FindingCounts {
+  const counts: FindingCounts = { busy: 0, crashLoops: 0, memoryOutliers: 0, other: 0 };
+  for (const f of findings) {
+    if (f.kind === 'busy') counts.busy += 1;
+    else if (f.kind === 'crash-loop') counts.crashLoops += 1;
+    else if (f.kind === 'memory-outlier') counts.memoryOutliers += 1;
+    else counts.other += 1;
+  }
+  return counts;
+}
+
+function plural(n: number, word: string, words = `${word}s`): string {
+  return `${n} ${n === 1 ? word : words}`;
+}
+
+function countsPhrase(status: WorkermanStatus, counts: FindingCounts): string[] {
+  const parts = [
+    plural(status.workerCount ?? new Set(status.processes.map((p) => p.workerName)).size, 'worker'),
+    plural(status.processCount ?? status.processes.length, 'process', 'processes'),
+  ];
+  if (counts.busy > 0) parts.push(`${counts.busy} busy`);
+  if (counts.crashLoops > 0) parts.push(plural(counts.crashLoops, 'crash loop'));
+  if (counts.memoryOutliers > 0) parts.push(plural(counts.memoryOutliers, 'memory outlier'));
+  if (counts.other > 0) parts.push(plural(counts.other, 'other finding'));
+  return parts;
+}
+
+function summaryLine(status: WorkermanStatus, host: string, counts: FindingCounts): string {
+  const version = status.workerman.version === null ? '' : ` runs Workerman ${escapeMrkdwn(status.workerman.version)}:`;
+  const [workers, processes, ...flags] = countsPhrase(status, counts);
+  const flagText = flags.length === 0 ? ', all idle' : `, *${flags.join(', ')}*`;
+  return `\`${escapeCodeSpan(host)}\`${version} ${workers}, ${processes}${flagText}.`;
+}
+
+function fallbackText(status: WorkermanStatus, host: string, counts: FindingCounts): string {
+  const text = `Workerman status of ${host}: ${countsPhrase(status, counts).join(', ')}`;
+  return escapeMrkdwn(truncatePlain(text, SLACK_LIMITS.fallbackTextChars));
+}
+
+function contextBlock(status: WorkermanStatus, opts: StatusRenderOptions): ContextBlock {
+  const w = status.workerman;
+  const parts: string[] = [];
+  const versions = [w.version && `Workerman ${w.version}`, w.phpVersion && `PHP ${w.phpVersion}`, w.eventLoop && `loop ${w.eventLoop}`]
+    .filter((s): s is string => typeof s === 'string' && s !== '')
+    .map(escapeMrkdwn);
+  if (versions.length > 0) parts.push(versions.join(' · '));
+  if (status.uptime !== null || status.startedAt !== null) {
+    const up = status.uptime === null ? '' : `up ${escapeMrkdwn(status.uptime)}`;
+    const since = status.startedAt === null ? '' : ` (since ${escapeMrkdwn(status.startedAt)})`;
+    parts.push(`${up}${since}`.trim());
+  }
+  if (status.loadAverage !== null && status.loadAverage.length > 0) parts.push(`load ${status.loadAverage.join(' ')}`);
+  parts.push(countsPhrase(status, { busy: 0, crashLoops: 0, memoryOutliers: 0, other: 0 }).join(' · '));
+  const who = askedBy(opts.requestedBy).replace(/^, /, '');
+  const took = opts.durationMs === undefined ? '' : `took ${Math.round(opts.durationMs)} ms`;
+  const tail = [who, took].filter((s) => s !== '').join(' · ');
+  if (tail !== '') parts.push(tail);
+  return {
+    type: 'context',
+    elements: parts.slice(0, SLACK_LIMITS.contextElements).map((text) => ({ type: 'mrkdwn' as const, text })),
+  };
+}
+
+/** Adds lines while they fit `maxChars`, then a "more" line; returns the text and how many were left out. */
+function packLines(lines: readonly string[], maxChars: number, more: (omitted: number) => string): { text: string; omitted: number } {
+  const kept: string[] = [];
+  let used = 0;
+  for (let i = 0; i < lines.length; i += 1) {
+    const line = lines[i] ?? '';
+    const reserve = i === lines.length - 1 ? 0 : countChars(more(lines.length)) + 1;
+    if (used + countChars(line) + 1 + reserve > maxChars) {
+      const omitted = lines.length - i;
+      return { text: [...kept, more(omitted)].join('\n'), omitted };
+    }
+    kept.push(line);
+    used += countChars(line) + 1;
+  }
+  return { text: kept.join('\n'), omitted: 0 };
+}
+
+/** Formats PHP's memory_get_usage() bytes the way Workerman prints them (`1.2M`), `N/A` when unknown. */
+export function formatMemory(bytes: number | null): string {
+  if (bytes === null) return 'N/A';
+  return `${(bytes / 1048576).toFixed(2).replace(/\.?0+$/, '')}M`;
+}
+
+function numberOrNa(n: number | null): string {
+  return n === null ? 'N/A' : String(n);
+}
+
+interface Column {
+  title: string;
+  get: (p: ProcessRow) => string;
+  align: 'left' | 'right';
+  maxWidth?: number;
+}
+
+const COLUMNS: readonly Column[] = [
+  { title: 'pid', get: (p) => String(p.pid), align: 'right' },
+  { title: 'worker', get: (p) => p.workerName, align: 'left', maxWidth: 32 },
+  { title: 'listen', get: (p) => p.listen ?? 'none', align: 'left', maxWidth: 30 },
+  { title: 'memory', get: (p) => formatMemory(p.memoryBytes), align: 'right' },
+  { title: 'conns', get: (p) => numberOrNa(p.connections), align: 'right' },
+  { title: 'send_fail', get: (p) => numberOrNa(p.sendFail), align: 'right' },
+  { title: 'timers', get: (p) => numberOrNa(p.timers), align: 'right' },
+  { title: 'requests', get: (p) => numberOrNa(p.totalRequest), align: 'right' },
+  // null = not measured (one sample); Workerman's own one-shot qps column is always 0.
+  { title: 'qps', get: (p) => (p.qps === null ? '-' : String(p.qps)), align: 'right' },
+  { title: 'status', get: (p) => p.status ?? '?', align: 'left' },
+];
+
+/** Plain monospace lines of the process table (unescaped); `header` is repeated per chunk by callers. */
+function renderProcessTable(processes: readonly ProcessRow[]): { header: string; rows: string[]; all: string[] } {
+  const cells = processes.map((p) => COLUMNS.map((c) => truncatePlain(c.get(p), c.maxWidth ?? 64)));
+  const widths = COLUMNS.map((c, i) => Math.max(countChars(c.title), ...cells.map((row) => countChars(row[i] ?? ''))));
+  const line = (row: readonly string[]): string =>
+    row
+      .map((cell, i) => {
+        const pad = ' '.repeat(Math.max(0, (widths[i] ?? 0) - countChars(cell)));
+        return COLUMNS[i]?.align === 'right' ? pad + cell : cell + pad;
+      })
+      .join('  ')
+      .trimEnd();
+  const header = line(COLUMNS.map((c) => c.title));
+  const rows = cells.map(line);
+  return { header, rows, all: [header, ...rows] };
+}
+
+function renderWorkerTable(status: WorkermanStatus): string[] {
+  const perWorker = new Map<string, number>();
+  for (const p of status.processes) perWorker.set(p.workerName, (perWorker.get(p.workerName) ?? 0) + 1);
+  const rows: string[][] = status.workers.map((w) => [w.name, String(perWorker.get(w.name) ?? 0), String(w.exitStatus), String(w.exitCount)]);
+  const titles = ['worker', 'processes', 'exit_status', 'exit_count'];
+  const widths = titles.map((t, i) => Math.max(t.length, ...rows.map((r) => countChars(r[i] ?? ''))));
+  const line = (r: readonly string[]): string =>
+    r.map((c, i) => c + ' '.repeat(Math.max(0, (widths[i] ?? 0) - countChars(c)))).join('  ').trimEnd();
+  return [line(titles), ...rows.map(line)];
+}
+
+/** Process indices in display priority: rows named by a finding first, then the rest, each in table order. */
+function prioritized(processes: readonly ProcessRow[], findings: readonly Finding[]): number[] {
+  const flagged = new Set(findings.map((f) => f.pid).filter((pid): pid is number => pid !== null));
+  const indices = processes.map((_, i) => i);
+  return [...indices.filter((i) => flagged.has(processes[i]!.pid)), ...indices.filter((i) => !flagged.has(processes[i]!.pid))];
+}
+
+function renderParentTable(
+  processes: readonly ProcessRow[],
+  findings: readonly Finding[],
+  style: 'block' | 'monospace',
+  budgetChars: number,
+): { blocks: KnownBlock[]; shown: number } {
+  if (processes.length === 0) return { blocks: [], shown: 0 };
+  const order = prioritized(processes, findings);
+  if (style === 'block') {
+    const headerCells = COLUMNS.map((c) => c.title);
+    let used = headerCells.reduce((n, c) => n + countChars(c), 0);
+    const chosen: number[] = [];
+    for (const i of order) {
+      if (chosen.length >= SLACK_LIMITS.tableRows - 1) break;
+      const cost = COLUMNS.reduce((n, c) => n + countChars(truncatePlain(c.get(processes[i]!), c.maxWidth ?? 64)), 0);
+      if (used + cost > budgetChars) break;
+      used += cost;
+      chosen.push(i);
+    }
+    chosen.sort((a, b) => a - b);
+    const cell = (text: string): RawTextElement => ({ type: 'raw_text', text: text === '' ? ' ' : text });
+    const table: TableBlock = {
+      type: 'table',
+      column_settings: COLUMNS.map((c) => ({ align: c.align, ...(c.title === 'listen' || c.title === 'worker' ? { is_wrapped: true } : {}) })),
+      // raw_text is literal (no mrkdwn), so cells are NOT escaped: a worker named `<!channel>` shows as such.
+      rows: [headerCells.map(cell), ...chosen.map((i) => COLUMNS.map((c) => cell(truncatePlain(c.get(processes[i]!), c.maxWidth ?? 64))))],
+    };
+    return { blocks: [table], shown: chosen.length };
+  }
+  const { header, rows } = renderProcessTable(processes);
+  const fence = (lines: string[]): string => `\`\`\`${escapeCodeBlock([header, ...lines].join('\n'))}\`\`\``;
+  const limit = Math.min(SLACK_LIMITS.sectionTextChars, budgetChars);
+  const chosen: number[] = [];
+  for (const i of order) {
+    const next = [...chosen, i].sort((a, b) => a - b);
+    if (countChars(fence(next.map((j) => rows[j] ?? ''))) > limit) break;
+    chosen.push(i);
+  }
+  chosen.sort((a, b) => a - b);
+  if (chosen.length === 0) return { blocks: [], shown: 0 };
+  return { blocks: [section(fence(chosen.map((j) => rows[j] ?? '')))], shown: chosen.length };
+}
+
+/** Full tables as code-block sections packed into thread replies; stops at `maxReplies`. */
+function renderThreadReplies(
+  status: WorkermanStatus,
+  host: string,
+  findingLines: readonly string[],
+  maxReplies: number,
+): { replies: SlackMessage[]; isTruncated: boolean } {
+  const sections: { text: string; label: string }[] = [];
+  // Findings the parent may have cut: all of them, in as many sections as needed.
+  for (let start = 0; start < findingLines.length; ) {
+    const chunk: string[] = [];
+    let used = countChars('*Findings (continued)*') + 1;
+    while (start < findingLines.length && used + countChars(findingLines[start]!) + 1 <= SLACK_LIMITS.sectionTextChars) {
+      used += countChars(findingLines[start]!) + 1;
+      chunk.push(findingLines[start]!);
+      start += 1;
+    }
+    if (chunk.length === 0) {
+      // One finding longer than a section: cut it (already escaped, cut at a safe place).
+      chunk.push(Array.from(findingLines[start]!).slice(0, 2900).join('').replace(/&[a-z]{0,3}$/, '') + '…');
+      start += 1;
+    }
+    sections.push({ text: [sections.length === 0 ? '*Findings*' : '*Findings (continued)*', ...chunk].join('\n'), label: 'findings' });
+  }
+  if (status.workers.length > 0) {
+    sections.push({
+      text: `*Workers and exits*\n\`\`\`${escapeCodeBlock(renderWorkerTable(status).join('\n'))}\`\`\``,
+      label: 'workers',
+    });
+  }
+  const { header, rows } = renderProcessTable(status.processes);
+  const fenceCost = 6;
+  for (let start = 0; start < rows.length; ) {
+    const intro = `*Processes ${start + 1}–`;
+    let end = start;
+    let used = countChars(intro) + 40 + fenceCost + countChars(escapeCodeBlock(header)) + 1;
+    while (end < rows.length && used + countChars(escapeCodeBlock(rows[end]!)) + 1 <= SLACK_LIMITS.sectionTextChars) {
+      used += countChars(escapeCodeBlock(rows[end]!)) + 1;
+      end += 1;
+    }
+    if (end === start) end = start + 1;
+    const body = escapeCodeBlock([header, ...rows.slice(start, end)].join('\n'));
+    sections.push({ text: `*Processes ${start + 1}–${end} of ${rows.length}*\n\`\`\`${body}\`\`\``, label: `processes ${start + 1}–${end}` });
+    start = end;
+  }
+
+  const replies: SlackMessage[] = [];
+  let current: SectionBlock[] = [];
+  let labels: string[] = [];
+  let used = 0;
+  const flush = (): void => {
+    if (current.length === 0) return;
+    replies.push({ text: escapeMrkdwn(`Workerman status of ${host}: ${labels.join(', ')}`), blocks: current });
+    current = [];
+    labels = [];
+    used = 0;
+  };
+  let isTruncated = false;
+  for (const s of sections) {
+    const cost = countChars(s.text);
+    if (current.length > 0 && (used + cost > REPLY_TEXT_CHARS || current.length >= REPLY_BLOCKS)) flush();
+    if (replies.length >= maxReplies) {
+      isTruncated = true;
+      break;
+    }
+    current.push(section(s.text));
+    labels.push(s.label);
+    used += cost;
+  }
+  if (!isTruncated) flush();
+  if (isTruncated && replies.length > 0) {
+    const last = replies[replies.length - 1]!;
+    last.blocks = [
+      ...last.blocks,
+      { type: 'context', elements: [{ type: 'mrkdwn', text: 'The rest did not fit in the thread: see the attached raw output.' }] },
+    ];
+  }
+  return { replies, isTruncated };
+}

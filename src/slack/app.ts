@@ -1,0 +1,188 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, type Logger, type LogLevel } from '@slack/bolt';
+import type { WebClientOptions } from '@slack/web-api';
+import { createUserGroupResolver, listRuleUserGroups } from '../access/create-user-group-resolver.js';
+import type { Config } from '../config/schema.js';
+import type { SlackEnv } from '../config/slack-env.js';
+import { BotError } from '../errors.js';
+import type { TransportPool } from '../transport/pool.js';
+import { createStatusRefreshAction } from './actions/create-status-refresh-action.js';
+import { createTraceCancelAction, createTraceConfirmAction } from './actions/create-trace-confirm-action.js';
+import { createTraceSelectAction } from './actions/create-trace-select-action.js';
+import type { BotDeps } from './bot-deps.js';
+import { createWorkermanCommand } from './commands/create-workerman-command.js';
+import { ACTION_IDS, COMMAND, EVENTS_PATH, HEALTH_PATH } from './ids.js';
+import { createAckGate } from './create-ack-gate.js';
+import { createHostLimiter } from './create-host-limiter.js';
+import { createInFlight } from './in-flight.js';
+import { createJsonLogger } from './json-logger.js';
+import { slackErrorCode } from './slack-error-code.js';
+
+export interface SlackAppDeps {
+  env: SlackEnv;
+  config: Config;
+  transports: TransportPool;
+  logger?: Logger;
+  /** Merged over the defaults (API URL from SLACK_API_URL, a short retry policy, a request timeout). */
+  clientOptions?: WebClientOptions;
+  /** How long a stop waits for requests in flight before cancelling them. Default 10 s. */
+  shutdownGraceMs?: number;
+}
+
+export interface SlackApp {
+  app: App;
+  logger: Logger;
+  /** Verifies the bot token (auth.test once), then connects (Socket Mode) or listens (HTTP mode). */
+  start(): Promise<void>;
+  /** Stops taking requests, lets work in flight finish (or cancels it after the grace period), closes transports. Idempotent. */
+  stop(): Promise<void>;
+  /** HTTP mode, once started: where it listens (`port: 0` in the env picks a free port). */
+  httpAddress(): AddressInfo | null;
+  /** Requests still being worked on after their ack. */
+  inFlightCount(): number;
+}
+
+// A user waits on these: a few quick retries, never web-api's default of ten retries over ~30 minutes.
+const DEFAULT_RETRY = { retries: 3, factor: 2, minTimeout: 1000, maxTimeout: 10_000 };
+const USER_GROUP_TTL_MS = 5 * 60_000;
+
+/** Returns the Bolt app with the `/workerman` command and its buttons, in Socket Mode or HTTP mode per `env`. */
+export function createSlackApp(deps: SlackAppDeps): SlackApp {
+  const { env, config } = deps;
+  const logger = deps.logger ?? createJsonLogger({ level: env.logLevel as LogLevel });
+  const clientOptions: WebClientOptions = {
+    retryConfig: DEFAULT_RETRY,
+    timeout: 15_000,
+    ...(env.apiUrl === undefined ? {} : { slackApiUrl: env.apiUrl }),
+    ...deps.clientOptions,
+  };
+  // deferInitialization: auth.test runs once in start() (fail fast on a bad token, and no auth.test per request).
+  const common = { token: env.botToken, logger, clientOptions, deferInitialization: true } as const;
+  const app =
+    env.mode === 'socket'
+      ? new App({ ...common, socketMode: true, appToken: env.appToken })
+      : new App({
+          ...common,
+          signingSecret: env.signingSecret ?? '',
+          endpoints: EVENTS_PATH,
+          port: env.port,
+          // The ack is the HTTP response: never hold it until the listener finishes.
+          processBeforeResponse: false,
+          customRoutes: [
+            {
+              path: HEALTH_PATH,
+              method: ['GET'],
+              handler: (_req, res) => {
+                res.writeHead(200, { 'content-type': 'text/plain' });
+                res.end('ok');
+              },
+            },
+          ],
+        });
+
+  const inFlight = createInFlight();
+  const ackGate = createAckGate();
+  const ruleGroups = listRuleUserGroups(config);
+  const botDeps: BotDeps = {
+    config,
+    transports: deps.transports,
+    logger,
+    inFlight,
+    hostLimiter: createHostLimiter(config.limits?.perHostConcurrency ?? 2),
+    ackGate,
+    ...(ruleGroups.length === 0
+      ? {}
+      : {
+          userGroups: createUserGroupResolver(
+            async (usergroup) => (await app.client.usergroups.users.list({ usergroup })).users ?? [],
+            USER_GROUP_TTL_MS,
+            { onError: (groupId, error) => logger.warn({ event: 'user_group_lookup_failed', groupId, error: slackErrorCode(error) ?? String(error) }) },
+          ),
+        }),
+  };
+
+  app.use(async ({ next }) => {
+    ackGate.noteRequest();
+    await next();
+  });
+  app.command(COMMAND, createWorkermanCommand(botDeps));
+  app.action(ACTION_IDS.statusRefresh, createStatusRefreshAction(botDeps));
+  app.action(ACTION_IDS.traceConfirm, createTraceConfirmAction(botDeps));
+  app.action(ACTION_IDS.traceCancel, createTraceCancelAction());
+  app.action(ACTION_IDS.traceSelect, createTraceSelectAction(botDeps));
+  app.error(async (error) => {
+    // Handlers catch their own failures; this is for Bolt-level ones (authorize, middleware).
+    logger.error({ event: 'bolt_error', code: error.code ?? null, error: `${error.name}: ${error.message}` });
+  });
+
+  let server: Server | null = null;
+  let started = false;
+  let stopping: Promise<void> | null = null;
+
+  return {
+    app,
+    logger,
+    async start() {
+      try {
+        await app.init();
+      } catch (error) {
+        throw explainStartError(error, 'SLACK_BOT_TOKEN', env);
+      }
+      try {
+        if (env.mode === 'http') {
+          server = (await app.start({ port: env.port, ...(env.host === undefined ? {} : { host: env.host }) })) as Server;
+        } else {
+          await app.start();
+        }
+      } catch (error) {
+        throw explainStartError(error, env.mode === 'socket' ? 'SLACK_APP_TOKEN' : 'PORT', env);
+      }
+      started = true;
+      const address = server?.address();
+      logger.info({
+        event: 'started',
+        mode: env.mode,
+        hosts: config.hosts.map((h) => h.name),
+        ...(address !== null && typeof address === 'object' ? { listen: `${address.address}:${address.port}${EVENTS_PATH}` } : {}),
+      });
+    },
+    stop() {
+      stopping ??= (async () => {
+        // Refuse new work first (handlers check isDraining), then close the receiver, then drain.
+        const drained = inFlight.drain({ graceMs: deps.shutdownGraceMs ?? 10_000 });
+        if (started) {
+          await app.stop().catch((error: unknown) => logger.warn({ event: 'receiver_stop_failed', error: String(error) }));
+        }
+        const { finished, aborted } = await drained;
+        await deps.transports.closeAll();
+        logger.info({ event: 'stopped', finished, cancelled: aborted });
+      })();
+      return stopping;
+    },
+    httpAddress() {
+      const address = server?.address();
+      return address !== null && typeof address === 'object' ? address : null;
+    },
+    inFlightCount() {
+      return inFlight.size;
+    },
+  };
+}
+
+function explainStartError(error: unknown, variable: string, env: SlackEnv): BotError {
+  const code = slackErrorCode(error);
+  if (code === 'invalid_auth' || code === 'not_authed' || code === 'account_inactive' || code === 'token_revoked') {
+    const where =
+      variable === 'SLACK_APP_TOKEN'
+        ? 'Basic Information → App-Level Tokens (scope connections:write)'
+        : 'OAuth & Permissions → Bot User OAuth Token (reinstall the app if it was revoked)';
+    return new BotError('config_invalid', `Slack rejected ${variable} (${code}): copy it again from the Slack app settings, ${where}.`, { cause: error });
+  }
+  if (code !== undefined) return new BotError('config_invalid', `Slack refused to start the bot (${code}).`, { cause: error });
+  const message = error instanceof Error ? error.message : String(error);
+  if (/EADDRINUSE/.test(message)) {
+    return new BotError('config_invalid', `Port ${env.port} is in use: set PORT to a free port.`, { cause: error });
+  }
+  return new BotError('internal', `Could not start the Slack bot: ${message}`, { cause: error });
+}

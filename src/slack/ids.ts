@@ -1,0 +1,20 @@
+/** The slash command, as registered in manifest.yml. */
+export const COMMAND = '/workerman';
+
+/** Bolt's HTTP endpoint for commands and interactivity (HTTP mode). */
+export const EVENTS_PATH = '/slack/events';
+
+/** Health check route served in HTTP mode. */
+export const HEALTH_PATH = '/healthz';
+
+/** Block Kit action_ids. Per-message data goes into the element's `value`, never into the id. */
+export const ACTION_IDS = {
+  /** Button on a status message; value = host name (re-validated on click). */
+  statusRefresh: 'status_refresh',
+  /** "Trace a PID…" menu on a status message; option value = `host:pid` (re-validated). */
+  traceSelect: 'trace_select',
+  /** Button on the ephemeral trace confirmation; value = `{"h":host,"p":pid,"d":seconds}` (re-validated). */
+  traceConfirm: 'trace_confirm',
+  /** Button on the ephemeral trace confirmation: deletes it. */
+  traceCancel: 'trace_cancel',
+} as const;

@@ -1,0 +1,83 @@
+import { HostName, type HostConfig } from '../config/schema.js';
+import { BotError, oneLine } from '../errors.js';
+
+export type CommandInput =
+  | { kind: 'help'; unknown?: string }
+  | { kind: 'hosts' }
+  | { kind: 'status'; host: HostConfig }
+  | { kind: 'trace'; host: HostConfig; pid: number; durationS: number };
+
+function knownHosts(hosts: readonly HostConfig[]): string {
+  const names = hosts.map((h) => h.name);
+  const shown = names.slice(0, 20).join(', ');
+  return names.length > 20 ? `${shown}, … (${names.length} in all)` : shown;
+}
+
+/**
+ * Returns the configured host named `name`, or throws `input_invalid` (not a host name) / `host_unknown`.
+ * Used for typed text and for button values alike: both are untrusted input.
+ */
+export function findHost(name: string, hosts: readonly HostConfig[]): HostConfig {
+  if (!HostName.safeParse(name).success) {
+    throw new BotError('input_invalid', `"${oneLine(name, 64)}" is not a host name (expected lowercase letters, digits, "-" and "_").`);
+  }
+  const host = hosts.find((h) => h.name === name);
+  if (host === undefined) {
+    throw new BotError('host_unknown', `Unknown host "${name}". Configured hosts: ${knownHosts(hosts)}.`);
+  }
+  return host;
+}
+
+/**
+ * Parses the text after `/workerman`: `status <host>`, `hosts`, `help` (empty or unknown → help).
+ * Example: `status web-1` → `{ kind: 'status', host: <web-1's config> }`.
+ */
+export function parseCommandText(text: string, hosts: readonly HostConfig[]): CommandInput {
+  const words = text.trim().split(/\s+/).filter((w) => w !== '');
+  const [sub, ...args] = words;
+  if (sub === undefined) return { kind: 'help' };
+  switch (sub.toLowerCase()) {
+    case 'help':
+      return { kind: 'help' };
+    case 'hosts':
+      return { kind: 'hosts' };
+    case 'status': {
+      if (args.length === 0) {
+        throw new BotError('input_invalid', `Which host? Usage: /workerman status <host>. Configured hosts: ${knownHosts(hosts)}.`);
+      }
+      if (args.length > 1) {
+        throw new BotError('input_invalid', `status takes one host, got ${args.length} words: "${oneLine(args.join(' '), 80)}".`);
+      }
+      return { kind: 'status', host: findHost(args[0]!.toLowerCase(), hosts) };
+    }
+    case 'trace': {
+      if (args.length < 2 || args.length > 3) {
+        throw new BotError('input_invalid', 'Usage: /workerman trace <host> <pid> [seconds]. PIDs are in /workerman status <host>.');
+      }
+      const host = findHost(args[0]!.toLowerCase(), hosts);
+      return { kind: 'trace', host, ...parseTraceTarget(host, args[1]!, args[2]) };
+    }
+    default:
+      return { kind: 'help', unknown: oneLine(sub, 40) };
+  }
+}
+
+/**
+ * Validates a PID and an optional duration in seconds against the host's strace limits. Used for typed
+ * text and for the confirmation button's value alike. Example: `("10354", "10")` → `{ pid: 10354, durationS: 10 }`.
+ */
+export function parseTraceTarget(host: HostConfig, pidText: string, durationText?: string): { pid: number; durationS: number } {
+  if (!/^\d{1,10}$/.test(pidText) || Number(pidText) < 1 || Number(pidText) > 4_194_304) {
+    throw new BotError('input_invalid', `"${oneLine(pidText, 20)}" is not a PID (a number from /workerman status ${host.name}).`);
+  }
+  let durationS = host.strace.defaultDurationS;
+  if (durationText !== undefined) {
+    const match = /^(\d{1,3}(?:\.\d)?)s?$/.exec(durationText);
+    const value = match === null ? NaN : Number(match[1]);
+    if (!(value >= 1 && value <= host.strace.maxDurationS)) {
+      throw new BotError('input_invalid', `The duration must be 1 to ${host.strace.maxDurationS} seconds on ${host.name}, got "${oneLine(durationText, 20)}".`);
+    }
+    durationS = value;
+  }
+  return { pid: Number(pidText), durationS };
+}

@@ -1,0 +1,103 @@
+// Builds requests exactly as Slack sends them to an HTTP-mode app: v0 HMAC-SHA256 signature over
+// `v0:{timestamp}:{raw body}` and the content type `application/x-www-form-urlencoded` with NO charset
+// (Bolt form-parses only that exact value). See shared/docs/slack-platform.md 2.5.
+import { createHmac } from 'node:crypto';
+
+export const TEST_SIGNING_SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
+
+/** Headers for `body` signed with `secret` at `timestampS` (Unix seconds, default now). */
+export function signSlackRequest(secret: string, body: string, timestampS = Math.floor(Date.now() / 1000)): Record<string, string> {
+  const signature = `v0=${createHmac('sha256', secret).update(`v0:${timestampS}:${body}`).digest('hex')}`;
+  return {
+    'content-type': 'application/x-www-form-urlencoded',
+    'x-slack-request-timestamp': String(timestampS),
+    'x-slack-signature': signature,
+  };
+}
+
+export interface CommandFields {
+  text: string;
+  responseUrl: string;
+  userId?: string;
+  channelId?: string;
+  teamId?: string;
+  command?: string;
+}
+
+/** The form body of a slash command, with real-looking IDs. */
+export function commandBody(f: CommandFields): string {
+  return new URLSearchParams({
+    token: 'legacy-verification-token-ignored',
+    team_id: f.teamId ?? 'T0123ABCD',
+    team_domain: 'acme',
+    channel_id: f.channelId ?? 'C0123ABCD',
+    channel_name: 'ops',
+    user_id: f.userId ?? 'U0123ABCD',
+    user_name: 'jdoe',
+    command: f.command ?? '/workerman',
+    text: f.text,
+    api_app_id: 'A0123ABCD',
+    is_enterprise_install: 'false',
+    response_url: f.responseUrl,
+    trigger_id: '123.456.abc',
+  }).toString();
+}
+
+export interface SendOptions {
+  secret?: string;
+  timestampS?: number;
+  /** Replace the computed signature (forgery tests). */
+  signature?: string;
+}
+
+async function send(eventsUrl: string, body: string, o: SendOptions): Promise<Response> {
+  const headers = signSlackRequest(o.secret ?? TEST_SIGNING_SECRET, body, o.timestampS);
+  if (o.signature !== undefined) headers['x-slack-signature'] = o.signature;
+  // A string body: fetch would add "; charset=UTF-8" to a URLSearchParams body, which Bolt rejects.
+  return fetch(eventsUrl, { method: 'POST', headers, body });
+}
+
+/** POSTs a signed slash command to `eventsUrl` (`http://127.0.0.1:PORT/slack/events`). */
+export function sendCommand(eventsUrl: string, fields: CommandFields, o: SendOptions = {}): Promise<Response> {
+  return send(eventsUrl, commandBody(fields), o);
+}
+
+export interface ButtonClick {
+  actionId: string;
+  value: string;
+  responseUrl: string;
+  channelId?: string;
+  userId?: string;
+  /** The message holding the button. */
+  messageTs: string;
+  /** Set when the message is a thread reply. */
+  threadTs?: string;
+  /** `static_select`: `value` is the selected option's value. Default `button`. */
+  kind?: 'button' | 'static_select';
+}
+
+/** POSTs a signed `block_actions` payload for a button click (interactivity wire format). */
+export function sendButtonClick(eventsUrl: string, click: ButtonClick, o: SendOptions = {}): Promise<Response> {
+  const channelId = click.channelId ?? 'C0123ABCD';
+  const payload = {
+    type: 'block_actions',
+    user: { id: click.userId ?? 'U0123ABCD', username: 'jdoe', team_id: 'T0123ABCD' },
+    team: { id: 'T0123ABCD', domain: 'acme' },
+    enterprise: null,
+    is_enterprise_install: false,
+    api_app_id: 'A0123ABCD',
+    token: 'legacy-verification-token-ignored',
+    trigger_id: '123.456.abc',
+    response_url: click.responseUrl,
+    container: { type: 'message', message_ts: click.messageTs, channel_id: channelId, is_ephemeral: false, ...(click.threadTs ? { thread_ts: click.threadTs } : {}) },
+    channel: { id: channelId, name: 'ops' },
+    message: { type: 'message', ts: click.messageTs, text: 'status', ...(click.threadTs ? { thread_ts: click.threadTs } : {}) },
+    state: { values: {} },
+    actions: [
+      click.kind === 'static_select'
+        ? { type: 'static_select', action_id: click.actionId, block_id: 'b1', selected_option: { text: { type: 'plain_text', text: click.value }, value: click.value }, action_ts: '1700000001.000000' }
+        : { type: 'button', action_id: click.actionId, block_id: 'b1', value: click.value, action_ts: '1700000001.000000' },
+    ],
+  };
+  return send(eventsUrl, `payload=${encodeURIComponent(JSON.stringify(payload))}`, o);
+}

@@ -1,0 +1,541 @@
+// A local stand-in for the Slack Web API (and response_url / upload URLs), for tests. It records every
+// call and rejects what real Slack rejects (doc: shared/docs/slack-platform.md section 9), so a test that
+// passes here sends messages Slack would accept. Rules that real Slack does not enforce but that are bugs
+// for this bot (an unescaped <!channel>, a thread_ts that is not a parent, an upload whose bytes never
+// arrived) are recorded in `violations`; tests assert it stays empty.
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface StandInChannel {
+  id: string;
+  kind: 'public' | 'private' | 'im' | 'mpim';
+  botIsMember: boolean;
+}
+
+export interface StandInOptions {
+  botToken: string;
+  channels?: StandInChannel[];
+  botUserId?: string;
+  botId?: string;
+  teamId?: string;
+  /** Grants chat:write.public: posting (not file sharing) in public channels without membership. */
+  chatWritePublic?: boolean;
+}
+
+export interface RecordedCall {
+  method: string;
+  params: Record<string, unknown>;
+  at: number;
+}
+
+export interface StoredMessage {
+  channel: string;
+  ts: string;
+  threadTs?: string;
+  text: string;
+  blocks?: unknown[];
+  /** The bot user for messages the bot posted. */
+  user: string;
+  updates: number;
+}
+
+export interface StoredFile {
+  id: string;
+  filename: string;
+  title?: string;
+  declaredLength: number;
+  bytes: Buffer | null;
+  channel?: string;
+  threadTs?: string;
+  isComplete: boolean;
+}
+
+export interface RecordedResponse {
+  id: string;
+  body: Record<string, unknown>;
+  at: number;
+}
+
+export interface SlackStandIn {
+  /** Base for `clientOptions.slackApiUrl` (ends with `/api/`). */
+  apiUrl: string;
+  baseUrl: string;
+  /** A response_url for a command or action payload; its posts land in `responses`. */
+  responseUrl(id: string): string;
+  calls: RecordedCall[];
+  responses: RecordedResponse[];
+  files: StoredFile[];
+  /** Bot bugs that Slack might not reject but tests must (unescaped broadcasts, bad thread_ts, missing text…). */
+  violations: string[];
+  /** Top-level messages of a channel, oldest first. */
+  messages(channel: string): StoredMessage[];
+  /** Replies in the thread of `ts`, oldest first. */
+  replies(channel: string, ts: string): StoredMessage[];
+  message(channel: string, ts: string): StoredMessage | undefined;
+  callsOf(method: string): RecordedCall[];
+  /** Makes the next `times` calls of `method` answer `{ ok: false, error }`. */
+  fail(method: string, error: string, times?: number): void;
+  /** Polls until `check` returns a truthy value (work continues after the ack), or throws after `timeoutMs`. */
+  waitFor<T>(check: () => T | undefined | null | false, timeoutMs?: number, what?: string): Promise<T>;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+const KNOWN_BLOCK_TYPES = new Set([
+  'actions',
+  'context',
+  'divider',
+  'file',
+  'header',
+  'image',
+  'input',
+  'markdown',
+  'rich_text',
+  'section',
+  'table',
+  'video',
+]);
+const BROADCAST = /<!(channel|here|everyone)\b|<!subteam\^/;
+const CHANNEL_ID = /^[CGDZ][A-Z0-9]{8,}$/;
+const MESSAGE_TEXT_CHARS = 12_000;
+
+export interface BlocksVerdict {
+  error: 'invalid_blocks' | 'invalid_blocks_format' | 'msg_blocks_too_long';
+  messages: string[];
+}
+
+const len = (s: string): number => Array.from(s).length;
+
+/** Validates `blocks` as Slack does for chat.postMessage/chat.update; null when Slack would accept them. */
+export function validateBlocks(blocks: unknown): BlocksVerdict | null {
+  if (!Array.isArray(blocks)) return { error: 'invalid_blocks_format', messages: ['[ERROR] must be an array [json-pointer:/blocks]'] };
+  const errors: string[] = [];
+  const err = (what: string, pointer: string): void => {
+    errors.push(`[ERROR] ${what} [json-pointer:/blocks${pointer}]`);
+  };
+  if (blocks.length > 50) err('no more than 50 items allowed', '');
+  const blockIds = new Set<string>();
+  let tables = 0;
+  let markdownChars = 0;
+  const textObject = (t: unknown, pointer: string, opts: { max: number; plainOnly?: boolean }): void => {
+    const o = t as { type?: unknown; text?: unknown } | null;
+    if (o === null || typeof o !== 'object') return err('must be a text object', pointer);
+    if (o.type !== 'mrkdwn' && o.type !== 'plain_text') return err('must be plain_text or mrkdwn', `${pointer}/type`);
+    if (opts.plainOnly === true && o.type !== 'plain_text') return err('must be plain_text', `${pointer}/type`);
+    if (typeof o.text !== 'string' || o.text.length === 0) return err('must be more than 0 characters', `${pointer}/text`);
+    if (len(o.text) > opts.max) err(`must be less than ${opts.max + 1} characters`, `${pointer}/text`);
+  };
+  blocks.forEach((raw, i) => {
+    const b = raw as Record<string, unknown> | null;
+    const at = `/${i}`;
+    if (b === null || typeof b !== 'object' || typeof b['type'] !== 'string') return err('missing required field: type', at);
+    const type = b['type'];
+    if (!KNOWN_BLOCK_TYPES.has(type)) return err(`unsupported type: ${type}`, `${at}/type`);
+    if (b['block_id'] !== undefined) {
+      const id = String(b['block_id']);
+      if (id.length > 255) err('block_id must be less than 256 characters', `${at}/block_id`);
+      if (blockIds.has(id)) err(`duplicate block_id: ${id}`, `${at}/block_id`);
+      blockIds.add(id);
+    }
+    switch (type) {
+      case 'section': {
+        if (b['text'] === undefined && b['fields'] === undefined) err('must provide text or fields', at);
+        if (b['text'] !== undefined) textObject(b['text'], `${at}/text`, { max: 3000 });
+        if (b['fields'] !== undefined) {
+          const fields = b['fields'];
+          if (!Array.isArray(fields) || fields.length > 10) err('fields: no more than 10 items allowed', `${at}/fields`);
+          else fields.forEach((f, j) => textObject(f, `${at}/fields/${j}`, { max: 2000 }));
+        }
+        break;
+      }
+      case 'header':
+        textObject(b['text'], `${at}/text`, { max: 150, plainOnly: true });
+        break;
+      case 'context': {
+        const elements = b['elements'];
+        if (!Array.isArray(elements) || elements.length === 0 || elements.length > 10) {
+          err('elements: between 1 and 10 items', `${at}/elements`);
+          break;
+        }
+        elements.forEach((e, j) => {
+          if ((e as { type?: string }).type !== 'image') textObject(e, `${at}/elements/${j}`, { max: 3000 });
+        });
+        break;
+      }
+      case 'actions': {
+        const elements = b['elements'];
+        if (!Array.isArray(elements) || elements.length === 0 || elements.length > 25) {
+          err('elements: between 1 and 25 items', `${at}/elements`);
+          break;
+        }
+        const actionIds = new Set<string>();
+        elements.forEach((raw2, j) => {
+          const e = raw2 as Record<string, unknown>;
+          const p = `${at}/elements/${j}`;
+          if (e['type'] === 'button') {
+            textObject(e['text'], `${p}/text`, { max: 75, plainOnly: true });
+            if (typeof e['value'] === 'string' && e['value'].length > 2000) err('value must be less than 2001 characters', `${p}/value`);
+            if (typeof e['url'] === 'string' && e['url'].length > 3000) err('url must be less than 3001 characters', `${p}/url`);
+          }
+          if (e['type'] === 'static_select') {
+            if (e['placeholder'] !== undefined) textObject(e['placeholder'], `${p}/placeholder`, { max: 150, plainOnly: true });
+            const options = e['options'];
+            if (!Array.isArray(options) || options.length === 0 || options.length > 100) err('options: between 1 and 100 items', `${p}/options`);
+            else
+              options.forEach((o: { text?: unknown; value?: unknown }, k) => {
+                textObject(o.text, `${p}/options/${k}/text`, { max: 75, plainOnly: true });
+                if (typeof o.value !== 'string' || o.value.length === 0 || o.value.length > 75) err('value must be 1 to 75 characters', `${p}/options/${k}/value`);
+              });
+          }
+          if (typeof e['action_id'] === 'string') {
+            if (e['action_id'].length > 255) err('action_id must be less than 256 characters', `${p}/action_id`);
+            if (actionIds.has(e['action_id'])) err(`duplicate action_id: ${e['action_id']}`, `${p}/action_id`);
+            actionIds.add(e['action_id']);
+          }
+        });
+        break;
+      }
+      case 'table': {
+        tables += 1;
+        if (tables > 1) err('only one table block is allowed per message', at);
+        const rows = b['rows'];
+        if (!Array.isArray(rows) || rows.length === 0 || rows.length > 100) {
+          err('rows: between 1 and 100 items', `${at}/rows`);
+          break;
+        }
+        rows.forEach((row, r) => {
+          if (!Array.isArray(row) || row.length === 0 || row.length > 20) return err('a row has between 1 and 20 cells', `${at}/rows/${r}`);
+          row.forEach((cell, c) => {
+            const t = (cell as { type?: unknown }).type;
+            if (t !== 'raw_text' && t !== 'raw_number' && t !== 'rich_text') err('cell must be raw_text, raw_number or rich_text', `${at}/rows/${r}/${c}`);
+            if (t === 'raw_text' && (typeof (cell as { text?: unknown }).text !== 'string' || (cell as { text: string }).text === '')) {
+              err('raw_text must be more than 0 characters', `${at}/rows/${r}/${c}/text`);
+            }
+          });
+        });
+        const settings = b['column_settings'];
+        if (settings !== undefined && (!Array.isArray(settings) || settings.length > 20)) err('column_settings: no more than 20 items', `${at}/column_settings`);
+        break;
+      }
+      case 'markdown':
+        if (typeof b['text'] !== 'string') err('missing required field: text', at);
+        else markdownChars += len(b['text']);
+        break;
+      case 'rich_text':
+        if (!Array.isArray(b['elements'])) err('missing required field: elements', at);
+        break;
+      default:
+        break;
+    }
+  });
+  if (markdownChars > 12_000) err('markdown blocks exceed 12000 characters in total', '');
+  if (errors.length > 0) return { error: 'invalid_blocks', messages: errors };
+  const total = measureText(blocks);
+  if (total > MESSAGE_TEXT_CHARS) return { error: 'msg_blocks_too_long', messages: [`[ERROR] ${total} characters of text [json-pointer:/blocks]`] };
+  return null;
+}
+
+/** Characters of text across blocks, the way the stand-in applies Slack's cumulative limit. */
+export function measureText(node: unknown): number {
+  if (Array.isArray(node)) return node.reduce((n: number, item) => n + measureText(item), 0);
+  if (node === null || typeof node !== 'object') return 0;
+  let total = 0;
+  for (const [key, value] of Object.entries(node)) {
+    total += key === 'text' && typeof value === 'string' ? len(value) : measureText(value);
+  }
+  return total;
+}
+
+/** Every mrkdwn string in blocks (what Slack parses for mentions and links), with the top-level text. */
+export function mrkdwnTexts(text: unknown, blocks: unknown): string[] {
+  const out: string[] = typeof text === 'string' ? [text] : [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (node === null || typeof node !== 'object') return;
+    const o = node as Record<string, unknown>;
+    if (o['type'] === 'mrkdwn' && typeof o['text'] === 'string') out.push(o['text']);
+    Object.values(o).forEach(visit);
+  };
+  visit(blocks);
+  return out;
+}
+
+async function readAll(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function parseParams(contentType: string, raw: Buffer): Record<string, unknown> {
+  const params: Record<string, unknown> = {};
+  if (contentType.startsWith('application/json')) {
+    return raw.length === 0 ? {} : (JSON.parse(raw.toString('utf8')) as Record<string, unknown>);
+  }
+  for (const [key, value] of new URLSearchParams(raw.toString('utf8'))) {
+    // web-api sends nested values (blocks, files) as JSON strings.
+    if ((key === 'blocks' || key === 'files' || key === 'attachments') && value !== '') {
+      try {
+        params[key] = JSON.parse(value);
+      } catch {
+        params[key] = value;
+      }
+    } else {
+      params[key] = value;
+    }
+  }
+  return params;
+}
+
+/** Starts the stand-in on 127.0.0.1 (a free port). */
+export async function startSlackStandIn(opts: StandInOptions): Promise<SlackStandIn> {
+  const botUserId = opts.botUserId ?? 'U0BOT00001';
+  const botId = opts.botId ?? 'B0BOT00001';
+  const teamId = opts.teamId ?? 'T0123ABCD';
+  const channels = new Map((opts.channels ?? []).map((c) => [c.id, c]));
+  const calls: RecordedCall[] = [];
+  const responses: RecordedResponse[] = [];
+  const files: StoredFile[] = [];
+  const violations: string[] = [];
+  const stored = new Map<string, StoredMessage>();
+  const injected = new Map<string, { error: string; times: number }>();
+  let counter = 0;
+  let baseUrl = '';
+
+  const key = (channel: string, ts: string): string => `${channel}/${ts}`;
+  const nextTs = (): string => {
+    counter += 1;
+    return `${1_700_000_000 + counter}.${String(counter).padStart(6, '0')}`;
+  };
+  const checkMentions = (method: string, text: unknown, blocks: unknown): void => {
+    for (const s of mrkdwnTexts(text, blocks)) {
+      if (BROADCAST.test(s)) violations.push(`${method}: unescaped broadcast in mrkdwn: ${s.slice(0, 120)}`);
+    }
+  };
+  /** Membership rules of doc 1.5; returns an error code or null. */
+  const postingError = (channelId: unknown, forFiles: boolean): string | null => {
+    const channel = typeof channelId === 'string' ? channels.get(channelId) : undefined;
+    if (channel === undefined) return 'channel_not_found';
+    if (channel.botIsMember) return null;
+    if (channel.kind !== 'public') return 'channel_not_found';
+    return opts.chatWritePublic === true && !forFiles ? null : 'not_in_channel';
+  };
+  const threadError = (method: string, channel: string, threadTs: unknown): string | null => {
+    if (threadTs === undefined || threadTs === '') return null;
+    const parent = typeof threadTs === 'string' ? stored.get(key(channel, threadTs)) : undefined;
+    if (parent === undefined || parent.threadTs !== undefined) {
+      violations.push(`${method}: thread_ts ${String(threadTs)} is not a top-level message in ${channel}`);
+      return 'thread_not_found';
+    }
+    return null;
+  };
+  const messageContentError = (method: string, params: Record<string, unknown>, isUpdate: boolean): Record<string, unknown> | null => {
+    const text = params['text'];
+    const blocks = params['blocks'];
+    if ((typeof text !== 'string' || text === '') && blocks === undefined && !isUpdate) return { ok: false, error: 'no_text' };
+    if (typeof text !== 'string' || text === '') violations.push(`${method}: blocks without fallback text`);
+    if (typeof text === 'string' && len(text) > 40_000) return { ok: false, error: 'msg_too_long' };
+    if (blocks !== undefined) {
+      const verdict = validateBlocks(blocks);
+      if (verdict !== null) {
+        violations.push(`${method}: ${verdict.error}: ${verdict.messages.join('; ')}`);
+        return { ok: false, error: verdict.error, errors: verdict.messages, response_metadata: { messages: verdict.messages } };
+      }
+    }
+    checkMentions(method, text, blocks);
+    return null;
+  };
+
+  const handlers: Record<string, (p: Record<string, unknown>) => Record<string, unknown>> = {
+    'auth.test': () => ({
+      ok: true,
+      url: 'https://acme.slack.com/',
+      team: 'acme',
+      user: 'workerman',
+      team_id: teamId,
+      user_id: botUserId,
+      bot_id: botId,
+      is_enterprise_install: false,
+    }),
+    'chat.postMessage': (p) => {
+      const channel = String(p['channel'] ?? '');
+      const denied = postingError(channel, false);
+      if (denied !== null) return { ok: false, error: denied };
+      const bad = messageContentError('chat.postMessage', p, false);
+      if (bad !== null) return bad;
+      if (threadError('chat.postMessage', channel, p['thread_ts']) !== null) return { ok: false, error: 'thread_not_found' };
+      const ts = nextTs();
+      const message: StoredMessage = {
+        channel,
+        ts,
+        ...(typeof p['thread_ts'] === 'string' && p['thread_ts'] !== '' ? { threadTs: p['thread_ts'] } : {}),
+        text: String(p['text'] ?? ''),
+        ...(Array.isArray(p['blocks']) ? { blocks: p['blocks'] } : {}),
+        user: botUserId,
+        updates: 0,
+      };
+      stored.set(key(channel, ts), message);
+      return { ok: true, channel, ts, message: { type: 'message', text: message.text, user: botUserId, bot_id: botId, ts, thread_ts: message.threadTs, blocks: message.blocks } };
+    },
+    'chat.update': (p) => {
+      const channel = String(p['channel'] ?? '');
+      if (!channels.has(channel)) return { ok: false, error: 'channel_not_found' };
+      const message = stored.get(key(channel, String(p['ts'] ?? '')));
+      if (message === undefined) return { ok: false, error: 'message_not_found' };
+      if (message.user !== botUserId) return { ok: false, error: 'cant_update_message' };
+      const bad = messageContentError('chat.update', p, true);
+      if (bad !== null) return bad;
+      if (p['parse'] !== 'none') violations.push('chat.update: parse is not "none" (defaults to client-side parsing)');
+      if (typeof p['text'] === 'string') message.text = p['text'];
+      if (Array.isArray(p['blocks'])) message.blocks = p['blocks'];
+      message.updates += 1;
+      return { ok: true, channel, ts: message.ts, text: message.text, message: { text: message.text, blocks: message.blocks } };
+    },
+    'chat.postEphemeral': (p) => {
+      const denied = postingError(p['channel'], false);
+      if (denied !== null) return { ok: false, error: denied };
+      if (typeof p['user'] !== 'string') return { ok: false, error: 'user_not_in_channel' };
+      const bad = messageContentError('chat.postEphemeral', p, false);
+      if (bad !== null) return bad;
+      return { ok: true, message_ts: nextTs() };
+    },
+    'files.getUploadURLExternal': (p) => {
+      const length = Number(p['length']);
+      if (typeof p['filename'] !== 'string' || p['filename'] === '' || !Number.isInteger(length) || length <= 0) {
+        return { ok: false, error: 'missing_argument' };
+      }
+      const id = `F${String(files.length + 1).padStart(9, '0')}`;
+      files.push({ id, filename: p['filename'], declaredLength: length, bytes: null, isComplete: false });
+      return { ok: true, upload_url: `${baseUrl}/upload/${id}`, file_id: id };
+    },
+    'files.completeUploadExternal': (p) => {
+      const channel = p['channel_id'];
+      if (channel !== undefined && (typeof channel !== 'string' || !CHANNEL_ID.test(channel))) return { ok: false, error: 'invalid_arguments' };
+      if (typeof channel === 'string') {
+        const denied = postingError(channel, true);
+        if (denied !== null) return { ok: false, error: denied };
+        if (threadError('files.completeUploadExternal', channel, p['thread_ts']) !== null) return { ok: false, error: 'thread_not_found' };
+      }
+      const list = p['files'];
+      if (!Array.isArray(list) || list.length === 0) return { ok: false, error: 'invalid_arguments' };
+      const done: Record<string, unknown>[] = [];
+      for (const item of list as { id?: string; title?: string }[]) {
+        const file = files.find((f) => f.id === item.id);
+        if (file === undefined || file.bytes === null || file.bytes.length !== file.declaredLength) {
+          violations.push(`files.completeUploadExternal: file ${String(item.id)} was not (fully) uploaded`);
+          return { ok: false, error: 'file_upload_incomplete' };
+        }
+        file.isComplete = true;
+        if (item.title !== undefined) file.title = item.title;
+        if (typeof channel === 'string') file.channel = channel;
+        if (typeof p['thread_ts'] === 'string') file.threadTs = p['thread_ts'];
+        done.push({ id: file.id, name: file.filename, title: file.title ?? file.filename, mimetype: 'text/plain', size: file.declaredLength, channels: [] });
+      }
+      return { ok: true, files: done };
+    },
+  };
+
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      const raw = await readAll(req);
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const json = (body: unknown, status = 200): void => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      };
+      if (url.pathname.startsWith('/upload/')) {
+        const file = files.find((f) => f.id === url.pathname.slice('/upload/'.length));
+        if (file === undefined) {
+          res.writeHead(404).end('no such upload');
+          return;
+        }
+        const contentType = req.headers['content-type'] ?? '';
+        if (contentType.startsWith('multipart/form-data')) {
+          const form = await new Request('http://127.0.0.1/', { method: 'POST', headers: { 'content-type': contentType }, body: raw }).formData();
+          const part = form.get('body') ?? form.get('file');
+          file.bytes = part instanceof Blob ? Buffer.from(await part.arrayBuffer()) : part === null ? Buffer.alloc(0) : Buffer.from(part);
+        } else {
+          file.bytes = raw;
+        }
+        calls.push({ method: 'upload', params: { id: file.id, bytes: file.bytes.length }, at: Date.now() });
+        res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${file.bytes.length}`);
+        return;
+      }
+      if (url.pathname.startsWith('/response/')) {
+        const body = JSON.parse(raw.toString('utf8') || '{}') as Record<string, unknown>;
+        responses.push({ id: url.pathname.slice('/response/'.length), body, at: Date.now() });
+        if (body['blocks'] !== undefined) {
+          const verdict = validateBlocks(body['blocks']);
+          if (verdict !== null) {
+            violations.push(`response_url: ${verdict.error}: ${verdict.messages.join('; ')}`);
+            res.writeHead(400, { 'content-type': 'text/plain' }).end(verdict.error);
+            return;
+          }
+        }
+        checkMentions('response_url', body['text'], body['blocks']);
+        json({ ok: true });
+        return;
+      }
+      const method = url.pathname.replace(/^\/api\//, '');
+      const params = parseParams(req.headers['content-type'] ?? '', raw);
+      const token = (req.headers.authorization ?? '').replace(/^Bearer /, '') || (typeof params['token'] === 'string' ? params['token'] : '');
+      calls.push({ method, params, at: Date.now() });
+      // API errors are HTTP 200 + ok:false: any other status makes web-api retry.
+      if (token === '') return json({ ok: false, error: 'not_authed' });
+      if (token !== opts.botToken) return json({ ok: false, error: 'invalid_auth' });
+      const fault = injected.get(method);
+      if (fault !== undefined && fault.times > 0) {
+        fault.times -= 1;
+        return json({ ok: false, error: fault.error });
+      }
+      const handler = handlers[method];
+      json(handler === undefined ? { ok: false, error: 'unknown_method' } : handler(params));
+    })().catch((error: unknown) => {
+      violations.push(`stand-in crashed: ${String(error)}`);
+      if (!res.headersSent) res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ok: false, error: 'internal_error' }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  baseUrl = `http://127.0.0.1:${port}`;
+
+  const all = (): StoredMessage[] => [...stored.values()].sort((a, b) => Number(a.ts) - Number(b.ts));
+  return {
+    apiUrl: `${baseUrl}/api/`,
+    baseUrl,
+    responseUrl: (id) => `${baseUrl}/response/${id}`,
+    calls,
+    responses,
+    files,
+    violations,
+    messages: (channel) => all().filter((m) => m.channel === channel && m.threadTs === undefined),
+    replies: (channel, ts) => all().filter((m) => m.channel === channel && m.threadTs === ts),
+    message: (channel, ts) => stored.get(key(channel, ts)),
+    callsOf: (method) => calls.filter((c) => c.method === method),
+    fail: (method, error, times = 1) => {
+      injected.set(method, { error, times });
+    },
+    async waitFor(check, timeoutMs = 10_000, what = 'condition') {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const value = check();
+        if (value) return value;
+        if (Date.now() > deadline) throw new Error(`stand-in: timed out after ${timeoutMs} ms waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    },
+    reset() {
+      calls.length = 0;
+      responses.length = 0;
+      files.length = 0;
+      violations.length = 0;
+      stored.clear();
+      injected.clear();
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

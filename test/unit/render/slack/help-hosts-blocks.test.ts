@@ -1,0 +1,49 @@
+import { describe, expect, test } from 'vitest';
+import { renderHelpMessage } from '../../../../src/render/slack/help-blocks.js';
+import { renderHostsMessage } from '../../../../src/render/slack/hosts-blocks.js';
+import { mrkdwnTexts, validateBlocks } from '../../../helpers/slack-standin.js';
+
+describe('renderHelpMessage()', () => {
+  test('lists the subcommands', () => {
+    expect(renderHelpMessage({ command: '/workerman' }).text).toMatchInlineSnapshot(`
+      "*Usage of \`/workerman\`*
+      • \`/workerman status <host>\`: the Workerman status of a host, posted here with the full tables in a thread
+      • \`/workerman trace <host> <pid> [seconds]\`: a time-boxed strace of one worker, with a verdict (asks for confirmation)
+      • \`/workerman hosts\`: the hosts you can ask for
+      • \`/workerman help\`: this message"
+    `);
+  });
+
+  test('names an unknown subcommand, escaped', () => {
+    const message = renderHelpMessage({ command: '/workerman', unknown: '<!channel>' });
+    expect(message.text).toContain('`&lt;!channel&gt;` is not a subcommand');
+  });
+});
+
+describe('renderHostsMessage()', () => {
+  test('shows names, descriptions and groups, never addresses', () => {
+    const message = renderHostsMessage(
+      [
+        { name: 'web-1', description: 'Front <API> & co', groups: ['web'], kind: 'ssh' },
+        { name: 'local', groups: [], kind: 'local' },
+      ],
+      { command: '/workerman' },
+    );
+    expect(message.blocks).toHaveLength(1);
+    expect(JSON.stringify(message.blocks)).toContain('• `web-1`: Front &lt;API&gt; &amp; co _(web)_');
+    expect(JSON.stringify(message.blocks)).toContain('• `local` (this machine)');
+    expect(validateBlocks(message.blocks)).toBeNull();
+  });
+
+  test('splits 500 hosts into valid sections within one message', () => {
+    const hosts = Array.from({ length: 500 }, (_, i) => ({ name: `host-${i}`, description: 'd'.repeat(150), groups: ['g'], kind: 'ssh' as const }));
+    const message = renderHostsMessage(hosts, { command: '/workerman' });
+    expect(validateBlocks(message.blocks)).toBeNull();
+    expect(JSON.stringify(message.blocks)).toContain('…and more hosts than fit in one message.');
+    for (const s of mrkdwnTexts(message.text, message.blocks)) expect(s.length).toBeGreaterThan(0);
+  });
+
+  test('says when no host is configured', () => {
+    expect(renderHostsMessage([], { command: '/workerman' }).text).toMatch(/No hosts are configured/);
+  });
+});

@@ -1,0 +1,73 @@
+import { describe, expect, test } from 'vitest';
+import { loadSlackEnv } from '../../../src/config/slack-env.js';
+import { BotError } from '../../../src/errors.js';
+
+const SOCKET = { SLACK_BOT_TOKEN: 'xoxb-123-456-abcDEF', SLACK_APP_TOKEN: 'xapp-1-A0123-456-abcdef' };
+
+function failure(env: NodeJS.ProcessEnv): BotError {
+  try {
+    loadSlackEnv(env);
+  } catch (error) {
+    if (error instanceof BotError) return error;
+    throw error;
+  }
+  throw new Error('expected loadSlackEnv to throw');
+}
+
+describe('loadSlackEnv()', () => {
+  test('defaults to Socket Mode with port 3000 and log level info', () => {
+    expect(loadSlackEnv(SOCKET)).toEqual({
+      mode: 'socket',
+      botToken: SOCKET.SLACK_BOT_TOKEN,
+      appToken: SOCKET.SLACK_APP_TOKEN,
+      signingSecret: undefined,
+      port: 3000,
+      host: undefined,
+      apiUrl: undefined,
+      logLevel: 'info',
+    });
+  });
+
+  test('reads HTTP mode settings and adds the trailing slash web-api expects to SLACK_API_URL', () => {
+    const env = loadSlackEnv({
+      SLACK_MODE: 'http',
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_SIGNING_SECRET: '8f742231b10e8888abcd99yyyzzz85a5',
+      PORT: '8080',
+      HOST: '127.0.0.1',
+      SLACK_API_URL: 'http://127.0.0.1:9999/api',
+      LOG_LEVEL: 'debug',
+    });
+    expect(env).toMatchObject({ mode: 'http', port: 8080, host: '127.0.0.1', apiUrl: 'http://127.0.0.1:9999/api/', logLevel: 'debug' });
+  });
+
+  test('names a missing token and where to find it in the Slack app settings', () => {
+    const error = failure({ SLACK_APP_TOKEN: SOCKET.SLACK_APP_TOKEN });
+    expect(error.code).toBe('config_invalid');
+    expect(error.message).toContain('SLACK_BOT_TOKEN is missing');
+    expect(error.message).toContain('OAuth & Permissions → Bot User OAuth Token');
+  });
+
+  test('requires SLACK_APP_TOKEN in Socket Mode and SLACK_SIGNING_SECRET in HTTP mode', () => {
+    expect(failure({ SLACK_BOT_TOKEN: 'xoxb-1' }).message).toMatch(/SLACK_APP_TOKEN is missing \(needed in Socket Mode\).*App-Level Tokens/);
+    expect(failure({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_MODE: 'http' }).message).toMatch(/SLACK_SIGNING_SECRET is missing \(needed in HTTP mode\).*Signing Secret/);
+  });
+
+  test('treats an empty variable as unset', () => {
+    expect(failure({ ...SOCKET, SLACK_APP_TOKEN: '' }).message).toContain('SLACK_APP_TOKEN is missing');
+  });
+
+  test('rejects swapped tokens without echoing their values', () => {
+    const error = failure({ SLACK_BOT_TOKEN: 'xapp-1-SECRETVALUE', SLACK_APP_TOKEN: 'xoxb-SECRETVALUE2' });
+    expect(error.message).toContain('SLACK_BOT_TOKEN must be a bot token starting with xoxb-');
+    expect(error.message).toContain('SLACK_APP_TOKEN must be an app-level token starting with xapp-');
+    expect(error.message).not.toContain('SECRETVALUE');
+  });
+
+  test('rejects a bad mode, port and log level, naming each variable', () => {
+    const error = failure({ ...SOCKET, SLACK_MODE: 'websocket', PORT: 'eighty', LOG_LEVEL: 'loud' });
+    expect(error.message).toMatch(/SLACK_MODE .*"socket" \(default/);
+    expect(error.message).toMatch(/PORT /);
+    expect(error.message).toMatch(/LOG_LEVEL /);
+  });
+});
