@@ -1,0 +1,263 @@
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { loadConfig, type LoadedConfig } from '../config/load.js';
+import type { Config, HostConfig } from '../config/schema.js';
+import { ALL_HOSTS_GROUP } from '../config/schema.js';
+import { BotError, EXIT_CODES, asBotError } from '../errors.js';
+import { renderFleetText } from '../fleet/render-fleet-text.js';
+import { listHostGroups, resolveTargets } from '../fleet/resolve-targets.js';
+import { runFleetStatus } from '../fleet/run-fleet-status.js';
+import { renderConnectionsText } from '../render/text/connections-table.js';
+import { renderStatusText } from '../render/text/status-table.js';
+import { renderStraceText } from '../render/text/strace-summary.js';
+import { runTrace } from '../strace/run-trace.js';
+import { summarizeStraceChunks } from '../strace/summarize.js';
+import { createTransports, type TransportPool } from '../transport/pool.js';
+import { parseStatus } from '../workerman/parse-status.js';
+import { runConnections, runStatus } from '../workerman/run-status.js';
+
+/** `status <group>` when one or more hosts of the group are not up (each row says why). */
+export const FLEET_DEGRADED_EXIT_CODE = 5;
+
+/** Where the CLI writes; tests pass their own. */
+export interface CliIo {
+  stdout: { write(text: string): unknown; isTTY?: boolean };
+  stderr: { write(text: string): unknown; isTTY?: boolean };
+  stdin: NodeJS.ReadableStream;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+export const USAGE = `workerman-ops: Workerman status and strace verdicts, from a terminal or from Slack
+
+Usage:
+  workerman-ops status <host> [--json] [--qps]      parsed \`php start.php status\` of a host
+  workerman-ops status --from-file FILE [--json]    parse a saved status output (- for stdin)
+  workerman-ops connections <host> [--json]         parsed \`php start.php connections\`
+  workerman-ops trace <host> <pid|worker> [--duration 5s] [--json]
+                                                    time-boxed strace with a verdict
+  workerman-ops trace --from-file FILE [--json]     summarise a saved strace log (- for stdin)
+  workerman-ops hosts [--json]                      configured hosts (never secrets)
+  workerman-ops serve                               run the Slack bot (see README)
+
+Options:
+  --config FILE   config file (else $WORKERMAN_OPS_CONFIG, else ./workerman-ops.yml; optional)
+  --json          machine-readable output (the JSON contract in the README)
+  --no-color      no ANSI colours (colour is only used on a terminal anyway)
+  -h, --help      this text
+
+The host "local" is built in: this machine, no SSH, the start file of the running master.
+Exit codes: 0 ok, 1 internal, 2 bad input, 3 bad config, 4 unknown host, 5 group not all up, 10-14 SSH/command,
+20-24 Workerman, 30-35 trace, 40-41 access (full table in the README).
+`;
+
+/** Runs the CLI with `argv` (without node and script) and returns the exit code; only bin.ts exits. */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        config: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        qps: { type: 'boolean', default: false },
+        'from-file': { type: 'string' },
+        duration: { type: 'string' },
+        'no-color': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    io.stderr.write(`workerman-ops: ${(error as Error).message}\n\n${USAGE}`);
+    return EXIT_CODES.input_invalid;
+  }
+  const { values, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  if (values.help || command === undefined || command === 'help') {
+    (command === undefined && !values.help ? io.stderr : io.stdout).write(USAGE);
+    return command === undefined && !values.help ? EXIT_CODES.input_invalid : 0;
+  }
+  const json = values.json;
+  const color = !values['no-color'] && io.stdout.isTTY === true && io.env.NO_COLOR === undefined;
+  let pool: TransportPool | undefined;
+  try {
+    const needsConfig = !(command === 'status' || command === 'trace') || values['from-file'] === undefined;
+    const loaded = needsConfig ? await loadConfig({ path: values.config, env: io.env, cwd: io.cwd }) : undefined;
+    const transports = (): TransportPool => (pool ??= createTransports(loaded!.config.hosts));
+    switch (command) {
+      case 'status': {
+        if (values['from-file'] !== undefined) {
+          expectArgs(rest, 0, 'status --from-file FILE');
+          const text = await readInput(values['from-file'], io);
+          const status = parseStatus(text, { host: null });
+          io.stdout.write(json ? `${JSON.stringify(status, null, 2)}\n` : renderStatusText(status, { color }));
+          return 0;
+        }
+        const name = expectArgs(rest, 1, 'status <host|group|all>')[0]!;
+        if (!loaded!.config.hosts.some((h) => h.name === name) && (name === ALL_HOSTS_GROUP || listHostGroups(loaded!.config).has(name))) {
+          const rows = await runFleetStatus(
+            resolveTargets(loaded!.config, name),
+            async (h, signal) => (await runStatus(transports().get(h.name), h, { qps: values.qps, signal })).status,
+            { concurrency: loaded!.config.limits.fleetConcurrency, perHostTimeoutMs: loaded!.config.limits.fleetHostTimeoutMs },
+          );
+          io.stdout.write(json ? `${JSON.stringify({ group: name, hosts: rows.map((r) => ({ ...r, status: r.status ?? null })) }, null, 2)}\n` : renderFleetText(rows));
+          return rows.every((r) => r.state === 'up') ? 0 : FLEET_DEGRADED_EXIT_CODE;
+        }
+        const host = pickHost(loaded!, name);
+        const run = await runStatus(transports().get(host.name), host, { qps: values.qps });
+        io.stdout.write(json ? `${JSON.stringify(run.status, null, 2)}\n` : renderStatusText(run.status, { color }));
+        return 0;
+      }
+      case 'connections': {
+        const host = pickHost(loaded!, expectArgs(rest, 1, 'connections <host>')[0]!);
+        const run = await runConnections(transports().get(host.name), host);
+        io.stdout.write(json ? `${JSON.stringify(run.connections, null, 2)}\n` : renderConnectionsText(run.connections, { color }));
+        return 0;
+      }
+      case 'hosts': {
+        expectArgs(rest, 0, 'hosts');
+        const hosts = describeHosts(loaded!.config);
+        io.stdout.write(json ? `${JSON.stringify(hosts, null, 2)}\n` : renderHosts(hosts, loaded!.path));
+        return 0;
+      }
+      case 'trace': {
+        if (values['from-file'] !== undefined) {
+          expectArgs(rest, 0, 'trace --from-file FILE');
+          const source = values['from-file'] === '-' ? io.stdin : createReadStream(values['from-file']);
+          const summary = await summarizeStraceChunks(source as AsyncIterable<Uint8Array>, { host: null }).catch((error: unknown) => {
+            throw fileError(error, values['from-file']!);
+          });
+          io.stdout.write(json ? `${JSON.stringify(summary, null, 2)}\n` : renderStraceText(summary, { color }));
+          return 0;
+        }
+        const [hostName, target] = expectArgs(rest, 2, 'trace <host> <pid|worker-name>');
+        const host = pickHost(loaded!, hostName!);
+        const durationS = values.duration === undefined ? undefined : parseDuration(values.duration);
+        const transport = transports().get(host.name);
+        const { pids, knownPids } = await resolveTraceTargets(transport, host, target!);
+        const showProgress = !json && io.stderr.isTTY === true;
+        const result = await runTrace(transport, host, { pids, ...(durationS === undefined ? {} : { durationS }) }, {
+          knownPids,
+          ...(showProgress
+            ? { onProgress: (p) => io.stderr.write(`\rtracing ${pids.join(',')} on ${host.name}: ${Math.round(p.elapsedMs / 1000)}/${Math.round(p.durationMs / 1000)} s, ${p.lines} lines`) }
+            : {}),
+        });
+        if (showProgress) io.stderr.write('\n');
+        io.stdout.write(json ? `${JSON.stringify(result.summary, null, 2)}\n` : renderStraceText(result.summary, { color }));
+        return 0;
+      }
+      case 'serve': {
+        expectArgs(rest, 0, 'serve');
+        const { runServe } = await import('../slack/serve.js');
+        const { loadSlackEnv } = await import('../config/slack-env.js');
+        const env = loadSlackEnv(io.env);
+        await runServe({ env, config: loaded!.config, transports: transports() });
+        pool = undefined; // owned by the bot now; it closes them on SIGTERM/SIGINT
+        return await new Promise<number>(() => {}); // runs until a signal stops the process
+      }
+      default:
+        throw new BotError('input_invalid', `Unknown command "${command}". Commands: status, connections, trace, hosts, serve (see --help).`);
+    }
+  } catch (error) {
+    const botError = asBotError(error);
+    if (json) io.stdout.write(`${JSON.stringify({ error: { code: botError.code, message: botError.message, details: botError.details } }, null, 2)}\n`);
+    io.stderr.write(`workerman-ops: ${botError.message} (${botError.code})\n`);
+    if (botError.code === 'internal' && botError.cause instanceof Error && io.env.DEBUG) io.stderr.write(`${botError.cause.stack}\n`);
+    return EXIT_CODES[botError.code];
+  } finally {
+    await pool?.closeAll();
+  }
+}
+
+function expectArgs(args: readonly string[], count: number, usage: string): readonly string[] {
+  if (args.length !== count) {
+    throw new BotError('input_invalid', `Expected: workerman-ops ${usage}${args.length > count ? ` (unexpected "${args[count]}")` : ''}.`);
+  }
+  return args;
+}
+
+function pickHost(loaded: LoadedConfig, name: string): HostConfig {
+  const host = loaded.config.hosts.find((h) => h.name === name);
+  if (host) return host;
+  const names = loaded.config.hosts.map((h) => h.name).join(', ');
+  const where = loaded.path === null ? 'no config file was found (only the built-in host "local" exists)' : `configured in ${loaded.path}: ${names}`;
+  throw new BotError('host_unknown', `Unknown host "${name.slice(0, 64)}"; ${where}. See workerman-ops hosts.`);
+}
+
+/** Accepts `5`, `5s`, `1500ms`, `1m`, `2.5s`; returns seconds. */
+export function parseDuration(text: string): number {
+  const m = /^(\d{1,6}(?:\.\d{1,3})?)(ms|s|m)?$/.exec(text.trim());
+  if (!m) throw new BotError('input_invalid', `Cannot read duration "${text.slice(0, 32)}": use e.g. 5s, 1500ms or 1m.`);
+  const value = Number(m[1]);
+  const seconds = m[2] === 'ms' ? value / 1000 : m[2] === 'm' ? value * 60 : value;
+  if (seconds <= 0) throw new BotError('input_invalid', 'The duration must be more than 0 s.');
+  return seconds;
+}
+
+/** A pid, or a worker name whose processes come from the host's status (all traced at once). */
+async function resolveTraceTargets(transport: Parameters<typeof runStatus>[0], host: HostConfig, target: string) {
+  const knownPids = new Map<number, { workerName: string; listen: string | null }>();
+  let statusError: BotError | undefined;
+  try {
+    const { status } = await runStatus(transport, host);
+    for (const p of status.processes) knownPids.set(p.pid, { workerName: p.workerName, listen: p.listen });
+  } catch (error) {
+    statusError = asBotError(error); // a pid can still be checked from /proc on the host
+  }
+  if (/^\d+$/.test(target)) return { pids: [Number(target)], knownPids };
+  if (statusError) throw statusError;
+  const pids = [...knownPids].filter(([, p]) => p.workerName === target).map(([pid]) => pid);
+  if (pids.length === 0) {
+    const names = [...new Set([...knownPids.values()].map((p) => p.workerName))].join(', ');
+    throw new BotError('input_invalid', `"${target.slice(0, 64)}" is neither a pid nor a worker of ${host.name} (workers: ${names || 'none'}).`);
+  }
+  return { pids, knownPids };
+}
+
+export interface HostSummary {
+  name: string;
+  description: string | null;
+  groups: string[];
+  transport: 'local' | 'ssh';
+  target: string;
+  startFile: string | null;
+}
+
+/** Hosts as users may see them: names, descriptions and where they point; never keys or secrets. */
+export function describeHosts(config: Config): HostSummary[] {
+  return config.hosts.map((h) => ({
+    name: h.name,
+    description: h.description ?? null,
+    groups: h.groups,
+    transport: h.ssh ? 'ssh' : 'local',
+    target: h.ssh ? `${h.ssh.username}@${h.ssh.address}:${h.ssh.port}${h.ssh.jump ? ` via ${h.ssh.jump.address}` : ''}` : 'this machine',
+    startFile: h.workerman.startFile ?? null,
+  }));
+}
+
+function renderHosts(hosts: HostSummary[], path: string | null): string {
+  const rows = hosts.map((h) => [h.name, h.target, h.startFile ?? '(running master)', h.description ?? '']);
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length), ['HOST', 'TARGET', 'START FILE'][i]!.length));
+  const line = (r: string[]) => r.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c)).join('  ').trimEnd();
+  return `${[line(['HOST', 'TARGET', 'START FILE', 'DESCRIPTION']), ...rows.map(line)].join('\n')}\n${path === null ? '(no config file: only the built-in host)\n' : `(from ${path})\n`}`;
+}
+
+async function readInput(file: string, io: CliIo): Promise<string> {
+  try {
+    if (file !== '-') return await readFile(file, 'utf8');
+    const chunks: Buffer[] = [];
+    for await (const chunk of io.stdin) chunks.push(Buffer.from(chunk as Buffer));
+    return Buffer.concat(chunks).toString('utf8');
+  } catch (error) {
+    throw fileError(error, file);
+  }
+}
+
+function fileError(error: unknown, file: string): BotError {
+  if (error instanceof BotError) return error;
+  const code = (error as NodeJS.ErrnoException).code;
+  return new BotError('input_invalid', `Cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code ?? (error as Error).message}.`, { cause: error });
+}

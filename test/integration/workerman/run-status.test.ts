@@ -1,0 +1,141 @@
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HostConfig } from '../../../src/config/schema.js';
+import { BotError } from '../../../src/errors.js';
+import { LocalTransport } from '../../../src/transport/local.js';
+import { runConnections, runStatus } from '../../../src/workerman/run-status.js';
+import { listWorkermanProcesses } from '../../../src/workerman/workerman-processes.js';
+import { STATUS_FIXTURES } from '../../helpers/paths.js';
+import { sshdUnavailableReason, startSshd, type SshdHandle } from '../../helpers/sshd.js';
+import { createFakeApp, type FakeApp } from '../../helpers/workerman-app.js';
+import { createTransports } from '../../../src/transport/pool.js';
+
+const local = new LocalTransport();
+const apps: FakeApp[] = [];
+afterAll(async () => {
+  await local.close();
+  await Promise.all(apps.map((a) => a.cleanup()));
+});
+async function app(spec: Record<string, string[]>, delayMs = 0): Promise<FakeApp> {
+  const a = await createFakeApp(spec, delayMs);
+  apps.push(a);
+  return a;
+}
+async function botError(promise: Promise<unknown>): Promise<BotError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(BotError);
+  return error as BotError;
+}
+
+describe('runStatus() over the local transport', () => {
+  it('runs the start file in its directory and parses a 5.x status', async () => {
+    const a = await app({ status: ['wm5.2.2-busy-upstream'] });
+    const run = await runStatus(local, a.host('app-52'));
+    expect(run.startFile).toBe(a.startFile);
+    expect(run.status.host).toBe('app-52');
+    expect(run.status.workerman.version).toBe('5.2.2');
+    expect(run.status.processes).toHaveLength(8);
+    expect(run.status.processes.filter((p) => p.status === 'busy').map((p) => p.pid)).toEqual([19366]);
+    expect(run.status.findings.some((f) => f.kind === 'busy' && f.pid === 19366)).toBe(true);
+    expect(run.raw.stdout).toContain('PROCESS STATUS');
+  });
+
+  it('--qps takes two samples and reports requests per second from the total_request delta', async () => {
+    const base = join(STATUS_FIXTURES, 'wm5.2.2-after-load');
+    const a = await app({ status: [] });
+    // Second sample: the same capture with 500 more requests on pid 19367.
+    const first = join(a.dir, 'first');
+    const second = join(a.dir, 'second');
+    await copyFile(`${base}.out`, `${first}.out`);
+    await copyFile(`${base}.json`, `${first}.json`);
+    const text = await readFile(`${base}.out`, 'utf8');
+    const row = text.split('\n').find((l) => l.startsWith('19367\t'))!;
+    const total = Number(row.split(/\s+/)[7]);
+    await writeFile(`${second}.out`, text.replace(row, row.replace(` ${total} `, ` ${String(total + 500).padEnd(String(total).length)} `)));
+    await copyFile(`${base}.json`, `${second}.json`);
+    await writeFile(a.startFile, JSON.stringify({ status: [first, second] }));
+    const run = await runStatus(local, a.host(), { qps: true });
+    const qps = Object.fromEntries(run.status.processes.map((p) => [p.pid, p.qps]));
+    expect(qps[19367]).toBeGreaterThan(100); // 500 requests over the ~0.1-1 s between the two samples
+    expect(qps[19368]).toBe(0);
+  });
+
+  it('says "not running" as a typed error, although Workerman exits 0', async () => {
+    const a = await app({ status: ['wm4.1.17-not-running'] });
+    const error = await botError(runStatus(local, a.host()));
+    expect(error.code).toBe('workerman_not_running');
+  });
+
+  it('reports orphaned workers of the start file as an outage in disguise', async () => {
+    const a = await app({ status: ['wm5.2.2-master-killed'] });
+    const pids = [
+      await a.spawnTitled('WorkerMan: worker process  HttpApi01 http://127.0.0.1:18700', { orphan: true }),
+      await a.spawnTitled('WorkerMan: worker process  cron_jobs none', { orphan: true }),
+    ];
+    const error = await botError(runStatus(local, a.host()));
+    expect(error.code).toBe('workerman_not_running');
+    expect(error.message).toMatch(/still alive without a master/);
+    expect(error.details.orphanedPids).toEqual(expect.arrayContaining(pids));
+  });
+
+  it('finds the start file of the local host from the running master', async () => {
+    const a = await app({ status: ['wm4.0.47-idle'] });
+    await a.spawnTitled(`WorkerMan: master process  start_file=${a.startFile}`);
+    const host = HostConfig.parse({ name: 'local', workerman: { php: a.host().workerman.php } });
+    // Another Workerman-titled master on this machine (a real app, or another test's) makes the choice
+    // ambiguous: then the answer must be the clear "several apps" error naming ours.
+    const others = (await listWorkermanProcesses(local, 10_000)).filter((p) => p.role === 'master' && p.startFile !== a.startFile);
+    if (others.length > 0) {
+      const error = await botError(runStatus(local, host));
+      expect(error.message).toContain(a.startFile);
+      return;
+    }
+    const run = await runStatus(local, host);
+    expect(run.startFile).toBe(a.startFile);
+    expect(run.status.workerman.version).toBe('4.0.46');
+  });
+
+  it('explains a missing start file and a missing php', async () => {
+    const a = await app({ status: ['wm5.2.2-idle'] });
+    const gone = HostConfig.parse({ name: 'x', workerman: { php: a.host().workerman.php, startFile: join(a.dir, 'nope', 'start.php') } });
+    expect((await botError(runStatus(local, gone))).code).toBe('start_file_missing');
+    const noPhp = HostConfig.parse({ name: 'x', workerman: { php: '/nonexistent/php', startFile: a.startFile } });
+    expect((await botError(runStatus(local, noPhp))).code).toBe('command_failed');
+  });
+
+  it('runConnections() parses the connections table', async () => {
+    const a = await app({ connections: ['wm5.2.2-connections'] });
+    const run = await runConnections(local, a.host());
+    expect(run.connections.connections.length).toBeGreaterThan(0);
+  });
+});
+
+if (sshdUnavailableReason) console.warn(`run-status over SSH skipped: ${sshdUnavailableReason}`);
+
+describe.skipIf(sshdUnavailableReason !== null)('runStatus() over SSH (real sshd on 127.0.0.1)', () => {
+  let sshd: SshdHandle;
+  beforeAll(async () => {
+    sshd = await startSshd();
+  });
+  afterAll(async () => {
+    await sshd?.stop();
+  });
+
+  it('gives the same parsed status as the local transport', async () => {
+    const a = await app({ status: ['wm3.5.35-after-load'] });
+    const host = HostConfig.parse({ name: 'ssh-app', ssh: sshd.sshSettings(), workerman: a.host().workerman });
+    const pool = createTransports([host]);
+    try {
+      const viaSsh = await runStatus(pool.get('ssh-app'), host);
+      const viaLocal = await runStatus(local, { ...host, ssh: undefined });
+      expect(viaSsh.status).toEqual(viaLocal.status);
+      expect(viaSsh.status.processes).toHaveLength(8);
+    } finally {
+      await pool.closeAll();
+    }
+  });
+});
