@@ -2,6 +2,7 @@ import type { ActionsBlockElement, ContextBlock, KnownBlock, RawTextElement, Sec
 import type { Finding, FindingKind, ProcessRow, WorkermanStatus } from '../../workerman/types.js';
 import { countChars, escapeCodeBlock, escapeCodeSpan, escapeMrkdwn, truncatePlain } from './escape.js';
 import { measureBlockText, SLACK_LIMITS, type SlackFile, type SlackMessage } from './limits.js';
+import { packThreadReplies, type ThreadSection } from './thread-replies.js';
 
 export interface StatusRenderOptions {
   /** The configured host name the user asked for (a slug). */
@@ -44,8 +45,6 @@ const FINDING_EMOJI: Record<FindingKind, string> = {
 // Room kept for the "showing N of M" note and the actions block when filling the table.
 const RESERVED_CHARS = 400;
 // Thread reply budget: below the message budget so a reply never hits it even with intro lines.
-const REPLY_TEXT_CHARS = 9000;
-const REPLY_BLOCKS = 40;
 
 /** Returns the parent message posted before the status runs: "Workerman status of `web-1`, asked by @u…". */
 export function renderStatusPending(host: string, requestedBy?: string): SlackMessage {
@@ -358,7 +357,7 @@ function renderThreadReplies(
   findingLines: readonly string[],
   maxReplies: number,
 ): { replies: SlackMessage[]; isTruncated: boolean } {
-  const sections: { text: string; label: string }[] = [];
+  const sections: ThreadSection[] = [];
   // Findings the parent may have cut: all of them, in as many sections as needed.
   for (let start = 0; start < findingLines.length; ) {
     const chunk: string[] = [];
@@ -397,36 +396,9 @@ function renderThreadReplies(
     start = end;
   }
 
-  const replies: SlackMessage[] = [];
-  let current: SectionBlock[] = [];
-  let labels: string[] = [];
-  let used = 0;
-  const flush = (): void => {
-    if (current.length === 0) return;
-    replies.push({ text: escapeMrkdwn(`Workerman status of ${host}: ${labels.join(', ')}`), blocks: current });
-    current = [];
-    labels = [];
-    used = 0;
-  };
-  let isTruncated = false;
-  for (const s of sections) {
-    const cost = countChars(s.text);
-    if (current.length > 0 && (used + cost > REPLY_TEXT_CHARS || current.length >= REPLY_BLOCKS)) flush();
-    if (replies.length >= maxReplies) {
-      isTruncated = true;
-      break;
-    }
-    current.push(section(s.text));
-    labels.push(s.label);
-    used += cost;
-  }
-  if (!isTruncated) flush();
-  if (isTruncated && replies.length > 0) {
-    const last = replies[replies.length - 1]!;
-    last.blocks = [
-      ...last.blocks,
-      { type: 'context', elements: [{ type: 'mrkdwn', text: 'The rest did not fit in the thread: see the attached raw output.' }] },
-    ];
-  }
-  return { replies, isTruncated };
+  return packThreadReplies(sections, {
+    title: (labels) => `Workerman status of ${host}: ${labels.join(', ')}`,
+    maxReplies,
+    restNote: 'The rest did not fit in the thread: see the attached raw output.',
+  });
 }

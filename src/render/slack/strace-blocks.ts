@@ -4,6 +4,7 @@ import { escapeControlChars } from '../text/status-table.js';
 import { renderStraceText } from '../text/strace-summary.js';
 import { countChars, escapeCodeBlock, escapeCodeSpan, escapeMrkdwn, truncateEscaped, truncatePlain } from './escape.js';
 import { measureBlockText, SLACK_LIMITS, type SlackFile, type SlackMessage } from './limits.js';
+import { packThreadReplies, type ThreadSection } from './thread-replies.js';
 
 /** What the parent message says before strace attached (preflight still running). */
 export interface TracePendingOptions {
@@ -105,8 +106,6 @@ const MIN_SECTION_CHARS = 200;
 // Room kept in the parent's budget for the footer context (its longest form is about 170 chars).
 const FOOTER_RESERVE_CHARS = 300;
 // Thread reply budget, as in the status renderer: below the message budget, room for intro lines.
-const REPLY_TEXT_CHARS = 9000;
-const REPLY_BLOCKS = 40;
 
 /** Returns the parent message posted when a trace is accepted, before strace attaches (0% bar). */
 export function renderTracePending(opts: TracePendingOptions): SlackMessage {
@@ -544,7 +543,7 @@ const UNFINISHED_COLUMNS: readonly Column<UnfinishedCall>[] = [
 /** Every table in full, as sections packed into thread replies; stops at `maxReplies`. */
 function renderThreadReplies(summary: StraceSummary, host: string, maxReplies: number, cutInParent: ReadonlySet<ThreadExtra>): { replies: SlackMessage[]; isTruncated: boolean } {
   const v = summary.verdict;
-  const sections: { text: string; label: string }[] = [];
+  const sections: ThreadSection[] = [];
   if (cutInParent.has('evidence')) {
     sections.push(...listSections('Evidence', 'evidence', v.evidence.map((e) => `• ${escapeMrkdwn(clean(e, THREAD_EVIDENCE_CHARS))}`)));
   }
@@ -559,33 +558,9 @@ function renderThreadReplies(summary: StraceSummary, host: string, maxReplies: n
   }
   if (summary.exits.length > PARENT_LIST_ROWS || cutInParent.has('signals-exits')) sections.push(...listSections('Exits', 'exits', summary.exits.map((x) => `• ${exitText(x)}`)));
 
-  const replies: SlackMessage[] = [];
-  let current: SectionBlock[] = [];
-  let labels: string[] = [];
-  let used = 0;
-  const flush = (): void => {
-    if (current.length === 0) return;
-    replies.push({ text: escapeMrkdwn(truncatePlain(`strace of ${plainTarget(host, summary.pids)}: ${labels.join(', ')}`, SLACK_LIMITS.fallbackTextChars)), blocks: current });
-    current = [];
-    labels = [];
-    used = 0;
-  };
-  let isTruncated = false;
-  for (const s of sections) {
-    const cost = countChars(s.text);
-    if (current.length > 0 && (used + cost > REPLY_TEXT_CHARS || current.length >= REPLY_BLOCKS)) flush();
-    if (replies.length >= maxReplies) {
-      isTruncated = true;
-      break;
-    }
-    current.push(section(s.text));
-    if (!labels.includes(s.label)) labels.push(s.label);
-    used += cost;
-  }
-  if (!isTruncated) flush();
-  if (isTruncated && replies.length > 0) {
-    const last = replies[replies.length - 1]!;
-    last.blocks = [...last.blocks, context(['The rest did not fit in the thread: see the attached summary file.'])];
-  }
-  return { replies, isTruncated };
+  return packThreadReplies(sections, {
+    title: (labels) => `strace of ${plainTarget(host, summary.pids)}: ${labels.join(', ')}`,
+    maxReplies,
+    restNote: 'The rest did not fit in the thread: see the attached summary file.',
+  });
 }
