@@ -15,35 +15,43 @@ const AbsolutePath = z.string().min(1).refine((p) => p.startsWith('/') || p.star
 const UserName = z.string().regex(/^[a-z_][a-z0-9_.-]{0,31}\$?$/, 'expected a system user name');
 
 /** Where to connect and how to check and authenticate. Shared by hosts and jump hosts. */
-export const SshEndpoint = z
-  .object({
-    /** DNS name or IP address of the SSH server. */
-    address: z.string().min(1).regex(/^[A-Za-z0-9.:_-]+$/, 'expected a host name or IP address'),
-    port: z.number().int().min(1).max(65535).default(22),
-    username: z.string().min(1).regex(/^[A-Za-z0-9_.-]+$/, 'expected a user name'),
-    /** Private key file (OpenSSH format). Either this or `agent`. */
-    privateKeyFile: AbsolutePath.optional(),
-    /** Name of the environment variable holding the key's passphrase (never the passphrase itself). */
-    passphraseEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).optional(),
-    /** Use the ssh-agent at $SSH_AUTH_SOCK. */
-    agent: z.boolean().default(false),
-    /** Pinned host key: `SHA256:` fingerprint(s) as printed by `ssh-keygen -lf`. */
-    hostKey: z.union([Fingerprint, z.array(Fingerprint).min(1)]).optional(),
-    /** Or a known_hosts file to look the host up in (hashed entries are supported). */
-    knownHostsFile: AbsolutePath.optional(),
-  })
-  .refine((e) => e.privateKeyFile !== undefined || e.agent, {
-    message: 'set privateKeyFile or agent: true',
-    path: ['privateKeyFile'],
-  })
-  .refine((e) => e.hostKey !== undefined || e.knownHostsFile !== undefined, {
-    message: 'pin the host key: set hostKey ("SHA256:…") or knownHostsFile; unverified host keys are refused',
-    path: ['hostKey'],
-  });
+const sshEndpointShape = {
+  /** DNS name or IP address of the SSH server. */
+  address: z.string().min(1).regex(/^[A-Za-z0-9.:_-]+$/, 'expected a host name or IP address'),
+  port: z.number().int().min(1).max(65535).default(22),
+  username: z.string().min(1).regex(/^[A-Za-z0-9_.-]+$/, 'expected a user name'),
+  /** Private key file (OpenSSH format). Either this or `agent`. */
+  privateKeyFile: AbsolutePath.optional(),
+  /** Name of the environment variable holding the key's passphrase (never the passphrase itself). */
+  passphraseEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).optional(),
+  /** Use the ssh-agent at $SSH_AUTH_SOCK. */
+  agent: z.boolean().default(false),
+  /** Pinned host key: `SHA256:` fingerprint(s) as printed by `ssh-keygen -lf`. */
+  hostKey: z.union([Fingerprint, z.array(Fingerprint).min(1)]).optional(),
+  /** Or a known_hosts file to look the host up in (hashed entries are supported). */
+  knownHostsFile: AbsolutePath.optional(),
+};
+
+// Both checks apply to a host and to its jump host. Config objects are strict: a misspelt key
+// (`prot: 2222`) is an error naming it, not a silently ignored setting.
+function withEndpointChecks<T extends z.ZodType<{ privateKeyFile?: string | undefined; agent: boolean; hostKey?: unknown; knownHostsFile?: string | undefined }>>(schema: T): T {
+  return schema
+    .refine((e) => e.privateKeyFile !== undefined || e.agent, {
+      message: 'set privateKeyFile or agent: true',
+      path: ['privateKeyFile'],
+    })
+    .refine((e) => e.hostKey !== undefined || e.knownHostsFile !== undefined, {
+      message: 'pin the host key: set hostKey ("SHA256:…") or knownHostsFile; unverified host keys are refused',
+      path: ['hostKey'],
+    });
+}
+
+export const SshEndpoint = withEndpointChecks(z.strictObject(sshEndpointShape));
 export type SshEndpoint = z.infer<typeof SshEndpoint>;
 
-export const SshSettings = SshEndpoint.and(
-  z.object({
+export const SshSettings = withEndpointChecks(
+  z.strictObject({
+    ...sshEndpointShape,
     connectTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
     commandTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
     keepaliveIntervalMs: z.number().int().min(0).max(600_000).default(15_000),
@@ -54,7 +62,7 @@ export const SshSettings = SshEndpoint.and(
 );
 export type SshSettings = z.infer<typeof SshSettings>;
 
-export const WorkermanSettings = z.object({
+export const WorkermanSettings = z.strictObject({
   /** Absolute path of the start file (`start.php`). Optional only for the local host (found from ps). */
   startFile: AbsolutePath.optional(),
   php: z.string().min(1).regex(/^[A-Za-z0-9_./-]+$/, 'expected a program name or path').default('php'),
@@ -63,7 +71,7 @@ export const WorkermanSettings = z.object({
 });
 export type WorkermanSettings = z.infer<typeof WorkermanSettings>;
 
-export const StraceSettings = z.object({
+export const StraceSettings = z.strictObject({
   path: z.string().min(1).regex(/^[A-Za-z0-9_./-]+$/, 'expected a program name or path').default('strace'),
   /** Run strace through `sudo -n` (needs a NOPASSWD rule for strace). */
   sudo: z.boolean().default(false),
@@ -78,7 +86,7 @@ export const StraceSettings = z.object({
 });
 export type StraceSettings = z.infer<typeof StraceSettings>;
 
-export const HostConfig = z.object({
+export const HostConfig = z.strictObject({
   name: HostName,
   description: z.string().max(200).optional(),
   groups: z.array(HostName).default([]),
@@ -210,7 +218,7 @@ const LIMITS_DEFAULTS: LimitsSettings = {
 const BUILT_IN_LOCAL_HOST = 'local';
 
 export const Config = z
-  .object({
+  .strictObject({
     hosts: z.array(HostConfig).default([]),
     /** Optional descriptions and members of host groups (see GroupSettings). */
     groups: z.record(HostName, GroupSettings).default({}),

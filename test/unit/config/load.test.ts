@@ -71,6 +71,25 @@ describe('parseConfigText()', () => {
     expect(configError(`hosts:\n  - name: a\n    workerman: { startFile: start.php }\n`).message).toContain('hosts[0].workerman.startFile: expected an absolute path');
   });
 
+  it('refuses misspelt keys instead of silently ignoring them', () => {
+    const error = configError(`hosts:
+  - name: web-1
+    ssh: { address: 10.0.0.5, prot: 2222, username: deploy, agent: true, hostKey: "${FP}" }
+    workerman: { startFile: /srv/app/start.php, runas: www-data }
+`);
+    expect(error.message).toContain('hosts[0].ssh: unknown key "prot"');
+    expect(error.message).toContain('hosts[0].workerman: unknown key "runas"');
+  });
+
+  it('checks the jump host like the host: a pinned key is required', () => {
+    const error = configError(`hosts:
+  - name: web-1
+    ssh: { address: 10.0.0.5, username: deploy, agent: true, hostKey: "${FP}", jump: { address: bastion, username: u, agent: true } }
+    workerman: { startFile: /srv/app/start.php }
+`);
+    expect(error.message).toContain('hosts[0].ssh.jump.hostKey: pin the host key');
+  });
+
   it('reports YAML syntax errors with the line', () => {
     expect(configError('hosts:\n  - name: [unclosed\n').message).toMatch(/ops\.yml \(line \d+, column \d+\): invalid YAML/);
   });
