@@ -1,8 +1,8 @@
-import { LineSplitter } from '../transport/line-splitter.js';
 import {
   createSyscallScratch,
   describeFdNote,
   isSocketNote,
+  parseStraceLineBytes,
   parseStraceLineReusing,
   peerOfFdNote,
   type StraceErrorReason,
@@ -132,8 +132,18 @@ interface PendingCall {
   afterRequest: { fd: number | null; note: string | null } | null;
 }
 
+/** The summariser plus the byte entry point used by the chunk APIs below. */
+interface ByteStraceSummarizer extends StraceSummarizer {
+  /** Feeds the line in `buf[start, end)` (no terminator, no trailing CR). */
+  pushBytes(buf: Buffer, start: number, end: number): void;
+}
+
 /** Creates a streaming summariser: push lines, then finish(). Memory does not grow with trace length. */
 export function createStraceSummarizer(opts: SummarizeOptions = {}): StraceSummarizer {
+  return createByteStraceSummarizer(opts);
+}
+
+function createByteStraceSummarizer(opts: SummarizeOptions = {}): ByteStraceSummarizer {
   const syscalls = new Map<string, SyscallAcc>();
   const errors = new Map<string, ErrnoStat>();
   const signals = new Map<string, number>();
@@ -504,6 +514,19 @@ export function createStraceSummarizer(opts: SummarizeOptions = {}): StraceSumma
     handle(parse(line));
   }
 
+  function pushBytes(buf: Buffer, start: number, end: number): void {
+    // The common syscall line is read from the bytes; everything else (and anything right after a
+    // split line) goes through the string parser, exactly as push() would.
+    if (split === null && end > start) {
+      const ev = parseStraceLineBytes(buf, start, end, scratch);
+      if (ev !== null) {
+        onSyscall(ev);
+        return;
+      }
+    }
+    push(buf.toString('utf8', start, end));
+  }
+
   function traceEndMs(): number | null {
     if (firstTimeMs === null || lastTimeMs === null) return null;
     const byDuration = opts.durationMs != null ? firstTimeMs + opts.durationMs : -Infinity;
@@ -664,6 +687,7 @@ export function createStraceSummarizer(opts: SummarizeOptions = {}): StraceSumma
 
   return {
     push,
+    pushBytes,
     finish,
     details,
     addOverlongLines(count: number) {
@@ -741,14 +765,97 @@ export async function summarizeStraceChunksWithDetails(
   chunks: AsyncIterable<Uint8Array | string>,
   opts?: SummarizeOptions & { maxLineLength?: number },
 ): Promise<{ summary: StraceSummary; details: StraceSummaryDetails }> {
-  const s = createStraceSummarizer(opts);
-  const splitter = new LineSplitter(opts?.maxLineLength);
-  for await (const chunk of chunks) {
-    const lines = splitter.push(chunk);
-    for (let i = 0; i < lines.length; i++) s.push(lines[i] as string);
-  }
-  for (const line of splitter.end()) s.push(line);
-  s.addOverlongLines(splitter.overlongLines);
+  const s = createByteStraceSummarizer(opts);
+  const lines = createByteLineFeeder(s, opts?.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH);
+  for await (const chunk of chunks) lines.push(chunk);
+  lines.end();
+  s.addOverlongLines(lines.overlongLines());
   const summary = s.finish();
   return { summary, details: s.details() };
+}
+
+/** Same default as LineSplitter: a longer line is cut there and counted. */
+const DEFAULT_MAX_LINE_LENGTH = 64 * 1024;
+const CH_LF = 10;
+const CH_CR = 13;
+
+/**
+ * Splits chunks into lines on the bytes (`indexOf(10)` is a native memchr) and hands each line to the
+ * summariser as a range of the chunk: no decoded chunk string, no string per line. Same lines as
+ * LineSplitter: `\n` or `\r\n`, a UTF-8 character split across chunks (only a line that spans chunks is
+ * copied, into `carry`), and a line longer than `maxLineLength` characters cut there and counted.
+ */
+function createByteLineFeeder(s: ByteStraceSummarizer, maxLineLength: number) {
+  // A line of more than 3 bytes per UTF-16 unit of the limit is overlong whatever its characters,
+  // so the carry never grows past this.
+  const carryLimit = 3 * maxLineLength + 4;
+  let carry = Buffer.allocUnsafe(Math.min(4096, carryLimit));
+  let carryLen = 0;
+  let skipping = false;
+  let overlong = 0;
+
+  function emit(buf: Buffer, start: number, end: number): void {
+    if (end - start > maxLineLength) {
+      // Bytes >= UTF-16 units: only a line this long can be over the limit in characters.
+      let line = buf.toString('utf8', start, end);
+      if (line.length > maxLineLength) {
+        overlong++;
+        line = line.slice(0, maxLineLength);
+      }
+      s.push(line.endsWith('\r') ? line.slice(0, -1) : line);
+      return;
+    }
+    s.pushBytes(buf, start, end > start && buf[end - 1] === CH_CR ? end - 1 : end);
+  }
+
+  function append(buf: Buffer, start: number, end: number): void {
+    const room = carryLimit - carryLen;
+    const n = Math.min(end - start, room);
+    if (carryLen + n > carry.length) {
+      const bigger = Buffer.allocUnsafe(Math.min(carryLimit, Math.max(carry.length * 2, carryLen + n)));
+      carry.copy(bigger, 0, 0, carryLen);
+      carry = bigger;
+    }
+    buf.copy(carry, carryLen, start, start + n);
+    carryLen += n;
+    if (carryLen >= carryLimit) {
+      // Certainly overlong: emit its first maxLineLength characters now and drop the rest of the line.
+      emit(carry, 0, carryLen);
+      carryLen = 0;
+      skipping = true;
+    }
+  }
+
+  return {
+    push(chunk: Uint8Array | string): void {
+      const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      let pos = 0;
+      if (carryLen > 0 || skipping) {
+        const nl = buf.indexOf(CH_LF);
+        if (nl < 0) {
+          if (!skipping) append(buf, 0, buf.length);
+          return;
+        }
+        if (skipping) skipping = false;
+        else {
+          append(buf, 0, nl);
+          if (skipping) skipping = false; // the line hit the limit exactly at its end
+          else emit(carry, 0, carryLen);
+          carryLen = 0;
+        }
+        pos = nl + 1;
+      }
+      for (let nl = buf.indexOf(CH_LF, pos); nl >= 0; nl = buf.indexOf(CH_LF, pos)) {
+        emit(buf, pos, nl);
+        pos = nl + 1;
+      }
+      if (pos < buf.length) append(buf, pos, buf.length);
+    },
+    end(): void {
+      if (carryLen > 0 && !skipping) emit(carry, 0, carryLen);
+      carryLen = 0;
+      skipping = false;
+    },
+    overlongLines: () => overlong,
+  };
 }
