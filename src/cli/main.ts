@@ -13,7 +13,7 @@ import { renderStatusText } from '../render/text/status-table.js';
 import { renderStraceText } from '../render/text/strace-summary.js';
 import { runTrace } from '../strace/run-trace.js';
 import { summarizeStraceChunks } from '../strace/summarize.js';
-import { createTransports, type TransportPool } from '../transport/pool.js';
+import type { TransportPool } from '../transport/pool.js';
 import { parseStatus } from '../workerman/parse-status.js';
 import { runConnections, runStatus } from '../workerman/run-status.js';
 
@@ -86,7 +86,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   try {
     const needsConfig = !(command === 'status' || command === 'trace') || values['from-file'] === undefined;
     const loaded = needsConfig ? await loadConfig({ path: values.config, env: io.env, cwd: io.cwd }) : undefined;
-    const transports = (): TransportPool => (pool ??= createTransports(loaded!.config.hosts));
+    // ssh2 and execa load only for commands that reach a host (--help, --from-file and hosts start faster).
+    // The promise is kept, not the pool, so concurrent fleet calls share one pool.
+    let poolPromise: Promise<TransportPool> | undefined;
+    const transports = (): Promise<TransportPool> =>
+      (poolPromise ??= import('../transport/pool.js').then((m) => (pool = m.createTransports(loaded!.config.hosts))));
     switch (command) {
       case 'status': {
         if (values['from-file'] !== undefined) {
@@ -100,20 +104,20 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         if (!loaded!.config.hosts.some((h) => h.name === name) && (name === ALL_HOSTS_GROUP || listHostGroups(loaded!.config).has(name))) {
           const rows = await runFleetStatus(
             resolveTargets(loaded!.config, name),
-            async (h, signal) => (await runStatus(transports().get(h.name), h, { qps: values.qps, signal })).status,
+            async (h, signal) => (await runStatus((await transports()).get(h.name), h, { qps: values.qps, signal })).status,
             { concurrency: loaded!.config.limits.fleetConcurrency, perHostTimeoutMs: loaded!.config.limits.fleetHostTimeoutMs },
           );
           io.stdout.write(json ? `${JSON.stringify({ group: name, hosts: rows.map((r) => ({ ...r, status: r.status ?? null })) }, null, 2)}\n` : renderFleetText(rows));
           return rows.every((r) => r.state === 'up') ? 0 : FLEET_DEGRADED_EXIT_CODE;
         }
         const host = pickHost(loaded!, name);
-        const run = await runStatus(transports().get(host.name), host, { qps: values.qps });
+        const run = await runStatus((await transports()).get(host.name), host, { qps: values.qps });
         io.stdout.write(json ? `${JSON.stringify(run.status, null, 2)}\n` : renderStatusText(run.status, { color }));
         return 0;
       }
       case 'connections': {
         const host = pickHost(loaded!, expectArgs(rest, 1, 'connections <host>')[0]!);
-        const run = await runConnections(transports().get(host.name), host);
+        const run = await runConnections((await transports()).get(host.name), host);
         io.stdout.write(json ? `${JSON.stringify(run.connections, null, 2)}\n` : renderConnectionsText(run.connections, { color }));
         return 0;
       }
@@ -136,7 +140,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         const [hostName, target] = expectArgs(rest, 2, 'trace <host> <pid|worker-name>');
         const host = pickHost(loaded!, hostName!);
         const durationS = values.duration === undefined ? undefined : parseDuration(values.duration);
-        const transport = transports().get(host.name);
+        const transport = (await transports()).get(host.name);
         const { pids, knownPids } = await resolveTraceTargets(transport, host, target!);
         const showProgress = !json && io.stderr.isTTY === true;
         const result = await runTrace(transport, host, { pids, ...(durationS === undefined ? {} : { durationS }) }, {
@@ -154,7 +158,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         const { runServe } = await import('../slack/serve.js');
         const { loadSlackEnv } = await import('../config/slack-env.js');
         const env = loadSlackEnv(io.env);
-        await runServe({ env, config: loaded!.config, transports: transports() });
+        await runServe({ env, config: loaded!.config, transports: await transports() });
         pool = undefined; // owned by the bot now; it closes them on SIGTERM/SIGINT
         return await new Promise<number>(() => {}); // runs until a signal stops the process
       }
