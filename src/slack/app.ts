@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { App, type Logger, type LogLevel } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import { createUserGroupResolver, listRuleUserGroups } from '../access/create-user-group-resolver.js';
+import { createAuditLog, type AuditSink } from '../audit/audit-log.js';
 import type { Config } from '../config/schema.js';
 import type { SlackEnv } from '../config/slack-env.js';
 import { BotError } from '../errors.js';
@@ -14,7 +15,11 @@ import type { BotDeps } from './bot-deps.js';
 import { createWorkermanCommand } from './commands/create-workerman-command.js';
 import { ACTION_IDS, COMMAND, EVENTS_PATH, HEALTH_PATH } from './ids.js';
 import { createAckGate } from './create-ack-gate.js';
-import { createHostLimiter } from './create-host-limiter.js';
+import { createHostQueue } from '../limits/create-host-queue.js';
+import { createRateLimiter } from '../limits/create-rate-limiter.js';
+import { createTraceCap } from '../limits/create-trace-cap.js';
+import { retryOn429 } from '../limits/retry-on-429.js';
+import { createSlackPoster } from './create-slack-poster.js';
 import { createInFlight } from './in-flight.js';
 import { createJsonLogger } from './json-logger.js';
 import { slackErrorCode } from './slack-error-code.js';
@@ -28,6 +33,11 @@ export interface SlackAppDeps {
   clientOptions?: WebClientOptions;
   /** How long a stop waits for requests in flight before cancelling them. Default 10 s. */
   shutdownGraceMs?: number;
+  /**
+   * Where the audit trail's JSON lines go. Default: appended to `config.audit.file`, else stdout. Each
+   * line is also posted to `config.audit.channel` when set. The trail is flushed and closed by stop().
+   */
+  auditSink?: AuditSink;
 }
 
 export interface SlackApp {
@@ -56,6 +66,9 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     timeout: 15_000,
     ...(env.apiUrl === undefined ? {} : { slackApiUrl: env.apiUrl }),
     ...deps.clientOptions,
+    // A 429 must reach our retryOn429 (paced per channel, bounded): web-api's own wait-and-retry would
+    // double up with it, and it pauses the client's whole queue.
+    rejectRateLimitedCalls: true,
   };
   // deferInitialization: auth.test runs once in start() (fail fast on a bad token, and no auth.test per request).
   const common = { token: env.botToken, logger, clientOptions, deferInitialization: true } as const;
@@ -84,18 +97,37 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   const inFlight = createInFlight();
   const ackGate = createAckGate();
   const ruleGroups = listRuleUserGroups(config);
+  const limits = config.limits;
+  const poster = createSlackPoster({ intervalMs: limits.postIntervalMs, max429Retries: limits.max429Retries, logger });
+  const auditChannel = config.audit.channel;
+  const auditSink: AuditSink =
+    deps.auditSink ?? (config.audit.file === undefined ? { write: (line) => void process.stdout.write(line) } : { file: config.audit.file });
+  const audit = createAuditLog(auditSink, {
+    ...(auditChannel === undefined
+      ? {}
+      : {
+          post: (text: string) =>
+            poster.send(auditChannel, () => app.client.chat.postMessage({ channel: auditChannel, text, unfurl_links: false, unfurl_media: false })),
+        }),
+    onError: (error) => logger.warn({ event: 'audit_failed', error: slackErrorCode(error) ?? String(error) }),
+  });
   const botDeps: BotDeps = {
     config,
     transports: deps.transports,
     logger,
     inFlight,
-    hostLimiter: createHostLimiter(config.limits?.perHostConcurrency ?? 2),
+    audit,
+    rateLimiter: createRateLimiter({ burst: limits.userBurst, perMinute: limits.userPerMinute }),
+    hostQueue: createHostQueue(limits.perHostConcurrency),
+    traceCap: createTraceCap(limits.maxConcurrentTraces),
+    poster,
     ackGate,
     ...(ruleGroups.length === 0
       ? {}
       : {
           userGroups: createUserGroupResolver(
-            async (usergroup) => (await app.client.usergroups.users.list({ usergroup })).users ?? [],
+            async (usergroup) =>
+              (await retryOn429(() => app.client.usergroups.users.list({ usergroup }), { maxRetries: limits.max429Retries })).users ?? [],
             USER_GROUP_TTL_MS,
             { onError: (groupId, error) => logger.warn({ event: 'user_group_lookup_failed', groupId, error: slackErrorCode(error) ?? String(error) }) },
           ),
@@ -109,7 +141,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   app.command(COMMAND, createWorkermanCommand(botDeps));
   app.action(ACTION_IDS.statusRefresh, createStatusRefreshAction(botDeps));
   app.action(ACTION_IDS.traceConfirm, createTraceConfirmAction(botDeps));
-  app.action(ACTION_IDS.traceCancel, createTraceCancelAction());
+  app.action(ACTION_IDS.traceCancel, createTraceCancelAction(botDeps));
   app.action(ACTION_IDS.traceSelect, createTraceSelectAction(botDeps));
   app.error(async (error) => {
     // Handlers catch their own failures; this is for Bolt-level ones (authorize, middleware).
@@ -156,6 +188,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
         }
         const { finished, aborted } = await drained;
         await deps.transports.closeAll();
+        await audit.close().catch((error: unknown) => logger.warn({ event: 'audit_failed', error: String(error) }));
         logger.info({ event: 'stopped', finished, cancelled: aborted });
       })();
       return stopping;

@@ -1,9 +1,13 @@
 import type { Logger } from '@slack/bolt';
 import type { UserGroupResolver } from '../access/create-user-group-resolver.js';
+import type { AuditLog } from '../audit/audit-log.js';
 import type { Config } from '../config/schema.js';
+import type { HostQueue } from '../limits/create-host-queue.js';
+import type { RateLimiter } from '../limits/create-rate-limiter.js';
+import type { TraceCap } from '../limits/create-trace-cap.js';
 import type { TransportPool } from '../transport/pool.js';
 import type { AckGate } from './create-ack-gate.js';
-import type { HostLimiter } from './create-host-limiter.js';
+import type { SlackPoster } from './create-slack-poster.js';
 import type { InFlight } from './in-flight.js';
 
 /** What every handler closes over. Built once by createSlackApp. */
@@ -12,8 +16,16 @@ export interface BotDeps {
   transports: TransportPool;
   logger: Logger;
   inFlight: InFlight;
-  /** At most `limits.perHostConcurrency` status commands at once per host. */
-  hostLimiter: HostLimiter;
+  /** One JSON line per request (allowed, denied, rate limited or failed). */
+  audit: AuditLog;
+  /** Per-user token bucket (`limits.userBurst`, `limits.userPerMinute`), taken before the access check. */
+  rateLimiter: RateLimiter;
+  /** At most `limits.perHostConcurrency` commands at once per host; the rest wait visibly. */
+  hostQueue: HostQueue;
+  /** At most `limits.maxConcurrentTraces` traces at once across all hosts. */
+  traceCap: TraceCap;
+  /** Every channel post and update: paced per channel, 429s retried. */
+  poster: SlackPoster;
   /** Post-ack work waits on it so a burst of requests is acked first. */
   ackGate: AckGate;
   /** Membership of the user groups named in access rules; absent when no rule names one. */

@@ -1,11 +1,26 @@
-import { HostName, type HostConfig } from '../config/schema.js';
+import { ALL_HOSTS_GROUP, HostName, type Config, type HostConfig } from '../config/schema.js';
 import { BotError, oneLine } from '../errors.js';
+import { listHostGroups, resolveTargets } from '../fleet/resolve-targets.js';
+
+/** What `status <name>` stands for: one host, or a group (`web`, `all`) run as a fleet. */
+export type StatusTarget = { kind: 'status'; host: HostConfig } | { kind: 'fleet'; group: string; hosts: HostConfig[] };
 
 export type CommandInput =
   | { kind: 'help'; unknown?: string }
   | { kind: 'hosts' }
-  | { kind: 'status'; host: HostConfig }
+  | StatusTarget
   | { kind: 'trace'; host: HostConfig; pid: number; durationS: number };
+
+/** Hosts and groups: what the parser resolves names against. A bare host list means "no extra groups". */
+export type CommandSource = readonly HostConfig[] | Pick<Config, 'hosts' | 'groups'>;
+
+function sourceOf(source: CommandSource): Pick<Config, 'hosts' | 'groups'> {
+  return isHostList(source) ? { hosts: [...source], groups: {} } : source;
+}
+
+function isHostList(source: CommandSource): source is readonly HostConfig[] {
+  return Array.isArray(source);
+}
 
 function knownHosts(hosts: readonly HostConfig[]): string {
   const names = hosts.map((h) => h.name);
@@ -29,10 +44,28 @@ export function findHost(name: string, hosts: readonly HostConfig[]): HostConfig
 }
 
 /**
+ * Returns the host or group a `status` name (typed, or a Refresh button's value) stands for, or throws
+ * `input_invalid` (not a name) / `host_unknown`. Only configured objects are returned, never the input.
+ */
+export function resolveStatusTarget(name: string, source: CommandSource): StatusTarget {
+  const config = sourceOf(source);
+  if (!HostName.safeParse(name).success) return { kind: 'status', host: findHost(name, config.hosts) };
+  const host = config.hosts.find((h) => h.name === name);
+  if (host !== undefined) return { kind: 'status', host };
+  const groups = listHostGroups(config);
+  if (name !== ALL_HOSTS_GROUP && !groups.has(name)) {
+    const groupNames = [...groups.keys(), ALL_HOSTS_GROUP].join(', ');
+    throw new BotError('host_unknown', `Unknown host "${name}". Configured hosts: ${knownHosts(config.hosts)}. Groups: ${groupNames}.`);
+  }
+  return { kind: 'fleet', group: name, hosts: resolveTargets(config, name) };
+}
+
+/**
  * Parses the text after `/workerman`: `status <host>`, `hosts`, `help` (empty or unknown → help).
  * Example: `status web-1` → `{ kind: 'status', host: <web-1's config> }`.
  */
-export function parseCommandText(text: string, hosts: readonly HostConfig[]): CommandInput {
+export function parseCommandText(text: string, source: CommandSource): CommandInput {
+  const hosts = sourceOf(source).hosts;
   const words = text.trim().split(/\s+/).filter((w) => w !== '');
   const [sub, ...args] = words;
   if (sub === undefined) return { kind: 'help' };
@@ -43,12 +76,12 @@ export function parseCommandText(text: string, hosts: readonly HostConfig[]): Co
       return { kind: 'hosts' };
     case 'status': {
       if (args.length === 0) {
-        throw new BotError('input_invalid', `Which host? Usage: /workerman status <host>. Configured hosts: ${knownHosts(hosts)}.`);
+        throw new BotError('input_invalid', `Which host? Usage: /workerman status <host|group|all>. Configured hosts: ${knownHosts(hosts)}.`);
       }
       if (args.length > 1) {
         throw new BotError('input_invalid', `status takes one host, got ${args.length} words: "${oneLine(args.join(' '), 80)}".`);
       }
-      return { kind: 'status', host: findHost(args[0]!.toLowerCase(), hosts) };
+      return resolveStatusTarget(args[0]!.toLowerCase(), source);
     }
     case 'trace': {
       if (args.length < 2 || args.length > 3) {

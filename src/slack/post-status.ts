@@ -5,6 +5,7 @@ import { asBotError, BotError, type BotErrorCode } from '../errors.js';
 import { renderErrorMessage, renderNotInChannelHint, renderStatusFailure } from '../render/slack/error-blocks.js';
 import type { SlackMessage } from '../render/slack/limits.js';
 import { renderStatusMessage, renderStatusPending } from '../render/slack/status-blocks.js';
+import { renderWaitingMessage } from '../render/slack/waiting-blocks.js';
 import { runStatus } from '../workerman/run-status.js';
 import type { BotDeps } from './bot-deps.js';
 import { ACTION_IDS } from './ids.js';
@@ -43,11 +44,13 @@ export async function postStatus(deps: BotDeps, req: StatusRequest, signal: Abor
   await deps.ackGate.quiet();
   const pending = renderStatusPending(host.name, req.userId);
   try {
-    const posted = await client.chat.postMessage({
-      channel: req.channelId,
-      ...pending,
-      ...(req.threadTs === undefined ? {} : { thread_ts: req.threadTs }),
-    });
+    const posted = await deps.poster.send(req.channelId, () =>
+      client.chat.postMessage({
+        channel: req.channelId,
+        ...pending,
+        ...(req.threadTs === undefined ? {} : { thread_ts: req.threadTs }),
+      }),
+    );
     parent = { channel: posted.channel ?? req.channelId, ts: String(posted.ts) };
   } catch (error) {
     const code = slackErrorCode(error);
@@ -63,10 +66,22 @@ export async function postStatus(deps: BotDeps, req: StatusRequest, signal: Abor
 
   let run: Awaited<ReturnType<typeof runStatus>>;
   try {
-    run = await deps.hostLimiter.run(host.name, () => {
+    // A busy host means waiting, visibly, not failing: the parent says so until a slot frees up.
+    const release = await deps.hostQueue.acquire(
+      host.name,
+      ({ position, running }) => {
+        if (parent === null) return;
+        const waiting = renderWaitingMessage({ what: 'status', host: host.name, position, running, on: 'host' });
+        void safeSend(deps, 'chat.update', parent.channel, () => client.chat.update({ channel: parent!.channel, ts: parent!.ts, parse: 'none', ...waiting }));
+      },
+      signal,
+    );
+    try {
       signal.throwIfAborted();
-      return runStatus(deps.transports.get(host.name), host, { signal });
-    });
+      run = await runStatus(deps.transports.get(host.name), host, { signal });
+    } finally {
+      release();
+    }
   } catch (error) {
     const cancelled = signal.aborted;
     const botError = cancelled
@@ -79,7 +94,7 @@ export async function postStatus(deps: BotDeps, req: StatusRequest, signal: Abor
         requestedBy: req.userId,
         ...(cancelled ? {} : { retryActionId: ACTION_IDS.statusRefresh }),
       });
-      await safeCall(deps, 'chat.update', () => client.chat.update({ channel: parent.channel, ts: parent.ts, parse: 'none', ...failure }));
+      await safeSend(deps, 'chat.update', parent.channel, () => client.chat.update({ channel: parent!.channel, ts: parent!.ts, parse: 'none', ...failure }));
     }
     const reply = renderErrorMessage(botError, { host: host.name });
     await safeRespond(deps, req.respond, cannotPost === null ? reply : prepend(renderNotInChannelHint(cannotPost), reply));
@@ -110,25 +125,25 @@ export async function postStatus(deps: BotDeps, req: StatusRequest, signal: Abor
     ...(deps.config.access?.rules.some((r) => r.commands.includes('trace')) ? { traceActionId: ACTION_IDS.traceSelect } : {}),
   });
   // chat.update defaults to parse=client, which would turn `@here` typed by a host into a mention.
-  const updated = await safeCall(deps, 'chat.update', () =>
+  const updated = await safeSend(deps, 'chat.update', parent.channel, () =>
     client.chat.update({ channel: parent.channel, ts: parent.ts, parse: 'none', text: message.text, blocks: message.blocks }),
   );
   if (!updated) {
     // Never leave the parent saying "…" forever: fall back to the plain summary, details in the thread.
     const text = `${message.text} (the formatted table could not be shown; details in the thread)`;
-    await safeCall(deps, 'chat.update', () =>
+    await safeSend(deps, 'chat.update', parent.channel, () =>
       client.chat.update({ channel: parent.channel, ts: parent.ts, parse: 'none', text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] }),
     );
   }
   for (const reply of message.threadReplies) {
-    const ok = await safeCall(deps, 'chat.postMessage', () =>
+    const ok = await safeSend(deps, 'chat.postMessage', parent.channel, () =>
       client.chat.postMessage({ channel: parent.channel, thread_ts: threadRoot, text: reply.text, blocks: reply.blocks }),
     );
     if (!ok) break;
   }
   if (message.file !== undefined) {
     const file = message.file;
-    const uploaded = await safeCall(deps, 'files.uploadV2', () =>
+    const uploaded = await safeSend(deps, 'files.uploadV2', parent.channel, () =>
       client.files.uploadV2({
         channel_id: parent.channel,
         thread_ts: threadRoot!,
@@ -138,7 +153,7 @@ export async function postStatus(deps: BotDeps, req: StatusRequest, signal: Abor
       }),
     );
     if (!uploaded) {
-      await safeCall(deps, 'chat.postMessage', () =>
+      await safeSend(deps, 'chat.postMessage', parent.channel, () =>
         client.chat.postMessage({
           channel: parent.channel,
           thread_ts: threadRoot,
@@ -150,11 +165,13 @@ export async function postStatus(deps: BotDeps, req: StatusRequest, signal: Abor
   return { outcome: 'ok' };
 }
 
-function prepend(first: SlackMessage, second: SlackMessage): SlackMessage {
+/** Returns `first` and `second` as one message (blocks capped at Slack's 50). */
+export function prepend(first: SlackMessage, second: SlackMessage): SlackMessage {
   return { text: `${first.text}\n${second.text}`, blocks: [...first.blocks, ...second.blocks].slice(0, 50) };
 }
 
-function describeError(error: unknown): string {
+/** Returns `Name: message` of anything thrown, for logs. */
+export function describeError(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
@@ -170,9 +187,10 @@ export async function safeRespond(deps: Pick<BotDeps, 'logger'>, respond: Respon
   }
 }
 
-async function safeCall(deps: BotDeps, method: string, call: () => Promise<unknown>): Promise<boolean> {
+/** Sends a channel post/update through the pacer (429s retried); a failure is logged and reported as false. */
+export async function safeSend(deps: Pick<BotDeps, 'logger' | 'poster'>, method: string, channelId: string, call: () => Promise<unknown>): Promise<boolean> {
   try {
-    await call();
+    await deps.poster.send(channelId, call);
     return true;
   } catch (error) {
     deps.logger.warn({ event: 'slack_call_failed', method, error: slackErrorCode(error) ?? describeError(error) });

@@ -7,6 +7,7 @@ import type { HostConfig } from '../config/schema.js';
 import { asBotError, BotError } from '../errors.js';
 import { renderErrorMessage, renderNotInChannelHint } from '../render/slack/error-blocks.js';
 import { renderStraceMessage, renderTracePending, renderTraceProgress } from '../render/slack/strace-blocks.js';
+import { renderWaitingMessage } from '../render/slack/waiting-blocks.js';
 import { runTrace, type TraceResult } from '../strace/run-trace.js';
 import type { BotDeps } from './bot-deps.js';
 import type { StatusOutcome } from './post-status.js';
@@ -38,7 +39,7 @@ export async function postTrace(deps: BotDeps, req: TraceRequestInput, signal: A
 
   let parent: { channel: string; ts: string };
   try {
-    const posted = await client.chat.postMessage({ channel: req.channelId, ...renderTracePending(base) });
+    const posted = await deps.poster.send(req.channelId, () => client.chat.postMessage({ channel: req.channelId, ...renderTracePending(base) }));
     parent = { channel: posted.channel ?? req.channelId, ts: String(posted.ts) };
   } catch (error) {
     const code = slackErrorCode(error);
@@ -49,7 +50,14 @@ export async function postTrace(deps: BotDeps, req: TraceRequestInput, signal: A
     return { outcome: code === 'not_in_channel' || code === 'channel_not_found' ? 'not_in_channel' : 'error', errorCode: code ?? 'internal' };
   }
   const update = (message: { text: string; blocks: unknown[] }): Promise<unknown> =>
-    client.chat.update({ channel: parent.channel, ts: parent.ts, parse: 'none', text: message.text, blocks: message.blocks as never });
+    deps.poster.send(parent.channel, () =>
+      client.chat.update({ channel: parent.channel, ts: parent.ts, parse: 'none', text: message.text, blocks: message.blocks as never }),
+    );
+  const showWaiting =
+    (on: 'host' | 'traces') =>
+    ({ position, running }: { position: number; running: number }): void => {
+      void update(renderWaitingMessage({ what: 'trace', host: host.name, position, running, on })).catch(() => undefined);
+    };
 
   // Progress: fire-and-forget, at most one update in flight, the latest state wins.
   let lastProgressAt = Date.now();
@@ -65,9 +73,15 @@ export async function postTrace(deps: BotDeps, req: TraceRequestInput, signal: A
   };
 
   let result: TraceResult;
+  const releases: (() => void)[] = [];
   try {
+    // The global trace cap first, then the host's slot: every trace takes them in this order (no deadlock).
+    releases.push(await deps.traceCap.acquire(showWaiting('traces'), signal));
+    releases.push(await deps.hostQueue.acquire(host.name, showWaiting('host'), signal));
+    signal.throwIfAborted();
     result = await runTrace(deps.transports.get(host.name), host, { pids: [req.pid], durationS: req.durationS }, { signal, onProgress });
   } catch (error) {
+    for (const release of releases.reverse()) release();
     const botError = signal.aborted ? new BotError('command_timed_out', 'Cancelled: the bot is shutting down. Ask again in a minute.') : asBotError(error);
     await progressInFlight;
     const failure = renderErrorMessage(botError, { host: host.name });
@@ -75,6 +89,7 @@ export async function postTrace(deps: BotDeps, req: TraceRequestInput, signal: A
     await safeRespond(deps, req.respond, failure);
     return { outcome: signal.aborted ? 'cancelled' : 'error', errorCode: botError.code };
   }
+  for (const release of releases.reverse()) release();
   await progressInFlight;
   try {
     const message = renderStraceMessage(result.summary, {
@@ -83,22 +98,24 @@ export async function postTrace(deps: BotDeps, req: TraceRequestInput, signal: A
       ...(result.rawLog === null ? {} : { rawLogBytes: result.rawLog.bytes, truncated: result.rawLog.truncated }),
     });
     await update(message).catch((error: unknown) => deps.logger.warn({ event: 'slack_call_failed', method: 'chat.update', error: slackErrorCode(error) ?? String(error) }));
+    const send = <T>(call: () => Promise<T>): Promise<T> => deps.poster.send(parent.channel, call);
     for (const reply of message.threadReplies) {
-      await client.chat.postMessage({ channel: parent.channel, thread_ts: parent.ts, text: reply.text, blocks: reply.blocks });
+      await send(() => client.chat.postMessage({ channel: parent.channel, thread_ts: parent.ts, text: reply.text, blocks: reply.blocks }));
     }
     if (message.summaryFile !== undefined) {
       const f = message.summaryFile;
-      await client.files.uploadV2({ channel_id: parent.channel, thread_ts: parent.ts, filename: f.filename, title: f.title, content: f.content });
+      await send(() => client.files.uploadV2({ channel_id: parent.channel, thread_ts: parent.ts, filename: f.filename, title: f.title, content: f.content }));
     }
     if (message.file !== undefined && result.rawLog !== null) {
       const raw = await readFile(result.rawLog.path);
-      await client.files.uploadV2({
+      const file = message.file;
+      await send(() => client.files.uploadV2({
         channel_id: parent.channel,
         thread_ts: parent.ts,
-        filename: message.file.filename,
-        title: message.file.title,
-        file: message.file.gzip ? gzipSync(raw) : raw,
-      });
+        filename: file.filename,
+        title: file.title,
+        file: file.gzip ? gzipSync(raw) : raw,
+      }));
     }
   } catch (error) {
     deps.logger.warn({ event: 'slack_call_failed', method: 'trace_thread', error: slackErrorCode(error) ?? String(error) });

@@ -75,6 +75,8 @@ export interface SlackStandIn {
   callsOf(method: string): RecordedCall[];
   /** Makes the next `times` calls of `method` answer `{ ok: false, error }`. */
   fail(method: string, error: string, times?: number): void;
+  /** Makes the next `times` calls of `method` answer HTTP 429 with `Retry-After: retryAfterS` (Slack's rate limiting). */
+  rateLimit(method: string, retryAfterS: number, times?: number): void;
   /** Polls until `check` returns a truthy value (work continues after the ack), or throws after `timeoutMs`. */
   waitFor<T>(check: () => T | undefined | null | false, timeoutMs?: number, what?: string): Promise<T>;
   reset(): void;
@@ -298,6 +300,7 @@ export async function startSlackStandIn(opts: StandInOptions): Promise<SlackStan
   const violations: string[] = [];
   const stored = new Map<string, StoredMessage>();
   const injected = new Map<string, { error: string; times: number }>();
+  const limited = new Map<string, { retryAfterS: number; times: number }>();
   let counter = 0;
   let baseUrl = '';
 
@@ -482,6 +485,13 @@ export async function startSlackStandIn(opts: StandInOptions): Promise<SlackStan
       // API errors are HTTP 200 + ok:false: any other status makes web-api retry.
       if (token === '') return json({ ok: false, error: 'not_authed' });
       if (token !== opts.botToken) return json({ ok: false, error: 'invalid_auth' });
+      const limit = limited.get(method);
+      if (limit !== undefined && limit.times > 0) {
+        limit.times -= 1;
+        res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(limit.retryAfterS) });
+        res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+        return;
+      }
       const fault = injected.get(method);
       if (fault !== undefined && fault.times > 0) {
         fault.times -= 1;
@@ -515,6 +525,9 @@ export async function startSlackStandIn(opts: StandInOptions): Promise<SlackStan
     fail: (method, error, times = 1) => {
       injected.set(method, { error, times });
     },
+    rateLimit: (method, retryAfterS, times = 1) => {
+      limited.set(method, { retryAfterS, times });
+    },
     async waitFor(check, timeoutMs = 10_000, what = 'condition') {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
@@ -531,6 +544,7 @@ export async function startSlackStandIn(opts: StandInOptions): Promise<SlackStan
       violations.length = 0;
       stored.clear();
       injected.clear();
+      limited.clear();
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -28,12 +28,18 @@ interface Harness {
   bot: SlackApp;
   eventsUrl: string;
   logLines: Record<string, unknown>[];
+  /** The audit trail: one line per request. */
+  auditLines: Record<string, unknown>[];
   stop(): Promise<void>;
 }
 
+// These tests are about the flow, not the limits: no pacing, and room for every request of a test.
+const ROOMY_LIMITS = { userBurst: 1000, userPerMinute: 6000, postIntervalMs: 0 };
+
 async function startBot(standIn: SlackStandIn, hosts: HostConfig[], opts: { shutdownGraceMs?: number } = {}): Promise<Harness> {
-  const config = Config.parse({ hosts });
+  const config = Config.parse({ hosts, limits: ROOMY_LIMITS });
   const logLines: Record<string, unknown>[] = [];
+  const auditLines: Record<string, unknown>[] = [];
   const env = loadSlackEnv({
     SLACK_MODE: 'http',
     SLACK_BOT_TOKEN: BOT_TOKEN,
@@ -47,12 +53,13 @@ async function startBot(standIn: SlackStandIn, hosts: HostConfig[], opts: { shut
     config,
     transports: createTransports(config.hosts),
     logger: createJsonLogger({ write: (line) => logLines.push(JSON.parse(line) as Record<string, unknown>) }),
+    auditSink: ({ write: (line) => void auditLines.push(JSON.parse(line) as Record<string, unknown>) }),
     clientOptions: { retryConfig: { retries: 0 } },
     ...opts,
   });
   await bot.start();
   const port = bot.httpAddress()?.port;
-  return { standIn, bot, eventsUrl: `http://127.0.0.1:${port}/slack/events`, logLines, stop: () => bot.stop() };
+  return { standIn, bot, eventsUrl: `http://127.0.0.1:${port}/slack/events`, logLines, auditLines, stop: () => bot.stop() };
 }
 
 /** Waits until work after the acks (thread replies, uploads, the log line) is done, so tests do not bleed. */
@@ -62,7 +69,7 @@ async function quiesce(h: Harness): Promise<void> {
 }
 
 function requestLines(h: Harness): Record<string, unknown>[] {
-  return h.logLines.filter((l) => l['event'] === 'request');
+  return h.auditLines;
 }
 
 /** The parent once its result arrived (the pending message has been updated). */
@@ -129,6 +136,7 @@ describe('Slack bot in HTTP mode against the stand-in (local transport)', () => 
     expect(standIn.violations).toEqual([]);
     standIn.reset();
     h.logLines.length = 0;
+    h.auditLines.length = 0;
   });
 
   afterAll(async () => {
@@ -168,10 +176,10 @@ describe('Slack bot in HTTP mode against the stand-in (local transport)', () => 
     expect(standIn.responses).toHaveLength(0); // nothing went wrong: no ephemeral
 
     const line = await standIn.waitFor(() => requestLines(h)[0]);
-    expect(line).toMatchObject({ user: 'U0123ABCD', channel: CHANNEL, command: 'status', host: 'web-1', outcome: 'ok', errorCode: null });
+    expect(line).toMatchObject({ userId: 'U0123ABCD', channelId: CHANNEL, command: 'status', host: 'web-1', hosts: ['web-1'], outcome: 'ok', errorCode: null, via: 'command' });
     expect(typeof line['durationMs']).toBe('number');
-    expect(JSON.stringify(h.logLines)).not.toContain(BOT_TOKEN);
-    expect(JSON.stringify(h.logLines)).not.toContain('/response/');
+    expect(JSON.stringify([h.logLines, h.auditLines])).not.toContain(BOT_TOKEN);
+    expect(JSON.stringify([h.logLines, h.auditLines])).not.toContain('/response/');
   });
 
   test('the Refresh button re-runs the status in the same thread, re-validating the host', async () => {
@@ -261,7 +269,7 @@ describe('Slack bot in HTTP mode against the stand-in (local transport)', () => 
     expect(reply.body['response_type']).toBe('ephemeral');
     expect(standIn.messages(channelId)).toHaveLength(0);
     await standIn.waitFor(() => requestLines(h)[0]);
-    expect(requestLines(h)[0]).toMatchObject({ outcome: 'not_in_channel', errorCode: error });
+    expect(requestLines(h)[0]).toMatchObject({ outcome: 'error', errorCode: error });
   });
 
   test.each([
@@ -302,9 +310,16 @@ describe('Slack bot in HTTP mode against the stand-in (local transport)', () => 
     expect(acks.every((a) => a.status === 200)).toBe(true);
     const worst = Math.max(...acks.map((a) => a.ms));
     expect(worst).toBeLessThan(3000);
-    await standIn.waitFor(() => standIn.messages(CHANNEL).filter((m) => m.updates > 0).length === 50 || undefined, 30_000, '50 answers');
+    await standIn.waitFor(
+      () => standIn.messages(CHANNEL).filter((m) => m.text.startsWith('Workerman status of burst')).length === 50 || undefined,
+      30_000,
+      '50 answers',
+    );
     const answered = standIn.messages(CHANNEL);
     expect(answered).toHaveLength(50);
+    // Two at a time on the host (limits.perHostConcurrency): the others showed a waiting state first.
+    const waited = standIn.callsOf('chat.update').filter((c) => String(c.params['text']).includes('waiting for a free slot on `burst`'));
+    expect(waited.length).toBeGreaterThanOrEqual(40);
     expect(answered.every((m) => m.text.startsWith('Workerman status of burst'))).toBe(true);
     console.log(`burst: 50 acks, worst ${worst.toFixed(0)} ms; all answered after ${(performance.now() - started).toFixed(0)} ms`);
   });
@@ -352,7 +367,7 @@ describe('Slack bot start and stop', () => {
     const parent = standIn.messages(CHANNEL)[0]!;
     expect(parent.text).toMatch(/Cancelled: the bot is shutting down/);
     expect(h.logLines.find((l) => l['event'] === 'stopped')).toMatchObject({ finished: 0, cancelled: 1 });
-    expect(h.logLines.find((l) => l['event'] === 'request')).toMatchObject({ outcome: 'cancelled' });
+    expect(h.auditLines).toEqual([expect.objectContaining({ outcome: 'error', errorCode: 'cancelled' })]);
   });
 
   test('start() with a token Slack rejects fails with config_invalid naming SLACK_BOT_TOKEN', async () => {

@@ -46,6 +46,7 @@ describe.skipIf(skipReason !== null)('/workerman trace through Slack (real strac
   let lockDir: string;
   let app: ChildProcess;
   let workerPid = 0;
+  const auditLines: Record<string, unknown>[] = [];
   let seq = 0;
   const responseUrl = (): string => standIn.responseUrl(`T${++seq}`);
 
@@ -68,6 +69,8 @@ describe.skipIf(skipReason !== null)('/workerman trace through Slack (real strac
     const config = Config.parse({
       hosts: [{ name: 'box', workerman: { startFile: START_FILE } }],
       access: { rules: [{ name: 'oncall', commands: ['trace', 'status'], hosts: ['*'], users: ['U0123ABCD'], contact: 'the on-call' }] },
+      // Room for every request of this suite (the rate limit has its own tests), no pacing.
+      limits: { userBurst: 100, userPerMinute: 600, postIntervalMs: 0 },
     });
     bot = createSlackApp({
       env: loadSlackEnv({ SLACK_MODE: 'http', SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, PORT: '0', HOST: '127.0.0.1', SLACK_API_URL: standIn.apiUrl }),
@@ -75,6 +78,7 @@ describe.skipIf(skipReason !== null)('/workerman trace through Slack (real strac
       // A private TMPDIR keeps the host's trace locks apart from other suites running on this machine.
       transports: createTransports(config.hosts, { env: { ...process.env, TMPDIR: lockDir } }),
       logger: createJsonLogger({ write: () => {} }),
+      auditSink: { write: (line) => void auditLines.push(JSON.parse(line) as Record<string, unknown>) },
       clientOptions: { retryConfig: { retries: 0 } },
     });
     await bot.start();
@@ -114,6 +118,12 @@ describe.skipIf(skipReason !== null)('/workerman trace through Slack (real strac
     expect(file.bytes!.length).toBeGreaterThan(0);
     expect(standIn.replies(CHANNEL, parent.ts).length).toBeGreaterThan(0);
     expect(tracerPid(workerPid)).toBe(0);
+    // One audit line for the command (asked) and one for the click (traced), with the pid.
+    await standIn.waitFor(() => auditLines.length >= 2 || undefined);
+    expect(auditLines.slice(-2)).toEqual([
+      expect.objectContaining({ command: 'trace', host: 'box', pids: [workerPid], outcome: 'ok', rule: '"oncall" (access.rules[0])' }),
+      expect.objectContaining({ command: ACTION_IDS.traceConfirm, host: 'box', pids: [workerPid], outcome: 'ok', via: 'button' }),
+    ]);
   });
 
   test('the "Trace a PID…" menu of a status message leads to the same confirmation, re-validated', async () => {

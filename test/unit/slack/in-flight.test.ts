@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { createHostLimiter } from '../../../src/slack/create-host-limiter.js';
+import { createHostQueue, type HostQueue } from '../../../src/limits/create-host-queue.js';
 import { createInFlight } from '../../../src/slack/in-flight.js';
 
 const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
@@ -32,15 +32,26 @@ describe('createInFlight()', () => {
   });
 });
 
-describe('createHostLimiter()', () => {
+// The bot's per-host queue is limits/create-host-queue.ts (the Slack adapter's own limiter was folded into it).
+describe('createHostQueue() as the bot uses it', () => {
+  const run = async <T>(queue: HostQueue, host: string, work: () => Promise<T>, onQueued?: (position: number) => void): Promise<T> => {
+    const release = await queue.acquire(host, onQueued === undefined ? undefined : ({ position }) => onQueued(position));
+    try {
+      return await work();
+    } finally {
+      release();
+    }
+  };
+
   test('runs at most N commands per host at once, in order, others unaffected', async () => {
-    const limiter = createHostLimiter(2);
+    const queue = createHostQueue(2);
     let running = 0;
     let peak = 0;
     const order: number[] = [];
     const queued: number[] = [];
     const job = (i: number, host = 'web-1') =>
-      limiter.run(
+      run(
+        queue,
         host,
         async () => {
           running += 1;
@@ -49,17 +60,29 @@ describe('createHostLimiter()', () => {
           order.push(i);
           running -= 1;
         },
-        (ahead) => queued.push(ahead),
+        (position) => queued.push(position),
       );
     await Promise.all([job(1), job(2), job(3), job(4), job(5, 'web-2')]);
     expect(peak).toBe(3); // 2 on web-1 + 1 on web-2
     expect(order.indexOf(3)).toBeLessThan(order.indexOf(4));
     expect(queued).toEqual([1, 2]);
+    expect(queue.stateOf('web-1')).toEqual({ running: 0, waiting: 0 });
   });
 
   test('frees the slot when the work throws', async () => {
-    const limiter = createHostLimiter(1);
-    await expect(limiter.run('h', async () => Promise.reject(new Error('x')))).rejects.toThrow('x');
-    await expect(limiter.run('h', async () => 'ok')).resolves.toBe('ok');
+    const queue = createHostQueue(1);
+    await expect(run(queue, 'h', async () => Promise.reject(new Error('x')))).rejects.toThrow('x');
+    await expect(run(queue, 'h', async () => 'ok')).resolves.toBe('ok');
+  });
+
+  test('a waiter whose signal aborts leaves the queue without taking a slot', async () => {
+    const queue = createHostQueue(1);
+    const release = await queue.acquire('h');
+    const controller = new AbortController();
+    const waiting = queue.acquire('h', undefined, controller.signal);
+    controller.abort(new Error('the bot is shutting down'));
+    await expect(waiting).rejects.toThrow(/shutting down/);
+    release();
+    expect(queue.stateOf('h')).toEqual({ running: 0, waiting: 0 });
   });
 });

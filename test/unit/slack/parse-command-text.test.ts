@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { HostConfig } from '../../../src/config/schema.js';
-import { findHost, parseCommandText } from '../../../src/slack/parse-command-text.js';
+import { describeCommandText } from '../../../src/slack/commands/create-workerman-command.js';
+import { findHost, parseCommandText, resolveStatusTarget } from '../../../src/slack/parse-command-text.js';
 
 const hosts = ['web-1', 'web-2', 'local'].map((name) => HostConfig.parse({ name }));
 
@@ -39,5 +40,43 @@ describe('findHost()', () => {
 
   test('returns the configured host object, never one built from the input', () => {
     expect(findHost('web-2', hosts)).toBe(hosts[1]);
+  });
+});
+
+describe('parseCommandText() with groups', () => {
+  const config = {
+    hosts: [
+      HostConfig.parse({ name: 'web-1', groups: ['web'] }),
+      HostConfig.parse({ name: 'web-2', groups: ['web'] }),
+      HostConfig.parse({ name: 'db-1' }),
+    ],
+    groups: {},
+  };
+
+  test('a group or `all` becomes a fleet of configured hosts', () => {
+    const web = parseCommandText('status WEB', config);
+    expect(web.kind === 'fleet' && { group: web.group, hosts: web.hosts.map((h) => h.name) }).toEqual({ group: 'web', hosts: ['web-1', 'web-2'] });
+    const all = parseCommandText('status all', config);
+    expect(all.kind === 'fleet' && all.hosts.map((h) => h.name)).toEqual(['web-1', 'web-2', 'db-1']);
+  });
+
+  test('an unknown name lists hosts and groups; a hostile one is input_invalid', () => {
+    expect(() => parseCommandText('status chat', config)).toThrowError(expect.objectContaining({ code: 'host_unknown', message: expect.stringMatching(/Groups: web, all\.$/) }));
+    expect(() => resolveStatusTarget('constructor', config)).toThrowError(expect.objectContaining({ code: 'host_unknown' }));
+    expect(() => resolveStatusTarget('web;id', config)).toThrowError(expect.objectContaining({ code: 'input_invalid' }));
+  });
+});
+
+describe('describeCommandText()', () => {
+  test.each([
+    ['status web-1', { command: 'status', host: 'web-1' }],
+    ['STATUS Web', { command: 'status', host: 'web' }],
+    ['trace web-1 123', { command: 'trace', host: 'web-1' }],
+    ['status <!channel>', { command: 'status', host: null }],
+    ['hosts web-1', { command: 'hosts', host: null }],
+    ['rm -rf /', { command: 'help', host: null }],
+    ['', { command: 'help', host: null }],
+  ])('names %j in the audit as %j (never raw text)', (text, expected) => {
+    expect(describeCommandText(text)).toEqual(expected);
   });
 });

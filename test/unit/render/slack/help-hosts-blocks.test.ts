@@ -8,6 +8,7 @@ describe('renderHelpMessage()', () => {
     expect(renderHelpMessage({ command: '/workerman' }).text).toMatchInlineSnapshot(`
       "*Usage of \`/workerman\`*
       • \`/workerman status <host>\`: the Workerman status of a host, posted here with the full tables in a thread
+      • \`/workerman status <group>\` or \`/workerman status all\`: one row per host of a group (\`/workerman hosts\` lists them), each host's details in the thread
       • \`/workerman trace <host> <pid> [seconds]\`: a time-boxed strace of one worker, with a verdict (asks for confirmation)
       • \`/workerman hosts\`: the hosts you can ask for
       • \`/workerman help\`: this message"

@@ -1,0 +1,132 @@
+import type { KnownBlock, RawTextElement, TableBlock } from '@slack/types';
+import type { FleetHostState, FleetRow } from '../../fleet/run-fleet-status.js';
+import { summarizeFleetStates } from '../../fleet/render-fleet-text.js';
+import { escapeCodeSpan, escapeMrkdwn, truncateEscaped, truncatePlain } from './escape.js';
+import { measureBlockText, SLACK_LIMITS, type SlackMessage } from './limits.js';
+import { formatMemory } from './status-blocks.js';
+
+export interface FleetRenderOptions {
+  /** The group as typed (`web`, `all`). */
+  target: string;
+  requestedBy?: string;
+  /** Wall time of the whole fleet run. */
+  durationMs?: number;
+  /** Adds a Refresh button whose value is the group (re-validated on click). */
+  refreshActionId?: string;
+}
+
+const STATE_TEXT: Record<FleetHostState, string> = { up: 'up', 'not-running': 'not running', unreachable: 'unreachable', error: 'error' };
+const STATE_EMOJI: Record<FleetHostState, string> = { up: ':large_green_circle:', 'not-running': ':red_circle:', unreachable: ':black_circle:', error: ':warning:' };
+const HEADERS = ['host', 'state', 'version', 'processes', 'busy', 'crash loops', 'memory', 'time'];
+// A table block holds 100 rows: the header and 99 hosts; the rest are named in a context line.
+const MAX_TABLE_HOSTS = SLACK_LIMITS.tableRows - 1;
+// Room for the failures section, the note and the actions block when filling the table.
+const RESERVED_CHARS = 3400;
+
+/** Returns the parent message posted before a fleet status runs: "Workerman status of `web` (6 hosts), asked by @u…". */
+export function renderFleetPending(target: string, hostCount: number, requestedBy?: string): SlackMessage {
+  const text = `:hourglass_flowing_sand: Workerman status of \`${escapeCodeSpan(target)}\` (${hostCount} host${hostCount === 1 ? '' : 's'})${askedBy(requestedBy)}…`;
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+}
+
+/**
+ * Returns the fleet parent message: one table row per host (state, version, processes, busy, crash
+ * loops, memory, time), the failures with what happened, and a Refresh button; within Block Kit limits
+ * for any number of hosts (beyond 99 the rest are named in a note; their details are in the thread).
+ */
+export function renderFleetMessage(rows: readonly FleetRow[], opts: FleetRenderOptions): SlackMessage {
+  const summary = summarizeFleetStates(rows);
+  const healthy = rows.every((r) => r.state === 'up' && (r.busy ?? 0) === 0 && (r.crashLoops ?? 0) === 0);
+  const anyDown = rows.some((r) => r.state !== 'up');
+  const icon = healthy ? ':white_check_mark:' : anyDown ? ':x:' : ':warning:';
+  const header: KnownBlock = {
+    type: 'header',
+    text: { type: 'plain_text', emoji: true, text: truncatePlain(`${icon} Workerman status of ${opts.target}`, SLACK_LIMITS.headerChars) },
+  };
+  const took = opts.durationMs === undefined ? '' : ` in ${formatSeconds(opts.durationMs)}`;
+  const context: KnownBlock = {
+    type: 'context',
+    elements: [{ type: 'mrkdwn', text: `${escapeMrkdwn(summary)}${took}${askedBy(opts.requestedBy)}. Each host's details are in the thread.` }],
+  };
+  const failures = rows.filter((r) => r.state !== 'up');
+  const failureBlocks: KnownBlock[] =
+    failures.length === 0
+      ? []
+      : [
+          {
+            type: 'section',
+            text: {
+              type: 'mrkdwn',
+              text: truncateEscaped(
+                failures
+                  .map((r) => `${STATE_EMOJI[r.state]} \`${escapeCodeSpan(r.host)}\` ${STATE_TEXT[r.state]}: ${escapeMrkdwn(r.message ?? '')}${r.errorCode === null ? '' : ` (\`${r.errorCode}\`)`}`)
+                  .join('\n'),
+                SLACK_LIMITS.sectionTextChars - 100,
+                `\n…and more (see the thread)`,
+              ),
+            },
+          },
+        ];
+  const actions: KnownBlock[] =
+    opts.refreshActionId === undefined
+      ? []
+      : [{ type: 'actions', elements: [{ type: 'button', action_id: opts.refreshActionId, text: { type: 'plain_text', text: 'Refresh', emoji: true }, value: opts.target }] }];
+
+  const fixed = [header, context];
+  const budget = SLACK_LIMITS.messageTextChars - measureBlockText([...fixed, ...failureBlocks, ...actions]) - RESERVED_CHARS;
+  const cell = (text: string): RawTextElement => ({ type: 'raw_text', text: text === '' ? '-' : truncatePlain(text, 40) });
+  const tableRows: RawTextElement[][] = [HEADERS.map(cell)];
+  let used = measureBlockText(tableRows);
+  for (const row of rows.slice(0, MAX_TABLE_HOSTS)) {
+    const cells = rowCells(row).map(cell);
+    const size = measureBlockText(cells);
+    if (used + size > budget) break;
+    tableRows.push(cells);
+    used += size;
+  }
+  const shown = tableRows.length - 1;
+  const table: TableBlock = {
+    type: 'table',
+    column_settings: HEADERS.map((_, i) => ({ align: i >= 3 ? 'right' : 'left' })),
+    // raw_text is literal (no mrkdwn): a version string like `<!channel>` shows as such, so no escaping.
+    rows: tableRows,
+  };
+  const blocks: KnownBlock[] = [...fixed, ...(rows.length === 0 ? [] : [table])];
+  if (shown < rows.length) {
+    const rest = rows.slice(shown).map((r) => `${r.host} ${STATE_TEXT[r.state]}`);
+    blocks.push({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: truncateEscaped(escapeMrkdwn(`Showing ${shown} of ${rows.length} hosts. The others: ${rest.join(', ')}`), 2000) }],
+    });
+  }
+  blocks.push(...failureBlocks, ...actions);
+  return { text: truncateEscaped(escapeMrkdwn(`Workerman status of ${opts.target}: ${summary}`), SLACK_LIMITS.fallbackTextChars), blocks };
+}
+
+/** Returns the cells of one host's row (plain text), as the table shows them. */
+export function renderFleetRowCells(row: FleetRow): string[] {
+  return rowCells(row);
+}
+
+function rowCells(row: FleetRow): string[] {
+  const n = (v: number | null): string => (v === null ? '-' : String(v));
+  return [
+    row.host,
+    STATE_TEXT[row.state],
+    row.version ?? '-',
+    n(row.processes),
+    n(row.busy),
+    n(row.crashLoops),
+    row.memoryBytes === null ? '-' : formatMemory(row.memoryBytes),
+    formatSeconds(row.durationMs),
+  ];
+}
+
+function formatSeconds(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+function askedBy(userId: string | undefined): string {
+  if (userId === undefined) return '';
+  return /^[UW][A-Z0-9]{2,}$/.test(userId) ? `, asked by <@${userId}>` : `, asked by ${escapeMrkdwn(userId)}`;
+}
