@@ -219,7 +219,7 @@ function tableVerdict(summary: Omit<StraceSummary, 'verdict'>, opts: SummarizeOp
     return make('idle', `Master idle: waiting for children in wait4${extra !== '' ? ` (${extra})` : ''}`, evidence, { syscall: 'wait4' });
   }
   if (io >= ACTIVE_MIN_IO_CALLS) {
-    return make('active', `Active: ${io} socket reads/writes/accepts finished${loop > 0 ? `, between ${loop} event-loop waits` : ''}`, evidence, {});
+    return make('active', `Serving I/O: ${io} socket reads/writes/accepts finished${loop > 0 ? `, between ${loop} event-loop waits` : ''}`, evidence, {});
   }
   if (count(summary, ['connect']) > 0 && count(summary, ['recvfrom', 'recv', 'read']) > 0) {
     return make(
@@ -496,7 +496,7 @@ function activeVerdict(pid: number | null, pf: PidFacts, summary: Omit<StraceSum
   const dur = summary.durationMs !== null ? ` in ${fmtMs(summary.durationMs)}` : '';
   const conns = sockets.length > 0 ? ` on ${sockets.length} socket(s)` : '';
   const loop = share !== null ? `, ${share.pct}% of the time waiting in the event loop` : '';
-  return make('active', `Active: served ${reads} reads and ${writes} writes${conns}${dur}${loop}`, evidence, {});
+  return make('active', `Serving I/O: ${reads} reads and ${writes} writes${conns}${dur}${loop}`, evidence, {});
 }
 
 function fmtBytes(n: number): string {
