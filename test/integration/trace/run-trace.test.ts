@@ -1,6 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -202,8 +202,12 @@ describe.skipIf(skipReason !== null)('runTrace() with real strace via LocalTrans
     for (const a of apps) stopApp(a);
     for (const s of blackhole?.sockets ?? []) s.destroy();
     await new Promise((resolve) => blackhole?.server.close(resolve));
-    if (lockDir !== undefined) await rm(lockDir, { recursive: true, force: true });
+    if (lockDir !== undefined) await rm(lockDir, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
   });
+
+  async function workDirsIn(dir: string): Promise<string[]> {
+    return (await readdir(dir)).filter((name) => name.startsWith('workerman-ops-trace-run.'));
+  }
 
   async function trace(pids: number[], host = hostConfig(), durationS = 1.5): Promise<TraceResult> {
     traced.push(...pids);
@@ -454,6 +458,14 @@ describe.skipIf(skipReason !== null)('runTrace() with real strace via LocalTrans
     const untracedAtMs = await untracedWithin(pid, 10_000, started);
     expect(untracedAtMs).toBeLessThan(3000 + 2000);
     expectUntraced(pid);
+    // With its caller gone, the host side removes its own work dir once strace has ended.
+    const deadline = Date.now() + 10_000;
+    let left = await workDirsIn(lockDir);
+    while (left.length > 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      left = await workDirsIn(lockDir);
+    }
+    expect(left, 'work dirs left on the host after an aborted trace').toEqual([]);
   });
 });
 
