@@ -325,8 +325,12 @@ describe.skipIf(sshdUnavailableReason !== null)('fleet status through Slack over
     ]);
     // Paced: posts and updates in one channel are at least the interval apart.
     const posts = standIn.calls.filter((c) => c.method === 'chat.postMessage' || c.method === 'chat.update').map((c) => c.at);
+    // Times are of arrival at the stand-in, so a gap can be shorter than the pacing by the HTTP
+    // jitter of the post before it (tens of ms on a loaded machine); over the whole run only the
+    // first and last posts' jitter remains, so the span shows the pacing held for every post.
     const gaps = posts.slice(1).map((t, i) => t - posts[i]!);
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(POST_INTERVAL_MS - 15);
+    expect(posts.at(-1)! - posts[0]!).toBeGreaterThanOrEqual((posts.length - 1) * POST_INTERVAL_MS - 100);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(POST_INTERVAL_MS - 100);
     expect(standIn.violations).toEqual([]);
     expect(handlerCrashes(h)).toEqual([]);
   });
