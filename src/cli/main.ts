@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { copyFile, readFile, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
 import type { Config, HostConfig } from '../config/schema.js';
@@ -35,8 +36,9 @@ Usage:
   workerman-ops status <host> [--json] [--qps]      parsed \`php start.php status\` of a host
   workerman-ops status --from-file FILE [--json]    parse a saved status output (- for stdin)
   workerman-ops connections <host> [--json]         parsed \`php start.php connections\`
-  workerman-ops trace <host> <pid|worker> [--duration 5s] [--json]
-                                                    time-boxed strace with a verdict
+  workerman-ops trace <host> <pid|worker> [--duration 5s] [--json] [--save-log FILE]
+                                                    time-boxed strace with a verdict (--save-log
+                                                    keeps the redacted raw trace)
   workerman-ops trace --from-file FILE [--json]     summarise a saved strace log (- for stdin)
   workerman-ops hosts [--json]                      configured hosts (never secrets)
   workerman-ops serve                               run the Slack bot (see README)
@@ -66,6 +68,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         qps: { type: 'boolean', default: false },
         'from-file': { type: 'string' },
         duration: { type: 'string' },
+        'save-log': { type: 'string' },
         'no-color': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -150,6 +153,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
             : {}),
         });
         if (showProgress) io.stderr.write('\n');
+        try {
+          // The redacted trace was saved to a temp file while streaming: keep it only when asked to.
+          if (values['save-log'] !== undefined && result.rawLog !== null) await copyFile(result.rawLog.path, values['save-log']);
+        } finally {
+          if (result.rawLog !== null) await rm(dirname(result.rawLog.path), { recursive: true, force: true });
+        }
         io.stdout.write(json ? `${JSON.stringify(result.summary, null, 2)}\n` : renderStraceText(result.summary, { color }));
         return 0;
       }

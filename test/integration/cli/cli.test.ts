@@ -1,9 +1,14 @@
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FAKE_PHP, REPO_ROOT, STATUS_FIXTURES, STRACE_FIXTURES } from '../../helpers/paths.js';
+
+const FAKE_WORKERMAN = join(REPO_ROOT, 'test', 'fixtures', 'bin', 'fake-workerman');
+const straceMissing = spawnSync('strace', ['-V']).status !== 0;
+if (straceMissing && process.env.CI !== 'true') console.warn('CLI trace test skipped: strace is not installed (apt-get install strace)');
 import { createFakeApp, type FakeApp } from '../../helpers/workerman-app.js';
 
 // Spawns the BUILT CLI (npm test compiles first), exactly as a user runs it.
@@ -137,6 +142,43 @@ describe('workerman-ops CLI', () => {
     const summary = JSON.parse(r.stdout);
     expect(summary.verdict.state).toBe('blocked');
     expect(summary.syscallCount).toBeGreaterThan(0);
+  });
+
+  it.skipIf(straceMissing && process.env.CI !== 'true')('trace <host> <pid> attaches a real strace, prints the verdict, keeps the log only with --save-log', async () => {
+    const { app } = await configFor({});
+    const startFile = join(app.dir, 'start.php');
+    const config = join(app.dir, 'trace.yml');
+    await writeFile(config, `hosts:\n  - name: app\n    workerman: { php: "${FAKE_PHP}", startFile: "${startFile}" }\n`);
+    // A master and one worker sleeping in clock_nanosleep, titled like Workerman's (see fake-workerman).
+    const child = spawn(FAKE_WORKERMAN, [startFile, '60', 'sleeper:sleep'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const pid = await new Promise<number>((resolve, reject) => {
+        let out = '';
+        child.once('error', reject);
+        child.stdout!.on('data', (d: Buffer) => {
+          out += d.toString();
+          const m = /^worker (\d+) sleeper/m.exec(out);
+          if (m && out.includes('ready')) resolve(Number(m[1]));
+        });
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      const before = readdirSync(tmpdir()).filter((f) => f.startsWith('workerman-ops-trace-')).length;
+      const saved = join(app.dir, 'trace.log');
+      const r = cli(['trace', 'app', String(pid), '--duration', '1s', '--json', '--save-log', saved, '--config', config]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const summary = JSON.parse(r.stdout);
+      expect(summary.pids).toEqual([pid]);
+      expect(summary.verdict.state).toBe('sleeping');
+      expect(readFileSync(saved, 'utf8')).toMatch(/clock_nanosleep|restart_syscall/);
+      // The temp copy of the log is gone, and the process is running and untraced.
+      expect(readdirSync(tmpdir()).filter((f) => f.startsWith('workerman-ops-trace-')).length).toBe(before);
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      expect(status).toMatch(/^TracerPid:\s+0$/m);
+      expect(status).not.toMatch(/^State:\s+[tT]/m);
+    } finally {
+      child.kill('SIGTERM');
+    }
   });
 
   it('rejects a bad duration and a non-numeric, non-worker trace target clearly', () => {

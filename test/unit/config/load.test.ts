@@ -1,7 +1,7 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig, parseConfigText } from '../../../src/config/load.js';
 import { BotError } from '../../../src/errors.js';
 
@@ -105,15 +105,23 @@ describe('parseConfigText()', () => {
 });
 
 describe('loadConfig()', () => {
-  it('works with no file at all: only the built-in local host', async () => {
+  const dirs: string[] = [];
+  const tempDir = async (): Promise<string> => {
     const dir = await mkdtemp(join(tmpdir(), 'wo-config-'));
+    dirs.push(dir);
+    return dir;
+  };
+  afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+
+  it('works with no file at all: only the built-in local host', async () => {
+    const dir = await tempDir();
     const loaded = await loadConfig({ env: {}, cwd: dir });
     expect(loaded.path).toBeNull();
     expect(loaded.config.hosts.map((h) => h.name)).toEqual(['local']);
   });
 
   it('prefers --config over WORKERMAN_OPS_CONFIG over ./workerman-ops.yml', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'wo-config-'));
+    const dir = await tempDir();
     await writeFile(join(dir, 'workerman-ops.yml'), 'hosts:\n  - name: from-default\n');
     await writeFile(join(dir, 'env.yml'), 'hosts:\n  - name: from-env\n');
     await writeFile(join(dir, 'flag.yml'), 'hosts:\n  - name: from-flag\n');
@@ -125,7 +133,7 @@ describe('loadConfig()', () => {
   });
 
   it('fails clearly when an explicitly named file is missing', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'wo-config-'));
+    const dir = await tempDir();
     await expect(loadConfig({ path: 'nope.yml', env: {}, cwd: dir })).rejects.toThrow(/Cannot read config file .*nope\.yml: no such file/);
   });
 
