@@ -374,19 +374,7 @@ function parseSyscall(line: string, start: number, pid: number | null, timeMs: n
 
   let ev: SyscallEvent;
   if (scratch !== null) {
-    ev = scratch;
-    ev.pid = pid;
-    ev.timeMs = timeMs;
-    ev.name = name;
-    ev.fd = null;
-    ev.fdNote = null;
-    ev.fdCount = null;
-    ev.state = state;
-    ev.ret = null;
-    ev.retNote = null;
-    ev.errno = null;
-    ev.durationMs = durationMs;
-    ev.peer = null;
+    ev = resetSyscallEvent(scratch, pid, timeMs, name, state, durationMs);
   } else {
     ev = {
       kind: 'syscall', pid, timeMs, name, fd: null, fdNote: null, fdCount: null, state,
@@ -837,19 +825,7 @@ export function parseStraceLineBytes(buf: Buffer, start: number, end: number, sc
     }
   }
 
-  const ev = scratch;
-  ev.pid = pid;
-  ev.timeMs = timeMs;
-  ev.name = slot.name;
-  ev.fd = null;
-  ev.fdNote = null;
-  ev.fdCount = null;
-  ev.state = state;
-  ev.ret = null;
-  ev.retNote = null;
-  ev.errno = null;
-  ev.durationMs = durationMs;
-  ev.peer = null;
+  const ev = resetSyscallEvent(scratch, pid, timeMs, slot.name, state, durationMs);
 
   if (state === 'complete') {
     const eq = findReturnBytes(buf, open, retEnd, end);
@@ -1045,4 +1021,28 @@ function readFdArgBytes(buf: Buffer, start: number, end: number, ev: SyscallEven
       NOTE_TEXT_BY_FD[n] = note;
     }
   }
+}
+
+// The string and the byte parser fill the same reusable event: every field is set on each line.
+function resetSyscallEvent(
+  ev: SyscallEvent,
+  pid: SyscallEvent['pid'],
+  timeMs: SyscallEvent['timeMs'],
+  name: string,
+  state: SyscallEvent['state'],
+  durationMs: SyscallEvent['durationMs'],
+): SyscallEvent {
+  ev.pid = pid;
+  ev.timeMs = timeMs;
+  ev.name = name;
+  ev.fd = null;
+  ev.fdNote = null;
+  ev.fdCount = null;
+  ev.state = state;
+  ev.ret = null;
+  ev.retNote = null;
+  ev.errno = null;
+  ev.durationMs = durationMs;
+  ev.peer = null;
+  return ev;
 }
