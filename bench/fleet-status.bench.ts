@@ -1,15 +1,15 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { HostConfig } from '../src/config/schema.js';
 import { runFleetStatus } from '../src/fleet/run-fleet-status.js';
 import { createTransports } from '../src/transport/pool.js';
 import { runStatus } from '../src/workerman/run-status.js';
 import type { WorkermanStatus } from '../src/workerman/types.js';
 import { sshdUnavailableReason, startSshd, type SshdHandle } from './sshd-harness.js';
+import { findRepoRoot } from './repo-root.js';
 
 const HOST_COUNTS = [1, 10, 50] as const;
 /**
@@ -22,18 +22,6 @@ const SYNTHETIC_LATENCY_MS = 200;
 const PER_HOST_TIMEOUT_MS = 30_000;
 const WARM_ROUNDS = 3;
 
-/**
- * The repository root and the shared fixtures beside it. Compiled, this file is `dist/bench/` (two levels
- * below the root); from source it is one level below: walk up to package.json.
- */
-function findRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 4; i++) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    dir = dirname(dir);
-  }
-  throw new Error('bench/fleet-status: repository root (package.json) not found above this file');
-}
 
 interface Timing {
   coldMs: number;
@@ -102,7 +90,7 @@ async function timeSynthetic(count: number): Promise<number> {
 
 /** Prints fleet status wall time for 1, 10 and 50 loopback hosts and the ratio to one host (local, and SSH if sshd exists). */
 export async function run(): Promise<void> {
-  const root = findRoot();
+  const root = findRepoRoot();
   const php = join(root, 'test', 'fixtures', 'bin', 'fake-php');
   const fixtureBase = resolve(root, '..', 'shared', 'fixtures', 'workerman-status', 'wm5.2.2-idle');
   if (!existsSync(php) || !existsSync(`${fixtureBase}.out`)) {

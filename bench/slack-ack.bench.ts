@@ -3,19 +3,18 @@
 // as Slack signs them and sent over loopback; requests to the two apps alternate so machine noise hits
 // both alike. Self-contained (tsc compiles bench/ without test/): its own signing and a tiny Web API.
 import { createHmac } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { App, LogLevel } from '@slack/bolt';
 import { Config } from '../src/config/schema.js';
 import { loadSlackEnv } from '../src/config/slack-env.js';
 import { createSlackApp, type SlackApp } from '../src/slack/app.js';
 import { createJsonLogger } from '../src/slack/json-logger.js';
 import { createTransports } from '../src/transport/pool.js';
+import { findRepoRoot } from './repo-root.js';
 
 const SECRET = 'benchbenchbenchbenchbenchbench12';
 const TOKEN = 'xoxb-bench-token';
@@ -26,15 +25,6 @@ const BURST = 50;
 // limiter, the audit trail and, after the ack, the host queue and the post pacer).
 const BIG_BURST = 100;
 
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('package.json not found above the bench');
-    dir = up;
-  }
-  return dir;
-}
 
 function sign(body: string): Record<string, string> {
   const ts = Math.floor(Date.now() / 1000);
@@ -98,7 +88,7 @@ function stats(samples: number[]): { p50: number; p99: number; max: number } {
 
 /** Runs the bench and prints a table of ack latencies. */
 export async function run(): Promise<void> {
-  const root = repoRoot();
+  const root = findRepoRoot();
   const fixture = resolve(root, '..', 'shared', 'fixtures', 'workerman-status', 'wm5.2.2-after-load');
   const fakePhp = join(root, 'test', 'fixtures', 'bin', 'fake-php');
   const tmp = await mkdtemp(join(tmpdir(), 'wo-bench-slack-'));

@@ -1,27 +1,15 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { BotError } from '../src/errors.js';
 import { parseConnections } from '../src/workerman/parse-connections.js';
 import { parseStatus } from '../src/workerman/parse-status.js';
+import { sharedFixtures } from './repo-root.js';
 
 /** Parses per fixture per round; enough for a stable median on a small VM in well under a second each. */
 const ITERATIONS = 300;
 const ROUNDS = 3;
 
-/**
- * The shared status fixtures beside the repository. Compiled, this file is `dist/bench/`, two levels
- * below the repo root; run from source (tsx, vitest) it is one level below: walk up to package.json.
- */
-function findStatusFixtures(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 4; i++) {
-    if (existsSync(join(dir, 'package.json'))) return resolve(dir, '..', 'shared', 'fixtures', 'workerman-status');
-    dir = dirname(dir);
-  }
-  throw new Error('bench/status-parse: repository root (package.json) not found above this file');
-}
 
 function parseOnce(base: string, stdout: string, stderr: string): string {
   try {
@@ -38,7 +26,7 @@ function parseOnce(base: string, stdout: string, stderr: string): string {
 
 /** Parses every status/connections fixture ITERATIONS times and prints µs per parse (median of rounds). */
 export async function run(): Promise<void> {
-  const dir = findStatusFixtures();
+  const dir = sharedFixtures('workerman-status');
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.out'))
     .sort();

@@ -1,11 +1,12 @@
-import { createReadStream, createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { summarizeStraceChunksWithDetails } from '../src/strace/summarize.js';
+import { sharedFixtures } from './repo-root.js';
 
 /** The fixtures repeated to build the big trace: traffic, a master respawn (-f, resumed pairs), idle. */
 const SOURCES = ['wm4.1.17-load-f-tt-T-yy.txt', 'wm5.2.2-master-respawn-f-tt-T-yy.txt', 'wm5.2.2-idle-f-tt-T-yy.txt'];
@@ -17,22 +18,10 @@ const MEMORY_FALLBACK_LINES = 4_000_000;
 const LARGE_RUN_BUDGET_MS = 60_000;
 const SAMPLE_EVERY_MS = 50;
 
-/**
- * `../shared/fixtures/strace` beside the repository. Compiled, this file is `dist/bench/` (repo root two
- * levels up); from source it is one level down: walk up to package.json.
- */
-function findStraceFixtures(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 4; i++) {
-    if (existsSync(join(dir, 'package.json'))) return resolve(dir, '..', 'shared', 'fixtures', 'strace');
-    dir = dirname(dir);
-  }
-  throw new Error('bench/strace-parse: repository root (package.json) not found above this file');
-}
 
 /** Writes a trace of at least `lines` lines by repeating the fixtures, streamed (never held in memory). */
 async function buildTrace(path: string, lines: number): Promise<number> {
-  const dir = findStraceFixtures();
+  const dir = sharedFixtures('strace');
   const blocks = SOURCES.map((f) => readFileSync(join(dir, f), 'utf8'));
   const counts = blocks.map((b) => b.split('\n').length - 1);
   const out = createWriteStream(path);
