@@ -6,12 +6,9 @@ import { createServer } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { Config, type HostConfig } from '../../../src/config/schema.js';
-import { loadSlackEnv } from '../../../src/config/slack-env.js';
-import { createSlackApp, type SlackApp } from '../../../src/slack/app.js';
 import { ACTION_IDS } from '../../../src/slack/ids.js';
-import { createJsonLogger } from '../../../src/slack/json-logger.js';
-import { createTransports } from '../../../src/transport/pool.js';
-import { sendButtonClick, sendCommand, TEST_SIGNING_SECRET, type ButtonClick } from '../../helpers/slack-signing.js';
+import { sendButtonClick, sendCommand, type ButtonClick } from '../../helpers/slack-signing.js';
+import { startBotHarness, type BotHarness } from '../../helpers/slack-bot-harness.js';
 import { startSlackStandIn, type SlackStandIn } from '../../helpers/slack-standin.js';
 import { sshdUnavailableReason, startSshd, type SshdHandle } from '../../helpers/sshd.js';
 import { createFakeApp, type FakeApp } from '../../helpers/workerman-app.js';
@@ -27,35 +24,10 @@ const ROOMY_LIMITS = { userBurst: 1000, userPerMinute: 6000, postIntervalMs: 0 }
 
 type Line = Record<string, unknown>;
 
-interface Harness {
-  standIn: SlackStandIn;
-  bot: SlackApp;
-  eventsUrl: string;
-  logLines: Line[];
-  auditLines: Line[];
-}
+type Harness = BotHarness;
 
-async function startBot(standIn: SlackStandIn, config: Config): Promise<Harness> {
-  const logLines: Line[] = [];
-  const auditLines: Line[] = [];
-  const env = loadSlackEnv({
-    SLACK_MODE: 'http',
-    SLACK_BOT_TOKEN: BOT_TOKEN,
-    SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    SLACK_API_URL: standIn.apiUrl,
-  });
-  const bot = createSlackApp({
-    env,
-    config,
-    transports: createTransports(config.hosts),
-    logger: createJsonLogger({ write: (line) => logLines.push(JSON.parse(line) as Line) }),
-    auditSink: ({ write: (line) => void auditLines.push(JSON.parse(line) as Line) }),
-    clientOptions: { retryConfig: { retries: 0 } },
-  });
-  await bot.start();
-  return { standIn, bot, eventsUrl: `http://127.0.0.1:${bot.httpAddress()!.port}/slack/events`, logLines, auditLines };
+function startBot(standIn: SlackStandIn, config: Config): Promise<Harness> {
+  return startBotHarness(standIn, config, { botToken: BOT_TOKEN });
 }
 
 /** Waits until the audit has `count` lines and no work is in flight (thread replies included). */

@@ -7,13 +7,14 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { Config, HostConfig } from '../../../src/config/schema.js';
 import { loadSlackEnv } from '../../../src/config/slack-env.js';
-import { createSlackApp, type SlackApp } from '../../../src/slack/app.js';
+import { createSlackApp } from '../../../src/slack/app.js';
 import { runServe } from '../../../src/slack/serve.js';
 import { ACTION_IDS } from '../../../src/slack/ids.js';
 import { createJsonLogger } from '../../../src/slack/json-logger.js';
 import { createTransports } from '../../../src/transport/pool.js';
 import { STATUS_FIXTURES } from '../../helpers/paths.js';
 import { sendButtonClick, sendCommand, TEST_SIGNING_SECRET } from '../../helpers/slack-signing.js';
+import { startBotHarness, type BotHarness } from '../../helpers/slack-bot-harness.js';
 import { startSlackStandIn, type SlackStandIn, type StoredMessage } from '../../helpers/slack-standin.js';
 import { sshdUnavailableReason, startSshd, type SshdHandle } from '../../helpers/sshd.js';
 import { createFakeApp, type FakeApp } from '../../helpers/workerman-app.js';
@@ -23,43 +24,13 @@ const CHANNEL = 'C0123ABCD';
 const NOT_MEMBER = 'C0OUTSIDE1';
 const PRIVATE = 'G0PRIVATE1';
 
-interface Harness {
-  standIn: SlackStandIn;
-  bot: SlackApp;
-  eventsUrl: string;
-  logLines: Record<string, unknown>[];
-  /** The audit trail: one line per request. */
-  auditLines: Record<string, unknown>[];
-  stop(): Promise<void>;
-}
+type Harness = BotHarness;
 
 // These tests are about the flow, not the limits: no pacing, and room for every request of a test.
 const ROOMY_LIMITS = { userBurst: 1000, userPerMinute: 6000, postIntervalMs: 0 };
 
-async function startBot(standIn: SlackStandIn, hosts: HostConfig[], opts: { shutdownGraceMs?: number } = {}): Promise<Harness> {
-  const config = Config.parse({ hosts, limits: ROOMY_LIMITS });
-  const logLines: Record<string, unknown>[] = [];
-  const auditLines: Record<string, unknown>[] = [];
-  const env = loadSlackEnv({
-    SLACK_MODE: 'http',
-    SLACK_BOT_TOKEN: BOT_TOKEN,
-    SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    SLACK_API_URL: standIn.apiUrl,
-  });
-  const bot = createSlackApp({
-    env,
-    config,
-    transports: createTransports(config.hosts),
-    logger: createJsonLogger({ write: (line) => logLines.push(JSON.parse(line) as Record<string, unknown>) }),
-    auditSink: ({ write: (line) => void auditLines.push(JSON.parse(line) as Record<string, unknown>) }),
-    clientOptions: { retryConfig: { retries: 0 } },
-    ...opts,
-  });
-  await bot.start();
-  const port = bot.httpAddress()?.port;
-  return { standIn, bot, eventsUrl: `http://127.0.0.1:${port}/slack/events`, logLines, auditLines, stop: () => bot.stop() };
+function startBot(standIn: SlackStandIn, hosts: HostConfig[], opts: { shutdownGraceMs?: number } = {}): Promise<Harness> {
+  return startBotHarness(standIn, Config.parse({ hosts, limits: ROOMY_LIMITS }), { botToken: BOT_TOKEN, ...opts });
 }
 
 /** Waits until work after the acks (thread replies, uploads, the log line) is done, so tests do not bleed. */

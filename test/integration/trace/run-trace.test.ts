@@ -13,6 +13,7 @@ import { SshTransport } from '../../../src/transport/ssh.js';
 import type { Transport } from '../../../src/transport/types.js';
 import { REPO_ROOT } from '../../helpers/paths.js';
 import { sshdUnavailableReason, startSshd, type SshdHandle } from '../../helpers/sshd.js';
+import { errorOf } from '../../helpers/bot-error.js';
 
 // Real strace attached to real processes that look like Workerman (test/fixtures/bin/fake-workerman),
 // through LocalTransport and through SshTransport on a real sshd on 127.0.0.1. After EVERY trace the
@@ -134,16 +135,6 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-async function errorOf(promise: Promise<unknown>): Promise<BotError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(BotError);
-  return error as BotError;
-}
 
 const results: TraceResult[] = [];
 

@@ -6,9 +6,9 @@ import { promisify } from 'node:util';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SshSettings } from '../../../src/config/schema.js';
-import { BotError } from '../../../src/errors.js';
 import { SshTransport } from '../../../src/transport/ssh.js';
 import { sshdUnavailableReason, startSshd, type SshdHandle } from '../../helpers/sshd.js';
+import { errorOf } from '../../helpers/bot-error.js';
 
 // Against a real OpenSSH sshd on 127.0.0.1 (throwaway keys, see test/helpers/sshd.ts). All traffic stays
 // on loopback. Skips with the reason printed where sshd is missing; in CI it must run.
@@ -20,16 +20,6 @@ function settings(sshd: SshdHandle, overrides: Record<string, unknown> = {}): Ss
   return SshSettings.parse(sshd.sshSettings(overrides));
 }
 
-async function errorOf(promise: Promise<unknown>): Promise<BotError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(BotError);
-  return error as BotError;
-}
 
 /** True while a process with `marker` on its command line exists (on this machine: sshd is local). */
 function isAlive(marker: string): boolean {

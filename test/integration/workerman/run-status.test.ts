@@ -2,7 +2,6 @@ import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HostConfig } from '../../../src/config/schema.js';
-import { BotError } from '../../../src/errors.js';
 import { LocalTransport } from '../../../src/transport/local.js';
 import { runConnections, runStatus } from '../../../src/workerman/run-status.js';
 import { listWorkermanProcesses } from '../../../src/workerman/workerman-processes.js';
@@ -10,6 +9,7 @@ import { STATUS_FIXTURES } from '../../helpers/paths.js';
 import { sshdUnavailableReason, startSshd, type SshdHandle } from '../../helpers/sshd.js';
 import { createFakeApp, type FakeApp } from '../../helpers/workerman-app.js';
 import { createTransports } from '../../../src/transport/pool.js';
+import { errorOf } from '../../helpers/bot-error.js';
 
 const local = new LocalTransport();
 const apps: FakeApp[] = [];
@@ -21,14 +21,6 @@ async function app(spec: Record<string, string[]>, delayMs = 0): Promise<FakeApp
   const a = await createFakeApp(spec, delayMs);
   apps.push(a);
   return a;
-}
-async function botError(promise: Promise<unknown>): Promise<BotError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(BotError);
-  return error as BotError;
 }
 
 describe('runStatus() over the local transport', () => {
@@ -66,7 +58,7 @@ describe('runStatus() over the local transport', () => {
 
   it('says "not running" as a typed error, although Workerman exits 0', async () => {
     const a = await app({ status: ['wm4.1.17-not-running'] });
-    const error = await botError(runStatus(local, a.host()));
+    const error = await errorOf(runStatus(local, a.host()));
     expect(error.code).toBe('workerman_not_running');
   });
 
@@ -76,7 +68,7 @@ describe('runStatus() over the local transport', () => {
       await a.spawnTitled('WorkerMan: worker process  HttpApi01 http://127.0.0.1:18700', { orphan: true }),
       await a.spawnTitled('WorkerMan: worker process  cron_jobs none', { orphan: true }),
     ];
-    const error = await botError(runStatus(local, a.host()));
+    const error = await errorOf(runStatus(local, a.host()));
     expect(error.code).toBe('workerman_not_running');
     expect(error.message).toMatch(/still alive without a master/);
     expect(error.details.orphanedPids).toEqual(expect.arrayContaining(pids));
@@ -90,7 +82,7 @@ describe('runStatus() over the local transport', () => {
     // ambiguous: then the answer must be the clear "several apps" error naming ours.
     const others = (await listWorkermanProcesses(local, 10_000)).filter((p) => p.role === 'master' && p.startFile !== a.startFile);
     if (others.length > 0) {
-      const error = await botError(runStatus(local, host));
+      const error = await errorOf(runStatus(local, host));
       expect(error.message).toContain(a.startFile);
       return;
     }
@@ -102,9 +94,9 @@ describe('runStatus() over the local transport', () => {
   it('explains a missing start file and a missing php', async () => {
     const a = await app({ status: ['wm5.2.2-idle'] });
     const gone = HostConfig.parse({ name: 'x', workerman: { php: a.host().workerman.php, startFile: join(a.dir, 'nope', 'start.php') } });
-    expect((await botError(runStatus(local, gone))).code).toBe('start_file_missing');
+    expect((await errorOf(runStatus(local, gone))).code).toBe('start_file_missing');
     const noPhp = HostConfig.parse({ name: 'x', workerman: { php: '/nonexistent/php', startFile: a.startFile } });
-    expect((await botError(runStatus(local, noPhp))).code).toBe('command_failed');
+    expect((await errorOf(runStatus(local, noPhp))).code).toBe('command_failed');
   });
 
   it('runConnections() parses the connections table', async () => {

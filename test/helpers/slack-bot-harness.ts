@@ -1,0 +1,53 @@
+import type { Config } from '../../src/config/schema.js';
+import { loadSlackEnv } from '../../src/config/slack-env.js';
+import { createSlackApp, type SlackApp } from '../../src/slack/app.js';
+import { createJsonLogger } from '../../src/slack/json-logger.js';
+import { createTransports } from '../../src/transport/pool.js';
+import { TEST_SIGNING_SECRET } from './slack-signing.js';
+import type { SlackStandIn } from './slack-standin.js';
+
+export type LogLine = Record<string, unknown>;
+
+export interface BotHarness {
+  standIn: SlackStandIn;
+  bot: SlackApp;
+  /** Where signed requests go (Bolt's HTTP receiver on 127.0.0.1). */
+  eventsUrl: string;
+  /** The bot's own JSON log lines. */
+  logLines: LogLine[];
+  /** The audit trail: one line per request. */
+  auditLines: LogLine[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the real bot in HTTP mode on a free loopback port, its Web API client pointed at the stand-in,
+ * its transports real, and its log and audit lines collected for assertions.
+ */
+export async function startBotHarness(
+  standIn: SlackStandIn,
+  config: Config,
+  opts: { botToken: string; shutdownGraceMs?: number },
+): Promise<BotHarness> {
+  const logLines: LogLine[] = [];
+  const auditLines: LogLine[] = [];
+  const env = loadSlackEnv({
+    SLACK_MODE: 'http',
+    SLACK_BOT_TOKEN: opts.botToken,
+    SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    SLACK_API_URL: standIn.apiUrl,
+  });
+  const bot = createSlackApp({
+    env,
+    config,
+    transports: createTransports(config.hosts),
+    logger: createJsonLogger({ write: (line) => logLines.push(JSON.parse(line) as LogLine) }),
+    auditSink: { write: (line) => void auditLines.push(JSON.parse(line) as LogLine) },
+    clientOptions: { retryConfig: { retries: 0 } },
+    ...(opts.shutdownGraceMs === undefined ? {} : { shutdownGraceMs: opts.shutdownGraceMs }),
+  });
+  await bot.start();
+  return { standIn, bot, eventsUrl: `http://127.0.0.1:${bot.httpAddress()!.port}/slack/events`, logLines, auditLines, stop: () => bot.stop() };
+}
