@@ -162,6 +162,7 @@ export class SshTransport implements Transport {
     argv: readonly string[],
     opts: RunOptions,
   ): Promise<StartedCommand> {
+    let exit: CommandExit | null = null;
     const channel = await new Promise<ClientChannel>((resolve, reject) => {
       connection.client.exec(commandLine, (error, stream) => {
         if (error) {
@@ -170,16 +171,19 @@ export class SshTransport implements Transport {
               cause: error,
             }),
           );
-        } else resolve(stream);
+          return;
+        }
+        // Listen here, synchronously: a short command's exit-status can arrive in the same packet batch
+        // as the channel confirmation and is emitted before an awaiting caller would resume.
+        stream.on('exit', (code: number | null, signal?: string) => {
+          exit = typeof code === 'number' ? { exitCode: code, signal: null } : { exitCode: null, signal: signal ?? null };
+        });
+        resolve(stream);
       });
     });
     if (opts.input !== undefined) channel.end(opts.input);
     else channel.end();
     let isStopped = false;
-    let exit: CommandExit | null = null;
-    channel.on('exit', (code: number | null, signal?: string) => {
-      exit = typeof code === 'number' ? { exitCode: code, signal: null } : { exitCode: null, signal: signal ?? null };
-    });
     const ended = new Promise<CommandExit>((resolve, reject) => {
       channel.once('close', () => {
         this.release(connection);
