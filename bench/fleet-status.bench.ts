@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { HostConfig } from '../src/config/schema.js';
 import { runFleetStatus } from '../src/fleet/run-fleet-status.js';
@@ -9,7 +9,7 @@ import { createTransports } from '../src/transport/pool.js';
 import { runStatus } from '../src/workerman/run-status.js';
 import type { WorkermanStatus } from '../src/workerman/types.js';
 import { sshdUnavailableReason, startSshd, type SshdHandle } from './sshd-harness.js';
-import { findRepoRoot } from './repo-root.js';
+import { findRepoRoot, fixtureDir } from './repo-root.js';
 
 const HOST_COUNTS = [1, 10, 50] as const;
 /**
@@ -92,9 +92,9 @@ async function timeSynthetic(count: number): Promise<number> {
 export async function run(): Promise<void> {
   const root = findRepoRoot();
   const php = join(root, 'test', 'fixtures', 'bin', 'fake-php');
-  const fixtureBase = resolve(root, '..', 'shared', 'fixtures', 'workerman-status', 'wm5.2.2-idle');
+  const fixtureBase = join(fixtureDir('workerman-status'), 'wm5.2.2-idle');
   if (!existsSync(php) || !existsSync(`${fixtureBase}.out`)) {
-    console.log(`skipped: needs ${php} and the shared fixture ${fixtureBase}.out`);
+    console.log(`skipped: needs ${php} and the fixture ${fixtureBase}.out`);
     return;
   }
   const dir = await mkdtemp(join(tmpdir(), 'wmops-fleet-bench-'));

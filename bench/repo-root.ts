@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -16,7 +16,7 @@ export function findRepoRoot(): string {
   return dir;
 }
 
-/** `../shared/fixtures/<kind>` beside the repository: the real captures the benches replay. */
-export function sharedFixtures(kind: 'workerman-status' | 'strace'): string {
-  return resolve(findRepoRoot(), '..', 'shared', 'fixtures', kind);
+/** `test/fixtures/<kind>` in the repository: the real captures the benches replay. */
+export function fixtureDir(kind: 'workerman-status' | 'strace'): string {
+  return join(findRepoRoot(), 'test', 'fixtures', kind);
 }

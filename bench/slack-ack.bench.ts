@@ -7,14 +7,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { App, LogLevel } from '@slack/bolt';
 import { Config } from '../src/config/schema.js';
 import { loadSlackEnv } from '../src/config/slack-env.js';
 import { createSlackApp, type SlackApp } from '../src/slack/app.js';
 import { createJsonLogger } from '../src/slack/json-logger.js';
 import { createTransports } from '../src/transport/pool.js';
-import { findRepoRoot } from './repo-root.js';
+import { findRepoRoot, fixtureDir } from './repo-root.js';
 
 const SECRET = 'benchbenchbenchbenchbenchbench12';
 const TOKEN = 'xoxb-bench-token';
@@ -89,7 +89,7 @@ function stats(samples: number[]): { p50: number; p99: number; max: number } {
 /** Runs the bench and prints a table of ack latencies. */
 export async function run(): Promise<void> {
   const root = findRepoRoot();
-  const fixture = resolve(root, '..', 'shared', 'fixtures', 'workerman-status', 'wm5.2.2-after-load');
+  const fixture = join(fixtureDir('workerman-status'), 'wm5.2.2-after-load');
   const fakePhp = join(root, 'test', 'fixtures', 'bin', 'fake-php');
   const tmp = await mkdtemp(join(tmpdir(), 'wo-bench-slack-'));
   const startFile = join(tmp, 'start.php');

@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { BotError } from '../src/errors.js';
 import { parseConnections } from '../src/workerman/parse-connections.js';
 import { parseStatus } from '../src/workerman/parse-status.js';
-import { sharedFixtures } from './repo-root.js';
+import { fixtureDir } from './repo-root.js';
 
 /** Parses per fixture per round; enough for a stable median on a small VM in well under a second each. */
 const ITERATIONS = 300;
@@ -26,7 +26,7 @@ function parseOnce(base: string, stdout: string, stderr: string): string {
 
 /** Parses every status/connections fixture ITERATIONS times and prints µs per parse (median of rounds). */
 export async function run(): Promise<void> {
-  const dir = sharedFixtures('workerman-status');
+  const dir = fixtureDir('workerman-status');
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.out'))
     .sort();

@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { summarizeStraceChunksWithDetails } from '../src/strace/summarize.js';
-import { sharedFixtures } from './repo-root.js';
+import { fixtureDir } from './repo-root.js';
 
 /** The fixtures repeated to build the big trace: traffic, a master respawn (-f, resumed pairs), idle. */
 const SOURCES = ['wm4.1.17-load-f-tt-T-yy.txt', 'wm5.2.2-master-respawn-f-tt-T-yy.txt', 'wm5.2.2-idle-f-tt-T-yy.txt'];
@@ -21,7 +21,7 @@ const SAMPLE_EVERY_MS = 50;
 
 /** Writes a trace of at least `lines` lines by repeating the fixtures, streamed (never held in memory). */
 async function buildTrace(path: string, lines: number): Promise<number> {
-  const dir = sharedFixtures('strace');
+  const dir = fixtureDir('strace');
   const blocks = SOURCES.map((f) => readFileSync(join(dir, f), 'utf8'));
   const counts = blocks.map((b) => b.split('\n').length - 1);
   const out = createWriteStream(path);

@@ -35,7 +35,7 @@ export interface StraceFixture {
   meta: StraceFixtureMeta;
 }
 
-/** Every strace fixture (.txt + .json) in the shared fixtures folder. */
+/** Every strace fixture (.txt + .json) in test/fixtures/strace. */
 export function loadStraceFixtures(): StraceFixture[] {
   return readdirSync(STRACE_FIXTURES)
     .filter((f) => f.endsWith('.txt'))

@@ -1,4 +1,4 @@
-// Loads the real captures in ../shared/fixtures/workerman-status with their ground-truth `.json`.
+// Loads the real captures in test/fixtures/workerman-status with their ground-truth `.json`.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { STATUS_FIXTURES } from '../../helpers/paths.js';
@@ -42,7 +42,7 @@ export interface StatusFixture {
   truth: GroundTruth;
 }
 
-/** Every capture (`.out` + `.json` [+ `.err`]) in the shared status fixture folder, sorted by name. */
+/** Every capture (`.out` + `.json` [+ `.err`]) in test/fixtures/workerman-status, sorted by name. */
 export function loadStatusFixtures(): StatusFixture[] {
   return readdirSync(STATUS_FIXTURES)
     .filter((f) => f.endsWith('.out'))

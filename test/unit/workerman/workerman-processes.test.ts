@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findOrphanedWorkers, parseWorkermanProcessList } from '../../../src/workerman/workerman-processes.js';
 
-// Titles as in the fixtures' `ps` snapshots (../shared/fixtures/workerman-status/*-master-killed.json).
+// Titles as in the fixtures' `ps` snapshots (test/fixtures/workerman-status/*-master-killed.json).
 const listing = [
   '19365\t1\tSs\t/srv/wm/apps/v5.2.2\tWorkerMan: master process  start_file=/srv/wm/apps/v5.2.2/start.php',
   '19366\t19365\tS\t/srv/wm/apps/v5.2.2\tWorkerMan: worker process  HttpApi01 http://127.0.0.1:18700',
