@@ -7,6 +7,8 @@ export type VerdictState =
   | 'active'
   | 'blocked'
   | 'sleeping'
+  /** Inside one call (restart_syscall, or a number without a table) that nothing names: sleeping or blocked. */
+  | 'waiting'
   | 'cpu-bound'
   | 'silent'
   | 'exited'
