@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseProcSnapshot } from '../../../src/strace/parse-proc.js';
-import { summarizeStrace } from '../../../src/strace/summarize.js';
+import { summarizeStrace, summarizeStraceChunks } from '../../../src/strace/summarize.js';
 import type { SyscallArch } from '../../../src/strace/syscall-names.js';
 import type { LiveEvidence, ProcSnapshot } from '../../../src/strace/types.js';
 import { linesOf, loadStraceFixtures } from './fixture-helpers.js';
@@ -235,6 +235,11 @@ describe('decideVerdict() on restart_syscall: never blocked without a call that 
     // The trace ends at the restart's own timestamp: no time box given, so no wait is claimed.
     expect(v.text).toBe('Sleeping in clock_nanosleep, still sleeping when the trace ended');
     expect(v.evidence.join('\n')).toContain('this trace saw clock_nanosleep stopped with ERESTART_RESTARTBLOCK');
+    // A live trace streams bytes through the byte parser: same verdict.
+    async function* bytes() {
+      yield Buffer.from(`${lines.join('\n')}\n`);
+    }
+    expect((await summarizeStraceChunks(bytes(), { pids: [16707], roles })).verdict).toEqual(v);
   });
 
   it('a chain of restarts that began before the attach stays waiting, whatever name strace prints (real capture)', async () => {
