@@ -78,14 +78,15 @@ export function hasCapSysPtrace(capEff: bigint): boolean {
 }
 
 /**
- * Parses `/proc/PID/syscall`: the number and six arguments of the call the process is blocked in.
- * `running` (on a CPU) and `-1 sp pc` (blocked outside a syscall, e.g. a page fault) give null.
+ * Parses `/proc/PID/syscall`: the number and six arguments of the call the process is blocked in, named
+ * with the table of the host's machine (`arch`; null names nothing). `running` (on a CPU) and `-1 sp pc`
+ * (blocked outside a syscall, e.g. a page fault) give null.
  *
  * @example
- * parseProcSyscall('7 0x7fffb2e64950 0x1 0x7530 0x2 0xbb 0x2 0x7fffb2e64938 0x7f161df1a230')
+ * parseProcSyscall('7 0x7fffb2e64950 0x1 0x7530 0x2 0xbb 0x2 0x7fffb2e64938 0x7f161df1a230', 'x86_64')
  * // { nr: 7, name: 'poll', args: ['0x7fffb2e64950', '0x1', '0x7530', '0x2', '0xbb', '0x2'] }
  */
-export function parseProcSyscall(raw: string, arch: SyscallArch = 'x86_64'): ProcSnapshot['syscall'] {
+export function parseProcSyscall(raw: string, arch: SyscallArch | null): ProcSnapshot['syscall'] {
   const parts = raw.trim().split(/\s+/);
   const nr = Number(parts[0]);
   if (parts[0] === undefined || !/^\d+$/.test(parts[0]) || !Number.isInteger(nr)) return null;
@@ -248,6 +249,7 @@ export function parseProcSnapshot(ctx: SnapshotContext, lines: readonly string[]
     tracerPid: null,
     cpuTicks: null,
     clockTicksPerSecond: ctx.clockTicksPerSecond,
+    arch: ctx.arch,
     syscall: null,
     syscallRaw: null,
     wchan: null,
@@ -272,9 +274,8 @@ export function parseProcSnapshot(ctx: SnapshotContext, lines: readonly string[]
       const raw = body.trim();
       if (raw !== '') {
         snap.syscallRaw = raw;
-        snap.syscall = parseProcSyscall(raw, ctx.arch ?? 'x86_64');
-        // Without a table for the machine, keep the number but not a guessed name.
-        if (snap.syscall !== null && ctx.arch === null) snap.syscall.name = null;
+        // Without a table for the machine this keeps the number but no guessed name.
+        snap.syscall = parseProcSyscall(raw, ctx.arch);
       }
     } else if (tag === 'wchan') {
       const w = body.trim();

@@ -130,6 +130,8 @@ interface PendingCall {
   first: boolean;
   /** A socket read returned data since the last event-loop wait (a request was being served). */
   afterRequest: { fd: number | null; note: string | null } | null;
+  /** For restart_syscall: the call it resumes, when this trace saw that call interrupted; else null. */
+  resumes: string | null;
 }
 
 /** The summariser plus the byte entry point used by the chunk APIs below. */
@@ -328,6 +330,12 @@ function createByteStraceSummarizer(opts: SummarizeOptions = {}): ByteStraceSumm
       if ((acc.kind & K_LOOP) !== 0) f.eventLoopMs += durationMs;
       else if ((acc.kind & K_SLEEP) !== 0) f.sleepMs += durationMs;
     }
+    // A call interrupted by a stop or the tracer is resumed by restart_syscall; a chain of restarts keeps its name.
+    if (errno === 'ERESTART_RESTARTBLOCK') {
+      if (name !== 'restart_syscall') f.restartable = name;
+    } else if (f.restartable !== null) {
+      f.restartable = null;
+    }
     setLastCall(f, name, errno, timeMs !== null && durationMs !== null ? timeMs + durationMs : timeMs);
     seeEnd(timeMs, durationMs);
   }
@@ -356,6 +364,13 @@ function createByteStraceSummarizer(opts: SummarizeOptions = {}): ByteStraceSumm
     const f = facts(pid);
     const first = f.calls === 0;
     f.calls++;
+    // strace's `<... resuming interrupted X ...>` names X right only when it saw X interrupted; at attach
+    // it is a leftover ("read" on x86_64 whatever the call). Keep the call this trace saw instead.
+    let resumes: string | null = null;
+    if (f.restartable !== null) {
+      if (ev.name === 'restart_syscall') resumes = f.restartable;
+      else f.restartable = null;
+    }
     if (f.firstTimeMs === null) f.firstTimeMs = timeMs;
     if (timeMs !== null) f.lastTimeMs = timeMs;
 
@@ -400,6 +415,7 @@ function createByteStraceSummarizer(opts: SummarizeOptions = {}): ByteStraceSumm
       pending.set(pid, {
         pid, name: ev.name, fd: ev.fd, fdAcc: fa, fdCount: ev.fdCount, timeMs, first,
         afterRequest: f.requestRead === null ? null : { ...f.requestRead },
+        resumes,
       });
       if (pending.size > MAX_PIDS) pending.delete(pending.keys().next().value as number | null);
       setLastCall(f, ev.name, null, null);
@@ -657,6 +673,7 @@ function createByteStraceSummarizer(opts: SummarizeOptions = {}): ByteStraceSumm
       pendingFirst: new Map(pendingSorted.map((p) => [p.pid, p.first])),
       pendingAfterRequest: new Map(pendingSorted.map((p) => [p.pid, p.afterRequest])),
       pendingFdCount: new Map(pendingSorted.map((p) => [p.pid, p.fdCount])),
+      pendingResumes: new Map(pendingSorted.map((p) => [p.pid, p.resumes])),
       unfinishedPeers,
       straceErrors: straceErrors.map((e) => ({ ...e })),
       sawAttach,
@@ -717,6 +734,7 @@ function makeFacts(pid: number | null, into: Map<number | null, PidFacts>): PidF
     sleepMs: 0,
     socketsSeen: false,
     requestRead: null,
+    restartable: null,
     lastCall: null,
     firstTimeMs: null,
     lastTimeMs: null,

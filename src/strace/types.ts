@@ -1,10 +1,14 @@
 /** Types of a strace summary (the `trace --json` contract, see README "JSON contract"). */
 
+import type { SyscallArch } from './syscall-names.js';
+
 export type VerdictState =
   | 'idle'
   | 'active'
   | 'blocked'
   | 'sleeping'
+  /** Inside one call (restart_syscall, or a number without a table) that nothing names: sleeping or blocked. */
+  | 'waiting'
   | 'cpu-bound'
   | 'silent'
   | 'exited'
@@ -99,6 +103,8 @@ export interface ProcSnapshot {
   /** utime + stime in clock ticks (`/proc/PID/stat` fields 14 and 15). */
   cpuTicks: number | null;
   clockTicksPerSecond: number;
+  /** The host's syscall numbering (`uname -m`), which `syscall.nr` is read with; null: no table for that machine. */
+  arch: SyscallArch | null;
   /** `/proc/PID/syscall` decoded: the syscall number and name, and its first argument (often an fd). */
   syscall: { nr: number; name: string | null; args: string[] } | null;
   /** Raw `/proc/PID/syscall` ("running" when on a CPU). */

@@ -1,5 +1,6 @@
 import { describeFdNote } from './parse-line.js';
 import { redactSecrets } from './redact.js';
+import { syscallName } from './syscall-names.js';
 import type { LiveEvidence, ProcSnapshot, StraceSummary, SummarizeOptions, UnfinishedCall, Verdict, VerdictState } from './types.js';
 
 /** What the summariser learnt about one pid while streaming (beyond the JSON contract). */
@@ -16,6 +17,8 @@ export interface PidFacts {
   socketsSeen: boolean;
   /** The last socket read with data since the last event-loop wait (a request being served). */
   requestRead: { fd: number | null; note: string | null } | null;
+  /** The call that last returned ERESTART_RESTARTBLOCK (stopped or interrupted by the tracer), which a restart_syscall resumes. */
+  restartable: string | null;
   lastCall: { name: string; errno: string | null; endMs: number | null } | null;
   firstTimeMs: number | null;
   lastTimeMs: number | null;
@@ -38,6 +41,8 @@ export interface TraceFacts {
   /** Per pid with an unfinished call: the request read before it, if any. */
   pendingAfterRequest: Map<number | null, { fd: number | null; note: string | null } | null>;
   pendingFdCount: Map<number | null, number | null>;
+  /** Per pid with an unfinished restart_syscall: the call it resumes, when this trace saw it interrupted. */
+  pendingResumes: Map<number | null, string | null>;
   /** Peer of each `summary.unfinished` entry (same order). */
   unfinishedPeers: (string | null)[];
   straceErrors: { reason: string; message: string; pid: number | null }[];
@@ -63,15 +68,16 @@ const MASTER_WAITS = new Set(['wait4', 'waitid', 'waitpid', 'pause', 'rt_sigsusp
 /** Enough socket traffic in one trace to call the process busy serving. */
 const ACTIVE_MIN_IO_CALLS = 20;
 
-/** Common x86_64 syscall numbers, for `/proc/PID/syscall`. */
-const X86_64_SYSCALLS: Record<number, string> = {
-  0: 'read', 1: 'write', 3: 'close', 7: 'poll', 17: 'pread64', 19: 'readv', 20: 'writev', 23: 'select',
-  34: 'pause', 35: 'nanosleep', 42: 'connect', 43: 'accept', 44: 'sendto', 45: 'recvfrom', 46: 'sendmsg',
-  47: 'recvmsg', 61: 'wait4', 72: 'fcntl', 73: 'flock', 74: 'fsync', 130: 'rt_sigsuspend', 202: 'futex',
-  219: 'restart_syscall', 230: 'clock_nanosleep', 232: 'epoll_wait', 247: 'waitid', 270: 'pselect6',
-  271: 'ppoll', 281: 'epoll_pwait', 288: 'accept4', 441: 'epoll_pwait2',
-};
-const FD_FIRST_NRS = new Set([0, 1, 3, 17, 19, 20, 42, 43, 44, 45, 46, 47, 72, 73, 74, 288]);
+/** Calls whose first argument is the fd they wait on (read from `/proc/PID/syscall` of a call that is not restart_syscall). */
+const FD_FIRST_CALLS = new Set([
+  'read', 'write', 'close', 'pread64', 'pwrite64', 'readv', 'writev', 'preadv', 'pwritev', 'connect', 'accept', 'accept4',
+  'sendto', 'recvfrom', 'sendmsg', 'recvmsg', 'recvmmsg', 'sendmmsg', 'fcntl', 'flock', 'fsync', 'fdatasync',
+]);
+/**
+ * What the kernel resumes with restart_syscall (set_restart_fn): poll, the nanosleep family and timed
+ * futex waits. ppoll, select and epoll waits and socket reads restart as themselves, under their own number.
+ */
+const RESTARTED_BY_KERNEL = 'restart_syscall resumes only an interrupted poll(), nanosleep()/clock_nanosleep() or timed futex() wait; which one, and on what, is not visible';
 
 /** True for calls an event loop waits in (epoll_wait, pselect6, select, poll on several fds). */
 export function isEventLoopWait(name: string, fdCount: number | null): boolean {
@@ -84,8 +90,10 @@ export function isSleepCall(name: string): boolean {
   return SLEEP_CALLS.has(name);
 }
 
+// Which pid's verdict leads when several were traced: evidence-backed findings first, then `waiting`
+// (in a call, unknown which) ahead of `silent` (not even known to be in a call).
 const PRIORITY: Record<VerdictState, number> = {
-  'not-traced': 0, blocked: 1, sleeping: 2, 'cpu-bound': 3, silent: 4, active: 5, idle: 6, exited: 7,
+  'not-traced': 0, blocked: 1, sleeping: 2, 'cpu-bound': 3, waiting: 4, silent: 5, active: 6, idle: 7, exited: 8,
 };
 
 /** Decides the verdict (state, one-sentence text, evidence) from a summary and what the stream showed. */
@@ -277,43 +285,70 @@ function cpuBound(pid: number | null, cpu: CpuEvidence, why: string): Verdict {
   );
 }
 
-/** Kernel wait channels that name the call when /proc/PID/syscall cannot (it says 219 while traced). */
+/**
+ * Kernel wait channels that name the call when /proc/PID/syscall cannot (restart_syscall while traced and
+ * after). `do_syscall_64` and the like name nothing: the restarted sleep of a re-traced worker shows only that.
+ */
 const WCHAN_CALLS: [RegExp, string][] = [
   [/^poll_schedule_timeout/, 'poll'],
   [/^ep_poll/, 'epoll_wait'],
   [/^do_select|^core_sys_select/, 'pselect6'],
-  [/^hrtimer_nanosleep|^do_nanosleep/, 'clock_nanosleep'],
+  [/nanosleep|^common_nsleep|^posix_cpu_nsleep|^alarm_timer_nsleep/, 'clock_nanosleep'],
   [/^do_wait/, 'wait4'],
   [/^sk_wait_data|^tcp_recvmsg|^unix_stream_read/, 'recvfrom'],
   [/^inet_wait_for_connect/, 'connect'],
   [/^futex_wait/, 'futex'],
 ];
 
-const RESTART_SYSCALL_NR = 219;
+/** The name of the call in a snapshot's `/proc/PID/syscall`, in the numbering of the host it was read on; null when none names it. */
+function procCallName(snap: ProcSnapshot): string | null {
+  return snap.syscall === null ? null : syscallName(snap.syscall.nr, snap.arch ?? null);
+}
+
+/** True when `/proc/PID/syscall` shows a call that names what the process waits in (not restart_syscall, not a bare number). */
+function namesItsCall(snap: ProcSnapshot): boolean {
+  const name = procCallName(snap);
+  return name !== null && name !== 'restart_syscall';
+}
+
+function wchanCall(wchan: string | null): string | null {
+  if (wchan !== null) for (const [re, name] of WCHAN_CALLS) if (re.test(wchan)) return name;
+  return null;
+}
 
 /**
- * The snapshot that best names the call a process sits in. While strace is attached the kernel reports
- * the call as 219 (restart_syscall), so a snapshot taken outside the trace (before, or after detach) with
- * a real syscall number wins; else one whose wchan names the call.
+ * The snapshot that best names the call a process sits in. While strace is attached, and after it detached
+ * until the call returns, the kernel reports the call as restart_syscall (219 on x86_64, 128 on aarch64), so
+ * a snapshot from before the first attach with a real syscall wins; else one whose wchan names the call.
  */
 function snapshotOf(live: LiveEvidence | undefined, pid: number | null): ProcSnapshot | undefined {
   if (live === undefined) return undefined;
   const all = [...live.after, ...live.before].filter((s) => (pid === null || s.pid === pid) && s.exists);
   return (
-    all.find((s) => s.syscall !== null && s.syscall.nr !== RESTART_SYSCALL_NR) ??
+    all.find(namesItsCall) ??
     all.find((s) => s.syscallRaw === 'running') ??
-    all.find((s) => s.wchan !== null && WCHAN_CALLS.some(([re]) => re.test(s.wchan as string))) ??
+    all.find((s) => wchanCall(s.wchan) !== null) ??
+    all.find((s) => s.syscall !== null) ??
     all[0]
   );
 }
 
-function callNameOf(snap: ProcSnapshot): { nr: number | null; name: string | null; via: 'syscall' | 'wchan' | null } {
-  if (snap.syscall !== null && snap.syscall.nr !== RESTART_SYSCALL_NR) {
-    return { nr: snap.syscall.nr, name: X86_64_SYSCALLS[snap.syscall.nr] ?? snap.syscall.name ?? `syscall ${snap.syscall.nr}`, via: 'syscall' };
-  }
-  const w = snap.wchan;
-  if (w !== null) for (const [re, name] of WCHAN_CALLS) if (re.test(w)) return { nr: null, name, via: 'wchan' };
-  return { nr: null, name: null, via: null };
+type LiveCall =
+  | { via: 'syscall'; nr: number; name: string }
+  | { via: 'wchan'; name: string; nr: number | null; restart: boolean }
+  /** In a call nothing names: restart_syscall with an uninformative wchan, or a number without a table. */
+  | { via: 'none'; nr: number; restart: boolean }
+  | null;
+
+function callOf(snap: ProcSnapshot): LiveCall {
+  const name = procCallName(snap);
+  if (snap.syscall !== null && name !== null && name !== 'restart_syscall') return { via: 'syscall', nr: snap.syscall.nr, name };
+  // restart_syscall's registers still hold the interrupted call's arguments: read nothing from them.
+  const restart = name === 'restart_syscall';
+  const fromWchan = wchanCall(snap.wchan);
+  if (fromWchan !== null) return { via: 'wchan', name: fromWchan, nr: snap.syscall?.nr ?? null, restart };
+  if (snap.syscall !== null) return { via: 'none', nr: snap.syscall.nr, restart };
+  return null;
 }
 
 function liveHasSockets(live: LiveEvidence | undefined, pid: number | null): boolean {
@@ -350,7 +385,11 @@ function verdictForPid(pid: number | null, summary: Omit<StraceSummary, 'verdict
   const live = opts.live;
   const pf = facts.pids.get(pid) ?? (pid === facts.mainPid ? facts.pids.get(null) : undefined);
   const uIndex = summary.unfinished.findIndex((x) => x.pid === pid);
-  const u = uIndex >= 0 ? (summary.unfinished[uIndex] as UnfinishedCall) : undefined;
+  let u = uIndex >= 0 ? (summary.unfinished[uIndex] as UnfinishedCall) : undefined;
+  // A restart_syscall resuming a sleep this trace saw interrupted is that sleep (a stop, or the tracer, cut it).
+  const resumes = u?.syscall === 'restart_syscall' ? (facts.pendingResumes.get(pid) ?? null) : null;
+  const resumedSleep = u !== undefined && resumes !== null && isSleepCall(resumes);
+  if (u !== undefined && resumedSleep) u = { ...u, syscall: resumes as string };
   const peer = uIndex >= 0 ? (facts.unfinishedPeers[uIndex] ?? null) : null;
   const durationMs = summary.durationMs;
   const cpu = cpuEvidence(live, pid, durationMs);
@@ -378,7 +417,7 @@ function verdictForPid(pid: number | null, summary: Omit<StraceSummary, 'verdict
   const evidence: string[] = [];
 
   if (u !== undefined && u.syscall === 'restart_syscall' && facts.pendingFirst.get(pid) === true) {
-    return attachedLate(pid, u, summary, facts, opts);
+    return attachedLate(pid, u, opts, null);
   }
 
   if (isMaster && (u === undefined || MASTER_WAITS.has(u.syscall) || isEventLoopWait(u.syscall, facts.pendingFdCount.get(pid) ?? null))) {
@@ -397,6 +436,7 @@ function verdictForPid(pid: number | null, summary: Omit<StraceSummary, 'verdict
         return idleVerdict(pid, pf, u, summary, facts, 'a timer-only worker (Select loop) waits for its next timer in');
       }
       evidence.push(`${u.syscall} still unfinished when the trace ended${u.waitedMs !== null ? ` (${fmtMs(u.waitedMs)})` : ''}`);
+      if (resumedSleep) evidence.push(`as restart_syscall(<... resuming interrupted ${u.syscall} ...>): this trace saw ${u.syscall} stopped with ERESTART_RESTARTBLOCK, and the kernel resumed it`);
       if (req !== null) evidence.push(`entered right after reading a request${fdText(req.fd, noteText(req.note))}: a PHP sleep() in a request handler`);
       addCommonEvidence(evidence, summary);
       return make('sleeping', `Sleeping${waited} in ${u.syscall}${req !== null ? ' while serving a request' : ''}, still sleeping when the trace ended`, evidence, {
@@ -404,7 +444,7 @@ function verdictForPid(pid: number | null, summary: Omit<StraceSummary, 'verdict
         waitedMs: u.waitedMs,
       });
     }
-    if (u.syscall === 'restart_syscall') return attachedLate(pid, u, summary, facts, opts);
+    if (u.syscall === 'restart_syscall') return attachedLate(pid, u, opts, resumes);
     if (MASTER_WAITS.has(u.syscall)) {
       evidence.push(`${u.syscall} unfinished when the trace ended`);
       addCommonEvidence(evidence, summary);
@@ -529,25 +569,48 @@ function masterVerdict(pid: number | null, pf: PidFacts, u: UnfinishedCall | und
   });
 }
 
-/** Only `restart_syscall` is visible: the process was already inside a call when strace attached. */
-function attachedLate(pid: number | null, u: UnfinishedCall, summary: Omit<StraceSummary, 'verdict'>, facts: TraceFacts, opts: SummarizeOptions): Verdict {
+/**
+ * Only `restart_syscall` is visible: the process was already inside a call when strace attached (or the
+ * trace saw which call it resumes: `resumes`). Names the call from live /proc evidence when it can; never
+ * says blocked without a call that blocks on something.
+ */
+function attachedLate(pid: number | null, u: UnfinishedCall, opts: SummarizeOptions, resumes: string | null): Verdict {
   const fromLive = liveCallVerdict(pid, opts, u.waitedMs, false);
-  if (fromLive !== null) return fromLive;
+  if (fromLive !== null && (resumes === null || fromLive.state !== 'waiting')) return fromLive;
   const waited = u.waitedMs !== null ? ` for at least ${fmtMs(u.waitedMs)}` : '';
-  const evidence = [
-    'only restart_syscall(<... resuming interrupted read ...>) is visible, unfinished when the trace ended: the process was already inside a call when strace attached',
-    'strace names neither the call nor its fd (the "read" in the message is not reliable)',
-    'a live trace reads /proc/PID/syscall, wchan, fd and the socket table to name the call, fd and peer',
-  ];
-  void facts;
-  void summary;
-  return make('blocked', `Blocked or sleeping in one call${waited}, since before the trace started: the trace cannot tell which call`, evidence, {
-    syscall: 'restart_syscall',
-    waitedMs: u.waitedMs,
-  });
+  if (resumes !== null) {
+    return make(
+      'waiting',
+      `Waiting${waited} in ${resumes}, resumed by restart_syscall after a stop: the trace shows neither its fds nor what it waits for`,
+      [
+        `${resumes} returned ERESTART_RESTARTBLOCK (stopped, or interrupted by the tracer), then restart_syscall(<... resuming interrupted ${resumes} ...>) was unfinished when the trace ended`,
+      ],
+      { syscall: resumes, waitedMs: u.waitedMs },
+    );
+  }
+  return waitingVerdict(
+    'one call',
+    waited,
+    [
+      'only restart_syscall(<... resuming interrupted ...>) is visible, unfinished when the trace ended: the process was already inside a call when strace attached',
+      'strace names neither the call nor its fd (the name after "resuming interrupted" is a leftover at attach, not the call)',
+      RESTARTED_BY_KERNEL,
+      'a live trace reads /proc/PID/syscall, wchan, fd and the socket table to name the call, fd and peer',
+    ],
+    'restart_syscall',
+    u.waitedMs,
+  );
 }
 
-/** Names the call from `/proc/PID/syscall` (and fd/peer from the fd list and socket table). */
+/** In one call since before the trace, which nothing names: sleeping or blocked, and the verdict says it cannot tell. */
+function waitingVerdict(what: string, waited: string, evidence: string[], syscall: string | null, waitedMs: number | null): Verdict {
+  return make('waiting', `Waiting in ${what}${waited}, since before the trace started: sleeping or blocked, the trace cannot tell which call`, evidence, { syscall, waitedMs });
+}
+
+/**
+ * Names the call from `/proc/PID/syscall` (and fd/peer from the fd list and socket table), or says the
+ * process is waiting in a call nothing names; null when /proc has no call to go on.
+ */
 function liveCallVerdict(pid: number | null, opts: SummarizeOptions, waitedMs: number | null, noSyscalls: boolean): Verdict | null {
   const live = opts.live;
   const snap = snapshotOf(live, pid);
@@ -557,19 +620,36 @@ function liveCallVerdict(pid: number | null, opts: SummarizeOptions, waitedMs: n
   const cpu = cpuEvidence(live, pid, opts.durationMs ?? null);
   if (cpu?.busy === true) return cpuBound(pid, cpu, noSyscalls ? 'no syscalls during the trace' : 'running');
   if (snap.syscallRaw === 'running') return null;
-  const call = callNameOf(snap);
-  if (call.name === null) return null;
-  const nr = call.nr ?? -1;
-  const name = call.name;
+  const call = callOf(snap);
+  if (call === null) return null;
   const wchan = snap.wchan !== null && snap.wchan !== '0' ? `wchan ${snap.wchan}` : null;
+  const traceNote = noSyscalls ? 'no syscall line in the trace: the call was in progress for the whole trace' : 'the trace shows only restart_syscall: the call began before strace attached';
+  const cpuNote = cpu !== null ? `CPU time rose by ${fmtMs(cpu.cpuMs)} in ${fmtMs(cpu.elapsedMs)}` : null;
+  if (call.via === 'none') {
+    const evidence = [
+      call.restart
+        ? `/proc/${snap.pid}/syscall: ${call.nr} (restart_syscall)${wchan !== null ? `, ${wchan}` : ''}: the kernel is resuming an interrupted call and names neither it nor its fd`
+        : `/proc/${snap.pid}/syscall: ${call.nr}${wchan !== null ? `, ${wchan}` : ''}: ${snap.arch == null ? 'no syscall table for this machine names that number' : `not a call the ${snap.arch} table names`}`,
+      traceNote,
+    ];
+    if (call.restart) {
+      evidence.push(RESTARTED_BY_KERNEL);
+      const before = live.before.find((b) => b.pid === snap.pid && b.exists);
+      if (before !== undefined && before.syscall !== null && procCallName(before) === 'restart_syscall') {
+        evidence.push(`/proc/${snap.pid}/syscall said restart_syscall before this trace attached: an earlier trace (or a stop) interrupted the call, and it stays restart_syscall until it returns`);
+      }
+    }
+    if (cpuNote !== null) evidence.push(cpuNote);
+    return waitingVerdict(call.restart ? 'one call' : `syscall ${call.nr}`, waited, evidence, call.restart ? 'restart_syscall' : null, waitedMs);
+  }
+  const name = call.name;
   const evidence = [
     call.via === 'syscall'
-      ? `/proc/${snap.pid}/syscall: ${nr} (${name})${wchan !== null ? `, ${wchan}` : ''}`
-      : `/proc/${snap.pid}/${wchan ?? 'wchan'} points to ${name} (/proc/PID/syscall only said restart_syscall)`,
+      ? `/proc/${snap.pid}/syscall: ${call.nr} (${name})${wchan !== null ? `, ${wchan}` : ''}`
+      : `/proc/${snap.pid}/${wchan ?? 'wchan'} points to ${name} (/proc/PID/syscall ${call.restart ? 'only said restart_syscall' : call.nr !== null ? `gave only the number ${call.nr}` : 'named nothing'})`,
   ];
-  if (noSyscalls) evidence.push('no syscall line in the trace: the call was in progress for the whole trace');
-  else evidence.push('the trace shows only restart_syscall: the call began before strace attached');
-  if (cpu !== null) evidence.push(`CPU time rose by ${fmtMs(cpu.cpuMs)} in ${fmtMs(cpu.elapsedMs)}`);
+  evidence.push(traceNote);
+  if (cpuNote !== null) evidence.push(cpuNote);
 
   if (isEventLoopWait(name, null)) {
     return make('idle', `Idle in the event loop: waiting in ${name}${waited}`, evidence, { syscall: name, waitedMs });
@@ -588,7 +668,8 @@ function liveCallVerdict(pid: number | null, opts: SummarizeOptions, waitedMs: n
   let fd: number | null = null;
   let description: string | null = null;
   let peer: string | null = null;
-  if (FD_FIRST_NRS.has(nr) && snap.syscall?.args[0] !== undefined) {
+  // Only a call /proc/PID/syscall itself names has its own arguments there (never restart_syscall's).
+  if (call.via === 'syscall' && FD_FIRST_CALLS.has(name) && snap.syscall?.args[0] !== undefined) {
     const n = Number.parseInt(snap.syscall.args[0], snap.syscall.args[0].startsWith('0x') ? 16 : 10);
     if (Number.isFinite(n)) {
       fd = n;

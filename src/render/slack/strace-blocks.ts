@@ -68,6 +68,8 @@ const STATE_EMOJI: Record<VerdictState, string> = {
   active: ':zap:',
   blocked: ':no_entry:',
   sleeping: ':sleeping:',
+  // In a call nothing names (sleeping or blocked): a question, not the queue's :hourglass:.
+  waiting: ':grey_question:',
   'cpu-bound': ':fire:',
   silent: ':mute:',
   exited: ':checkered_flag:',
@@ -79,6 +81,7 @@ const STATE_LABEL: Record<VerdictState, string> = {
   active: 'Active',
   blocked: 'Blocked',
   sleeping: 'Sleeping',
+  waiting: 'Waiting',
   'cpu-bound': 'CPU-bound',
   silent: 'Silent',
   exited: 'Exited',

@@ -15,6 +15,7 @@ const STATE_TONE: Record<VerdictState, 'red' | 'yellow' | 'bold' | 'dim'> = {
   'not-traced': 'red',
   'cpu-bound': 'red',
   sleeping: 'yellow',
+  waiting: 'yellow',
   silent: 'yellow',
   exited: 'yellow',
   active: 'bold',

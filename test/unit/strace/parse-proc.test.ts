@@ -57,26 +57,55 @@ describe('parseProcStatus()', () => {
 
 describe('parseProcSyscall()', () => {
   it('parseProcSyscall() names the call a blocked worker is in (fixture: poll before strace attached)', () => {
-    const s = parseProcSyscall(upstream.proc_before_trace.proc_syscall_raw);
+    const s = parseProcSyscall(upstream.proc_before_trace.proc_syscall_raw, 'x86_64');
     expect(s).toEqual({ nr: 7, name: 'poll', args: ['0x7fffb2e64950', '0x1', '0x7530', '0x2', '0xbb', '0x2'] });
     expect(s?.name).toBe(upstream.proc_before_trace.in_syscall_name);
   });
 
   it('parseProcSyscall() names restart_syscall, which is all /proc shows once strace has attached', () => {
-    expect(parseProcSyscall(upstream.proc_during_trace.proc_syscall_raw)?.name).toBe('restart_syscall');
+    expect(parseProcSyscall(upstream.proc_during_trace.proc_syscall_raw, 'x86_64')?.name).toBe('restart_syscall');
   });
 
   it('parseProcSyscall() gives null for a process on a CPU or outside a syscall', () => {
-    expect(parseProcSyscall('running')).toBeNull();
-    expect(parseProcSyscall('-1 0x7ffd1234 0x55aa5678')).toBeNull();
+    expect(parseProcSyscall('running', 'x86_64')).toBeNull();
+    expect(parseProcSyscall('-1 0x7ffd1234 0x55aa5678', 'x86_64')).toBeNull();
   });
 
   it('parseProcSyscall() uses the aarch64 numbering when asked', () => {
     expect(parseProcSyscall('22 0x3 0x0 0x10 0x1388 0x0 0x0 0x0 0x0', 'aarch64')?.name).toBe('epoll_pwait');
-    expect(syscallName(232)).toBe('epoll_wait');
-    expect(syscallName(99999)).toBeNull();
+    expect(syscallName(232, 'x86_64')).toBe('epoll_wait');
+    expect(syscallName(99999, 'x86_64')).toBeNull();
     expect(syscallArchOf('aarch64\n')).toBe('aarch64');
     expect(syscallArchOf('armv7l')).toBeNull();
+  });
+
+  it('syscallName() reads a number with its own machine\'s table and never guesses another', () => {
+    expect(syscallName(73, 'aarch64')).toBe('ppoll');
+    expect(syscallName(73, 'x86_64')).toBe('flock');
+    expect(syscallName(73, null)).toBeNull();
+    expect(syscallName(128, 'aarch64')).toBe('restart_syscall');
+    expect(syscallName(128, 'x86_64')).toBe('rt_sigtimedwait');
+    expect(parseProcSyscall('7 0x1 0x2 0x3 0x4 0x5 0x6 0x7 0x8', null)).toEqual({ nr: 7, name: null, args: ['0x1', '0x2', '0x3', '0x4', '0x5', '0x6'] });
+  });
+
+  it('syscallName() names every call the verdict reasons about, on x86_64 and aarch64', () => {
+    // Numbers checked against arch/x86/entry/syscalls/syscall_64.tbl and include/uapi/asm-generic/unistd.h.
+    const both = [
+      'read', 'write', 'close', 'pread64', 'readv', 'writev', 'connect', 'accept', 'accept4', 'sendto', 'recvfrom', 'sendmsg',
+      'recvmsg', 'fcntl', 'flock', 'fsync', 'fdatasync', 'ppoll', 'pselect6', 'epoll_pwait', 'epoll_pwait2', 'nanosleep',
+      'clock_nanosleep', 'restart_syscall', 'wait4', 'waitid', 'rt_sigsuspend', 'rt_sigtimedwait', 'futex', 'semop',
+      'semtimedop', 'msgrcv', 'io_getevents', 'io_uring_enter',
+    ];
+    // poll, select, epoll_wait and pause exist only on x86_64 (aarch64 has only ppoll, pselect6, epoll_pwait, rt_sigsuspend).
+    const x86Only = ['poll', 'select', 'epoll_wait', 'pause'];
+    for (const arch of ['x86_64', 'aarch64'] as const) {
+      const names = new Set(Array.from({ length: 460 }, (_, nr) => syscallName(nr, arch)));
+      for (const name of both) expect(names, `${name} on ${arch}`).toContain(name);
+      for (const name of x86Only) expect(names.has(name), `${name} on ${arch}`).toBe(arch === 'x86_64');
+    }
+    expect([63, 64, 22, 73, 115, 101, 98, 203, 207, 242].map((nr) => syscallName(nr, 'aarch64'))).toEqual([
+      'read', 'write', 'epoll_pwait', 'ppoll', 'clock_nanosleep', 'nanosleep', 'futex', 'connect', 'recvfrom', 'accept4',
+    ]);
   });
 });
 
@@ -165,5 +194,13 @@ describe('parseProcSnapshot()', () => {
   it('parseProcSnapshot() keeps the syscall number but no guessed name on a machine without a table', () => {
     const snap = parseProcSnapshot({ ...ctx, arch: null }, ['syscall 7 0x1 0x2 0x3 0x4 0x5 0x6 0x7 0x8']);
     expect(snap.syscall).toEqual({ nr: 7, name: null, args: ['0x1', '0x2', '0x3', '0x4', '0x5', '0x6'] });
+    expect(snap.arch).toBeNull();
+  });
+
+  it('parseProcSnapshot() records the machine its numbers belong to and names them with its table', () => {
+    const snap = parseProcSnapshot({ ...ctx, arch: 'aarch64' }, ['syscall 73 0xffffd2a4e1c8 0x1 0xffffd2a4e1b8 0x0 0x8 0x0 0xffffd2a4e190 0xffff8a1c2f4c']);
+    expect(snap.arch).toBe('aarch64');
+    expect(snap.syscall).toMatchObject({ nr: 73, name: 'ppoll' });
+    expect(parseProcSnapshot(ctx, ['syscall 73 0x5 0x2 0x0 0x0 0x0 0x0 0x0 0x0']).syscall).toMatchObject({ nr: 73, name: 'flock' });
   });
 });

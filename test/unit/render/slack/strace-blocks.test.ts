@@ -64,6 +64,8 @@ describe('renderStraceMessage()', () => {
     ['wm5.2.2-idle-f-tt-T-yy', 'idle', ':large_green_circle: Idle: strace of pid 21135 on web-1'],
     ['wm5.2.2-blocked-upstream-f-tt-T-yy', 'blocked', ':no_entry: Blocked: strace of pid 21135 on web-1'],
     ['wm5.2.2-exit-kill9-f-tt-T-yy', 'exited', ':checkered_flag: Exited: strace of pid 21132 on web-1'],
+    // Only restart_syscall in the file: in a call nothing names, so waiting (sleeping or blocked).
+    ['wm5.2.2-blocked-sleep-attached-late-f-tt-T-yy', 'waiting', ':grey_question: Waiting: strace of pid 21135 on web-1'],
   ])('renders the %s capture as a valid parent + thread (file snapshot)', async (base, state, headerText) => {
     const summary = await summarizeFixture(base);
     expect(summary.verdict.state).toBe(state);

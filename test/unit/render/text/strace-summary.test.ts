@@ -15,7 +15,7 @@ function summarize(name: string): { summary: StraceSummary; samples: string[] } 
 }
 
 describe('renderStraceText()', () => {
-  for (const name of ['wm5.2.2-blocked-upstream-f-tt-T-yy', 'wm4.1.17-load-f-tt-T-yy', 'wm5.2.2-master-respawn-f-tt-T-yy']) {
+  for (const name of ['wm5.2.2-blocked-upstream-f-tt-T-yy', 'wm4.1.17-load-f-tt-T-yy', 'wm5.2.2-master-respawn-f-tt-T-yy', 'wm5.2.2-blocked-sleep-attached-late-f-tt-T-yy']) {
     it(`renderStraceText() renders ${name} verdict first, then the tables`, async () => {
       const { summary, samples } = summarize(name);
       const text = renderStraceText(summary, { color: false, unparsedSamples: samples });
