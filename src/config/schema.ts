@@ -180,8 +180,17 @@ export const AuditSettings = z.strictObject({
   file: AbsolutePath.optional(),
   /** Also post a one-line summary of each request to this channel. */
   channel: SlackChannelId.optional(),
+  /**
+   * Refuse privileged commands (`trace`) while the trail cannot be written (`audit_unavailable`).
+   * false: run them anyway, their records kept only in the bot's log until the file takes lines again.
+   */
+  requireForPrivileged: z.boolean().default(true),
+  /** Records kept in memory while the file refuses lines, written once it takes them again. */
+  maxBacklogRecords: z.number().int().min(1).max(1_000_000).default(10_000),
 });
 export type AuditSettings = z.infer<typeof AuditSettings>;
+
+const AUDIT_DEFAULTS: AuditSettings = { requireForPrivileged: true, maxBacklogRecords: 10_000 };
 
 export const LimitsSettings = z.strictObject({
   /** Per-user token bucket: this many requests at once… */
@@ -224,7 +233,7 @@ export const Config = z
     groups: z.record(HostName, GroupSettings).default({}),
     /** Absent: see AccessConfig for the defaults. */
     access: AccessConfig.optional(),
-    audit: AuditSettings.default({}),
+    audit: AuditSettings.default(AUDIT_DEFAULTS),
     limits: LimitsSettings.default(LIMITS_DEFAULTS),
   })
   .superRefine((config, ctx) => {

@@ -19,7 +19,7 @@ describe('Config access section', () => {
       rules: [{ commands: ['trace'], hosts: ['web'], users: ['U0123ABCD'], userGroups: [], channels: [] }],
     });
     expect(config.limits.perHostConcurrency).toBe(2);
-    expect(config.audit).toEqual({});
+    expect(config.audit).toEqual({ requireForPrivileged: true, maxBacklogRecords: 10_000 });
     expect(config.groups).toEqual({});
   });
 
