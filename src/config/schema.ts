@@ -159,13 +159,22 @@ export type AccessRule = z.infer<typeof AccessRule>;
  * - `teams`, when set, denies every request from another workspace (Slack Connect channels).
  * Strict objects: a typo such as `user:` must fail loudly rather than widen a rule.
  */
-export const AccessConfig = z.strictObject({
-  channels: z.array(SlackChannelId).default([]),
-  teams: z.array(SlackTeamId).default([]),
-  /** Default contact for denials when the rule that applies names none. */
-  contact: Contact.optional(),
-  rules: z.array(AccessRule).default([]),
-});
+export const AccessConfig = z
+  .strictObject({
+    channels: z.array(SlackChannelId).default([]),
+    teams: z.array(SlackTeamId).default([]),
+    /** Default contact for denials when the rule that applies names none. */
+    contact: Contact.optional(),
+    rules: z.array(AccessRule).default([]),
+    /** How long a user group's member list is trusted (seconds); `subteam_members_changed` drops it sooner. */
+    userGroupCacheS: z.number().int().min(0).max(86_400).default(300),
+    /** `trace` re-checks group membership older than this (seconds) before it asks and before it runs. */
+    traceUserGroupCacheS: z.number().int().min(0).max(86_400).default(30),
+  })
+  .refine((a) => a.traceUserGroupCacheS <= a.userGroupCacheS, {
+    message: 'must not exceed userGroupCacheS (a member list is never kept longer than that)',
+    path: ['traceUserGroupCacheS'],
+  });
 export type AccessConfig = z.infer<typeof AccessConfig>;
 
 /** Extra group definitions; membership is the union of these lists and each host's `groups`. */

@@ -55,7 +55,6 @@ export interface SlackApp {
 
 // A user waits on these: a few quick retries, never web-api's default of ten retries over ~30 minutes.
 const DEFAULT_RETRY = { retries: 3, factor: 2, minTimeout: 1000, maxTimeout: 10_000 };
-const USER_GROUP_TTL_MS = 5 * 60_000;
 
 /** Returns the Bolt app with the `/workerman` command and its buttons, in Socket Mode or HTTP mode per `env`. */
 export function createSlackApp(deps: SlackAppDeps): SlackApp {
@@ -142,7 +141,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
           userGroups: createUserGroupResolver(
             async (usergroup) =>
               (await retryOn429(() => app.client.usergroups.users.list({ usergroup }), { maxRetries: limits.max429Retries })).users ?? [],
-            USER_GROUP_TTL_MS,
+            (config.access?.userGroupCacheS ?? 300) * 1000,
             { onError: (groupId, error) => logger.warn({ event: 'user_group_lookup_failed', groupId, error: slackErrorCode(error) ?? String(error) }) },
           ),
         }),
@@ -157,6 +156,12 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   app.action(ACTION_IDS.traceConfirm, createTraceConfirmAction(botDeps));
   app.action(ACTION_IDS.traceCancel, createTraceCancelAction(botDeps));
   app.action(ACTION_IDS.traceSelect, createTraceSelectAction(botDeps));
+  // Delivered only when the app subscribes to it (manifest.yml): a changed group is looked up again.
+  app.event('subteam_members_changed', async ({ event }) => {
+    if (botDeps.userGroups === undefined || !ruleGroups.includes(event.subteam_id)) return;
+    botDeps.userGroups.forget(event.subteam_id);
+    logger.info({ event: 'user_group_changed', groupId: event.subteam_id });
+  });
   app.error(async (error) => {
     // Handlers catch their own failures; this is for Bolt-level ones (authorize, middleware).
     logger.error({ event: 'bolt_error', code: error.code ?? null, error: `${error.name}: ${error.message}` });

@@ -18,8 +18,11 @@ export async function authorizeRequest(
   request: Omit<AccessRequest, 'userGroupIds'>,
 ): Promise<Extract<AccessDecision, { allowed: true }>> {
   const groups = listRuleUserGroups(deps.config);
+  // A trace has side effects: it re-checks membership that is at most access.traceUserGroupCacheS old.
+  const traceMaxAgeS = deps.config.access?.traceUserGroupCacheS;
+  const lookup = request.command === 'trace' && traceMaxAgeS !== undefined ? { maxAgeMs: traceMaxAgeS * 1000 } : {};
   const userGroupIds =
-    groups.length === 0 || deps.userGroups === undefined ? [] : await deps.userGroups.groupsOf(request.userId, groups);
+    groups.length === 0 || deps.userGroups === undefined ? [] : await deps.userGroups.groupsOf(request.userId, groups, lookup);
   const decision = requireAccess(deps.config, { ...request, userGroupIds });
   // After the access check: someone who may not run the command learns nothing about the trail.
   if (PRIVILEGED_COMMANDS.has(request.command)) {
