@@ -62,9 +62,24 @@ export const SshSettings = withEndpointChecks(
 );
 export type SshSettings = z.infer<typeof SshSettings>;
 
+/**
+ * A path used as is on the host. `~` is refused rather than quoted: on an SSH host it would mean the
+ * home of the SSH user there, which the bot cannot know (and a quoted `~` never expands).
+ */
+const HostAbsolutePath = z.string().min(1).superRefine((p, ctx) => {
+  if (p.startsWith('~')) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `"~" is not expanded here: it would be the home directory of the SSH user on the host, which the bot cannot know. Write the absolute path (e.g. /home/deploy/app/start.php)`,
+    });
+  } else if (!p.startsWith('/')) {
+    ctx.addIssue({ code: 'custom', message: 'expected an absolute path' });
+  }
+});
+
 export const WorkermanSettings = z.strictObject({
-  /** Absolute path of the start file (`start.php`). Optional only for the local host (found from ps). */
-  startFile: AbsolutePath.optional(),
+  /** Absolute path of the start file (`start.php`) on the host, no `~`. Optional only for the local host (found from ps). */
+  startFile: HostAbsolutePath.optional(),
   php: z.string().min(1).regex(/^[A-Za-z0-9_./-]+$/, 'expected a program name or path').default('php'),
   /** Run `status` as this user (`sudo -n -u USER`); usually the user the app runs as. */
   runAs: UserName.optional(),
