@@ -5,7 +5,7 @@
 // - item 11: user group membership cached for access.userGroupCacheS, dropped on the
 //   subteam_members_changed event, and re-checked for trace after access.traceUserGroupCacheS.
 import { execFileSync } from 'node:child_process';
-import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,7 +34,7 @@ function mountUnavailableReason(): string | null {
   if (process.getuid?.() !== 0) return 'needs root to mount a tmpfs (run as root, as CI does)';
   const probe = join(tmpdir(), `wmops-mount-probe-${process.pid}`);
   try {
-    execFileSync('mkdir', ['-p', probe]);
+    mkdirSync(probe, { recursive: true });
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe], { stdio: 'pipe' });
     execFileSync('umount', [probe], { stdio: 'pipe' });
     return null;
@@ -112,7 +112,8 @@ describe.skipIf(mountSkipReason !== null)('the audit trail on a full disk (a fil
     await h?.bot.stop();
     await standIn?.close();
     await app?.cleanup();
-    if (isMounted) execFileSync('umount', [dir], { stdio: 'pipe' });
+    // Lazily if a failed test left a file open on it: never leave the mount behind.
+    if (isMounted) execFileSync('umount', ['-l', dir], { stdio: 'pipe' });
     if (dir !== '') await rm(dir, { recursive: true, force: true });
   });
 
@@ -188,38 +189,30 @@ describe.skipIf(mountSkipReason !== null)('the audit trail on a full disk (a fil
   test('a write cut short by the full disk leaves only whole lines in the file, the rest in the log', async () => {
     const file = join(dir, 'torn.jsonl');
     const unwritten: string[] = [];
-    const audit = createAuditLog({ file }, { now: () => Date.parse('2026-11-26T04:33:45.000Z'), onUnwritten: (line) => unwritten.push(line) });
-    const entry = (i: number): AuditEntry => ({
-      userId: 'U0ALICE01',
-      channelId: OPS,
-      command: 'status',
-      host: 'web-1',
-      pids: [1000 + i],
-      startedAt: Date.parse('2026-11-26T04:33:45.000Z'),
-      durationMs: 12,
-      outcome: 'ok',
-      via: 'command',
-    });
-    audit.record(entry(0));
-    const lineBytes = statSync(file).size;
-    // A page does not hold a whole number of lines: the last one that fits only partly is written short.
-    expect(PAGE % lineBytes).not.toBe(0);
-    fillDisk(join(dir, 'fill-2'));
-    const total = Math.floor(PAGE / lineBytes) + 3;
-    for (let i = 1; i < total; i += 1) audit.record(entry(i));
-    const content = readFileSync(file, 'utf8');
-    expect(content.endsWith('\n')).toBe(true);
-    const written = fileLines(file).map((l) => JSON.parse(l) as { pids: number[] });
-    expect(written).toHaveLength(Math.floor(PAGE / lineBytes));
-    expect(statSync(file).size).toBe(written.length * lineBytes);
-    // None lost: what the file lacks is in the log, whole and in order.
-    expect([...written.map((l) => l.pids[0]), ...unwritten.map((l) => (JSON.parse(l) as { pids: number[] }).pids[0])]).toEqual(
-      Array.from({ length: total }, (_, i) => 1000 + i),
-    );
-    rmSync(join(dir, 'fill-2'));
-    expect(audit.retry()).toBe(true);
-    expect(fileLines(file)).toHaveLength(total);
-    await audit.close();
+    const startedAt = Date.parse('2026-11-26T04:33:45.000Z');
+    const audit = createAuditLog({ file }, { now: () => startedAt, onUnwritten: (line) => unwritten.push(line) });
+    const entry = (i: number): AuditEntry => ({ userId: ALICE, channelId: OPS, command: 'status', host: 'web-1', pids: [1000 + i], startedAt, durationMs: 12, outcome: 'ok', via: 'command' });
+    try {
+      audit.record(entry(0));
+      const lineBytes = statSync(file).size;
+      // A page does not hold a whole number of lines: the last one that fits only partly is written short.
+      expect(PAGE % lineBytes).not.toBe(0);
+      fillDisk(join(dir, 'fill-2'));
+      const total = Math.floor(PAGE / lineBytes) + 3;
+      for (let i = 1; i < total; i += 1) audit.record(entry(i));
+      expect(readFileSync(file, 'utf8').endsWith('\n')).toBe(true);
+      const written = fileLines(file).map((l) => JSON.parse(l) as { pids: number[] });
+      expect(written).toHaveLength(Math.floor(PAGE / lineBytes));
+      expect(statSync(file).size).toBe(written.length * lineBytes);
+      // None lost: what the file lacks is in the log, whole and in order.
+      const pidsOf = (lines: { pids: number[] }[]): number[] => lines.map((l) => l.pids[0]!);
+      expect([...pidsOf(written), ...pidsOf(unwritten.map((l) => JSON.parse(l) as { pids: number[] }))]).toEqual(Array.from({ length: total }, (_, i) => 1000 + i));
+      rmSync(join(dir, 'fill-2'));
+      expect(audit.retry()).toBe(true);
+      expect(fileLines(file)).toHaveLength(total);
+    } finally {
+      await audit.close();
+    }
   });
 });
 
