@@ -24,6 +24,7 @@ export type BotErrorCode =
   | 'trace_busy'
   | 'access_denied'
   | 'rate_limited'
+  | 'audit_unavailable'
   | 'internal';
 
 /** Exit status of the CLI for each code (documented in the README; keep stable). */
@@ -50,6 +51,7 @@ export const EXIT_CODES: Record<BotErrorCode, number> = {
   trace_busy: 35,
   access_denied: 40,
   rate_limited: 41,
+  audit_unavailable: 42,
 };
 
 export class BotError extends Error {

@@ -1,8 +1,14 @@
 import type { Config } from '../config/schema.js';
 
 export interface UserGroupResolver {
-  /** Returns the groups among `groupIds` that `userId` belongs to. Never rejects: a failed lookup counts as "not a member". */
-  groupsOf(userId: string, groupIds: readonly string[]): Promise<string[]>;
+  /**
+   * Returns the groups among `groupIds` that `userId` belongs to. Never rejects: a failed lookup counts
+   * as "not a member". `maxAgeMs` asks for member lists no older than that (a `trace` asks for fresher
+   * ones than the cache keeps); a lookup already under way counts as fresh.
+   */
+  groupsOf(userId: string, groupIds: readonly string[], opts?: { maxAgeMs?: number }): Promise<string[]>;
+  /** Forgets one group's member list (Slack said it changed): the next check looks it up again. */
+  forget(groupId: string): void;
   /** Forgets every cached member list. */
   clear(): void;
 }
@@ -17,15 +23,17 @@ export interface UserGroupResolverOptions {
 }
 
 interface CacheEntry {
+  /** null: the lookup failed (fail closed). */
   members: ReadonlySet<string> | null;
-  expiresAt: number;
-  pending: Promise<ReadonlySet<string> | null> | null;
+  /** When the lookup that produced it started: the list is at least this fresh. */
+  fetchedAt: number;
+  ttlMs: number;
 }
 
 /**
  * Creates a cached view of Slack user group membership over `fetch(groupId)` (the caller's
- * `usergroups.users.list`). Lists are kept for `ttlMs`; concurrent lookups of one group share a call.
- * Fails closed: when the lookup fails, the user is treated as outside the group.
+ * `usergroups.users.list`). Lists are kept for `ttlMs` (or until `forget`); concurrent lookups of one
+ * group share a call. Fails closed: when the lookup fails, the user is treated as outside the group.
  */
 export function createUserGroupResolver(
   fetch: (groupId: string) => Promise<readonly string[]>,
@@ -35,34 +43,50 @@ export function createUserGroupResolver(
   const now = opts.now ?? Date.now;
   const failureTtlMs = opts.failureTtlMs ?? Math.min(ttlMs, 60_000);
   const cache = new Map<string, CacheEntry>();
+  // A lookup under way per group. `forget` removes it, so a list fetched before a change is not stored.
+  const inFlight = new Map<string, Promise<ReadonlySet<string> | null>>();
 
-  const membersOf = (groupId: string): Promise<ReadonlySet<string> | null> => {
+  const membersOf = (groupId: string, maxAgeMs: number): Promise<ReadonlySet<string> | null> => {
     const entry = cache.get(groupId);
-    if (entry?.pending) return entry.pending;
-    if (entry !== undefined && entry.expiresAt > now()) return Promise.resolve(entry.members);
-    const pending = (async (): Promise<ReadonlySet<string> | null> => {
-      try {
-        const users = await fetch(groupId);
-        cache.set(groupId, { members: new Set(users), expiresAt: now() + ttlMs, pending: null });
-        return cache.get(groupId)!.members;
-      } catch (error) {
-        opts.onError?.(groupId, error);
-        cache.set(groupId, { members: null, expiresAt: now() + failureTtlMs, pending: null });
-        return null;
-      }
-    })();
-    cache.set(groupId, { members: entry?.members ?? null, expiresAt: entry?.expiresAt ?? 0, pending });
-    return pending;
+    if (entry !== undefined && now() - entry.fetchedAt < Math.min(entry.ttlMs, maxAgeMs)) return Promise.resolve(entry.members);
+    const running = inFlight.get(groupId);
+    if (running !== undefined) return running;
+    const fetchedAt = now();
+    // Through a resolved promise: a fetch that throws synchronously is a failed lookup like any other.
+    const lookup: Promise<ReadonlySet<string> | null> = Promise.resolve()
+      .then(() => fetch(groupId))
+      .then(
+        (users): CacheEntry => ({ members: new Set(users), fetchedAt, ttlMs }),
+        (error: unknown): CacheEntry => {
+          opts.onError?.(groupId, error);
+          return { members: null, fetchedAt, ttlMs: failureTtlMs };
+        },
+      )
+      .then((result) => {
+        if (inFlight.get(groupId) === lookup) {
+          inFlight.delete(groupId);
+          cache.set(groupId, result);
+        }
+        return result.members;
+      });
+    inFlight.set(groupId, lookup);
+    return lookup;
   };
 
   return {
-    async groupsOf(userId, groupIds) {
+    async groupsOf(userId, groupIds, lookupOpts = {}) {
       const unique = [...new Set(groupIds)];
-      const lists = await Promise.all(unique.map((id) => membersOf(id)));
+      const maxAgeMs = lookupOpts.maxAgeMs ?? Number.POSITIVE_INFINITY;
+      const lists = await Promise.all(unique.map((id) => membersOf(id, maxAgeMs)));
       return unique.filter((_, i) => lists[i]?.has(userId) ?? false);
+    },
+    forget(groupId) {
+      cache.delete(groupId);
+      inFlight.delete(groupId);
     },
     clear() {
       cache.clear();
+      inFlight.clear();
     },
   };
 }

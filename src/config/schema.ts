@@ -62,9 +62,24 @@ export const SshSettings = withEndpointChecks(
 );
 export type SshSettings = z.infer<typeof SshSettings>;
 
+/**
+ * A path used as is on the host. `~` is refused rather than quoted: on an SSH host it would mean the
+ * home of the SSH user there, which the bot cannot know (and a quoted `~` never expands).
+ */
+const HostAbsolutePath = z.string().min(1).superRefine((p, ctx) => {
+  if (p.startsWith('~')) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `"~" is not expanded here: it would be the home directory of the SSH user on the host, which the bot cannot know. Write the absolute path (e.g. /home/deploy/app/start.php)`,
+    });
+  } else if (!p.startsWith('/')) {
+    ctx.addIssue({ code: 'custom', message: 'expected an absolute path' });
+  }
+});
+
 export const WorkermanSettings = z.strictObject({
-  /** Absolute path of the start file (`start.php`). Optional only for the local host (found from ps). */
-  startFile: AbsolutePath.optional(),
+  /** Absolute path of the start file (`start.php`) on the host, no `~`. Optional only for the local host (found from ps). */
+  startFile: HostAbsolutePath.optional(),
   php: z.string().min(1).regex(/^[A-Za-z0-9_./-]+$/, 'expected a program name or path').default('php'),
   /** Run `status` as this user (`sudo -n -u USER`); usually the user the app runs as. */
   runAs: UserName.optional(),
@@ -159,13 +174,22 @@ export type AccessRule = z.infer<typeof AccessRule>;
  * - `teams`, when set, denies every request from another workspace (Slack Connect channels).
  * Strict objects: a typo such as `user:` must fail loudly rather than widen a rule.
  */
-export const AccessConfig = z.strictObject({
-  channels: z.array(SlackChannelId).default([]),
-  teams: z.array(SlackTeamId).default([]),
-  /** Default contact for denials when the rule that applies names none. */
-  contact: Contact.optional(),
-  rules: z.array(AccessRule).default([]),
-});
+export const AccessConfig = z
+  .strictObject({
+    channels: z.array(SlackChannelId).default([]),
+    teams: z.array(SlackTeamId).default([]),
+    /** Default contact for denials when the rule that applies names none. */
+    contact: Contact.optional(),
+    rules: z.array(AccessRule).default([]),
+    /** How long a user group's member list is trusted (seconds); `subteam_members_changed` drops it sooner. */
+    userGroupCacheS: z.number().int().min(0).max(86_400).default(300),
+    /** `trace` re-checks group membership older than this (seconds) before it asks and before it runs. */
+    traceUserGroupCacheS: z.number().int().min(0).max(86_400).default(30),
+  })
+  .refine((a) => a.traceUserGroupCacheS <= a.userGroupCacheS, {
+    message: 'must not exceed userGroupCacheS (a member list is never kept longer than that)',
+    path: ['traceUserGroupCacheS'],
+  });
 export type AccessConfig = z.infer<typeof AccessConfig>;
 
 /** Extra group definitions; membership is the union of these lists and each host's `groups`. */
@@ -180,8 +204,17 @@ export const AuditSettings = z.strictObject({
   file: AbsolutePath.optional(),
   /** Also post a one-line summary of each request to this channel. */
   channel: SlackChannelId.optional(),
+  /**
+   * Refuse privileged commands (`trace`) while the trail cannot be written (`audit_unavailable`).
+   * false: run them anyway, their records kept only in the bot's log until the file takes lines again.
+   */
+  requireForPrivileged: z.boolean().default(true),
+  /** Records kept in memory while the file refuses lines, written once it takes them again. */
+  maxBacklogRecords: z.number().int().min(1).max(1_000_000).default(10_000),
 });
 export type AuditSettings = z.infer<typeof AuditSettings>;
+
+const AUDIT_DEFAULTS: AuditSettings = { requireForPrivileged: true, maxBacklogRecords: 10_000 };
 
 export const LimitsSettings = z.strictObject({
   /** Per-user token bucket: this many requests at once… */
@@ -224,7 +257,7 @@ export const Config = z
     groups: z.record(HostName, GroupSettings).default({}),
     /** Absent: see AccessConfig for the defaults. */
     access: AccessConfig.optional(),
-    audit: AuditSettings.default({}),
+    audit: AuditSettings.default(AUDIT_DEFAULTS),
     limits: LimitsSettings.default(LIMITS_DEFAULTS),
   })
   .superRefine((config, ctx) => {

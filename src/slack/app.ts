@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { App, type Logger, type LogLevel } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import { createUserGroupResolver, listRuleUserGroups } from '../access/create-user-group-resolver.js';
-import { createAuditLog, type AuditSink } from '../audit/audit-log.js';
+import { createAuditLog, type AuditHealth, type AuditLog, type AuditSink } from '../audit/audit-log.js';
 import type { Config } from '../config/schema.js';
 import type { SlackEnv } from '../config/slack-env.js';
 import { BotError } from '../errors.js';
@@ -55,7 +55,6 @@ export interface SlackApp {
 
 // A user waits on these: a few quick retries, never web-api's default of ten retries over ~30 minutes.
 const DEFAULT_RETRY = { retries: 3, factor: 2, minTimeout: 1000, maxTimeout: 10_000 };
-const USER_GROUP_TTL_MS = 5 * 60_000;
 
 /** Returns the Bolt app with the `/workerman` command and its buttons, in Socket Mode or HTTP mode per `env`. */
 export function createSlackApp(deps: SlackAppDeps): SlackApp {
@@ -87,8 +86,10 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
               path: HEALTH_PATH,
               method: ['GET'],
               handler: (_req, res) => {
+                // 200 even when degraded: a restart frees no disk space (and would drop the backlog), and
+                // a failed readiness check would stop `status` too. Monitors match the body instead.
                 res.writeHead(200, { 'content-type': 'text/plain' });
-                res.end('ok');
+                res.end(renderHealthText(checkAuditHealth(audit)));
               },
             },
           ],
@@ -110,6 +111,18 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
             poster.send(auditChannel, () => app.client.chat.postMessage({ channel: auditChannel, text, unfurl_links: false, unfurl_media: false })),
         }),
     onError: (error) => logger.warn({ event: 'audit_failed', error: slackErrorCode(error) ?? String(error) }),
+    // The record itself, whole: at error level so that no log level filters it out.
+    onUnwritten: (line, errorCode) => logger.error({ event: 'audit_record', errorCode, line }),
+    onChange: (change) => {
+      if (change.kind === 'degraded') {
+        logger.warn({ event: 'audit_degraded', errorCode: change.errorCode, msg: 'audit trail not writable: records go to this log (event audit_record) until it is' });
+      } else if (change.kind === 'backlog_full') {
+        logger.warn({ event: 'audit_backlog_full', errorCode: change.errorCode, maxBacklogRecords: change.maxBacklogRecords, msg: 'the oldest unwritten records are dropped from memory; they are only in this log' });
+      } else {
+        logger.warn({ event: 'audit_recovered', keptInLog: change.keptInLog, written: change.written, dropped: change.dropped });
+      }
+    },
+    maxBacklogRecords: config.audit.maxBacklogRecords,
   });
   const botDeps: BotDeps = {
     config,
@@ -128,7 +141,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
           userGroups: createUserGroupResolver(
             async (usergroup) =>
               (await retryOn429(() => app.client.usergroups.users.list({ usergroup }), { maxRetries: limits.max429Retries })).users ?? [],
-            USER_GROUP_TTL_MS,
+            (config.access?.userGroupCacheS ?? 300) * 1000,
             { onError: (groupId, error) => logger.warn({ event: 'user_group_lookup_failed', groupId, error: slackErrorCode(error) ?? String(error) }) },
           ),
         }),
@@ -143,6 +156,12 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   app.action(ACTION_IDS.traceConfirm, createTraceConfirmAction(botDeps));
   app.action(ACTION_IDS.traceCancel, createTraceCancelAction(botDeps));
   app.action(ACTION_IDS.traceSelect, createTraceSelectAction(botDeps));
+  // Delivered only when the app subscribes to it (manifest.yml): a changed group is looked up again.
+  app.event('subteam_members_changed', async ({ event }) => {
+    if (botDeps.userGroups === undefined || !ruleGroups.includes(event.subteam_id)) return;
+    botDeps.userGroups.forget(event.subteam_id);
+    logger.info({ event: 'user_group_changed', groupId: event.subteam_id });
+  });
   app.error(async (error) => {
     // Handlers catch their own failures; this is for Bolt-level ones (authorize, middleware).
     logger.error({ event: 'bolt_error', code: error.code ?? null, error: `${error.name}: ${error.message}` });
@@ -201,6 +220,20 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       return inFlight.size;
     },
   };
+}
+
+/** The trail's state now; while degraded, the backlog is tried once first (the disk may have space again). */
+function checkAuditHealth(audit: AuditLog): AuditHealth {
+  if (!audit.health().isWritable) audit.retry();
+  return audit.health();
+}
+
+/** `ok`, or `degraded: audit trail not writable (ENOSPC), 3 records kept in the log, …` for GET /healthz. */
+function renderHealthText(health: AuditHealth): string {
+  if (health.isWritable) return 'ok';
+  const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
+  const dropped = health.dropped === 0 ? '' : `, ${health.dropped} dropped from memory (backlog full)`;
+  return `degraded: audit trail not writable (${health.errorCode ?? 'error'}), ${plural(health.keptInLog, 'record')} kept in the log, ${health.backlog} waiting for the file${dropped}`;
 }
 
 function explainStartError(error: unknown, variable: string, env: SlackEnv): BotError {

@@ -15,7 +15,7 @@ export interface BotHarness {
   eventsUrl: string;
   /** The bot's own JSON log lines. */
   logLines: LogLine[];
-  /** The audit trail: one line per request. */
+  /** The audit trail: one line per request (empty with `auditToConfiguredFile`). */
   auditLines: LogLine[];
   stop(): Promise<void>;
 }
@@ -27,7 +27,7 @@ export interface BotHarness {
 export async function startBotHarness(
   standIn: SlackStandIn,
   config: Config,
-  opts: { botToken: string; shutdownGraceMs?: number },
+  opts: { botToken: string; shutdownGraceMs?: number; /** Write the trail where the config says (`audit.file`), as in production. */ auditToConfiguredFile?: boolean },
 ): Promise<BotHarness> {
   const logLines: LogLine[] = [];
   const auditLines: LogLine[] = [];
@@ -44,7 +44,7 @@ export async function startBotHarness(
     config,
     transports: createTransports(config.hosts),
     logger: createJsonLogger({ write: (line) => logLines.push(JSON.parse(line) as LogLine) }),
-    auditSink: { write: (line) => void auditLines.push(JSON.parse(line) as LogLine) },
+    ...(opts.auditToConfiguredFile === true ? {} : { auditSink: { write: (line: string) => void auditLines.push(JSON.parse(line) as LogLine) } }),
     clientOptions: { retryConfig: { retries: 0 } },
     ...(opts.shutdownGraceMs === undefined ? {} : { shutdownGraceMs: opts.shutdownGraceMs }),
   });

@@ -101,3 +101,21 @@ export function sendButtonClick(eventsUrl: string, click: ButtonClick, o: SendOp
   };
   return send(eventsUrl, `payload=${encodeURIComponent(JSON.stringify(payload))}`, o);
 }
+
+/** POSTs a signed Events API callback (JSON, as Slack sends it) carrying `event`. */
+export function sendEvent(eventsUrl: string, event: Record<string, unknown>, o: SendOptions & { teamId?: string } = {}): Promise<Response> {
+  const body = JSON.stringify({
+    token: 'legacy-verification-token-ignored',
+    team_id: o.teamId ?? 'T0123ABCD',
+    api_app_id: 'A0123ABCD',
+    event: { event_ts: '1700000002.000100', ...event },
+    type: 'event_callback',
+    event_id: `Ev${Date.now()}${Math.floor(Math.random() * 1000)}`,
+    event_time: Math.floor(Date.now() / 1000),
+    authorizations: [{ enterprise_id: null, team_id: o.teamId ?? 'T0123ABCD', user_id: 'U0BOT00001', is_bot: true, is_enterprise_install: false }],
+    is_ext_shared_channel: false,
+  });
+  const headers = { ...signSlackRequest(o.secret ?? TEST_SIGNING_SECRET, body, o.timestampS), 'content-type': 'application/json' };
+  if (o.signature !== undefined) headers['x-slack-signature'] = o.signature;
+  return fetch(eventsUrl, { method: 'POST', headers, body });
+}

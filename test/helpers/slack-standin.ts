@@ -20,6 +20,8 @@ export interface StandInOptions {
   teamId?: string;
   /** Grants chat:write.public: posting (not file sharing) in public channels without membership. */
   chatWritePublic?: boolean;
+  /** Members of user groups (`usergroups.users.list`); change them with `setUserGroup`. */
+  userGroups?: Record<string, string[]>;
 }
 
 export interface RecordedCall {
@@ -73,6 +75,8 @@ export interface SlackStandIn {
   replies(channel: string, ts: string): StoredMessage[];
   message(channel: string, ts: string): StoredMessage | undefined;
   callsOf(method: string): RecordedCall[];
+  /** Sets the members `usergroups.users.list` answers for `groupId`. */
+  setUserGroup(groupId: string, users: string[]): void;
   /** Makes the next `times` calls of `method` answer `{ ok: false, error }`. */
   fail(method: string, error: string, times?: number): void;
   /** Makes the next `times` calls of `method` answer HTTP 429 with `Retry-After: retryAfterS` (Slack's rate limiting). */
@@ -294,6 +298,7 @@ export async function startSlackStandIn(opts: StandInOptions): Promise<SlackStan
   const botId = opts.botId ?? 'B0BOT00001';
   const teamId = opts.teamId ?? 'T0123ABCD';
   const channels = new Map((opts.channels ?? []).map((c) => [c.id, c]));
+  const userGroups = new Map(Object.entries(opts.userGroups ?? {}));
   const calls: RecordedCall[] = [];
   const responses: RecordedResponse[] = [];
   const files: StoredFile[] = [];
@@ -400,6 +405,10 @@ export async function startSlackStandIn(opts: StandInOptions): Promise<SlackStan
       const bad = messageContentError('chat.postEphemeral', p, false);
       if (bad !== null) return bad;
       return { ok: true, message_ts: nextTs() };
+    },
+    'usergroups.users.list': (p) => {
+      const users = userGroups.get(String(p['usergroup'] ?? ''));
+      return users === undefined ? { ok: false, error: 'no_such_subteam' } : { ok: true, users: [...users] };
     },
     'files.getUploadURLExternal': (p) => {
       const length = Number(p['length']);
@@ -522,6 +531,9 @@ export async function startSlackStandIn(opts: StandInOptions): Promise<SlackStan
     replies: (channel, ts) => all().filter((m) => m.channel === channel && m.threadTs === ts),
     message: (channel, ts) => stored.get(key(channel, ts)),
     callsOf: (method) => calls.filter((c) => c.method === method),
+    setUserGroup: (groupId, users) => {
+      userGroups.set(groupId, [...users]);
+    },
     fail: (method, error, times = 1) => {
       injected.set(method, { error, times });
     },

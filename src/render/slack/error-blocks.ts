@@ -29,6 +29,7 @@ const HINTS: Record<BotErrorCode, string> = {
   trace_busy: 'Too many traces run on this host right now: try again in a minute.',
   access_denied: 'Ask whoever runs the bot for access (the rules are in the `access` section of its config).',
   rate_limited: 'Too many requests: wait a minute and try again.',
+  audit_unavailable: 'The bot cannot write its audit trail right now: ask whoever runs it to free space for the audit file (its log and `/healthz` say more). `status` still works.',
   internal: 'Something unexpected failed inside the bot: the details are in its log.',
 };
 

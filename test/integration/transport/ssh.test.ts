@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, chown, copyFile, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -311,6 +311,47 @@ describe.skipIf(sshdUnavailableReason !== null)('SshTransport against a real ssh
     expect(error.message).toContain(`as "${sshd.username}"`);
     expect(error.message).toContain(otherKey);
     await denied.close();
+  });
+
+  it('SshTransport refuses a private key file other users can access, naming the chmod to run (host and jump)', async () => {
+    const loose = join(sshd.tmpDir, 'loose_key');
+    await copyFile(sshd.clientKeyFile, loose);
+    for (const mode of [0o644, 0o640, 0o604]) {
+      await chmod(loose, mode);
+      const refused = new SshTransport('web-1', settings(sshd, { privateKeyFile: loose }), { env: {} });
+      const error = await errorOf(refused.run(['true'], { timeoutMs: 5_000 }));
+      expect(error.code).toBe('config_invalid');
+      expect(error.message).toContain(`The private key file ${loose} for web-1 is accessible by other users (mode 0${mode.toString(8)})`);
+      expect(error.message).toContain(`run \`chmod 600 ${loose}\``);
+      expect(error.message).toContain('UNPROTECTED PRIVATE KEY FILE');
+      expect(refused.isConnected).toBe(false);
+    }
+    const jump = { address: '127.0.0.1', port: sshd.port, username: sshd.username, privateKeyFile: loose, hostKey: sshd.hostKeyFingerprint };
+    const viaLooseJump = new SshTransport('web-1', settings(sshd, { jump }), { env: {} });
+    const jumpError = await errorOf(viaLooseJump.run(['true'], { timeoutMs: 5_000 }));
+    expect(jumpError.code).toBe('config_invalid');
+    expect(jumpError.message).toContain(`${loose} for the jump host of web-1`);
+    expect(jumpError.message).toContain(`chmod 600 ${loose}`);
+
+    // After the chmod the same key works, through the jump too.
+    await chmod(loose, 0o600);
+    const fixed = new SshTransport('web-1', settings(sshd, { privateKeyFile: loose, jump }), { env: {} });
+    try {
+      expect((await fixed.run(['echo', 'ok'], { timeoutMs: 5_000 })).stdout).toBe('ok\n');
+    } finally {
+      await fixed.close();
+    }
+    // Like ssh(1), a key owned by another user is not judged by its mode (a shared 0440 secret volume).
+    if (process.getuid?.() === 0) {
+      await chmod(loose, 0o644);
+      await chown(loose, 65534, 65534);
+      const shared = new SshTransport('web-1', settings(sshd, { privateKeyFile: loose }), { env: {} });
+      try {
+        expect((await shared.run(['echo', 'ok'], { timeoutMs: 5_000 })).stdout).toBe('ok\n');
+      } finally {
+        await shared.close();
+      }
+    }
   });
 
   it('SshTransport uses a passphrase from passphraseEnv and never shows it', async () => {

@@ -17,9 +17,11 @@ describe('Config access section', () => {
       channels: [],
       teams: [],
       rules: [{ commands: ['trace'], hosts: ['web'], users: ['U0123ABCD'], userGroups: [], channels: [] }],
+      userGroupCacheS: 300,
+      traceUserGroupCacheS: 30,
     });
     expect(config.limits.perHostConcurrency).toBe(2);
-    expect(config.audit).toEqual({});
+    expect(config.audit).toEqual({ requireForPrivileged: true, maxBacklogRecords: 10_000 });
     expect(config.groups).toEqual({});
   });
 

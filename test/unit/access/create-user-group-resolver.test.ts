@@ -58,6 +58,45 @@ describe('createUserGroupResolver()', () => {
     expect(await resolver.groupsOf('UCAROL', ['SONCALL'])).toEqual([]);
   });
 
+  it('createUserGroupResolver() refetches a list older than maxAgeMs (a trace) and keeps serving it to others', async () => {
+    const slack = fakeSlack({ SONCALL: ['UCAROL'] });
+    let nowMs = 0;
+    const resolver = createUserGroupResolver(slack.fetch, 300_000, { now: () => nowMs });
+    await resolver.groupsOf('UCAROL', ['SONCALL']);
+    nowMs = 29_999;
+    await resolver.groupsOf('UCAROL', ['SONCALL'], { maxAgeMs: 30_000 });
+    expect(slack.calls).toHaveLength(1);
+    nowMs = 30_000;
+    await resolver.groupsOf('UCAROL', ['SONCALL'], { maxAgeMs: 30_000 });
+    expect(slack.calls).toHaveLength(2);
+    // The fresher list now serves everyone; without maxAgeMs the ttl applies from its fetch.
+    nowMs = 300_000;
+    await resolver.groupsOf('UCAROL', ['SONCALL']);
+    expect(slack.calls).toHaveLength(2);
+    await resolver.groupsOf('UCAROL', ['SONCALL'], { maxAgeMs: 0 });
+    expect(slack.calls).toHaveLength(3);
+  });
+
+  it('createUserGroupResolver() forget() drops one group, and a lookup under way when it changed is not cached', async () => {
+    const members: Record<string, string[]> = { SONCALL: ['UCAROL'], SOTHER: ['UALICE'] };
+    const slack = fakeSlack(members);
+    const resolver = createUserGroupResolver(slack.fetch, 300_000);
+    expect(await resolver.groupsOf('UCAROL', ['SONCALL', 'SOTHER'])).toEqual(['SONCALL']);
+    members['SONCALL'] = [];
+    resolver.forget('SONCALL');
+    expect(await resolver.groupsOf('UCAROL', ['SONCALL', 'SOTHER'])).toEqual([]);
+    expect(slack.calls).toEqual(['SONCALL', 'SOTHER', 'SONCALL']);
+
+    // The group changes while a lookup runs: its (possibly old) answer is used once, not kept.
+    members['SONCALL'] = ['UCAROL'];
+    resolver.forget('SONCALL');
+    const running = resolver.groupsOf('UCAROL', ['SONCALL']);
+    resolver.forget('SONCALL');
+    expect(await running).toEqual(['SONCALL']);
+    await resolver.groupsOf('UCAROL', ['SONCALL']);
+    expect(slack.calls.filter((c) => c === 'SONCALL')).toHaveLength(4);
+  });
+
   it('listRuleUserGroups() lists each user group named by a rule once', () => {
     expect(listRuleUserGroups(ACCESS_CONFIG)).toEqual(['SONCALL']);
     expect(listRuleUserGroups({ access: undefined })).toEqual([]);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditOutcomeOf, createAuditLog, renderAuditText, toAuditLine, type AuditEntry } from '../../../src/audit/audit-log.js';
+import { auditOutcomeOf, createAuditLog, renderAuditText, toAuditLine, type AuditEntry, type AuditTrailEvent } from '../../../src/audit/audit-log.js';
 import { BotError } from '../../../src/errors.js';
 
 const T0 = Date.parse('2026-11-26T04:33:45.000Z');
@@ -11,6 +11,19 @@ const T0 = Date.parse('2026-11-26T04:33:45.000Z');
 function memorySink() {
   const lines: string[] = [];
   return { lines, sink: { write: (line: string) => void lines.push(line) } };
+}
+
+/** A sink that refuses lines with ENOSPC while `isFull`, like an append to a full disk. */
+function diskSink() {
+  const lines: string[] = [];
+  const state = { isFull: false, lines };
+  const sink = {
+    write: (line: string) => {
+      if (state.isFull) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      lines.push(line);
+    },
+  };
+  return { state, sink };
 }
 
 const entry: AuditEntry = {
@@ -125,16 +138,18 @@ describe('createAuditLog()', () => {
   it('createAuditLog() posts a summary per request and survives a failing post or sink', async () => {
     const posts: string[] = [];
     const errors: unknown[] = [];
+    const unwritten: string[] = [];
     let fail = false;
     const audit = createAuditLog(
       {
         write: () => {
-          if (fail) throw new Error('EPIPE');
+          if (fail) throw Object.assign(new Error('EPIPE'), { code: 'EPIPE' });
         },
       },
       {
         now: () => T0,
         onError: (e) => errors.push(e),
+        onUnwritten: (_line, code) => unwritten.push(code),
         post: async (text) => {
           if (fail) throw new Error('channel_not_found');
           posts.push(text);
@@ -147,7 +162,100 @@ describe('createAuditLog()', () => {
     expect(() => audit.record(entry)).not.toThrow();
     await audit.flush();
     expect(posts).toEqual(['⛔ <@UALICE> in <#COPS>: `trace web-1 pid 19366` → denied (access_denied), 5012 ms']);
-    expect(errors.map((e) => (e as Error).message)).toEqual(['EPIPE', 'channel_not_found']);
+    // A refused record is not an error of the trail's side channel: it goes to onUnwritten, whole.
+    expect(errors.map((e) => (e as Error).message)).toEqual(['channel_not_found']);
+    expect(unwritten).toEqual(['EPIPE']);
+  });
+
+  it('createAuditLog() hands a refused record whole to onUnwritten and writes the backlog in order before the next one', () => {
+    const { state, sink } = diskSink();
+    const unwritten: string[] = [];
+    const events: AuditTrailEvent[] = [];
+    let nowMs = T0;
+    const audit = createAuditLog(sink, { now: () => (nowMs += 1000), onUnwritten: (line, code) => unwritten.push(`${code} ${line}`), onChange: (e) => events.push(e) });
+    audit.record({ ...entry, command: 'status', pids: [1] });
+    state.isFull = true;
+    audit.record({ ...entry, command: 'status', pids: [2] });
+    audit.record({ ...entry, command: 'trace-confirm', pids: [3], outcome: 'error', errorCode: 'audit_unavailable' });
+    expect(state.lines).toHaveLength(1);
+    expect(events).toEqual([{ kind: 'degraded', errorCode: 'ENOSPC' }]);
+    expect(audit.health()).toEqual({ isWritable: false, errorCode: 'ENOSPC', keptInLog: 2, backlog: 2, dropped: 0 });
+    // Each kept line is exactly the line the file gets later.
+    expect(unwritten.map((u) => u.slice(0, 7))).toEqual(['ENOSPC ', 'ENOSPC ']);
+    const kept = unwritten.map((u) => u.slice(7));
+    expect(kept.map((l) => JSON.parse(l).pids)).toEqual([[2], [3]]);
+
+    state.isFull = false;
+    audit.record({ ...entry, command: 'status', pids: [4] });
+    expect(state.lines.map((l) => JSON.parse(l).pids)).toEqual([[1], [2], [3], [4]]);
+    expect(state.lines.slice(1, 3)).toEqual(kept.map((l) => `${l}\n`));
+    expect(events.at(-1)).toEqual({ kind: 'recovered', keptInLog: 2, written: 2, dropped: 0 });
+    expect(audit.health()).toEqual({ isWritable: true, errorCode: null, keptInLog: 0, backlog: 0, dropped: 0 });
+    expect(unwritten).toHaveLength(2);
+  });
+
+  it('createAuditLog() retry() writes the backlog without a new record and says whether the trail is writable', () => {
+    const { state, sink } = diskSink();
+    const events: AuditTrailEvent[] = [];
+    const audit = createAuditLog(sink, { now: () => T0, onUnwritten: () => undefined, onChange: (e) => events.push(e) });
+    expect(audit.retry()).toBe(true);
+    state.isFull = true;
+    audit.record(entry);
+    expect(audit.retry()).toBe(false);
+    expect(audit.health()).toMatchObject({ isWritable: false, keptInLog: 1, backlog: 1 });
+    state.isFull = false;
+    expect(audit.retry()).toBe(true);
+    expect(state.lines).toHaveLength(1);
+    expect(events.map((e) => e.kind)).toEqual(['degraded', 'recovered']);
+  });
+
+  it('createAuditLog() keeps at most maxBacklogRecords, drops the oldest, counts them and says so once', () => {
+    const { state, sink } = diskSink();
+    const unwritten: string[] = [];
+    const events: AuditTrailEvent[] = [];
+    const audit = createAuditLog(sink, { now: () => T0, maxBacklogRecords: 3, onUnwritten: (line) => unwritten.push(line), onChange: (e) => events.push(e) });
+    state.isFull = true;
+    for (const pid of [1, 2, 3, 4, 5]) audit.record({ ...entry, pids: [pid] });
+    // Every record reached the log; only the newest three wait for the sink.
+    expect(unwritten.map((l) => JSON.parse(l).pids[0])).toEqual([1, 2, 3, 4, 5]);
+    expect(audit.health()).toEqual({ isWritable: false, errorCode: 'ENOSPC', keptInLog: 5, backlog: 3, dropped: 2 });
+    expect(events).toEqual([
+      { kind: 'degraded', errorCode: 'ENOSPC' },
+      { kind: 'backlog_full', maxBacklogRecords: 3, errorCode: 'ENOSPC' },
+    ]);
+    state.isFull = false;
+    expect(audit.retry()).toBe(true);
+    expect(state.lines.map((l) => JSON.parse(l).pids[0])).toEqual([3, 4, 5]);
+    expect(events.at(-1)).toEqual({ kind: 'recovered', keptInLog: 5, written: 3, dropped: 2 });
+  });
+
+  it('createAuditLog() record() never throws, even when onUnwritten and onChange do', () => {
+    const { state, sink } = diskSink();
+    const errors: unknown[] = [];
+    const audit = createAuditLog(sink, {
+      now: () => T0,
+      onError: (e) => errors.push(e),
+      onUnwritten: () => {
+        throw new Error('log closed');
+      },
+      onChange: () => {
+        throw new Error('listener bug');
+      },
+    });
+    state.isFull = true;
+    expect(() => audit.record(entry)).not.toThrow();
+    expect(audit.health().backlog).toBe(1);
+    expect(errors.map((e) => (e as Error).message)).toEqual(['listener bug', 'log closed']);
+  });
+
+  it('createAuditLog() close() tries the backlog once more', async () => {
+    const { state, sink } = diskSink();
+    const audit = createAuditLog(sink, { now: () => T0, onUnwritten: () => undefined });
+    state.isFull = true;
+    audit.record(entry);
+    state.isFull = false;
+    await audit.close();
+    expect(state.lines).toHaveLength(1);
   });
 
   it('renderAuditText() escapes Slack markup from unexpected values', () => {

@@ -94,6 +94,33 @@ describe('parseConfigText()', () => {
     expect(configError('hosts:\n  - name: [unclosed\n').message).toMatch(/ops\.yml \(line \d+, column \d+\): invalid YAML/);
   });
 
+  it('refuses ~ in a start file: it would be the SSH user\'s home on the host, unknown to the bot', () => {
+    for (const startFile of ['~/app/start.php', '~deploy/app/start.php', '~']) {
+      const error = configError(`hosts:\n  - name: web-1\n    ssh: { address: 10.0.0.5, username: deploy, agent: true, hostKey: "${FP}" }\n    workerman: { startFile: "${startFile}" }\n`);
+      expect(error.message).toContain('hosts[0].workerman.startFile: "~" is not expanded here: it would be the home directory of the SSH user on the host');
+      expect(error.message).toContain('Write the absolute path');
+    }
+    // A ~ inside a path is an ordinary character (quoted, used as is).
+    const config = parseConfigText(`hosts:\n  - name: w\n    workerman: { startFile: /srv/app~2/start.php }\n`, 'ops.yml');
+    expect(config.hosts[0]!.workerman.startFile).toBe('/srv/app~2/start.php');
+  });
+
+  it('reads the audit and user group cache settings with their defaults', () => {
+    const defaults = parseConfigText(`access: { channels: [C0123OPS01] }\n`, 'ops.yml');
+    expect(defaults.audit).toEqual({ requireForPrivileged: true, maxBacklogRecords: 10_000 });
+    expect(defaults.access).toMatchObject({ userGroupCacheS: 300, traceUserGroupCacheS: 30 });
+    const set = parseConfigText(
+      `access: { userGroupCacheS: 60, traceUserGroupCacheS: 0 }\naudit: { file: /var/log/a.jsonl, requireForPrivileged: false, maxBacklogRecords: 50 }\n`,
+      'ops.yml',
+    );
+    expect(set.audit).toEqual({ file: '/var/log/a.jsonl', requireForPrivileged: false, maxBacklogRecords: 50 });
+    expect(set.access).toMatchObject({ userGroupCacheS: 60, traceUserGroupCacheS: 0 });
+    expect(configError(`access: { userGroupCacheS: 10, traceUserGroupCacheS: 30 }\n`).message).toContain(
+      'access.traceUserGroupCacheS: must not exceed userGroupCacheS',
+    );
+    expect(configError(`audit: { maxBacklogRecords: 0 }\n`).message).toContain('audit.maxBacklogRecords');
+  });
+
   it('expands ~/ in key and known_hosts paths from HOME', () => {
     const config = parseConfigText(
       `hosts:\n  - name: w\n    ssh: { address: h, username: u, privateKeyFile: ~/.ssh/id, knownHostsFile: ~/.ssh/known_hosts }\n    workerman: { startFile: /a/start.php }\n`,
