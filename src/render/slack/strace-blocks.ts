@@ -1,5 +1,6 @@
 import type { ContextBlock, HeaderBlock, KnownBlock, RawTextElement, SectionBlock, TableBlock } from '@slack/types';
 import type { FdStat, StraceSummary, UnfinishedCall, VerdictState } from '../../strace/types.js';
+import { redactStraceSummary } from '../redact-strace-summary.js';
 import { escapeControlChars } from '../text/status-table.js';
 import { renderStraceText } from '../text/strace-summary.js';
 import { countChars, escapeCodeBlock, escapeCodeSpan, escapeMrkdwn, truncateEscaped, truncatePlain } from './escape.js';
@@ -135,9 +136,11 @@ export function renderTraceProgress(opts: TraceProgressOptions): SlackMessage {
 /**
  * Returns the parent message (verdict, evidence, top tables), its thread replies (every table in full)
  * and the raw-log upload for one strace summary, every message within Block Kit limits. Everything
- * taken from the trace is escaped, so a file named `<!channel>` cannot ping.
+ * taken from the trace is redacted (before any cut, so half a secret never shows) and escaped, so a
+ * file named `<!channel>` cannot ping.
  */
-export function renderStraceMessage(summary: StraceSummary, opts: StraceRenderOptions): StraceMessage {
+export function renderStraceMessage(traced: StraceSummary, opts: StraceRenderOptions): StraceMessage {
+  const summary = redactStraceSummary(traced);
   const v = summary.verdict;
   const pids = summary.pids;
   const file = renderRawLogUpload(opts.host, pids, opts.rawLogBytes, opts.truncated === true);
@@ -199,7 +202,8 @@ export function renderStraceMessage(summary: StraceSummary, opts: StraceRenderOp
 }
 
 /** Returns the whole summary as a text file (every row of every table), for when the thread is not enough. */
-export function renderStraceSummaryFile(summary: StraceSummary, host: string): SlackFile {
+export function renderStraceSummaryFile(traced: StraceSummary, host: string): SlackFile {
+  const summary = redactStraceSummary(traced);
   return {
     filename: `strace-summary-${fileSlug(host)}-${pidSlug(summary.pids)}.txt`,
     title: `strace summary of ${plainTarget(host, summary.pids)}`,
