@@ -1,4 +1,5 @@
-import { requireAccess, type AccessDecision, type AccessRequest } from '../access/check-access.js';
+import { BotError } from '../errors.js';
+import { requireAccess, screenRequester, type AccessDecision, type AccessRequest, type Requester } from '../access/check-access.js';
 import { listRuleUserGroups } from '../access/create-user-group-resolver.js';
 import type { BotDeps } from './bot-deps.js';
 
@@ -11,8 +12,25 @@ export async function authorizeRequest(
   deps: BotDeps,
   request: Omit<AccessRequest, 'userGroupIds'>,
 ): Promise<Extract<AccessDecision, { allowed: true }>> {
+  return requireAccess(deps.config, { ...request, userGroupIds: await userGroupsOf(deps, request.userId) });
+}
+
+/**
+ * Resolves when the requester may use the bot at all (screenRequester), else throws `access_denied`
+ * with a message that names no host, group or rule. Call it before the command text or a button value
+ * is read. User groups are looked up only when the IDs alone do not let the requester through, and
+ * `beforeLookup` runs first (an ack: a lookup may take longer than Slack's 3 s).
+ */
+export async function screenRequest(deps: BotDeps, requester: Omit<Requester, 'userGroupIds'>, beforeLookup: () => Promise<void>): Promise<void> {
+  let decision = screenRequester(deps.config, requester);
+  if (!decision.allowed && decision.rule !== 'access.teams' && listRuleUserGroups(deps.config).length > 0 && deps.userGroups !== undefined) {
+    await beforeLookup();
+    decision = screenRequester(deps.config, { ...requester, userGroupIds: await userGroupsOf(deps, requester.userId) });
+  }
+  if (!decision.allowed) throw new BotError('access_denied', decision.message, { details: { rule: decision.rule, contact: decision.contact } });
+}
+
+async function userGroupsOf(deps: BotDeps, userId: string): Promise<string[]> {
   const groups = listRuleUserGroups(deps.config);
-  const userGroupIds =
-    groups.length === 0 || deps.userGroups === undefined ? [] : await deps.userGroups.groupsOf(request.userId, groups);
-  return requireAccess(deps.config, { ...request, userGroupIds });
+  return groups.length === 0 || deps.userGroups === undefined ? [] : deps.userGroups.groupsOf(userId, groups);
 }
