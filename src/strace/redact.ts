@@ -14,8 +14,9 @@
 const MASK = '[REDACTED]';
 
 /**
- * Lower-case keywords: a line without any of them holds nothing any rule below would redact. Each rule
- * names its keyword in its `gate`; a test checks that every rule's examples contain a trigger.
+ * Lower-case keywords: a line without any of them holds nothing any rule below would redact. A rule's
+ * `gate` names (a subset of) these; a rule whose keyword were missing here would never run, and its
+ * rows in test/helpers/secret-rows.ts would fail.
  */
 const TRIGGERS = [
   'pass', 'pwd', 'secret', 'token', 'key', 'auth', 'cookie', 'bearer', 'basic', 'credential', 'sess',
