@@ -40,22 +40,24 @@ type AccessSource = Pick<Config, 'hosts' | 'groups' | 'access'>;
 
 /**
  * Decides whether a request may run. Pure and synchronous; the only exception is the `host_unknown`
- * BotError of resolveTargets for a name that is neither a host nor a group. A group is allowed only
+ * BotError of resolveTargets for a name that is neither a host nor a group, thrown only to a requester
+ * screenRequester lets through (an outsider is denied before any name is looked up). A group is allowed only
  * when every one of its hosts is allowed (all or nothing), so `status all` never shows a host the
  * user could not query alone. The defaults are documented on AccessConfig in config/schema.ts.
  */
 export function checkAccess(config: AccessSource, request: AccessRequest): AccessDecision {
+  const access = config.access;
+  // Before the name is looked up: "unknown host" against "not allowed" would tell an outsider which
+  // names exist.
+  const screened = screenRequester(config, request);
+  if (!screened.allowed) return screened;
   const targets = request.host === null ? [] : resolveTargets(config, request.host);
   const what = describeRequest(request);
-  const access = config.access;
   if (access === undefined) {
     if (request.command === 'trace') {
       return deny('default: trace needs an access rule', null, `${what} is not allowed: trace is denied unless a rule in \`access.rules\` allows it, and this bot has no \`access\` section. Ask whoever runs this bot to add one.`);
     }
     return { allowed: true, rule: 'default: no access section', targets };
-  }
-  if (access.teams.length > 0 && (request.teamId === undefined || !access.teams.includes(request.teamId))) {
-    return deny('access.teams', access.contact ?? null, `${what} is not allowed: requests from your workspace are not accepted (access.teams).${askLine(access.contact ?? null)}`);
   }
   const groups = listHostGroups(config);
   const allowedBy = new Set<string>();
@@ -75,6 +77,36 @@ export function requireAccess(config: AccessSource, request: AccessRequest): Ext
   const decision = checkAccess(config, request);
   if (decision.allowed) return decision;
   throw new BotError('access_denied', decision.message, { details: { rule: decision.rule, contact: decision.contact } });
+}
+
+/** Who is asking, before anything they typed is read: the IDs Slack signed. */
+export type Requester = Pick<AccessRequest, 'userId' | 'channelId' | 'teamId' | 'userGroupIds'>;
+
+/** The rule an outsider's denial is audited under (the message names no rule: rules name hosts). */
+export const OUTSIDER_RULE = 'default: no rule covers this user or channel';
+
+/**
+ * Decides whether `requester` may use the bot at all, before their command text is read: without an
+ * `access` section everyone may (README: status and hosts are open); with one, a request from a team
+ * not in `access.teams` is denied, and so is a user no rule lists (by ID or user group) in a channel
+ * neither in `access.channels` nor named by a rule without users. Denials name no host, group or rule,
+ * so an outsider learns nothing about the configuration; whoever passes may be told host names.
+ */
+export function screenRequester(config: AccessSource, requester: Requester): { allowed: true; rule: string } | Extract<AccessDecision, { allowed: false }> {
+  const access = config.access;
+  if (access === undefined) return { allowed: true, rule: 'default: no access section' };
+  const contact = access.contact ?? null;
+  if (access.teams.length > 0 && (requester.teamId === undefined || !access.teams.includes(requester.teamId))) {
+    return deny('access.teams', contact, `This bot does not take requests from your workspace (\`access.teams\`).${askLine(contact)}`);
+  }
+  if (access.channels.includes(requester.channelId)) return { allowed: true, rule: 'access.channels' };
+  const groups = listHostGroups(config);
+  for (const [index, rule] of access.rules.entries()) {
+    const namesUsers = rule.users.length + rule.userGroups.length > 0;
+    const applies = namesUsers ? matchesUser(rule, requester) : rule.channels.includes(requester.channelId);
+    if (applies && config.hosts.some((host) => coversHost(rule, host, groups))) return { allowed: true, rule: `access.rules[${index}]` };
+  }
+  return deny(OUTSIDER_RULE, contact, `You are not allowed to use this bot here: no access rule covers you or this channel.${askLine(contact)}`);
 }
 
 type AccessSection = NonNullable<Config['access']>;
@@ -124,14 +156,14 @@ function coversHost(rule: AccessRule, host: HostConfig | null, groups: Map<strin
   });
 }
 
-function matchesUser(rule: AccessRule, request: AccessRequest): boolean {
+function matchesUser(rule: AccessRule, request: Requester): boolean {
   if (rule.users.length === 0 && rule.userGroups.length === 0) return true;
   if (rule.users.includes(request.userId)) return true;
   const mine = request.userGroupIds ?? [];
   return rule.userGroups.some((group) => mine.includes(group));
 }
 
-function deny(rule: string, contact: string | null, message: string): Verdict & { allowed: false } {
+function deny(rule: string, contact: string | null, message: string): Extract<AccessDecision, { allowed: false }> {
   return { allowed: false, rule, contact, message };
 }
 

@@ -11,6 +11,7 @@ import { listHostGroups, resolveTargets } from '../fleet/resolve-targets.js';
 import { runFleetStatus } from '../fleet/run-fleet-status.js';
 import { renderConnectionsText } from '../render/text/connections-table.js';
 import { renderStatusText } from '../render/text/status-table.js';
+import { renderStraceJson } from '../render/text/strace-json.js';
 import { renderStraceText } from '../render/text/strace-summary.js';
 import { runTrace } from '../strace/run-trace.js';
 import { summarizeStraceChunks } from '../strace/summarize.js';
@@ -137,7 +138,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
           const summary = await summarizeStraceChunks(source as AsyncIterable<Uint8Array>, { host: null }).catch((error: unknown) => {
             throw fileError(error, values['from-file']!);
           });
-          io.stdout.write(json ? `${JSON.stringify(summary, null, 2)}\n` : renderStraceText(summary, { color }));
+          io.stdout.write(json ? renderStraceJson(summary) : renderStraceText(summary, { color }));
           return 0;
         }
         const [hostName, target] = expectArgs(rest, 2, 'trace <host> <pid|worker-name>');
@@ -159,7 +160,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         } finally {
           if (result.rawLog !== null) await rm(dirname(result.rawLog.path), { recursive: true, force: true });
         }
-        io.stdout.write(json ? `${JSON.stringify(result.summary, null, 2)}\n` : renderStraceText(result.summary, { color }));
+        io.stdout.write(json ? renderStraceJson(result.summary) : renderStraceText(result.summary, { color }));
         return 0;
       }
       case 'serve': {

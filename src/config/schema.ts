@@ -98,6 +98,12 @@ export const StraceSettings = z.strictObject({
   maxOutputBytes: z.number().int().min(1024).max(512 * 1024 * 1024).default(64 * 1024 * 1024),
   /** How many traces may run on this host at once (enforced on the host with flock). */
   maxConcurrent: z.number().int().min(1).max(16).default(2),
+  /**
+   * Where Slack gets the redacted raw log of a trace: `requester` (the DM of whoever asked), `thread`
+   * (the trace's thread, seen by the whole channel) or `none`. Redaction is best effort, so by default
+   * the raw bytes go only to the person who asked.
+   */
+  rawLog: z.enum(['requester', 'thread', 'none']).default('requester'),
 });
 export type StraceSettings = z.infer<typeof StraceSettings>;
 
@@ -116,6 +122,7 @@ export const HostConfig = z.strictObject({
     stringLimit: 32,
     maxOutputBytes: 64 * 1024 * 1024,
     maxConcurrent: 2,
+    rawLog: 'requester',
   }),
 });
 export type HostConfig = z.infer<typeof HostConfig>;

@@ -1,4 +1,5 @@
-import { requireAccess, type AccessDecision, type AccessRequest } from '../access/check-access.js';
+import { BotError } from '../errors.js';
+import { requireAccess, screenRequester, type AccessDecision, type AccessRequest, type Requester } from '../access/check-access.js';
 import { listRuleUserGroups } from '../access/create-user-group-resolver.js';
 import { requireAuditTrail } from '../audit/require-audit-trail.js';
 import type { AccessCommand } from '../config/schema.js';
@@ -17,16 +18,33 @@ export async function authorizeRequest(
   deps: BotDeps,
   request: Omit<AccessRequest, 'userGroupIds'>,
 ): Promise<Extract<AccessDecision, { allowed: true }>> {
-  const groups = listRuleUserGroups(deps.config);
   // A trace has side effects: it re-checks membership that is at most access.traceUserGroupCacheS old.
   const traceMaxAgeS = deps.config.access?.traceUserGroupCacheS;
   const lookup = request.command === 'trace' && traceMaxAgeS !== undefined ? { maxAgeMs: traceMaxAgeS * 1000 } : {};
-  const userGroupIds =
-    groups.length === 0 || deps.userGroups === undefined ? [] : await deps.userGroups.groupsOf(request.userId, groups, lookup);
-  const decision = requireAccess(deps.config, { ...request, userGroupIds });
+  const decision = requireAccess(deps.config, { ...request, userGroupIds: await userGroupsOf(deps, request.userId, lookup) });
   // After the access check: someone who may not run the command learns nothing about the trail.
   if (PRIVILEGED_COMMANDS.has(request.command)) {
     requireAuditTrail(deps.audit, { isRequired: deps.config.audit.requireForPrivileged, command: request.command });
   }
   return decision;
+}
+
+/**
+ * Resolves when the requester may use the bot at all (screenRequester), else throws `access_denied`
+ * with a message that names no host, group or rule. Call it before the command text or a button value
+ * is read. User groups are looked up only when the IDs alone do not let the requester through, and
+ * `beforeLookup` runs first (an ack: a lookup may take longer than Slack's 3 s).
+ */
+export async function screenRequest(deps: BotDeps, requester: Omit<Requester, 'userGroupIds'>, beforeLookup: () => Promise<void>): Promise<void> {
+  let decision = screenRequester(deps.config, requester);
+  if (!decision.allowed && decision.rule !== 'access.teams' && listRuleUserGroups(deps.config).length > 0 && deps.userGroups !== undefined) {
+    await beforeLookup();
+    decision = screenRequester(deps.config, { ...requester, userGroupIds: await userGroupsOf(deps, requester.userId) });
+  }
+  if (!decision.allowed) throw new BotError('access_denied', decision.message, { details: { rule: decision.rule, contact: decision.contact } });
+}
+
+async function userGroupsOf(deps: BotDeps, userId: string, lookup: { maxAgeMs?: number } = {}): Promise<string[]> {
+  const groups = listRuleUserGroups(deps.config);
+  return groups.length === 0 || deps.userGroups === undefined ? [] : deps.userGroups.groupsOf(userId, groups, lookup);
 }

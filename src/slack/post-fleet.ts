@@ -3,8 +3,8 @@ import type { WebClient } from '@slack/web-api';
 import type { HostConfig } from '../config/schema.js';
 import { BotError } from '../errors.js';
 import { runFleetStatus, type FleetRow } from '../fleet/run-fleet-status.js';
-import { renderErrorMessage, renderNotInChannelHint, renderStatusFailure } from '../render/slack/error-blocks.js';
-import { renderFleetMessage, renderFleetPending } from '../render/slack/fleet-blocks.js';
+import { renderErrorMessage, renderFailureNotice, renderNotInChannelHint } from '../render/slack/error-blocks.js';
+import { renderFleetFailureDetails, renderFleetMessage, renderFleetPending } from '../render/slack/fleet-blocks.js';
 import { renderStatusMessage } from '../render/slack/status-blocks.js';
 import { runStatus } from '../workerman/run-status.js';
 import type { BotDeps } from './bot-deps.js';
@@ -35,7 +35,8 @@ const CANNOT_POST = new Set(['not_in_channel', 'channel_not_found']);
  * Posts a fleet status: one parent message ("…of `web` (6 hosts)…"), every host queried concurrently
  * (`limits.fleetConcurrency`, each in its host's queue, each cut at `limits.fleetHostTimeoutMs`), then
  * the parent updated with a row per host and each host's own status (or failure) in the thread. One
- * slow or dead host delays nothing past its timeout. Never throws.
+ * slow or dead host delays nothing past its timeout. A failed host shows its code in the channel; what
+ * it said goes to the requester privately. Never throws.
  */
 export async function postFleetStatus(deps: BotDeps, req: FleetRequest, signal: AbortSignal): Promise<FleetOutcome> {
   const { client } = req;
@@ -83,17 +84,21 @@ export async function postFleetStatus(deps: BotDeps, req: FleetRequest, signal: 
     const cancelled = new BotError('command_timed_out', 'Cancelled: the bot is shutting down. Ask again in a minute.');
     if (parent !== null) {
       const p = parent;
-      const failure = renderStatusFailure(cancelled, { host: req.group, requestedBy: req.userId });
+      const failure = renderFailureNotice({ kind: 'status', host: req.group }, { code: cancelled.code, requestedBy: req.userId, detailsSent: false, cancelled: true });
       await safeSend(deps, 'chat.update', p.channel, () => client.chat.update({ channel: p.channel, ts: p.ts, parse: 'none', ...failure }));
     }
     return { outcome: 'cancelled', errorCode: cancelled.code, rows };
   }
 
+  // What failed hosts said (it may quote their output) goes to the requester only, in one message.
+  const details = renderFleetFailureDetails(rows, req.group);
   if (parent === null) {
     const message = renderFleetMessage(rows, { target: req.group, requestedBy: req.userId, durationMs });
-    await safeRespond(deps, req.respond, prepend(renderNotInChannelHint(cannotPost ?? 'not_in_channel'), message));
+    const hinted = prepend(renderNotInChannelHint(cannotPost ?? 'not_in_channel'), message);
+    await safeRespond(deps, req.respond, details === null ? hinted : prepend(hinted, details));
     return { outcome: 'not_in_channel', errorCode: cannotPost ?? undefined, rows };
   }
+  const detailsSent = details !== null && (await safeRespond(deps, req.respond, details));
   const p = parent;
   const message = renderFleetMessage(rows, { target: req.group, requestedBy: req.userId, durationMs, refreshActionId: ACTION_IDS.statusRefresh });
   const updated = await safeSend(deps, 'chat.update', p.channel, () =>
@@ -120,11 +125,7 @@ export async function postFleetStatus(deps: BotDeps, req: FleetRequest, signal: 
             refreshActionId: ACTION_IDS.statusRefresh,
             maxThreadReplies: 0,
           })
-        : renderStatusFailure(new BotError(row.errorCode ?? 'internal', row.message ?? 'No answer.'), {
-            host: row.host,
-            requestedBy: req.userId,
-            retryActionId: ACTION_IDS.statusRefresh,
-          });
+        : renderFailureNotice({ kind: 'status', host: row.host }, { code: row.errorCode ?? 'internal', requestedBy: req.userId, detailsSent, retryActionId: ACTION_IDS.statusRefresh });
     const ok = await safeSend(deps, 'chat.postMessage', p.channel, () =>
       client.chat.postMessage({ channel: p.channel, thread_ts: threadRoot, text: reply.text, blocks: reply.blocks }),
     );

@@ -2,7 +2,7 @@ import type { RespondArguments, RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { HostConfig } from '../config/schema.js';
 import { asBotError, BotError, type BotErrorCode } from '../errors.js';
-import { renderErrorMessage, renderNotInChannelHint, renderStatusFailure } from '../render/slack/error-blocks.js';
+import { renderErrorMessage, renderFailureNotice, renderNotInChannelHint } from '../render/slack/error-blocks.js';
 import type { SlackMessage } from '../render/slack/limits.js';
 import { renderStatusMessage, renderStatusPending } from '../render/slack/status-blocks.js';
 import { renderWaitingMessage } from '../render/slack/waiting-blocks.js';
@@ -32,7 +32,7 @@ const CANNOT_POST = new Set(['not_in_channel', 'channel_not_found']);
 /**
  * Posts the status of one host as a parent message (or a reply in `threadTs`), runs it, updates the
  * message with the result, adds the full tables and the raw output in the thread. Never throws: every
- * failure reaches the user (ephemeral) and the parent message.
+ * failure reaches the user (ephemeral, in full) and the parent message (its outcome and code only).
  */
 export async function postStatus(deps: BotDeps, req: StatusRequest, signal: AbortSignal): Promise<StatusOutcome> {
   const { client, host } = req;
@@ -88,16 +88,17 @@ export async function postStatus(deps: BotDeps, req: StatusRequest, signal: Abor
       ? new BotError('command_timed_out', `Cancelled: the bot is shutting down. Ask again in a minute.`, { cause: error })
       : asBotError(error);
     if (botError.code === 'internal') log.error({ event: 'internal_error', host: host.name, error: describeError(error) });
+    // The message may quote the host (a PHP error, a path): only the requester sees it. The channel
+    // gets the outcome and the code, and says where the details went only once they did.
+    const reply = renderErrorMessage(botError, { host: host.name });
+    const detailsSent = await safeRespond(deps, req.respond, cannotPost === null ? reply : prepend(renderNotInChannelHint(cannotPost), reply));
     if (parent !== null) {
-      const failure = renderStatusFailure(botError, {
-        host: host.name,
-        requestedBy: req.userId,
-        ...(cancelled ? {} : { retryActionId: ACTION_IDS.statusRefresh }),
-      });
+      const failure = renderFailureNotice(
+        { kind: 'status', host: host.name },
+        { code: botError.code, requestedBy: req.userId, detailsSent, cancelled, ...(cancelled ? {} : { retryActionId: ACTION_IDS.statusRefresh }) },
+      );
       await safeSend(deps, 'chat.update', parent.channel, () => client.chat.update({ channel: parent!.channel, ts: parent!.ts, parse: 'none', ...failure }));
     }
-    const reply = renderErrorMessage(botError, { host: host.name });
-    await safeRespond(deps, req.respond, cannotPost === null ? reply : prepend(renderNotInChannelHint(cannotPost), reply));
     return { outcome: cancelled ? 'cancelled' : 'error', errorCode: botError.code };
   }
 

@@ -5,8 +5,16 @@ import type { RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { HostConfig } from '../config/schema.js';
 import { asBotError, BotError } from '../errors.js';
-import { renderErrorMessage, renderNotInChannelHint } from '../render/slack/error-blocks.js';
-import { renderStraceMessage, renderTracePending, renderTraceProgress } from '../render/slack/strace-blocks.js';
+import { renderErrorMessage, renderFailureNotice, renderNotInChannelHint } from '../render/slack/error-blocks.js';
+import {
+  renderRawLogDmMessage,
+  renderRawLogUploadFailed,
+  renderStraceMessage,
+  renderTracePending,
+  renderTraceProgress,
+  type RawLogDelivery,
+  type RawLogUpload,
+} from '../render/slack/strace-blocks.js';
 import { renderWaitingMessage } from '../render/slack/waiting-blocks.js';
 import { runTrace, type TraceResult } from '../strace/run-trace.js';
 import type { BotDeps } from './bot-deps.js';
@@ -29,7 +37,10 @@ const PROGRESS_INTERVAL_MS = 5_000;
 
 /**
  * Posts a trace's parent message, keeps its progress bar current, then replaces it with the verdict and
- * puts the full tables, the summary and the redacted raw log in its thread. Never throws.
+ * puts the full tables and the summary in its thread. The redacted raw log goes where the host's
+ * `strace.rawLog` says (the requester's DM by default, the thread, or nowhere), and the parent is
+ * updated to say where it went once it is there. A failure shows in the channel as its outcome and
+ * code only; the message (which may quote the host) goes to the requester. Never throws.
  */
 export async function postTrace(deps: BotDeps, req: TraceRequestInput, signal: AbortSignal): Promise<StatusOutcome> {
   const { client, host } = req;
@@ -82,46 +93,100 @@ export async function postTrace(deps: BotDeps, req: TraceRequestInput, signal: A
     result = await runTrace(deps.transports.get(host.name), host, { pids: [req.pid], durationS: req.durationS }, { signal, onProgress });
   } catch (error) {
     for (const release of releases.reverse()) release();
-    const botError = signal.aborted ? new BotError('command_timed_out', 'Cancelled: the bot is shutting down. Ask again in a minute.') : asBotError(error);
+    const cancelled = signal.aborted;
+    const botError = cancelled ? new BotError('command_timed_out', 'Cancelled: the bot is shutting down. Ask again in a minute.') : asBotError(error);
     await progressInFlight;
-    const failure = renderErrorMessage(botError, { host: host.name });
-    await update({ text: `Trace of PID ${req.pid} on ${host.name} failed: ${failure.text}`, blocks: failure.blocks }).catch(() => undefined);
-    await safeRespond(deps, req.respond, failure);
-    return { outcome: signal.aborted ? 'cancelled' : 'error', errorCode: botError.code };
+    const detailsSent = await safeRespond(deps, req.respond, renderErrorMessage(botError, { host: host.name }));
+    const notice = renderFailureNotice({ kind: 'trace', host: host.name, pid: req.pid }, { code: botError.code, requestedBy: req.userId, detailsSent, cancelled });
+    await update(notice).catch(() => undefined);
+    return { outcome: cancelled ? 'cancelled' : 'error', errorCode: botError.code };
   }
   for (const release of releases.reverse()) release();
   await progressInFlight;
-  try {
-    const message = renderStraceMessage(result.summary, {
+  const log = result.rawLog;
+  const destination = host.strace.rawLog;
+  const render = (delivery: RawLogDelivery): ReturnType<typeof renderStraceMessage> =>
+    renderStraceMessage(result.summary, {
       host: host.name,
       requestedBy: req.userId,
-      ...(result.rawLog === null ? {} : { rawLogBytes: result.rawLog.bytes, truncated: result.rawLog.truncated }),
+      rawLog: delivery,
+      ...(log === null ? {} : { rawLogBytes: log.bytes, truncated: log.truncated }),
     });
-    await update(message).catch((error: unknown) => deps.logger.warn({ event: 'slack_call_failed', method: 'chat.update', error: slackErrorCode(error) ?? String(error) }));
+  const warn = (method: string) => (error: unknown) => deps.logger.warn({ event: 'slack_call_failed', method, error: slackErrorCode(error) ?? String(error) });
+  try {
+    const message = render({ destination, state: 'pending' });
+    await update(message).catch(warn('chat.update'));
     const send = <T>(call: () => Promise<T>): Promise<T> => deps.poster.send(parent.channel, call);
-    for (const reply of message.threadReplies) {
-      await send(() => client.chat.postMessage({ channel: parent.channel, thread_ts: parent.ts, text: reply.text, blocks: reply.blocks }));
+    try {
+      for (const reply of message.threadReplies) {
+        await send(() => client.chat.postMessage({ channel: parent.channel, thread_ts: parent.ts, text: reply.text, blocks: reply.blocks }));
+      }
+      if (message.summaryFile !== undefined) {
+        const f = message.summaryFile;
+        await send(() => client.files.uploadV2({ channel_id: parent.channel, thread_ts: parent.ts, filename: f.filename, title: f.title, content: f.content }));
+      }
+    } catch (error) {
+      warn('trace_thread')(error);
     }
-    if (message.summaryFile !== undefined) {
-      const f = message.summaryFile;
-      await send(() => client.files.uploadV2({ channel_id: parent.channel, thread_ts: parent.ts, filename: f.filename, title: f.title, content: f.content }));
+    if (message.file !== undefined && log !== null) {
+      const delivered = await deliverRawLog(deps, req, parent, message.file, log.path, destination === 'requester' ? 'requester' : 'thread');
+      await update(render({ destination, ...delivered })).catch(warn('chat.update'));
     }
-    if (message.file !== undefined && result.rawLog !== null) {
-      const raw = await readFile(result.rawLog.path);
-      const file = message.file;
-      await send(() => client.files.uploadV2({
-        channel_id: parent.channel,
-        thread_ts: parent.ts,
+  } finally {
+    // The redacted log is ours to delete once uploaded (or not, or not wanted).
+    if (log !== null) await rm(dirname(log.path), { recursive: true, force: true }).catch(() => undefined);
+  }
+  return { outcome: 'ok' };
+}
+
+/**
+ * Uploads the redacted raw log into the thread, or into the requester's DM with the bot: a message
+ * posted to the user ID opens that DM (`chat:write` is enough) and answers with its `D…` channel, and
+ * the file goes into that message's thread. Where an upload fails, says so in its place. Returns what
+ * the parent may then say.
+ */
+async function deliverRawLog(
+  deps: BotDeps,
+  req: TraceRequestInput,
+  parent: { channel: string; ts: string },
+  file: RawLogUpload,
+  path: string,
+  to: 'requester' | 'thread',
+): Promise<Pick<RawLogDelivery, 'state' | 'error'>> {
+  const { client } = req;
+  let where = parent;
+  if (to === 'requester') {
+    try {
+      const dm = renderRawLogDmMessage({ host: req.host.name, pids: [req.pid], channelId: req.channelId });
+      const posted = await deps.poster.send(req.userId, () =>
+        client.chat.postMessage({ channel: req.userId, text: dm.text, blocks: dm.blocks, unfurl_links: false, unfurl_media: false }),
+      );
+      if (typeof posted.channel !== 'string' || posted.ts === undefined) return { state: 'failed', error: 'no_dm_channel' };
+      where = { channel: posted.channel, ts: String(posted.ts) };
+    } catch (error) {
+      deps.logger.warn({ event: 'slack_call_failed', method: 'chat.postMessage', error: slackErrorCode(error) ?? String(error) });
+      return { state: 'failed', error: slackErrorCode(error) ?? 'dm_failed' };
+    }
+  }
+  try {
+    const raw = await readFile(path);
+    await deps.poster.send(where.channel, () =>
+      client.files.uploadV2({
+        channel_id: where.channel,
+        thread_ts: where.ts,
         filename: file.filename,
         title: file.title,
         file: file.gzip ? gzipSync(raw) : raw,
-      }));
-    }
+      }),
+    );
+    return { state: 'sent' };
   } catch (error) {
-    deps.logger.warn({ event: 'slack_call_failed', method: 'trace_thread', error: slackErrorCode(error) ?? String(error) });
-  } finally {
-    // The redacted log is ours to delete once uploaded (or not).
-    if (result.rawLog !== null) await rm(dirname(result.rawLog.path), { recursive: true, force: true }).catch(() => undefined);
+    const code = slackErrorCode(error) ?? 'upload_failed';
+    deps.logger.warn({ event: 'slack_call_failed', method: 'files.uploadV2', error: slackErrorCode(error) ?? String(error) });
+    const note = renderRawLogUploadFailed(code);
+    await deps.poster
+      .send(where.channel, () => client.chat.postMessage({ channel: where.channel, thread_ts: where.ts, text: note.text, blocks: note.blocks }))
+      .catch(() => undefined);
+    return { state: 'failed', error: code };
   }
-  return { outcome: 'ok' };
 }

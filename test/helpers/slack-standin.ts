@@ -69,6 +69,8 @@ export interface SlackStandIn {
   files: StoredFile[];
   /** Bot bugs that Slack might not reject but tests must (unescaped broadcasts, bad thread_ts, missing text…). */
   violations: string[];
+  /** The bot's DM channel (`D…`) with a user, once a chat.postMessage to the user ID opened it. */
+  dmOf(userId: string): string | undefined;
   /** Top-level messages of a channel, oldest first. */
   messages(channel: string): StoredMessage[];
   /** Replies in the thread of `ts`, oldest first. */
@@ -103,6 +105,7 @@ const KNOWN_BLOCK_TYPES = new Set([
 ]);
 const BROADCAST = /<!(channel|here|everyone)\b|<!subteam\^/;
 const CHANNEL_ID = /^[CGDZ][A-Z0-9]{8,}$/;
+const USER_ID = /^[UW][A-Z0-9]{2,}$/;
 const MESSAGE_TEXT_CHARS = 12_000;
 
 export interface BlocksVerdict {
@@ -299,6 +302,17 @@ export async function startSlackStandIn(opts: StandInOptions): Promise<SlackStan
   const teamId = opts.teamId ?? 'T0123ABCD';
   const channels = new Map((opts.channels ?? []).map((c) => [c.id, c]));
   const userGroups = new Map(Object.entries(opts.userGroups ?? {}));
+  const dms = new Map<string, string>();
+  /** chat.postMessage to a user ID posts in the bot's DM with that user (App Home, Messages tab), opened on first use. */
+  const openDm = (userId: string): string => {
+    let id = dms.get(userId);
+    if (id === undefined) {
+      id = `D${userId.slice(1).padEnd(8, '0')}`;
+      dms.set(userId, id);
+      channels.set(id, { id, kind: 'im', botIsMember: true });
+    }
+    return id;
+  };
   const calls: RecordedCall[] = [];
   const responses: RecordedResponse[] = [];
   const files: StoredFile[] = [];
@@ -365,7 +379,9 @@ export async function startSlackStandIn(opts: StandInOptions): Promise<SlackStan
       is_enterprise_install: false,
     }),
     'chat.postMessage': (p) => {
-      const channel = String(p['channel'] ?? '');
+      const target = String(p['channel'] ?? '');
+      // A user ID is accepted here (not by files.* or chat.update): the answer names the DM channel.
+      const channel = USER_ID.test(target) ? openDm(target) : target;
       const denied = postingError(channel, false);
       if (denied !== null) return { ok: false, error: denied };
       const bad = messageContentError('chat.postMessage', p, false);
@@ -527,6 +543,7 @@ export async function startSlackStandIn(opts: StandInOptions): Promise<SlackStan
     responses,
     files,
     violations,
+    dmOf: (userId) => dms.get(userId),
     messages: (channel) => all().filter((m) => m.channel === channel && m.threadTs === undefined),
     replies: (channel, ts) => all().filter((m) => m.channel === channel && m.threadTs === ts),
     message: (channel, ts) => stored.get(key(channel, ts)),
@@ -555,6 +572,8 @@ export async function startSlackStandIn(opts: StandInOptions): Promise<SlackStan
       files.length = 0;
       violations.length = 0;
       stored.clear();
+      for (const id of dms.values()) channels.delete(id);
+      dms.clear();
       injected.clear();
       limited.clear();
     },

@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { BotError, BotErrorCode } from '../../errors.js';
+import { redactSecrets } from '../../strace/redact.js';
 import { escapeCodeSpan, escapeMrkdwn, truncateEscaped } from './escape.js';
 import type { SlackMessage } from './limits.js';
 
@@ -39,11 +40,14 @@ export function renderErrorHint(code: BotErrorCode): string {
 }
 
 function describe(error: BotError): string {
-  // The message can carry host output (a path, one stderr line): escape, then keep it to one section.
-  return truncateEscaped(escapeMrkdwn(error.message), 2000);
+  // The message can carry host output (a path, one stderr line): redact, escape, keep it to one section.
+  return truncateEscaped(escapeMrkdwn(redactSecrets(error.message)), 2000);
 }
 
-/** Returns the ephemeral reply for a failed command: what happened (with the code) and what to do. */
+/**
+ * Returns the ephemeral reply for a failed command: what happened (with the code) and what to do. Only
+ * the requester sees it; secrets in a quoted host line are redacted all the same.
+ */
 export function renderErrorMessage(error: BotError, context: { host?: string } = {}): SlackMessage {
   const blocks: KnownBlock[] = [
     { type: 'section', text: { type: 'mrkdwn', text: `:x: ${describe(error)} (\`${error.code}\`)` } },
@@ -52,27 +56,88 @@ export function renderErrorMessage(error: BotError, context: { host?: string } =
   if (context.host !== undefined) {
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `host \`${escapeCodeSpan(context.host)}\`` }] });
   }
-  return { text: truncateEscaped(`${escapeMrkdwn(error.message)} (${error.code})`, 2000), blocks };
+  return { text: truncateEscaped(`${escapeMrkdwn(redactSecrets(error.message))} (${error.code})`, 2000), blocks };
 }
 
-/** Returns the parent message showing that a status request failed (the ephemeral reply has the details). */
-export function renderStatusFailure(
-  error: BotError,
-  opts: { host: string; requestedBy?: string; retryActionId?: string },
-): SlackMessage {
-  const who = opts.requestedBy !== undefined && /^[UW][A-Z0-9]{2,}$/.test(opts.requestedBy) ? `, asked by <@${opts.requestedBy}>` : '';
-  const head = `:x: Workerman status of \`${escapeCodeSpan(opts.host)}\`${who} failed: ${describe(error)} (\`${error.code}\`)`;
-  const blocks: KnownBlock[] = [
-    { type: 'section', text: { type: 'mrkdwn', text: head } },
-    { type: 'context', elements: [{ type: 'mrkdwn', text: `*What to do:* ${HINTS[error.code]}` }] },
-  ];
-  if (opts.retryActionId !== undefined) {
+// One short phrase per code for the channel: written here, so nothing a host printed ever reaches it.
+const OUTCOMES: Record<BotErrorCode, string> = {
+  config_invalid: 'the bot\'s configuration is invalid',
+  input_invalid: 'the request is not valid',
+  host_unknown: 'unknown host',
+  ssh_connect_failed: 'could not connect over SSH',
+  ssh_host_key_mismatch: 'the host key does not match the pinned one',
+  ssh_auth_failed: 'SSH login failed',
+  command_failed: 'the command failed on the host',
+  command_timed_out: 'no answer in time',
+  start_file_missing: 'the start file is missing',
+  permission_denied: 'permission denied',
+  workerman_not_running: 'Workerman is not running',
+  workerman_php_error: 'PHP failed',
+  status_unparseable: 'the status output could not be read',
+  pid_not_found: 'no such process',
+  pid_not_workerman: 'not a Workerman process',
+  strace_missing: 'strace is not installed',
+  strace_not_permitted: 'not permitted to trace',
+  already_traced: 'the process is already being traced',
+  trace_busy: 'too many traces on the host',
+  audit_unavailable: 'the audit trail cannot be written',
+  access_denied: 'not allowed',
+  rate_limited: 'rate limited',
+  internal: 'an internal error',
+};
+
+/** Returns the fixed, host-free phrase for `code` ("no answer in time"), as the channel may show it. */
+export function renderErrorOutcome(code: BotErrorCode): string {
+  return OUTCOMES[code];
+}
+
+/** What failed, named by config values and numbers only (never by anything a host printed). */
+export type FailedRequest = { kind: 'status'; host: string } | { kind: 'trace'; host: string; pid: number };
+
+export interface FailureNoticeOptions {
+  code: BotErrorCode;
+  /** Slack user ID of the requester (`U…`/`W…`): mentioned as the one who got the details. */
+  requestedBy: string;
+  /** Whether the full message (which may quote the host) reached the requester privately. */
+  detailsSent: boolean;
+  /** The bot is shutting down: say so instead of a failure. */
+  cancelled?: boolean;
+  /** Adds a Try again button (its value is the host, re-validated on click). */
+  retryActionId?: string;
+}
+
+/**
+ * Returns what the CHANNEL sees when a request failed: one line, the outcome, the error code and who
+ * got the details ("Trace of PID 10354 on `web-1` failed: not a Workerman process (`pid_not_workerman`).
+ * Details were sent to @ann."). The error's message stays out: it may quote the host (a refusal with
+ * /proc/PID/cmdline, a PHP error, a path), and that goes only to the requester (renderErrorMessage).
+ */
+export function renderFailureNotice(request: FailedRequest, opts: FailureNoticeOptions): SlackMessage {
+  // The fallback text is mrkdwn too (it shows in notifications): the host escaped, the mention kept.
+  const plainWhat = escapeMrkdwn(request.kind === 'status' ? `Workerman status of ${request.host}` : `Trace of PID ${request.pid} on ${request.host}`);
+  const what =
+    request.kind === 'status'
+      ? `Workerman status of \`${escapeCodeSpan(request.host)}\``
+      : `Trace of PID ${request.pid} on \`${escapeCodeSpan(request.host)}\``;
+  const who = /^[UW][A-Z0-9]{2,}$/.test(opts.requestedBy) ? `<@${opts.requestedBy}>` : escapeMrkdwn(opts.requestedBy);
+  let line: string;
+  let plain: string;
+  if (opts.cancelled === true) {
+    line = `:x: ${what} stopped. Cancelled: the bot is shutting down. Ask again in a minute.`;
+    plain = `${plainWhat} stopped. Cancelled: the bot is shutting down. Ask again in a minute.`;
+  } else {
+    const details = opts.detailsSent ? `Details were sent to ${who}.` : `The details could not be sent to ${who} privately: ask again to see them.`;
+    line = `:x: ${what} failed: ${OUTCOMES[opts.code]} (\`${opts.code}\`). ${details}`;
+    plain = `${plainWhat} failed: ${OUTCOMES[opts.code]} (${opts.code}). ${details}`;
+  }
+  const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: line } }];
+  if (opts.retryActionId !== undefined && opts.cancelled !== true) {
     blocks.push({
       type: 'actions',
-      elements: [{ type: 'button', action_id: opts.retryActionId, text: { type: 'plain_text', text: 'Try again' }, value: opts.host }],
+      elements: [{ type: 'button', action_id: opts.retryActionId, text: { type: 'plain_text', text: 'Try again' }, value: request.host }],
     });
   }
-  return { text: escapeMrkdwn(`Workerman status of ${opts.host} failed: ${error.message} (${error.code})`).slice(0, 2000), blocks };
+  return { text: plain, blocks };
 }
 
 /** Returns the ephemeral hint for a channel the bot cannot post in (`not_in_channel`, `channel_not_found`). */

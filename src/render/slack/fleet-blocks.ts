@@ -1,6 +1,9 @@
 import type { KnownBlock, RawTextElement, TableBlock } from '@slack/types';
 import type { FleetHostState, FleetRow } from '../../fleet/run-fleet-status.js';
 import { summarizeFleetStates } from '../../fleet/render-fleet-text.js';
+import type { BotErrorCode } from '../../errors.js';
+import { redactSecrets } from '../../strace/redact.js';
+import { renderErrorHint, renderErrorOutcome } from './error-blocks.js';
 import { escapeCodeSpan, escapeMrkdwn, truncateEscaped, truncatePlain } from './escape.js';
 import { measureBlockText, SLACK_LIMITS, type SlackMessage } from './limits.js';
 import { formatMemory } from './status-blocks.js';
@@ -33,6 +36,8 @@ export function renderFleetPending(target: string, hostCount: number, requestedB
  * Returns the fleet parent message: one table row per host (state, version, processes, busy, crash
  * loops, memory, time), the failures with what happened, and a Refresh button; within Block Kit limits
  * for any number of hosts (beyond 99 the rest are named in a note; their details are in the thread).
+ * A failed host shows its error code and a fixed phrase for it, never the error's message: that can
+ * quote the host's output, and goes to the requester only (renderFleetFailureDetails).
  */
 export function renderFleetMessage(rows: readonly FleetRow[], opts: FleetRenderOptions): SlackMessage {
   const summary = summarizeFleetStates(rows);
@@ -59,7 +64,7 @@ export function renderFleetMessage(rows: readonly FleetRow[], opts: FleetRenderO
               type: 'mrkdwn',
               text: truncateEscaped(
                 failures
-                  .map((r) => `${STATE_EMOJI[r.state]} \`${escapeCodeSpan(r.host)}\` ${STATE_TEXT[r.state]}: ${escapeMrkdwn(r.message ?? '')}${r.errorCode === null ? '' : ` (\`${r.errorCode}\`)`}`)
+                  .map((r) => `${STATE_EMOJI[r.state]} \`${escapeCodeSpan(r.host)}\` ${STATE_TEXT[r.state]}${r.errorCode === null ? '' : `: ${renderErrorOutcome(r.errorCode)} (\`${r.errorCode}\`)`}`)
                   .join('\n'),
                 SLACK_LIMITS.sectionTextChars - 100,
                 `\n…and more (see the thread)`,
@@ -101,6 +106,34 @@ export function renderFleetMessage(rows: readonly FleetRow[], opts: FleetRenderO
   }
   blocks.push(...failureBlocks, ...actions);
   return { text: truncateEscaped(escapeMrkdwn(`Workerman status of ${opts.target}: ${summary}`), SLACK_LIMITS.fallbackTextChars), blocks };
+}
+
+/**
+ * Returns the ephemeral details of the hosts that failed in a fleet status (each host's own message,
+ * which may quote its output, and what to do per code), or null when none failed. One message: a
+ * response_url takes only five posts.
+ */
+export function renderFleetFailureDetails(rows: readonly FleetRow[], target: string): SlackMessage | null {
+  const failed = rows.filter((r) => r.state !== 'up');
+  if (failed.length === 0) return null;
+  const lines = failed.map((r) => {
+    const code = r.errorCode === null ? '' : ` (\`${r.errorCode}\`)`;
+    return `• \`${escapeCodeSpan(r.host)}\` ${STATE_TEXT[r.state]}: ${escapeMrkdwn(redactSecrets(r.message ?? 'no answer'))}${code}`;
+  });
+  const codes = [...new Set(failed.map((r) => r.errorCode).filter((c): c is BotErrorCode => c !== null))];
+  const head = `*Hosts of \`${escapeCodeSpan(target)}\` that failed* (only you see this)`;
+  const blocks: KnownBlock[] = [
+    { type: 'section', text: { type: 'mrkdwn', text: truncateEscaped([head, ...lines].join('\n'), SLACK_LIMITS.sectionTextChars, '\n…and more') } },
+  ];
+  if (codes.length > 0) {
+    const hints = codes.slice(0, 8).map((c) => `\`${c}\`: ${renderErrorHint(c)}`);
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncateEscaped(`*What to do:*\n${hints.join('\n')}`, SLACK_LIMITS.sectionTextChars) } });
+  }
+  const text = truncateEscaped(
+    escapeMrkdwn(`Hosts of ${target} that failed: ${failed.map((r) => `${r.host} (${r.errorCode ?? r.state})`).join(', ')}`),
+    SLACK_LIMITS.fallbackTextChars,
+  );
+  return { text, blocks };
 }
 
 /** Returns the cells of one host's row (plain text), as the table shows them. */

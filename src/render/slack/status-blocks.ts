@@ -1,4 +1,5 @@
 import type { ActionsBlockElement, ContextBlock, KnownBlock, RawTextElement, SectionBlock, TableBlock } from '@slack/types';
+import { redactSecrets } from '../../strace/redact.js';
 import type { Finding, FindingKind, ProcessRow, WorkermanStatus } from '../../workerman/types.js';
 import { countChars, escapeCodeBlock, escapeCodeSpan, escapeMrkdwn, truncatePlain } from './escape.js';
 import { measureBlockText, SLACK_LIMITS, type SlackFile, type SlackMessage } from './limits.js';
@@ -135,12 +136,16 @@ export function renderStatusMessage(status: WorkermanStatus, opts: StatusRenderO
   };
 }
 
-/** Returns the file with the raw status output (or the full table when no raw output was kept). */
+/**
+ * Returns the file with the raw status output (or the full table when no raw output was kept). The raw
+ * output is redacted line by line: PHP warnings on stderr can quote a DSN or a config line.
+ */
 export function renderStatusFile(status: WorkermanStatus, host: string, raw?: { stdout: string; stderr: string }): SlackFile {
+  const redacted = (text: string): string => text.split('\n').map(redactSecrets).join('\n');
   const content =
     raw === undefined
       ? [renderWorkerTable(status).join('\n'), '', ...renderProcessTable(status.processes).all].join('\n') + '\n'
-      : raw.stdout + (raw.stderr === '' ? '' : `\n--- stderr ---\n${raw.stderr}`);
+      : redacted(raw.stdout) + (raw.stderr === '' ? '' : `\n--- stderr ---\n${redacted(raw.stderr)}`);
   return { filename: `${host}-status.txt`, title: `php start.php status on ${host}`, content };
 }
 

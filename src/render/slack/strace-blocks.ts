@@ -1,5 +1,6 @@
 import type { ContextBlock, HeaderBlock, KnownBlock, RawTextElement, SectionBlock, TableBlock } from '@slack/types';
 import type { FdStat, StraceSummary, UnfinishedCall, VerdictState } from '../../strace/types.js';
+import { redactStraceSummary } from '../redact-strace-summary.js';
 import { escapeControlChars } from '../text/status-table.js';
 import { renderStraceText } from '../text/strace-summary.js';
 import { countChars, escapeCodeBlock, escapeCodeSpan, escapeMrkdwn, truncateEscaped, truncatePlain } from './escape.js';
@@ -28,6 +29,8 @@ export interface StraceRenderOptions {
   requestedBy?: string;
   /** Size of the redacted raw log saved while streaming (TraceResult.rawLog.bytes); omit when there is none. */
   rawLogBytes?: number;
+  /** Where the raw log goes and how far it got; the footer says exactly that. Default: thread, pending. */
+  rawLog?: RawLogDelivery;
   /** True when the raw log was cut at the output cap. */
   truncated?: boolean;
   /** `block`: Slack's table block for the top syscalls (one per message); `monospace`: a code block section. */
@@ -48,11 +51,22 @@ export interface RawLogUpload {
   bytes: number;
 }
 
+/**
+ * Where the raw log goes (the host's `strace.rawLog`) and how far it got. The parent is rendered again
+ * once the upload is done, so it never claims a file that is not there.
+ */
+export interface RawLogDelivery {
+  destination: 'requester' | 'thread' | 'none';
+  /** `pending` while it uploads, `sent` once Slack accepted it, `failed` otherwise (with Slack's error code). */
+  state: 'pending' | 'sent' | 'failed';
+  error?: string;
+}
+
 /** The parent message plus what goes into its thread. */
 export interface StraceMessage extends SlackMessage {
   /** Full tables (syscalls, fds, errors, …), posted as replies in the parent's thread, in order. */
   threadReplies: SlackMessage[];
-  /** The raw log to upload into the thread; set when `rawLogBytes` was given and is non-zero. */
+  /** The raw log to upload (thread or the requester's DM); set when `rawLogBytes` is non-zero and the destination is not `none`. */
   file?: RawLogUpload;
   /** The whole summary as text; set when the thread could not hold every table (`isTruncated`). */
   summaryFile?: SlackFile;
@@ -138,12 +152,15 @@ export function renderTraceProgress(opts: TraceProgressOptions): SlackMessage {
 /**
  * Returns the parent message (verdict, evidence, top tables), its thread replies (every table in full)
  * and the raw-log upload for one strace summary, every message within Block Kit limits. Everything
- * taken from the trace is escaped, so a file named `<!channel>` cannot ping.
+ * taken from the trace is redacted (before any cut, so half a secret never shows) and escaped, so a
+ * file named `<!channel>` cannot ping.
  */
-export function renderStraceMessage(summary: StraceSummary, opts: StraceRenderOptions): StraceMessage {
+export function renderStraceMessage(traced: StraceSummary, opts: StraceRenderOptions): StraceMessage {
+  const summary = redactStraceSummary(traced);
   const v = summary.verdict;
   const pids = summary.pids;
-  const file = renderRawLogUpload(opts.host, pids, opts.rawLogBytes, opts.truncated === true);
+  const delivery: RawLogDelivery = opts.rawLog ?? { destination: 'thread', state: 'pending' };
+  const file = delivery.destination === 'none' ? undefined : renderRawLogUpload(opts.host, pids, opts.rawLogBytes, opts.truncated === true);
 
   const header: HeaderBlock = {
     type: 'header',
@@ -187,7 +204,8 @@ export function renderStraceMessage(summary: StraceSummary, opts: StraceRenderOp
     }
   }
   const thread = renderThreadReplies(summary, opts.host, opts.maxThreadReplies ?? 4, cut);
-  const footerBlock = footerContext(summary, file, thread);
+  const logNote = rawLogNote(opts.rawLogBytes ?? 0, file, delivery, opts.requestedBy);
+  const footerBlock = footerContext(summary, logNote, thread);
   const footer = footerBlock === null ? [] : [footerBlock];
 
   return {
@@ -201,8 +219,25 @@ export function renderStraceMessage(summary: StraceSummary, opts: StraceRenderOp
   };
 }
 
+/**
+ * Returns the message the raw log is attached under in the requester's DM with the bot: which trace it
+ * is and where it was asked (`channelId` becomes a channel link only when it has a channel ID's shape).
+ */
+export function renderRawLogDmMessage(opts: { host: string; pids: readonly number[]; channelId: string }): SlackMessage {
+  const where = /^[CG][A-Z0-9]{2,}$/.test(opts.channelId) ? ` in <#${opts.channelId}>` : '';
+  const text = `:page_facing_up: The raw log of your ${traceTitle(opts.host, opts.pids)}${where} (secrets redacted; only you see this DM).`;
+  return { text, blocks: [section(text)] };
+}
+
+/** Returns the note posted where the raw log should have been (thread or DM) when its upload failed. */
+export function renderRawLogUploadFailed(slackError: string): SlackMessage {
+  const text = `:warning: I could not attach the raw log here (\`${escapeCodeSpan(slackError)}\`).`;
+  return { text, blocks: [section(text)] };
+}
+
 /** Returns the whole summary as a text file (every row of every table), for when the thread is not enough. */
-export function renderStraceSummaryFile(summary: StraceSummary, host: string): SlackFile {
+export function renderStraceSummaryFile(traced: StraceSummary, host: string): SlackFile {
+  const summary = redactStraceSummary(traced);
   return {
     filename: `strace-summary-${fileSlug(host)}-${pidSlug(summary.pids)}.txt`,
     title: `strace summary of ${plainTarget(host, summary.pids)}`,
@@ -327,13 +362,30 @@ function scopeContext(summary: StraceSummary, opts: StraceRenderOptions): Contex
   return context(parts);
 }
 
-function footerContext(summary: StraceSummary, file: RawLogUpload | undefined, thread: { replies: SlackMessage[]; isTruncated: boolean }): ContextBlock | null {
+function footerContext(summary: StraceSummary, logNote: string | null, thread: { replies: SlackMessage[]; isTruncated: boolean }): ContextBlock | null {
   const parts: string[] = [];
   const shown = Math.min(PARENT_SYSCALL_ROWS, summary.syscalls.length);
   if (summary.syscalls.length > shown) parts.push(`Top ${shown} of ${formatCount(summary.syscalls.length)} syscalls below.`);
   if (thread.replies.length > 0) parts.push(`Full tables in the thread${thread.isTruncated ? ' (the rest in the attached summary file)' : ''}.`);
-  if (file !== undefined) parts.push(`Raw log (${formatBytes(file.bytes)}${file.gzip ? ', gzipped' : ''}, secrets redacted) attached in the thread.`);
+  if (logNote !== null) parts.push(logNote);
   return parts.length === 0 ? null : context([parts.join(' ')]);
+}
+
+/** What the parent says about the raw log: where it went, only once it is there (mrkdwn). */
+function rawLogNote(bytes: number, file: RawLogUpload | undefined, delivery: RawLogDelivery, requestedBy: string | undefined): string | null {
+  if (bytes <= 0) return null;
+  if (delivery.destination === 'none' || file === undefined) return 'The raw log is not shared (`strace.rawLog: none`).';
+  const what = `Raw log (${formatBytes(file.bytes)}${file.gzip ? ', gzipped' : ''}, secrets redacted)`;
+  const who = requestedBy !== undefined && /^[UW][A-Z0-9]{2,}$/.test(requestedBy) ? `<@${requestedBy}>` : 'the requester';
+  const why = delivery.error === undefined ? '' : ` (\`${escapeCodeSpan(delivery.error)}\`)`;
+  if (delivery.destination === 'requester') {
+    if (delivery.state === 'sent') return `${what} sent to ${who} in a DM with the bot.`;
+    if (delivery.state === 'failed') return `The raw log could not be sent to ${who}${why}.`;
+    return `${what}: sending it to ${who} in a DM with the bot…`;
+  }
+  if (delivery.state === 'sent') return `${what} attached in the thread.`;
+  if (delivery.state === 'failed') return `The raw log could not be attached in the thread${why}.`;
+  return `${what}: attaching it in the thread…`;
 }
 
 function fdTarget(pid: number | null, fd: number | null, description: string | null, showPid: boolean, maxChars = DESCRIPTION_CHARS): string {

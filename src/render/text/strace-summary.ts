@@ -1,4 +1,5 @@
 import type { StraceSummary, VerdictState } from '../../strace/types.js';
+import { redactStraceSummary } from '../redact-strace-summary.js';
 import { escapeControlChars, paint, renderTextTable } from './status-table.js';
 
 export interface StraceTextOptions {
@@ -38,9 +39,10 @@ function fmtBytes(n: number): string {
 /**
  * Renders a strace summary for a terminal: the verdict first (state + one sentence), its evidence,
  * then the top syscalls, errors by errno, signals, top fds, unfinished calls, exits and the unparsed
- * count. Everything that came from the trace is control-char escaped. Ends in a newline.
+ * count. Everything that came from the trace is redacted, then control-char escaped. Ends in a newline.
  */
-export function renderStraceText(summary: StraceSummary, opts: StraceTextOptions): string {
+export function renderStraceText(traced: StraceSummary, opts: StraceTextOptions): string {
+  const summary = redactStraceSummary(traced);
   const { color } = opts;
   const maxRows = opts.maxRows ?? 10;
   const e = escapeControlChars;

@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { authorizeRequest } from '../authorize-request.js';
+import { authorizeRequest, screenRequest } from '../authorize-request.js';
 import type { BotDeps } from '../bot-deps.js';
 import { ACTION_IDS } from '../ids.js';
 import { resolveStatusTarget } from '../parse-command-text.js';
@@ -27,6 +27,7 @@ export function createStatusRefreshAction(deps: BotDeps): (args: ActionArgs) => 
       { userId, channelId, command: ACTION_IDS.statusRefresh, host: null, via: 'button' },
       { ack: () => ack(), respond },
       async (scope) => {
+        await screenRequest(deps, { userId, channelId, teamId }, () => scope.ack());
         const target = resolveStatusTarget(value, deps.config);
         const name = target.kind === 'status' ? target.host.name : target.group;
         scope.host = name;

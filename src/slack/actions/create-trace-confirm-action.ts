@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { BotError } from '../../errors.js';
-import { authorizeRequest } from '../authorize-request.js';
+import { authorizeRequest, screenRequest } from '../authorize-request.js';
 import type { BotDeps } from '../bot-deps.js';
 import { ACTION_IDS } from '../ids.js';
 import { findHost, parseTraceTarget } from '../parse-command-text.js';
@@ -36,6 +36,7 @@ export function createTraceConfirmAction(deps: BotDeps): (args: ActionArgs) => P
       { userId, channelId, command: ACTION_IDS.traceConfirm, host: null, via: 'button' },
       { ack: () => ack(), respond },
       async (scope) => {
+        await screenRequest(deps, { userId, channelId, teamId }, () => scope.ack());
         const value = parseValue(typeof action.value === 'string' ? action.value : '');
         const host = findHost(value.h, deps.config.hosts);
         const target = parseTraceTarget(host, value.p, value.d);

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, BlockStaticSelectAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { renderTraceConfirmation } from '../../render/slack/trace-confirm-blocks.js';
-import { authorizeRequest } from '../authorize-request.js';
+import { authorizeRequest, screenRequest } from '../authorize-request.js';
 import type { BotDeps } from '../bot-deps.js';
 import { ACTION_IDS } from '../ids.js';
 import { findHost, parseTraceTarget } from '../parse-command-text.js';
@@ -22,6 +22,7 @@ export function createTraceSelectAction(deps: BotDeps): (args: ActionArgs) => Pr
       { userId, channelId, command: ACTION_IDS.traceSelect, host: null, via: 'button' },
       { ack: () => ack(), respond },
       async (scope) => {
+        await screenRequest(deps, { userId, channelId, teamId }, () => scope.ack());
         const colon = value.lastIndexOf(':');
         const host = findHost(colon < 0 ? value : value.slice(0, colon), deps.config.hosts);
         const target = parseTraceTarget(host, colon < 0 ? '' : value.slice(colon + 1));

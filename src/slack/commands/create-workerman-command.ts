@@ -3,7 +3,7 @@ import { HostName } from '../../config/schema.js';
 import { renderHelpMessage } from '../../render/slack/help-blocks.js';
 import { renderHostsMessage } from '../../render/slack/hosts-blocks.js';
 import { renderTraceConfirmation } from '../../render/slack/trace-confirm-blocks.js';
-import { authorizeRequest } from '../authorize-request.js';
+import { authorizeRequest, screenRequest } from '../authorize-request.js';
 import type { BotDeps } from '../bot-deps.js';
 import { ACTION_IDS } from '../ids.js';
 import { parseCommandText } from '../parse-command-text.js';
@@ -29,7 +29,8 @@ export function describeCommandText(text: string): { command: string; host: stri
 /**
  * Returns the `/workerman` listener: glue only. Answers that need no work (help, hosts, bad input, a
  * rate limit) are the ack itself (ephemeral); `status` and `trace` ack at once and do their work
- * after, tracked for shutdown. Every request yields one audit line.
+ * after, tracked for shutdown. With an `access` section, a requester no rule covers is denied before
+ * the text is parsed. Every request yields one audit line.
  */
 export function createWorkermanCommand(deps: BotDeps): (args: CommandArgs) => Promise<void> {
   return async ({ ack, command, client, respond }) => {
@@ -43,6 +44,9 @@ export function createWorkermanCommand(deps: BotDeps): (args: CommandArgs) => Pr
       { userId, channelId, command: described.command, host: described.host, via: 'command' },
       { ack: (body) => ack(body), respond },
       async (scope) => {
+        // Workspace and channel first: nothing typed is read for someone who may use no host, so no
+        // answer (help, hosts, "unknown host", a usage line) can tell them which names exist.
+        await screenRequest(deps, { userId, channelId, teamId }, () => scope.ack());
         const input = parseCommandText(text, deps.config);
         switch (input.kind) {
           case 'help': {

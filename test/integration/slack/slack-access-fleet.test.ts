@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { OUTSIDER_RULE } from '../../../src/access/check-access.js';
 import { Config, type HostConfig } from '../../../src/config/schema.js';
 import { ACTION_IDS } from '../../../src/slack/ids.js';
 import { sendButtonClick, sendCommand, type ButtonClick } from '../../helpers/slack-signing.js';
@@ -95,19 +96,22 @@ describe('access rules through signed commands and buttons (local transport)', (
   });
 
   // [user, channel, text, allowed?, rule named in the audit line, hosts that must run]
+  // Bob in #random is an outsider (no rule lists him, #random is no access channel): he is denied
+  // before his text is read, and told nothing about hosts, groups or rules.
   const commandCases: [string, string, string, boolean, string, string[]][] = [
     [BOB, OPS, 'status web-1', true, 'access.channels', ['web-1']],
-    [BOB, RANDOM, 'status web-1', false, '"web team" (access.rules[0])', []],
+    [BOB, RANDOM, 'status web-1', false, OUTSIDER_RULE, []],
+    [BOB, RANDOM, 'status nosuch', false, OUTSIDER_RULE, []],
     [WEBBER, RANDOM, 'status web-2', true, '"web team" (access.rules[0])', ['web-2']],
     [WEBBER, RANDOM, 'status db-1', false, 'default: access.channels', []],
     [WEBBER, RANDOM, 'status web', true, '"web team" (access.rules[0])', ['web-1', 'web-2']],
     [WEBBER, RANDOM, 'status all', false, 'default: access.channels', []],
-    [BOB, RANDOM, 'status all', false, '"web team" (access.rules[0])', []],
+    [BOB, RANDOM, 'status all', false, OUTSIDER_RULE, []],
     [BOB, OPS, 'trace web-1 123', false, '"tracers" (access.rules[1])', []],
     [ALICE, RANDOM, 'trace web-1 123', false, '"tracers" (access.rules[1])', []],
     [ALICE, OPS, 'trace web-1 123', true, '"tracers" (access.rules[1])', []],
     [ALICE, OPS, 'trace web-2 123', false, 'default: trace needs an access rule', []],
-    [BOB, RANDOM, 'hosts', false, 'default: access.channels', []],
+    [BOB, RANDOM, 'hosts', false, OUTSIDER_RULE, []],
     [BOB, OPS, 'hosts', true, 'access.channels', []],
   ];
 
@@ -128,14 +132,19 @@ describe('access rules through signed commands and buttons (local transport)', (
     const after = runs();
     for (const name of apps.keys()) expect(after[name]! - before[name]!, `status runs on ${name}`).toBe(ran.includes(name) ? 1 : 0);
     const replies = [ackBody, ...standIn.responses.slice(responsesBefore).map((r) => JSON.stringify(r.body))].join('\n');
-    if (!allowed) {
+    if (!allowed && rule === OUTSIDER_RULE) {
+      // Privately, and nothing about the configuration: no host, group or rule name.
+      expect(replies).toContain('access_denied');
+      expect(replies).toMatch(/not allowed to use this bot here.*Ask @ops-oncall in #ops/);
+      expect(replies).not.toMatch(/web-1|web-2|db-1|\bweb\b|\bdb\b|web team|tracers|access\.rules/);
+    } else if (!allowed) {
       // Privately, naming the rule and who to ask; nothing posted in the channel.
       const named = rule.startsWith('default: ') ? (rule.includes('trace') ? 'trace is denied unless a rule' : 'access.channels') : rule.slice(rule.indexOf('(') + 1, -1);
       expect(replies).toContain('access_denied');
       expect(replies).toContain(named);
       expect(replies).toMatch(/is not allowed.*Ask @ops-oncall in #ops/);
-      expect(standIn.responses.slice(responsesBefore).every((r) => r.body['response_type'] === 'ephemeral')).toBe(true);
     }
+    if (!allowed) expect(standIn.responses.slice(responsesBefore).every((r) => r.body['response_type'] === 'ephemeral')).toBe(true);
     if (text.startsWith('status') && allowed) {
       const parent = standIn.messages(channelId).at(-1)!;
       expect(parent.text).toMatch(/^Workerman status of /);
@@ -147,7 +156,10 @@ describe('access rules through signed commands and buttons (local transport)', (
     [BOB, RANDOM, ACTION_IDS.statusRefresh, 'web-1', 'denied', 'access_denied'],
     [WEBBER, RANDOM, ACTION_IDS.statusRefresh, 'db-1', 'denied', 'access_denied'],
     [WEBBER, RANDOM, ACTION_IDS.statusRefresh, 'all', 'denied', 'access_denied'],
-    [BOB, RANDOM, ACTION_IDS.statusRefresh, 'web-1; reboot', 'error', 'input_invalid'],
+    // An outsider's button value is not even read.
+    [BOB, RANDOM, ACTION_IDS.statusRefresh, 'web-1; reboot', 'denied', 'access_denied'],
+    [BOB, RANDOM, ACTION_IDS.statusRefresh, 'nosuch', 'denied', 'access_denied'],
+    [WEBBER, RANDOM, ACTION_IDS.statusRefresh, 'web-1; reboot', 'error', 'input_invalid'],
     [ALICE, OPS, ACTION_IDS.traceConfirm, JSON.stringify({ h: 'web-2', p: '123', d: '2' }), 'denied', 'access_denied'],
     [BOB, OPS, ACTION_IDS.traceConfirm, JSON.stringify({ h: 'web-1', p: '123', d: '2' }), 'denied', 'access_denied'],
     [ALICE, OPS, ACTION_IDS.traceConfirm, JSON.stringify({ h: 'web-1', p: '-1', d: '2' }), 'error', 'input_invalid'],
@@ -181,7 +193,8 @@ describe('access rules through signed commands and buttons (local transport)', (
     expect(standIn.callsOf('chat.postMessage')).toHaveLength(postsBefore);
     const reply = await standIn.waitFor(() => standIn.responses[responsesBefore]);
     expect(reply.body['response_type']).toBe('ephemeral');
-    if (outcome === 'denied') expect(String(reply.body['text'])).toMatch(/is not allowed.*Ask @ops-oncall in #ops/);
+    if (outcome === 'denied') expect(String(reply.body['text'])).toMatch(/not allowed.*Ask @ops-oncall in #ops/);
+    if (userId === BOB && channelId === RANDOM) expect(String(reply.body['text'])).not.toMatch(/web-1|web-2|db-1|\bweb\b/);
     if (outcome === 'ok') expect(JSON.stringify(reply.body)).toContain(ACTION_IDS.traceConfirm);
   });
 

@@ -217,14 +217,17 @@ describe('Slack bot in HTTP mode against the stand-in (local transport)', () => 
     expect(standIn.calls.filter((c) => c.method !== 'auth.test')).toHaveLength(0);
   });
 
-  test('Workerman not running: the parent shows the failure and the user gets what to do', async () => {
+  test('Workerman not running: the parent shows the outcome and code, the user gets the details and what to do', async () => {
     await command('status down');
     const parent = await standIn.waitFor(finishedParent(standIn));
-    expect(parent.text).toMatch(/^Workerman status of down failed: .*\(workerman_not_running\)$/);
+    // The channel: one line, no text from the host (issue 8: the error's message goes to the requester only).
+    expect(parent.text).toBe('Workerman status of down failed: Workerman is not running (workerman_not_running). Details were sent to <@U0123ABCD>.');
     expect(JSON.stringify(parent.blocks)).toContain('Try again');
     const reply = await standIn.waitFor(() => standIn.responses[0]);
     expect(reply.body['response_type']).toBe('ephemeral');
     expect(JSON.stringify(reply.body['blocks'])).toContain('php start.php start -d');
+    const details = String(reply.body['text']).replace(/ \(workerman_not_running\)$/, '');
+    expect(JSON.stringify(parent)).not.toContain(details);
     await standIn.waitFor(() => requestLines(h)[0]);
     expect(requestLines(h)[0]).toMatchObject({ host: 'down', outcome: 'error', errorCode: 'workerman_not_running' });
   });

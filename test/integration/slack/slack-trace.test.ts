@@ -1,9 +1,12 @@
 // `/workerman trace` end to end: signed command → ephemeral confirmation → signed button click → real
 // strace (LocalTransport) on a process titled like a Workerman worker → verdict in the parent, tables
-// and the redacted raw log in its thread, all against the Slack stand-in.
+// in its thread, the redacted raw log where `strace.rawLog` says (the requester's DM by default), all
+// against the Slack stand-in. A worker that writes every secret form of test/helpers/secret-rows.ts
+// checks redaction on what a real strace prints; a refused trace shows the channel only its code.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
@@ -15,12 +18,14 @@ import { createJsonLogger } from '../../../src/slack/json-logger.js';
 import { createTransports } from '../../../src/transport/pool.js';
 import { REPO_ROOT } from '../../helpers/paths.js';
 import { sendButtonClick, sendCommand, TEST_SIGNING_SECRET } from '../../helpers/slack-signing.js';
-import { startSlackStandIn, type SlackStandIn } from '../../helpers/slack-standin.js';
+import { SECRET_ROWS, payloadOf, straceQuote } from '../../helpers/secret-rows.js';
+import { startSlackStandIn, type SlackStandIn, type StoredMessage } from '../../helpers/slack-standin.js';
 
 const FAKE_WORKERMAN = join(REPO_ROOT, 'test', 'fixtures', 'bin', 'fake-workerman');
 const START_FILE = '/srv/wm-test/apps/slack/start.php';
 const BOT_TOKEN = 'xoxb-1111-2222-tracetoken';
 const CHANNEL = 'C0123ABCD';
+const USER = 'U0123ABCD';
 
 function unavailableReason(): string | null {
   if (process.platform !== 'linux') return `strace tests need Linux, not ${process.platform}`;
@@ -46,28 +51,40 @@ describe.skipIf(skipReason !== null)('/workerman trace through Slack (real strac
   let lockDir: string;
   let app: ChildProcess;
   let workerPid = 0;
+  let leakyPid = 0;
+  let impostor: ChildProcess;
   const auditLines: Record<string, unknown>[] = [];
   let seq = 0;
   const responseUrl = (): string => standIn.responseUrl(`T${++seq}`);
 
   beforeAll(async () => {
     lockDir = await mkdtemp(join(tmpdir(), 'wo-slack-trace-'));
-    app = spawn(FAKE_WORKERMAN, [START_FILE, '120', 'web:idle'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const payloads = join(lockDir, 'payloads.hex');
+    await writeFile(payloads, SECRET_ROWS.map((r) => Buffer.from(payloadOf(r), 'latin1').toString('hex')).join('\n'));
+    app = spawn(FAKE_WORKERMAN, [START_FILE, '120', 'web:idle', `leak:leaky:${payloads}`], { stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise<void>((resolve, reject) => {
       let buffer = '';
       app.once('error', reject);
       app.stdout?.on('data', (chunk: Buffer) => {
         buffer += chunk.toString();
         for (const line of buffer.split('\n')) {
-          const [kind, pid] = line.split(' ');
-          if (kind === 'worker') workerPid = Number(pid);
+          const [kind, pid, name] = line.split(' ');
+          if (kind === 'worker' && name === 'web') workerPid = Number(pid);
+          if (kind === 'worker' && name === 'leak') leakyPid = Number(pid);
           if (kind === 'ready') resolve();
         }
       });
     });
+    // Not a Workerman process, and its command line carries a password (as /proc/PID/cmdline shows it).
+    impostor = spawn('perl', ['-e', '$0 = "mysqldump -uroot -pS3cretPw --all-databases"; sleep 120'], { stdio: 'ignore' });
     standIn = await startSlackStandIn({ botToken: BOT_TOKEN, channels: [{ id: CHANNEL, kind: 'public', botIsMember: true }] });
     const config = Config.parse({
-      hosts: [{ name: 'box', workerman: { startFile: START_FILE } }],
+      hosts: [
+        { name: 'box', workerman: { startFile: START_FILE }, strace: { rawLog: 'thread' } },
+        { name: 'box-dm', workerman: { startFile: START_FILE } },
+        { name: 'box-none', workerman: { startFile: START_FILE }, strace: { rawLog: 'none' } },
+        { name: 'leaky', workerman: { startFile: START_FILE }, strace: { stringLimit: 4096 } },
+      ],
       access: { rules: [{ name: 'oncall', commands: ['trace', 'status'], hosts: ['*'], users: ['U0123ABCD'], contact: 'the on-call' }] },
       // Room for every request of this suite (the rate limit has its own tests), no pacing.
       limits: { userBurst: 100, userPerMinute: 600, postIntervalMs: 0 },
@@ -95,6 +112,7 @@ describe.skipIf(skipReason !== null)('/workerman trace through Slack (real strac
     await bot?.stop();
     await standIn?.close();
     app?.kill('SIGTERM');
+    impostor?.kill('SIGTERM');
     if (lockDir) await rm(lockDir, { recursive: true, force: true });
   });
 
@@ -136,10 +154,13 @@ describe.skipIf(skipReason !== null)('/workerman trace through Slack (real strac
     expect(standIn.callsOf('chat.postMessage')).toHaveLength(0);
   });
 
-  test('a user no rule allows is told which rule applies, and nothing is traced', async () => {
-    await sendCommand(eventsUrl, { text: `trace box ${workerPid}`, responseUrl: responseUrl(), userId: 'U0OTHER01' });
-    const reply = await standIn.waitFor(() => standIn.responses[0]);
-    expect(String(reply.body['text'])).toMatch(/access_denied/);
+  test('a user no rule allows is told, in the ack, that they may not use the bot here, and nothing is traced', async () => {
+    const res = await sendCommand(eventsUrl, { text: `trace box ${workerPid}`, responseUrl: responseUrl(), userId: 'U0OTHER01' });
+    const reply = (await res.json()) as { response_type: string; text: string };
+    expect(reply.response_type).toBe('ephemeral');
+    expect(reply.text).toMatch(/not allowed to use this bot here.*Ask an admin of this bot.*access_denied/);
+    // No host name, group or rule name: an outsider learns nothing about the configuration.
+    expect(reply.text).not.toMatch(/\bbox\b|oncall/);
     expect(standIn.callsOf('chat.postMessage')).toHaveLength(0);
   });
 
@@ -150,5 +171,96 @@ describe.skipIf(skipReason !== null)('/workerman trace through Slack (real strac
     await standIn.waitFor(() => standIn.responses.length >= 3);
     expect(standIn.responses.every((r) => /input_invalid/.test(String(r.body['text'])))).toBe(true);
     expect(standIn.callsOf('chat.postMessage')).toHaveLength(0);
+  });
+  /** Asks for a trace, clicks its confirmation, and returns the parent once the work after the click is done. */
+  async function confirmedTrace(host: string, pid: number, seconds = 1): Promise<StoredMessage> {
+    await sendCommand(eventsUrl, { text: `trace ${host} ${pid} ${seconds}`, responseUrl: responseUrl() });
+    const question = await standIn.waitFor(() => standIn.responses.find((r) => JSON.stringify(r.body).includes(ACTION_IDS.traceConfirm)));
+    const button = (question.body['blocks'] as { elements?: { action_id: string; value: string }[] }[])
+      .flatMap((b) => b.elements ?? [])
+      .find((e) => e.action_id === ACTION_IDS.traceConfirm)!;
+    await sendButtonClick(eventsUrl, { actionId: ACTION_IDS.traceConfirm, value: button.value, responseUrl: responseUrl(), messageTs: '1700000000.000001' });
+    const parent = await standIn.waitFor(() => standIn.messages(CHANNEL).find((m) => m.updates > 0 && !m.text.startsWith('Tracing')), 30_000, 'the outcome');
+    await standIn.waitFor(() => bot.inFlightCount() === 0, 30_000, 'the work after the click');
+    return standIn.message(CHANNEL, parent.ts)!;
+  }
+
+  /** Everything the bot sent into the channel: every post and update (all versions), every file. */
+  function channelTraffic(): string {
+    const calls = standIn.calls.filter((c) => (c.method === 'chat.postMessage' || c.method === 'chat.update') && c.params['channel'] === CHANNEL);
+    const files = standIn.files.filter((f) => f.channel === CHANNEL).map((f) => f.bytes?.toString('latin1') ?? '');
+    return JSON.stringify(calls.map((c) => c.params)) + files.join('\n');
+  }
+
+  function fileText(bytes: Buffer | null): string {
+    if (bytes === null) return '';
+    return (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes).toString('latin1');
+  }
+
+  test('by default the raw log goes to the requester in a DM with the bot, and the parent says so once it is there', async () => {
+    const parent = await confirmedTrace('box-dm', workerPid);
+    const dm = standIn.dmOf(USER);
+    expect(dm).toMatch(/^D[A-Z0-9]{8,}$/);
+    const file = standIn.files.find((f) => f.isComplete)!;
+    expect(file.channel).toBe(dm);
+    const dmRoot = standIn.messages(dm!)[0]!;
+    expect(file.threadTs).toBe(dmRoot.ts);
+    expect(dmRoot.text).toContain('box-dm');
+    expect(fileText(file.bytes)).toMatch(/epoll_wait|select/);
+    // The channel got the verdict and the tables, never the log, and never a claim that it had it.
+    expect(standIn.files.filter((f) => f.channel === CHANNEL)).toEqual([]);
+    expect(standIn.replies(CHANNEL, parent.ts).length).toBeGreaterThan(0);
+    expect(JSON.stringify(parent.blocks)).toContain('sent to <@U0123ABCD> in a DM with the bot.');
+    expect(channelTraffic()).not.toContain('attached in the thread');
+  });
+
+  test('strace.rawLog: none uploads no log anywhere and the parent says it is not shared', async () => {
+    const parent = await confirmedTrace('box-none', workerPid);
+    expect(standIn.files).toEqual([]);
+    expect(standIn.dmOf(USER)).toBeUndefined();
+    expect(JSON.stringify(parent.blocks)).toContain('The raw log is not shared (`strace.rawLog: none`).');
+    expect(channelTraffic()).not.toMatch(/attached in the thread|in a DM/);
+  });
+
+  test('an upload that fails is said where the log should be and in the parent, never claimed', async () => {
+    standIn.fail('files.getUploadURLExternal', 'internal_error');
+    const parent = await confirmedTrace('box-dm', workerPid);
+    const dm = standIn.dmOf(USER)!;
+    const dmRoot = standIn.messages(dm)[0]!;
+    expect(standIn.replies(dm, dmRoot.ts).map((m) => m.text)).toEqual([':warning: I could not attach the raw log here (`internal_error`).']);
+    expect(JSON.stringify(parent.blocks)).toContain('The raw log could not be sent to <@U0123ABCD> (`internal_error`).');
+    expect(channelTraffic()).not.toMatch(/attached in the thread|sent to <@U0123ABCD> in a DM/);
+  });
+
+  test('every secret form a worker writes is redacted in the raw log a real strace printed, and session files in the fd table', async () => {
+    const parent = await confirmedTrace('leaky', leakyPid);
+    const log = fileText(standIn.files.find((f) => f.isComplete)?.bytes ?? null);
+    expect(log).toContain('</dev/null<char');
+    for (const r of SECRET_ROWS) {
+      expect(log, r.name).not.toContain(r.secret);
+      // Printed by strace exactly as the rows assume, and redacted exactly as the unit tests say.
+      expect(log, r.name).toContain(straceQuote(r.redacted));
+    }
+    expect(log).toContain('sess_[REDACTED]');
+    expect(log).not.toContain('9u2kq0b1r4jd7s');
+    const channel = channelTraffic();
+    expect(channel).toContain('sess_[REDACTED]');
+    expect(channel).not.toContain('9u2kq0b1r4jd7s');
+    for (const r of SECRET_ROWS) expect(channel, r.name).not.toContain(r.secret);
+    expect(parent.text).toMatch(/strace of pid/);
+  });
+
+  test('a refused trace shows the channel its outcome and code only; the refusal goes to the requester', async () => {
+    const pid = impostor.pid!;
+    const parent = await confirmedTrace('box', pid);
+    expect(parent.text).toBe(`Trace of PID ${pid} on box failed: not a Workerman process (pid_not_workerman). Details were sent to <@U0123ABCD>.`);
+    expect(parent.blocks).toHaveLength(1);
+    const channel = channelTraffic();
+    expect(channel).not.toContain('S3cretPw');
+    expect(channel).not.toContain('mysqldump');
+    const details = standIn.responses.filter((r) => String(r.body['text']).includes('pid_not_workerman'));
+    expect(details).toHaveLength(1);
+    expect(details[0]!.body['response_type']).toBe('ephemeral');
+    expect(standIn.files).toEqual([]);
   });
 });

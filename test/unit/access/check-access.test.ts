@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkAccess, requireAccess, type AccessRequest } from '../../../src/access/check-access.js';
+import { checkAccess, requireAccess, screenRequester, type AccessRequest } from '../../../src/access/check-access.js';
 import { Config } from '../../../src/config/schema.js';
 import { BotError } from '../../../src/errors.js';
 import { ACCESS_CONFIG } from './access-fixture.js';
@@ -14,7 +14,9 @@ const CASES: Case[] = [
   ['UALICE', [], 'CRANDOM', 'connections', 'web-1', 'deny default: access.channels'],
   ['UALICE', [], 'CRANDOM', 'status', 'chat-1', 'allow access.rules[1]'],
   ['UALICE', [], 'DALICEDM', 'trace', 'chat-1', 'allow access.rules[1]'],
-  ['UMALLORY', [], 'DALICEDM', 'trace', 'chat-1', 'deny access.rules[1]'],
+  // Mallory: no rule lists her, and a DM is no listed channel: an outsider, denied before the name is read.
+  ['UMALLORY', [], 'DALICEDM', 'trace', 'chat-1', 'deny default: no rule covers this user or channel'],
+  ['UMALLORY', [], 'CRANDOM', 'status', 'no-such-host', 'deny default: no rule covers this user or channel'],
   ['UALICE', [], 'COPS', 'trace', 'web-1', 'deny "trace-web-oncall" (access.rules[0])'],
   ['UCAROL', ['SONCALL'], 'COPS', 'trace', 'web-1', 'allow "trace-web-oncall" (access.rules[0])'],
   ['UCAROL', ['SONCALL'], 'COPS', 'trace', 'web', 'allow "trace-web-oncall" (access.rules[0])'],
@@ -77,6 +79,28 @@ describe('checkAccess()', () => {
     expect(!decision.allowed && decision.message).toMatch(/trace is denied unless a rule .* Ask @ops-oncall\.$/);
   });
 
+  it('checkAccess() tells an outsider nothing about the configuration: same answer for real and unknown names', () => {
+    const answers = ['web-1', 'web', 'all', 'nope'].map((host) => checkAccess(ACCESS_CONFIG, { userId: 'UMALLORY', channelId: 'CRANDOM', command: 'status', host }));
+    expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
+    expect(answers[0]).toEqual({
+      allowed: false,
+      rule: 'default: no rule covers this user or channel',
+      contact: 'ask @ops-oncall',
+      message: 'You are not allowed to use this bot here: no access rule covers you or this channel. Ask @ops-oncall.',
+    });
+  });
+
+  it('screenRequester() lets through whoever a rule lists (anywhere), a listed channel, or a channel a user-less rule names', () => {
+    const screen = (userId: string, channelId: string, userGroupIds: string[] = []) => screenRequester(ACCESS_CONFIG, { userId, channelId, userGroupIds }).allowed;
+    expect(screen('UMALLORY', 'COPS')).toBe(true);
+    expect(screen('UMALLORY', 'CSTATUS')).toBe(true);
+    expect(screen('UALICE', 'CRANDOM')).toBe(true);
+    expect(screen('UCAROL', 'CRANDOM', ['SONCALL'])).toBe(true);
+    expect(screen('UCAROL', 'CRANDOM', ['SOTHER'])).toBe(false);
+    expect(screen('UMALLORY', 'CRANDOM')).toBe(false);
+    expect(screenRequester(Config.parse({ hosts: [{ name: 'web-1' }] }), { userId: 'UX', channelId: 'CX' }).allowed).toBe(true);
+  });
+
   it('checkAccess() throws host_unknown for a name that is neither host nor group', () => {
     expect(() => checkAccess(ACCESS_CONFIG, { userId: 'UALICE', channelId: 'COPS', command: 'status', host: 'web-9' })).toThrow(
       expect.objectContaining({ code: 'host_unknown' }),
@@ -100,6 +124,8 @@ describe('checkAccess()', () => {
     expect(checkAccess(config, { ...base, teamId: 'THOME' }).allowed).toBe(true);
     expect(checkAccess(config, { ...base, teamId: 'TGUEST' })).toMatchObject({ allowed: false, rule: 'access.teams' });
     expect(checkAccess(config, base)).toMatchObject({ allowed: false, rule: 'access.teams' });
+    // Before the name is looked up: an unknown name gets the same answer, not host_unknown.
+    expect(checkAccess(config, { ...base, teamId: 'TGUEST', host: 'nope' })).toMatchObject({ allowed: false, rule: 'access.teams' });
   });
 
   it('checkAccess() with an empty access section denies everything outside access.channels', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkAccess, type AccessRequest } from '../../../src/access/check-access.js';
+import { checkAccess, OUTSIDER_RULE, type AccessRequest } from '../../../src/access/check-access.js';
 import type { AccessCommand, Config } from '../../../src/config/schema.js';
 import { BotError } from '../../../src/errors.js';
 import { resolveTargets } from '../../../src/fleet/resolve-targets.js';
@@ -66,6 +66,19 @@ function oracle(config: Config, request: AccessRequest, host: string | null): bo
   });
 }
 
+// Someone no rule covers (by user, user group, or a user-less rule's channel) outside access.channels:
+// denied before any name is looked up, with a message that names no host or group.
+function isOutsider(config: Config, request: AccessRequest): boolean {
+  const access = config.access!;
+  if (access.channels.includes(request.channelId)) return false;
+  return !access.rules.some((rule) =>
+    rule.users.length + rule.userGroups.length > 0
+      ? rule.users.includes(request.userId) || rule.userGroups.some((g) => (request.userGroupIds ?? []).includes(g))
+      : rule.channels.includes(request.channelId),
+  );
+}
+const NAMES = new RegExp(`\\b(?:${[...HOSTS, ...GROUPS].join('|')})\\b`);
+
 describe('access control under hostile input', () => {
   it('resolveTargets() returns configured hosts for configured names and throws only host_unknown otherwise', () => {
     fc.assert(
@@ -99,6 +112,12 @@ describe('access control under hostile input', () => {
           expect(error).toBeInstanceOf(BotError);
           expect((error as BotError).code).toBe('host_unknown');
           expect(request.host !== null && !HOSTS.includes(request.host) && !GROUPS.includes(request.host)).toBe(true);
+          expect(isOutsider(ACCESS_CONFIG, request)).toBe(false);
+          return;
+        }
+        if (isOutsider(ACCESS_CONFIG, request)) {
+          expect(decision).toMatchObject({ allowed: false, rule: OUTSIDER_RULE });
+          expect(!decision.allowed && decision.message).not.toMatch(NAMES);
           return;
         }
         const targets = request.host === null ? [null] : HOSTS.includes(request.host) ? [request.host] : MEMBERS[request.host]!;

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { redactSecrets } from '../../../src/strace/redact.js';
+import { isSecretName, redactSecrets } from '../../../src/strace/redact.js';
+import { CLEAN_LINES, PLAIN_ROWS, SECRET_ROWS, payloadOf, straceLineOf, straceQuote, type SecretRow } from '../../helpers/secret-rows.js';
 
 // Secrets: a marker plus characters that appear in real tokens, passwords and cookies.
 const secret = fc.stringMatching(/^[A-Za-z0-9._~-]{6,40}$/).map((s) => `Zq${s}`);
@@ -22,7 +23,65 @@ const contexts: [string, (s: string) => string][] = [
   ['Bearer outside a header', (s) => `curl said: Bearer ${s}`],
   ['URL basic auth', (s) => `connect to https://admin:${s}@db.internal:5432/app`],
   ['plain text with real CRLF', (s) => `Authorization: Bearer ${s}\r\nHost: x`],
+  ['Redis AUTH', (s) => `write(9, "AUTH ${s}\\r\\n", 20) = 20`],
+  ['YAML token', (s) => `read(5, "api:\\n  token: ${s}\\n", 40) = 40`],
 ];
+
+/** The longest common prefix: what comes before the first masked character. */
+function commonPrefix(a: string, b: string): string {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return a.slice(0, i);
+}
+
+function cutAt(r: SecretRow): number {
+  const payload = payloadOf(r);
+  return payload.indexOf(r.secret) + Math.ceil(r.secret.length / 2);
+}
+
+describe('redactSecrets() over every secret form, as strace prints it', () => {
+  it.each(SECRET_ROWS.map((r) => [r.name, r] as const))('redactSecrets() hides %s and keeps the line readable', (_name, r) => {
+    const payload = payloadOf(r);
+    const line = straceLineOf(r, payload);
+    const expected = straceLineOf(r, r.redacted, { bytes: payload.length });
+    expect(line).toContain(r.secret);
+    const out = redactSecrets(line);
+    expect(out).toBe(expected);
+    expect(out).not.toContain(r.secret);
+    // Redacting twice changes nothing (the summary boundary may see a string already redacted).
+    expect(redactSecrets(out)).toBe(out);
+  });
+
+  it.each(SECRET_ROWS.map((r) => [r.name, r] as const))('redactSecrets() hides %s when strace cut the string in the middle of the secret', (_name, r) => {
+    const payload = payloadOf(r);
+    const cut = cutAt(r);
+    const line = straceLineOf(r, payload, { limit: cut });
+    const shown = r.secret.slice(0, cut - payload.indexOf(r.secret));
+    expect(line).toContain(`${shown}"...`);
+    const out = redactSecrets(line);
+    expect(out).not.toContain(shown.slice(0, 6));
+    expect(out).toContain('[REDACTED]');
+    // Everything before the secret (and strace's cut marker after it) is still there.
+    const before = commonPrefix(straceLineOf(r, payload), straceLineOf(r, r.redacted, { bytes: payload.length }));
+    expect(out.startsWith(before)).toBe(true);
+    expect(out).toContain('"...');
+    expect(redactSecrets(out)).toBe(out);
+  });
+
+  it.each(PLAIN_ROWS.map((r) => [r.name, r] as const))('redactSecrets() hides %s in plain text', (_name, r) => {
+    const out = redactSecrets(payloadOf(r));
+    expect(out).toBe(r.redacted);
+    expect(redactSecrets(out)).toBe(out);
+  });
+
+  it('straceQuote() prints bytes the way strace does (the rows rely on it)', () => {
+    expect(straceQuote('GET /\r\nHost: x\r\n\r\n')).toBe('"GET /\\r\\nHost: x\\r\\n\\r\\n"');
+    expect(straceQuote('p\0\0\0\x17pw\0')).toBe('"p\\0\\0\\0\\27pw\\0"');
+    expect(straceQuote('a\x001')).toBe('"a\\0001"');
+    expect(straceQuote('say "hi" \\ ok')).toBe('"say \\"hi\\" \\\\ ok"');
+    expect(straceQuote('abcdef', 3)).toBe('"abc"...');
+  });
+});
 
 describe('redactSecrets()', () => {
   for (const [name, build] of contexts) {
@@ -47,14 +106,49 @@ describe('redactSecrets()', () => {
     expect(redactSecrets('{"password":"x1","user":"bob"}')).toBe('{"password":"[REDACTED]","user":"bob"}');
   });
 
-  it('redactSecrets() leaves text without secrets unchanged', () => {
-    const line = '04:43:14.825242 recvfrom(7<TCP:[127.0.0.1:18700->127.0.0.1:38986]>, "GET /upstream?port=18790 HTTP/1.1\\r\\nHost: 127.0.0.1:18700\\r\\n\\r\\n", 87380, 0, NULL, NULL) = 84 <0.000092>';
+  it('redactSecrets() redacts PHP session ids in fd paths, wherever the path shows', () => {
+    const line =
+      '04:47:14.600001 openat(AT_FDCWD</srv/app>, "/var/lib/php/sessions/sess_9u2kq0b1r4", O_RDWR|O_CREAT, 0600) = 12</var/lib/php/sessions/sess_9u2kq0b1r4> <0.000030>';
+    expect(redactSecrets(line)).toBe(
+      '04:47:14.600001 openat(AT_FDCWD</srv/app>, "/var/lib/php/sessions/sess_[REDACTED]", O_RDWR|O_CREAT, 0600) = 12</var/lib/php/sessions/sess_[REDACTED]> <0.000030>',
+    );
+  });
+
+  it.each(CLEAN_LINES.map((l) => [l.slice(0, 60), l] as const))('redactSecrets() leaves a line without secrets unchanged: %s…', (_s, line) => {
     expect(redactSecrets(line)).toBe(line);
+  });
+
+  it('redactSecrets() leaves text without secrets unchanged', () => {
     fc.assert(
       fc.property(fc.stringMatching(/^[a-z0-9 (),<>=.:-]{0,80}$/), (s) => {
-        fc.pre(!/password|passwd|pwd|secret|token|api|key|cookie|authorization|bearer|basic|credential|:\/\//i.test(s));
+        fc.pre(!/pass|pwd|secret|token|api|key|cookie|auth|bearer|basic|credential|sess|sig=|code=|xox|:\/\//i.test(s));
         expect(redactSecrets(s)).toBe(s);
       }),
     );
+  });
+
+  it('redactSecrets() is idempotent on anything', () => {
+    const piece = fc.oneof(
+      fc.constantFrom('password=', 'Authorization: Bearer ', 'AUTH ', '\\r\\n', '\\0', '"', '\\"', "'", ' => ', ': ', '-----BEGIN PRIVATE KEY-----', 'sess_', 'xoxb-', '[REDACTED]'),
+      fc.stringMatching(/^[A-Za-z0-9 ]{0,12}$/),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), (parts) => {
+        const once = redactSecrets(parts.join(''));
+        expect(redactSecrets(once)).toBe(once);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('isSecretName() tells secret names from look-alikes', () => {
+    for (const name of ['password', 'DB_PASSWORD', 'passwd', 'pass', 'user[pass]', 'PGPASSWORD', 'MYSQL_PWD', 'client_secret', 'X-Amz-Security-Token', 'X-Auth-Key', 'x-api-key', 'apikey', 'apiKey', 'aws_secret_access_key', 'private_key', 'Authorization', 'Cookie', 'PHPSESSID', '--password', 'requirepass']) {
+      expect(isSecretName(name), name).toBe(true);
+    }
+    for (const name of ['author', 'authors', 'passenger', 'bypass', 'compass', 'keep-alive', 'host', 'X-Auth-Email', 'si_code', 'code', 'monkey', 'pid']) {
+      expect(isSecretName(name), name).toBe(false);
+    }
+    expect(isSecretName('code', { param: true })).toBe(true);
+    expect(isSecretName('sig', { param: true })).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { BotError } from '../../../../src/errors.js';
-import { renderErrorMessage, renderNotInChannelHint, renderStatusFailure } from '../../../../src/render/slack/error-blocks.js';
+import { renderErrorMessage, renderFailureNotice, renderNotInChannelHint } from '../../../../src/render/slack/error-blocks.js';
 import { mrkdwnTexts, validateBlocks } from '../../../helpers/slack-standin.js';
 
 describe('renderErrorMessage()', () => {
@@ -50,16 +50,35 @@ describe('renderErrorMessage()', () => {
   });
 });
 
-describe('renderStatusFailure()', () => {
-  test('shows the failure on the parent with a Try again button carrying the host', () => {
-    const message = renderStatusFailure(new BotError('ssh_connect_failed', 'Cannot connect to web-1 (ECONNREFUSED).'), {
-      host: 'web-1',
-      requestedBy: 'U0123ABCD',
-      retryActionId: 'status_refresh',
+describe('renderFailureNotice()', () => {
+  test('shows the channel one line: outcome, code, and who got the details, with a Try again button', () => {
+    const message = renderFailureNotice({ kind: 'status', host: 'web-1' }, { code: 'ssh_connect_failed', requestedBy: 'U0123ABCD', detailsSent: true, retryActionId: 'status_refresh' });
+    expect(message.text).toBe('Workerman status of web-1 failed: could not connect over SSH (ssh_connect_failed). Details were sent to <@U0123ABCD>.');
+    expect(message.blocks[0]).toEqual({
+      type: 'section',
+      text: { type: 'mrkdwn', text: ':x: Workerman status of `web-1` failed: could not connect over SSH (`ssh_connect_failed`). Details were sent to <@U0123ABCD>.' },
     });
-    expect(message.text).toBe('Workerman status of web-1 failed: Cannot connect to web-1 (ECONNREFUSED). (ssh_connect_failed)');
     expect(JSON.stringify(message.blocks)).toContain('"value":"web-1"');
     expect(validateBlocks(message.blocks)).toBeNull();
+  });
+
+  test('a failed trace names the PID and host; nothing of the error message reaches the channel', () => {
+    const message = renderFailureNotice({ kind: 'trace', host: 'web-1', pid: 10354 }, { code: 'pid_not_workerman', requestedBy: 'U0123ABCD', detailsSent: true });
+    expect(message.text).toBe('Trace of PID 10354 on web-1 failed: not a Workerman process (pid_not_workerman). Details were sent to <@U0123ABCD>.');
+    expect(message.blocks.map((b) => b.type)).toEqual(['section']);
+  });
+
+  test('never claims the details were sent when they were not, and a cancel says so', () => {
+    const lost = renderFailureNotice({ kind: 'status', host: 'web-1' }, { code: 'command_failed', requestedBy: 'U0123ABCD', detailsSent: false });
+    expect(lost.text).toBe('Workerman status of web-1 failed: the command failed on the host (command_failed). The details could not be sent to <@U0123ABCD> privately: ask again to see them.');
+    const cancelled = renderFailureNotice({ kind: 'status', host: 'web' }, { code: 'command_timed_out', requestedBy: 'U0123ABCD', detailsSent: false, cancelled: true, retryActionId: 'x' });
+    expect(cancelled.text).toBe('Workerman status of web stopped. Cancelled: the bot is shutting down. Ask again in a minute.');
+    expect(cancelled.blocks.map((b) => b.type)).toEqual(['section']);
+  });
+
+  test('every code has a fixed phrase, and a requester that is not a user ID is shown as text', () => {
+    const message = renderFailureNotice({ kind: 'status', host: 'web-1' }, { code: 'internal', requestedBy: '<!channel>', detailsSent: true });
+    for (const s of mrkdwnTexts(message.text, message.blocks)) expect(s).not.toContain('<!channel>');
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { summarizeHost, type FleetRow } from '../../../../src/fleet/run-fleet-status.js';
-import { renderFleetMessage, renderFleetPending } from '../../../../src/render/slack/fleet-blocks.js';
+import { renderFleetFailureDetails, renderFleetMessage, renderFleetPending } from '../../../../src/render/slack/fleet-blocks.js';
 import { renderWaitingMessage } from '../../../../src/render/slack/waiting-blocks.js';
 import { parseStatus } from '../../../../src/workerman/parse-status.js';
 import { mrkdwnTexts, validateBlocks } from '../../../helpers/slack-standin.js';
@@ -44,13 +44,28 @@ describe('renderFleetMessage()', () => {
     expect(all).toContain('asked by <@U0123ABCD>');
   });
 
-  test('escapes host output: a version or an error saying <!channel> pings nobody', () => {
+  test('escapes host output: a version saying <!channel> pings nobody; an error message stays out of the channel', () => {
     const evil = { ...upRow('web-1'), version: '<!channel> *x*' };
-    const failed = failedRow('web-2', 'error', 'command_failed', '<!here> <http://evil|click> & more');
+    const failed = failedRow('web-2', 'error', 'command_failed', '<!here> <http://evil|click> & more -pS3cretPw');
     const message = renderFleetMessage([evil, failed], { target: 'web' });
     expect(validateBlocks(message.blocks)).toBeNull();
     for (const text of mrkdwnTexts(message.text, message.blocks)) expect(text).not.toMatch(BROADCAST);
-    expect(JSON.stringify(message.blocks)).toContain('&lt;!here&gt; &lt;http://evil|click&gt; &amp; more');
+    const all = JSON.stringify(message.blocks);
+    expect(all).toContain('`web-2` error: the command failed on the host (`command_failed`)');
+    expect(all).not.toContain('S3cretPw');
+    expect(all).not.toContain('evil');
+  });
+
+  test('renderFleetFailureDetails() gives the requester each failed host\'s own message, escaped, in one message', () => {
+    const rows = [upRow('web-1'), failedRow('web-2', 'error', 'command_failed', 'PHP said <!here> & left'), failedRow('dead-1', 'unreachable', 'ssh_connect_failed', 'connect ECONNREFUSED 127.0.0.1:1')];
+    const details = renderFleetFailureDetails(rows, 'web')!;
+    expect(validateBlocks(details.blocks)).toBeNull();
+    const all = JSON.stringify(details.blocks);
+    expect(all).toContain('`web-2` error: PHP said &lt;!here&gt; &amp; left (`command_failed`)');
+    expect(all).toContain('`dead-1` unreachable: connect ECONNREFUSED 127.0.0.1:1 (`ssh_connect_failed`)');
+    expect(all).toContain('*What to do:*');
+    for (const text of mrkdwnTexts(details.text, details.blocks)) expect(text).not.toMatch(BROADCAST);
+    expect(renderFleetFailureDetails([upRow('web-1')], 'web')).toBeNull();
   });
 
   test('stays within Block Kit limits for 250 hosts and names the ones left out of the table', () => {

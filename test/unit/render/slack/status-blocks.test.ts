@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { measureBlockText, SLACK_LIMITS } from '../../../../src/render/slack/limits.js';
-import { renderStatusMessage, renderStatusPending, type StatusMessage } from '../../../../src/render/slack/status-blocks.js';
+import { renderStatusFile, renderStatusMessage, renderStatusPending, type StatusMessage } from '../../../../src/render/slack/status-blocks.js';
 import { parseStatus } from '../../../../src/workerman/parse-status.js';
 import type { WorkermanStatus } from '../../../../src/workerman/types.js';
 import { STATUS_FIXTURES } from '../../../helpers/paths.js';
@@ -174,5 +174,17 @@ describe('renderStatusPending()', () => {
 
   test('does not turn a malformed user id into markup', () => {
     expect(renderStatusPending('web-1', '<!here>').text).toContain('&lt;!here&gt;');
+  });
+});
+
+describe('renderStatusFile()', () => {
+  test('keeps the raw output as Workerman printed it, with secrets on stderr redacted', () => {
+    const stdout = readFileSync(join(STATUS_FIXTURES, 'wm5.2.2-idle.out'), 'utf8');
+    const stderr = 'PHP Warning:  PDO::__construct(): connect to mysql://app:Hunter2Leak@db/app failed in /srv/app/db.php on line 3\n';
+    const status = parseStatus(stdout);
+    const file = renderStatusFile(status, 'web-1', { stdout, stderr });
+    expect(file.content.startsWith(stdout)).toBe(true);
+    expect(file.content).toContain('mysql://app:[REDACTED]@db/app failed in /srv/app/db.php on line 3');
+    expect(file.content).not.toContain('Hunter2Leak');
   });
 });

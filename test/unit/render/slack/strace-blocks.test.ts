@@ -69,7 +69,7 @@ describe('renderStraceMessage()', () => {
   ])('renders the %s capture as a valid parent + thread (file snapshot)', async (base, state, headerText) => {
     const summary = await summarizeFixture(base);
     expect(summary.verdict.state).toBe(state);
-    const message = renderStraceMessage(summary, { ...OPTS, rawLogBytes: 2_345 });
+    const message = renderStraceMessage(summary, { ...OPTS, rawLogBytes: 2_345, rawLog: { destination: 'thread', state: 'sent' } });
     expectValid(message);
     expect(message.blocks[0]).toMatchObject({ type: 'header', text: { type: 'plain_text', text: headerText } });
     expect(message.blocks.filter((b) => b.type === 'table')).toHaveLength(1);
@@ -120,7 +120,7 @@ describe('renderStraceMessage()', () => {
 
   test('keeps a summary with 500 fds and 300 syscalls inside every limit, the rest in the thread and a file', async () => {
     const summary = hugeSummary();
-    const message = renderStraceMessage(summary, { ...OPTS, rawLogBytes: 50 * 1024 * 1024, truncated: true, maxThreadReplies: 20 });
+    const message = renderStraceMessage(summary, { ...OPTS, rawLogBytes: 50 * 1024 * 1024, truncated: true, maxThreadReplies: 20, rawLog: { destination: 'thread', state: 'sent' } });
     expectValid(message);
     for (const m of [message, ...message.threadReplies]) {
       expect(measureBlockText(m.blocks)).toBeLessThanOrEqual(SLACK_LIMITS.messageTextChars);
@@ -263,6 +263,23 @@ describe('renderStraceMessage()', () => {
     expect(big?.gzip).toBe(true);
     expect(big?.filename).toBe('strace-web-1-21135.log.gz');
     expect(renderStraceMessage(summary, { ...OPTS, rawLogBytes: 0 }).file).toBeUndefined();
+  });
+
+  test.each([
+    [{ destination: 'requester', state: 'pending' }, 'Raw log (2.3 KB, secrets redacted): sending it to <@U0123ABCD> in a DM with the bot…', true],
+    [{ destination: 'requester', state: 'sent' }, 'Raw log (2.3 KB, secrets redacted) sent to <@U0123ABCD> in a DM with the bot.', true],
+    [{ destination: 'requester', state: 'failed', error: 'cannot_dm_bot' }, 'The raw log could not be sent to <@U0123ABCD> (`cannot_dm_bot`).', true],
+    [{ destination: 'thread', state: 'pending' }, 'Raw log (2.3 KB, secrets redacted): attaching it in the thread…', true],
+    [{ destination: 'thread', state: 'sent' }, 'Raw log (2.3 KB, secrets redacted) attached in the thread.', true],
+    [{ destination: 'thread', state: 'failed', error: 'not_in_channel' }, 'The raw log could not be attached in the thread (`not_in_channel`).', true],
+    [{ destination: 'none', state: 'pending' }, 'The raw log is not shared (`strace.rawLog: none`).', false],
+  ] as const)('the footer says where the raw log is, and only what is true: %j', async (rawLog, note, hasFile) => {
+    const message = renderStraceMessage(await summarizeFixture('wm5.2.2-idle-f-tt-T-yy'), { ...OPTS, rawLogBytes: 2_345, rawLog });
+    expectValid(message);
+    const footer = JSON.stringify(message.blocks.filter((b) => b.type === 'context'));
+    expect(footer).toContain(JSON.stringify(note).slice(1, -1));
+    if (rawLog.state !== 'sent' || rawLog.destination !== 'thread') expect(footer).not.toContain('redacted) attached in the thread');
+    expect(message.file !== undefined).toBe(hasFile);
   });
 
   test('uses a monospace section instead of a table block when asked', async () => {
