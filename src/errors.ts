@@ -22,6 +22,9 @@ export type BotErrorCode =
   | 'strace_not_permitted'
   | 'already_traced'
   | 'trace_busy'
+  | 'pid_reused'
+  | 'target_left_traced'
+  | 'host_setup_invalid'
   | 'access_denied'
   | 'rate_limited'
   | 'audit_unavailable'
@@ -49,6 +52,9 @@ export const EXIT_CODES: Record<BotErrorCode, number> = {
   strace_not_permitted: 33,
   already_traced: 34,
   trace_busy: 35,
+  pid_reused: 36,
+  target_left_traced: 37,
+  host_setup_invalid: 38,
   access_denied: 40,
   rate_limited: 41,
   audit_unavailable: 42,

@@ -13,10 +13,12 @@ import { renderConnectionsText } from '../render/text/connections-table.js';
 import { renderStatusText } from '../render/text/status-table.js';
 import { renderStraceJson } from '../render/text/strace-json.js';
 import { renderStraceText } from '../render/text/strace-summary.js';
+import { removeStaleRawLogs } from '../strace/raw-log.js';
 import { runTrace } from '../strace/run-trace.js';
 import { summarizeStraceChunks } from '../strace/summarize.js';
 import type { TransportPool } from '../transport/pool.js';
 import { parseStatus } from '../workerman/parse-status.js';
+import { resolveTraceTargets } from '../workerman/resolve-trace-targets.js';
 import { runConnections, runStatus } from '../workerman/run-status.js';
 
 /** `status <group>` when one or more hosts of the group are not up (each row says why). */
@@ -145,10 +147,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         const host = pickHost(loaded!, hostName!);
         const durationS = values.duration === undefined ? undefined : parseDuration(values.duration);
         const transport = (await transports()).get(host.name);
-        const { pids, knownPids } = await resolveTraceTargets(transport, host, target!);
+        // A CLI killed mid-trace leaves its private raw-log dir behind: the next trace removes it.
+        await removeStaleRawLogs();
+        const { pids } = await resolveTraceTargets(transport, host, target!);
         const showProgress = !json && io.stderr.isTTY === true;
         const result = await runTrace(transport, host, { pids, ...(durationS === undefined ? {} : { durationS }) }, {
-          knownPids,
           ...(showProgress
             ? { onProgress: (p) => io.stderr.write(`\rtracing ${pids.join(',')} on ${host.name}: ${Math.round(p.elapsedMs / 1000)}/${Math.round(p.durationMs / 1000)} s, ${p.lines} lines`) }
             : {}),
@@ -168,6 +171,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         const { runServe } = await import('../slack/serve.js');
         const { loadSlackEnv } = await import('../config/slack-env.js');
         const env = loadSlackEnv(io.env);
+        // A bot killed mid-trace leaves its private raw-log dirs behind: remove them at start.
+        await removeStaleRawLogs();
         await runServe({ env, config: loaded!.config, transports: await transports() });
         pool = undefined; // owned by the bot now; it closes them on SIGTERM/SIGINT
         return await new Promise<number>(() => {}); // runs until a signal stops the process
@@ -209,26 +214,6 @@ export function parseDuration(text: string): number {
   const seconds = m[2] === 'ms' ? value / 1000 : m[2] === 'm' ? value * 60 : value;
   if (seconds <= 0) throw new BotError('input_invalid', 'The duration must be more than 0 s.');
   return seconds;
-}
-
-/** A pid, or a worker name whose processes come from the host's status (all traced at once). */
-async function resolveTraceTargets(transport: Parameters<typeof runStatus>[0], host: HostConfig, target: string) {
-  const knownPids = new Map<number, { workerName: string; listen: string | null }>();
-  let statusError: BotError | undefined;
-  try {
-    const { status } = await runStatus(transport, host);
-    for (const p of status.processes) knownPids.set(p.pid, { workerName: p.workerName, listen: p.listen });
-  } catch (error) {
-    statusError = asBotError(error); // a pid can still be checked from /proc on the host
-  }
-  if (/^\d+$/.test(target)) return { pids: [Number(target)], knownPids };
-  if (statusError) throw statusError;
-  const pids = [...knownPids].filter(([, p]) => p.workerName === target).map(([pid]) => pid);
-  if (pids.length === 0) {
-    const names = [...new Set([...knownPids.values()].map((p) => p.workerName))].join(', ');
-    throw new BotError('input_invalid', `"${target.slice(0, 64)}" is neither a pid nor a worker of ${host.name} (workers: ${names || 'none'}).`);
-  }
-  return { pids, knownPids };
 }
 
 export interface HostSummary {

@@ -81,14 +81,14 @@ export const WorkermanSettings = z.strictObject({
   /** Absolute path of the start file (`start.php`) on the host, no `~`. Optional only for the local host (found from ps). */
   startFile: HostAbsolutePath.optional(),
   php: z.string().min(1).regex(/^[A-Za-z0-9_./-]+$/, 'expected a program name or path').default('php'),
-  /** Run `status` as this user (`sudo -n -u USER`); usually the user the app runs as. */
+  /** Run `status` as this user, through `sudo -n` and the installed host helper (its helper.conf names the user). */
   runAs: UserName.optional(),
 });
 export type WorkermanSettings = z.infer<typeof WorkermanSettings>;
 
 export const StraceSettings = z.strictObject({
   path: z.string().min(1).regex(/^[A-Za-z0-9_./-]+$/, 'expected a program name or path').default('strace'),
-  /** Run strace through `sudo -n` (needs a NOPASSWD rule for strace). */
+  /** Trace as root through `sudo -n` and the installed host helper (its sudoers rule names only the helper). */
   sudo: z.boolean().default(false),
   defaultDurationS: z.number().min(1).max(300).default(5),
   maxDurationS: z.number().min(1).max(300).default(30),
@@ -107,6 +107,9 @@ export const StraceSettings = z.strictObject({
 });
 export type StraceSettings = z.infer<typeof StraceSettings>;
 
+/** Where `workerman-ops setup-host` installs the host helper (see host/workerman-ops-helper.sh). */
+export const DEFAULT_HELPER_PATH = '/usr/local/sbin/workerman-ops-helper';
+
 export const HostConfig = z.strictObject({
   name: HostName,
   description: z.string().max(200).optional(),
@@ -114,6 +117,11 @@ export const HostConfig = z.strictObject({
   /** Absent: the host is this machine (commands run locally, no SSH). */
   ssh: SshSettings.optional(),
   workerman: WorkermanSettings.default({ php: 'php' }),
+  /** The root-owned helper that `sudo -n` runs for traces (`strace.sudo`) and for status as `workerman.runAs`. */
+  helperPath: z
+    .string()
+    .regex(/^\/[A-Za-z0-9_./@+-]+$/, 'expected an absolute path of plain characters')
+    .default(DEFAULT_HELPER_PATH),
   strace: StraceSettings.default({
     path: 'strace',
     sudo: false,

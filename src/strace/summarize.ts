@@ -66,7 +66,11 @@ export interface StraceSummarizer {
   /** Feeds one line (no terminator). */
   push(line: string): void;
   /** Ends the stream and returns the summary with its verdict (call once). */
-  finish(): StraceSummary;
+  /**
+   * Ends the trace and returns its summary. `final` carries what is only known at the end (the live
+   * evidence taken after the trace, the host's own duration); it replaces those options, once.
+   */
+  finish(final?: SummarizeOptions): StraceSummary;
   /** Extras beside the contract; complete after finish(). */
   details(): StraceSummaryDetails;
   /** Records lines the caller's line splitter cut (shown in details). */
@@ -569,8 +573,9 @@ function createByteStraceSummarizer(opts: SummarizeOptions = {}): ByteStraceSumm
     return { description, peer };
   }
 
-  function finish(): StraceSummary {
+  function finish(final?: SummarizeOptions): StraceSummary {
     if (finished !== null) return finished;
+    if (final !== undefined) opts = { ...opts, ...final };
     if (split !== null) {
       const head = split.head;
       split = null;

@@ -1,12 +1,13 @@
 import { dirname } from 'node:path/posix';
 import type { HostConfig } from '../config/schema.js';
 import { BotError, oneLine } from '../errors.js';
+import { explainHelperStart, helperArgv, hostSetupError, parseHelperError } from '../host/helper.js';
 import type { CommandResult, Transport } from '../transport/types.js';
 import { parseConnections } from './parse-connections.js';
 import { parseStatus } from './parse-status.js';
 import { computeQps } from './qps.js';
 import type { WorkermanConnections, WorkermanStatus } from './types.js';
-import { findOrphanedWorkers, listWorkermanProcesses, type WorkermanProcess } from './workerman-processes.js';
+import { findOrphanedWorkers, listWorkermanProcesses, selectAppProcesses, soleRunningApp, type WorkermanProcess } from './workerman-processes.js';
 
 export interface StatusRun {
   status: WorkermanStatus;
@@ -59,10 +60,14 @@ export async function runConnections(transport: Transport, host: HostConfig, opt
   return { connections, raw: { stdout: result.stdout, stderr: result.stderr }, startFile, durationMs: Date.now() - started };
 }
 
-/** The argv that runs a Workerman command: `[sudo -n -u USER] php <startFile> <command>`. */
+/**
+ * The argv that runs a Workerman command: `php <startFile> <command>`, or with `workerman.runAs` the
+ * host helper through sudo, which runs only status/connections of a start file its root-owned
+ * helper.conf allows, as the app's user named there (a sudo rule for php itself would allow any code).
+ */
 export function workermanArgv(host: HostConfig, startFile: string, command: 'status' | 'connections'): string[] {
-  const argv = [host.workerman.php, startFile, command];
-  return host.workerman.runAs === undefined ? argv : ['sudo', '-n', '-u', host.workerman.runAs, '--', ...argv];
+  if (host.workerman.runAs === undefined) return [host.workerman.php, startFile, command];
+  return helperArgv(host, command, [String(Math.ceil(commandTimeoutMs(host) / 1000)), startFile], { sudo: true });
 }
 
 interface TimedResult extends CommandResult {
@@ -103,15 +108,18 @@ async function runWorkerman(
 /** Turns what the shell/sudo said into a clear error; Workerman itself exits 0 for every outcome. */
 function explainCommandFailure(result: CommandResult, host: HostConfig, startFile: string): void {
   const err = result.stderr;
-  if (/sudo: (a password is required|a terminal is required)/.test(err)) {
-    throw new BotError(
-      'permission_denied',
-      `sudo on ${host.name} needs a password to run status as ${host.workerman.runAs}. ` +
-        `Add a NOPASSWD sudoers rule for ${host.workerman.php} ${startFile} status, or remove workerman.runAs.`,
-    );
+  if (host.workerman.runAs !== undefined) {
+    const helperStart = explainHelperStart(host, err, true);
+    if (helperStart !== null) throw helperStart;
+    const refusal = parseHelperError(result.stdout.split('\n', 1)[0] ?? '');
+    if (refusal !== null) {
+      if (refusal.code === 'host_setup') throw hostSetupError(host, refusal);
+      if (refusal.code === 'start_file_missing') throw new BotError('start_file_missing', `The directory of ${startFile} does not exist on ${host.name}: check workerman.startFile.`);
+      throw new BotError('command_failed', `The helper on ${host.name} refused to run ${startFile} ${refusal.reason === '' ? '' : `(${oneLine(refusal.reason, 40)})`}.`);
+    }
   }
-  if (/sudo: unknown user/.test(err)) {
-    throw new BotError('config_invalid', `User ${host.workerman.runAs} (workerman.runAs of ${host.name}) does not exist there.`);
+  if (/runuser: user \S+ does not exist|setpriv: .*(unknown user|failed)/.test(err)) {
+    throw new BotError('config_invalid', `The app user named in the helper.conf of ${host.name} (workerman.runAs ${host.workerman.runAs}) does not exist there.`);
   }
   if (/can't cd to|cd: .*(No such file|not a directory)/i.test(err)) {
     throw new BotError('start_file_missing', `The directory of ${startFile} does not exist on ${host.name}: check workerman.startFile.`);
@@ -150,57 +158,58 @@ async function parseOrExplain<T>(
 }
 
 /**
- * "not run" cannot tell a stopped app from a dead master whose workers still serve. The process titles
- * can: workers without a live master are an outage in disguise (no respawn, no reload).
+ * "not run" cannot tell a stopped app from a dead master whose workers still serve. /proc can: workers
+ * without a live master are an outage in disguise (no respawn, no reload), wherever they were started.
  */
 async function withOrphanEvidence(error: BotError, transport: Transport, host: HostConfig, startFile: string): Promise<BotError> {
   let orphans: WorkermanProcess[];
   try {
-    orphans = findOrphanedWorkers(await listWorkermanProcesses(transport, commandTimeoutMs(host)));
+    orphans = selectAppProcesses(await listWorkermanProcesses(transport, host, { timeoutMs: commandTimeoutMs(host) }), startFile).orphans;
   } catch {
     return error; // the listing is extra evidence; its failure must not hide the real answer
   }
-  const appDir = dirname(startFile);
-  const ours = orphans.filter((p) => p.cwd === null || p.cwd === appDir);
-  if (ours.length === 0) return error;
-  const pids = ours.map((p) => p.pid);
-  const names = [...new Set(ours.map((p) => p.workerName ?? '?'))].join(', ');
+  if (orphans.length === 0) return error;
+  const pids = orphans.map((p) => p.pid);
+  const names = [...new Set(orphans.map((p) => p.workerName ?? '?'))].join(', ');
   return new BotError(
     'workerman_not_running',
-    `Workerman says "not run" for ${startFile} on ${host.name}, but ${ours.length} worker process${ours.length === 1 ? ' is' : 'es are'} ` +
+    `Workerman says "not run" for ${startFile} on ${host.name}, but ${orphans.length} worker process${orphans.length === 1 ? ' is' : 'es are'} ` +
       `still alive without a master (pids ${pids.slice(0, 12).join(', ')}${pids.length > 12 ? ', …' : ''}; workers ${names}). ` +
-      `They keep serving, but nothing respawns or reloads them: the master died. Stop them (kill ${pids.slice(0, 3).join(' ')}${pids.length > 3 ? ' …' : ''}) ` +
-      'and start the app again (php start.php start -d).',
+      `They keep serving, but nothing respawns or reloads them: the master died. ${stopAdvice(pids)}`,
     { cause: error, details: { ...error.details, orphanedPids: pids, orphanedWorkers: names } },
   );
 }
 
-/** The configured start file, or for the local host the one named by the single running master. */
+/**
+ * How to stop orphaned workers: SIGINT, what Workerman's own `stop` sends, stops a worker of every
+ * generation (4.x workers ignore SIGTERM); the graceful stop is SIGQUIT in 4.x and 5.x, SIGTERM in 3.x.
+ */
+export function stopAdvice(pids: readonly number[]): string {
+  const list = `${pids.slice(0, 12).join(' ')}${pids.length > 12 ? ' …' : ''}`;
+  return `Stop them with \`kill -INT ${list}\` (what \`php start.php stop\` sends; Workerman 4.x workers ignore SIGTERM), ` +
+    `or let requests finish first with \`kill -QUIT ${list}\` (Workerman 4.x/5.x; 3.x: \`kill -TERM\`), then start the app again (\`php start.php start -d\`).`;
+}
+
+/** The configured start file, or for a host without one the start file of the single running master. */
 async function resolveStartFile(transport: Transport, host: HostConfig, signal: AbortSignal | undefined): Promise<string> {
   if (host.workerman.startFile !== undefined) return host.workerman.startFile;
   signal?.throwIfAborted();
-  const processes = await listWorkermanProcesses(transport, commandTimeoutMs(host));
-  const masters = processes.filter((p) => p.role === 'master' && p.startFile !== null && !p.state.startsWith('Z'));
-  const files = [...new Set(masters.map((p) => p.startFile!))];
-  if (files.length === 1) return files[0]!;
-  if (files.length > 1) {
-    throw new BotError(
-      'input_invalid',
-      `Several Workerman apps run on ${host.name} (${files.join(', ')}): set workerman.startFile for ${host.name} in workerman-ops.yml.`,
-    );
-  }
+  const processes = await listWorkermanProcesses(transport, host, { timeoutMs: commandTimeoutMs(host), ...(signal === undefined ? {} : { signal }) });
+  const file = soleRunningApp(processes, host.name);
+  if (file !== null) return file;
   const orphans = findOrphanedWorkers(processes);
   if (orphans.length > 0) {
+    const pids = orphans.map((p) => p.pid);
     throw new BotError(
       'workerman_not_running',
       `No Workerman master runs on ${host.name}, but ${orphans.length} worker process${orphans.length === 1 ? ' is' : 'es are'} alive without one ` +
-        `(pids ${orphans.slice(0, 12).map((p) => p.pid).join(', ')}): the master died. Stop them and start the app again.`,
-      { details: { orphanedPids: orphans.map((p) => p.pid) } },
+        `(pids ${pids.slice(0, 12).join(', ')}${pids.length > 12 ? ', …' : ''}): the master died. ${stopAdvice(pids)}`,
+      { details: { orphanedPids: pids } },
     );
   }
   throw new BotError(
     'workerman_not_running',
-    `No Workerman master process runs on ${host.name} (none titled "WorkerMan: master process" in ps). ` +
+    `No Workerman master process runs on ${host.name} (none titled "WorkerMan: master process"). ` +
       `Start your app (php start.php start -d), or set workerman.startFile for ${host.name} in workerman-ops.yml to check a specific app.`,
   );
 }

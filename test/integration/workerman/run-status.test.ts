@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -5,13 +7,36 @@ import { HostConfig } from '../../../src/config/schema.js';
 import { LocalTransport } from '../../../src/transport/local.js';
 import { runConnections, runStatus } from '../../../src/workerman/run-status.js';
 import { listWorkermanProcesses } from '../../../src/workerman/workerman-processes.js';
-import { STATUS_FIXTURES } from '../../helpers/paths.js';
+import { REPO_ROOT, STATUS_FIXTURES } from '../../helpers/paths.js';
 import { sshdUnavailableReason, startSshd, type SshdHandle } from '../../helpers/sshd.js';
 import { createFakeApp, type FakeApp } from '../../helpers/workerman-app.js';
 import { createTransports } from '../../../src/transport/pool.js';
 import { errorOf } from '../../helpers/bot-error.js';
 
+const FAKE_WORKERMAN = join(REPO_ROOT, 'test', 'fixtures', 'bin', 'fake-workerman');
 const local = new LocalTransport();
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** True while the pid exists and is not a zombie. */
+function isAlive(pid: number): boolean {
+  try {
+    return !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+async function gone(pid: number, withinMs: number): Promise<boolean> {
+  const deadline = Date.now() + withinMs;
+  while (Date.now() < deadline) {
+    if (!isAlive(pid)) return true;
+    await sleep(50);
+  }
+  return !isAlive(pid);
+}
 const apps: FakeApp[] = [];
 afterAll(async () => {
   await local.close();
@@ -74,13 +99,57 @@ describe('runStatus() over the local transport', () => {
     expect(error.details.orphanedPids).toEqual(expect.arrayContaining(pids));
   });
 
+  it('finds orphans started from / (their cwd says nothing), and the advised SIGINT stops them where SIGTERM does not', async () => {
+    const a = await app({ status: ['wm5.2.2-master-killed'] });
+    // fake-workerman behaves like a Workerman 4.x app (workers ignore SIGTERM); started from /.
+    const child = spawn(FAKE_WORKERMAN, [a.startFile, '120', 'http:idle', 'cron:sleep'], { cwd: '/', stdio: ['ignore', 'pipe', 'inherit'] });
+    const workers: number[] = [];
+    let master = 0;
+    await new Promise<void>((resolve, reject) => {
+      let buffer = '';
+      child.once('error', reject);
+      child.stdout.on('data', (d: Buffer) => {
+        buffer += d.toString();
+        for (const line of buffer.split('\n')) {
+          const [kind, pid] = line.split(' ');
+          if (kind === 'master') master = Number(pid);
+          if (kind === 'worker' && !workers.includes(Number(pid))) workers.push(Number(pid));
+          if (kind === 'ready') resolve();
+        }
+      });
+    });
+    try {
+      process.kill(master, 'SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+      const error = await errorOf(runStatus(local, a.host()));
+      expect(error.code).toBe('workerman_not_running');
+      expect(error.details.orphanedPids).toEqual(expect.arrayContaining(workers));
+      // (Orphans the test before left are on the list too: without a master nothing ties them apart.)
+      for (const pid of workers) expect(error.message).toMatch(new RegExp(`kill -INT [0-9 ]*\\b${pid}\\b`));
+      // SIGTERM (the advice before) leaves a 4.x worker serving; the advised SIGINT stops it.
+      process.kill(workers[0]!, 'SIGTERM');
+      await sleep(300);
+      expect(isAlive(workers[0]!)).toBe(true);
+      for (const pid of workers) process.kill(pid, 'SIGINT');
+      for (const pid of workers) expect(await gone(pid, 5_000), `pid ${pid} stopped by SIGINT`).toBe(true);
+    } finally {
+      for (const pid of [master, ...workers]) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    }
+  });
+
   it('finds the start file of the local host from the running master', async () => {
     const a = await app({ status: ['wm4.0.47-idle'] });
     await a.spawnTitled(`WorkerMan: master process  start_file=${a.startFile}`);
     const host = HostConfig.parse({ name: 'local', workerman: { php: a.host().workerman.php } });
     // Another Workerman-titled master on this machine (a real app, or another test's) makes the choice
     // ambiguous: then the answer must be the clear "several apps" error naming ours.
-    const others = (await listWorkermanProcesses(local, 10_000)).filter((p) => p.role === 'master' && p.startFile !== a.startFile);
+    const others = (await listWorkermanProcesses(local, host, { timeoutMs: 10_000 })).filter((p) => p.role === 'master' && p.startFile !== a.startFile);
     if (others.length > 0) {
       const error = await errorOf(runStatus(local, host));
       expect(error.message).toContain(a.startFile);
