@@ -164,7 +164,7 @@ describe.skipIf(sshdUnavailableReason !== null)('fleet status of 20 hosts over t
       'UBOB status web-1: rate_limited (rate_limited)',
       'UBOB status nope: error (host_unknown)',
     ]);
-    expect(parsed.map((l) => l.rule)).toEqual(['access.channels', 'default: access.channels', 'access.rules[0]', 'access.rules[0]', 'access.channels', null, null]);
+    expect(parsed.map((l) => l.rule)).toEqual(['access.channels', 'default: no rule covers this user or channel', 'access.rules[0]', 'access.rules[0]', 'access.channels', null, null]);
     expect(parsed[0]!.hosts).toHaveLength(14);
     expect(parsed[4]!.hosts).toEqual(['stopped-1', 'dead-1', 'dead-2', 'dead-3', 'hung-1', 'hung-2']);
   });
