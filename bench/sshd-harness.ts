@@ -117,7 +117,8 @@ function sshdConfig(o: { port: number; tmpDir: string; hostKey: string; authoriz
     `Port ${o.port}`,
     'ListenAddress 127.0.0.1',
     `HostKey ${o.hostKey}`,
-    `AuthorizedKeysFile ${o.authorizedKeys}`,
+    // The throwaway key for every user; test users of their own (sudo tests) also get their ~/.ssh file.
+    `AuthorizedKeysFile ${o.authorizedKeys} %h/.ssh/authorized_keys`,
     `PidFile ${join(o.tmpDir, 'sshd.pid')}`,
     'PubkeyAuthentication yes',
     'PasswordAuthentication no',
