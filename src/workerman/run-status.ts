@@ -85,7 +85,8 @@ async function runWorkerman(
   let result: CommandResult;
   try {
     result = await transport.run(workermanArgv(host, startFile, command), {
-      cwd: dirname(startFile),
+      // With runAs the helper changes directory itself, as root: the SSH user may not enter the app's.
+      ...(host.workerman.runAs === undefined ? { cwd: dirname(startFile) } : {}),
       timeoutMs: commandTimeoutMs(host),
       maxOutputBytes: MAX_OUTPUT_BYTES,
       ...(signal ? { signal } : {}),

@@ -80,6 +80,8 @@ describe.skipIf(skipReason !== null)('the helper through sudo, as a non-root SSH
     await writeFile(startFile, JSON.stringify({ status: [join(STATUS_FIXTURES, 'wm5.2.2-idle')] }));
     await chown(appDir, appUser.uid, appUser.gid);
     await chown(startFile, appUser.uid, appUser.gid);
+    // The app's directory is closed to the SSH user, as it often is: only the helper (root) enters it.
+    await chmod(appDir, 0o750);
     recordFile = join(appDir, 'signals.log');
 
     // The helper, installed root-owned the way setup-host prints it, with its helper.conf beside it.
