@@ -136,6 +136,21 @@ function runDirs(): string[] {
   }
 }
 
+/** Titles of the live Workerman masters on this machine. */
+function liveMasterTitles(): string[] {
+  const titles: string[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const title = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0+$/, '').replaceAll('\0', ' ');
+      if (title.startsWith('WorkerMan: master process') && procStatus(Number(entry))?.state !== 'Z') titles.push(title);
+    } catch {
+      // gone
+    }
+  }
+  return titles;
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -390,6 +405,26 @@ describe.skipIf(skipReason !== null)('runTrace() with real strace via LocalTrans
       const error = await errorOf(runTrace(local, hostConfig(), { pids: [pidOf(leftover, 'old')], durationS: 1 }));
       expect(error.code).toBe('pid_not_workerman');
       expect(error.message).toMatch(/master is gone, and .* has a live master of its own/);
+    });
+
+    it('runTrace() on a host without startFile: the app of the one running master; several apps: refused, as status does', async () => {
+      const noStartFile = hostConfig({ workerman: {} });
+      const pid = pidOf(app, 'epoll');
+      const other = await startApp(['elsewhere:idle'], '/srv/wm-test/apps/second/start.php');
+      const error = await errorOf(runTrace(local, noStartFile, { pids: [pid], durationS: 1 }));
+      expect(error.code).toBe('input_invalid');
+      expect(error.message).toMatch(/Several Workerman apps run on web-1: set workerman.startFile/);
+      stopApp(other);
+      await sleep(200);
+      // Another Workerman master on this machine (a real app, another suite's) keeps it ambiguous.
+      const foreign = liveMasterTitles().filter((t) => !t.endsWith(`start_file=${START_FILE}`));
+      if (foreign.length > 0) {
+        console.warn(`other Workerman masters run here (${foreign.join('; ')}): only the refusal was checked`);
+        return;
+      }
+      const result = await trace([pid], noStartFile, 1);
+      expect(result.summary.verdict.state).toBe('idle');
+      await cleanupLog(result);
     });
 
     it('runTrace() refuses a pid that another strace already traces, naming the tracer', async () => {
