@@ -31,8 +31,9 @@
 # checked to be running and untraced, with SIGCONT for one left stopped by the trace.
 #
 # Locks and work files live in a directory private to the user running this (mode 0700, a real
-# directory owned by that user, never a symlink): /run/workerman-ops for root, else
-# $XDG_RUNTIME_DIR/workerman-ops, $HOME/.cache/workerman-ops or ${TMPDIR:-/tmp}/workerman-ops-UID.
+# directory owned by that user, never a symlink, in directories nobody else can rename it out of):
+# /run/workerman-ops for root, else $XDG_RUNTIME_DIR/workerman-ops, $HOME/.cache/workerman-ops or
+# ${TMPDIR:-/tmp}/workerman-ops-UID.
 
 set -u
 set -f
@@ -63,6 +64,7 @@ MIDPID=
 WATCHPID=
 TAILPID=
 REGISTERED=
+MYSTART=
 STOP=0
 
 cleanup() {
@@ -255,38 +257,76 @@ lock_dir_pick() {
     D=$t/workerman-ops-$ME
   fi
 }
+# lock_dir_check: D is usable, or WHY (and WHERE, for a directory above it) say why not. The checks
+# on D itself keep out what another user made (a symlink, their directory); those on the directories
+# above keep anyone else from renaming D away and moving another directory into its place between
+# two traces or during one: one of theirs, or another of ours, which passes every check on D itself
+# (it was once chmod-ed 0700 and its `traces/` swept). So each must be root's or ours, and one that
+# others can write to must be sticky (as /tmp is). A D that others could write to is refused, not
+# made 0700: what is in it already may be theirs (a `traces` symlink to our files, say).
 lock_dir_check() {
   WHY=
+  WHERE=
+  D=${D%"${D##*[!/]}"}
   case $D in /*) ;; *) WHY=relative; return 1 ;; esac
+  case ${D##*/} in . | ..) WHY=relative; return 1 ;; esac
+  # The directories above, by their physical path; D is that path from here on, so a symlink among
+  # them is resolved once, here, and what is checked is what is used.
+  if ! p=$(cd -P "${D%/*}/" 2>/dev/null && pwd -P); then WHY=parent_missing; WHERE=${D%/*}/; return 1; fi
+  D=${p%/}/${D##*/}
+  while :; do
+    # shellcheck disable=SC2046
+    set -- $(stat -c '%u %a' "$p" 2>/dev/null)
+    case ${1:-x} in 0 | "$ME") ;; *) WHY="parent_owner_${1:-unknown}"; WHERE=$p; return 1 ;; esac
+    m=$((0${2:-777}))
+    if [ $((m & 022)) -ne 0 ] && [ $((m & 01000)) -eq 0 ]; then WHY=parent_writable; WHERE=$p; return 1; fi
+    [ "$p" = / ] && break
+    p=${p%/*}
+    [ -n "$p" ] || p=/
+  done
   [ -e "$D" ] || [ -L "$D" ] || mkdir -m 700 "$D" 2>/dev/null
   if [ -L "$D" ]; then WHY=symlink; return 1; fi
   if [ ! -d "$D" ]; then WHY=not_a_directory; return 1; fi
   # shellcheck disable=SC2046
   set -- $(stat -c '%u %a' "$D" 2>/dev/null)
   if [ "${1:-x}" != "$ME" ]; then WHY="owner_${1:-unknown}"; return 1; fi
+  if [ $((0${2:-777} & 022)) -ne 0 ]; then WHY="writable_${2:-unknown}"; return 1; fi
   if [ "${2:-}" != 700 ] && ! chmod 700 "$D" 2>/dev/null; then WHY="mode_${2:-unknown}"; return 1; fi
 }
 
 # --- the registry of running traces: $D/traces/PID holds "OWNER OWNER_START" for each traced pid,
-# read and changed only under flock on $D/registry.lock. An entry whose owner is gone is stale.
+# read and changed only under flock on $D/registry.lock. An entry whose owner is gone is stale, and so
+# is a work directory $D/run.OWNER.OWNER_START.XXXXXX: a helper killed with SIGKILL (no trap runs)
+# leaves both, and the next trace clears them.
 owner_alive() {
   proc_stat "$1" || return 1
   [ "$S_START" = "$2" ]
 }
 register() {
-  exec 9>> "$D/registry.lock" || fail host_setup - lock_dir_unwritable ""
+  # (D is checked private; these two are never links there, but cost nothing to make sure of.)
+  if [ -L "$D/registry.lock" ] || [ -L "$D/traces" ]; then fail host_setup - lock_dir_symlink "$D"; fi
+  exec 9>> "$D/registry.lock" || fail host_setup - lock_dir_unwritable "$D"
   flock -w 5 9 || fail trace_busy - registry_timeout ""
-  [ -d "$D/traces" ] || mkdir "$D/traces" || fail host_setup - lock_dir_unwritable ""
+  [ -d "$D/traces" ] || mkdir "$D/traces" || fail host_setup - lock_dir_unwritable "$D"
   owners=
   set +f
   for e in "$D"/traces/*; do
     [ -f "$e" ] || continue
+    # Only entries named as a pid are ours to read or remove.
+    is_uint "${e##*/}" || continue
     read -r op ost < "$e" || op=
     if [ -n "$op" ] && is_uint "$op" && owner_alive "$op" "${ost:-}"; then
       case " $owners " in *" $op "*) ;; *) owners="$owners $op" ;; esac
     else
       rm -f "$e"
     fi
+  done
+  for r in "$D"/run.*; do
+    if [ -L "$r" ] || [ ! -d "$r" ]; then continue; fi
+    n=${r##*/run.}
+    rest=${n#*.}
+    if [ "$rest" = "$n" ] || ! is_uint "${n%%.*}" || ! is_uint "${rest%%.*}"; then continue; fi
+    owner_alive "${n%%.*}" "${rest%%.*}" || rm -rf "$r"
   done
   set -f
   for p in $PIDS; do
@@ -296,7 +336,8 @@ register() {
   set -- $owners
   [ $# -lt "$SLOTS" ] || fail trace_busy - slots "$SLOTS"
   proc_stat $$ || fail command_failed - self_stat ""
-  for p in $PIDS; do printf '%s %s\n' "$$" "$S_START" > "$D/traces/$p"; done
+  MYSTART=$S_START
+  for p in $PIDS; do printf '%s %s\n' "$$" "$MYSTART" > "$D/traces/$p"; done
   REGISTERED=1
   exec 9>&-
 }
@@ -385,7 +426,7 @@ cmd_check() {
     fi
   fi
   lock_dir_pick
-  if lock_dir_check; then say "check lock_dir ok $D"; else say "check lock_dir fail $WHY $D"; fi
+  if lock_dir_check; then say "check lock_dir ok $D"; else say "check lock_dir fail $WHY $D $WHERE"; fi
   say "check done"
 }
 
@@ -556,10 +597,11 @@ cmd_trace() {
 
   # --- locks, then the snapshot before
   lock_dir_pick
-  lock_dir_check || fail host_setup - "lock_dir_$WHY" "$D"
+  lock_dir_check || fail host_setup - "lock_dir_$WHY" "$D" "$WHERE"
   register
+  # (work directories of an older helper, named run.XXXXXX, have no owner to check)
   find "$D" -maxdepth 1 -type d -name 'run.*' -mmin +30 -exec rm -rf {} + 2>/dev/null
-  W=$(mktemp -d "$D/run.XXXXXX") || fail command_failed - mktemp ""
+  W=$(mktemp -d "$D/run.$$.$MYSTART.XXXXXX") || fail command_failed - mktemp ""
   snap_all before
 
   # A test hook, honoured only as the calling user (never under sudo): wait here, between the checks

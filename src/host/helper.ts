@@ -149,7 +149,17 @@ export function hostSetupError(host: HostConfig, e: HelperRefusal): BotError {
       case 'lock_dir_relative':
       case 'lock_dir_unwritable':
         return `The helper's private lock directory ${arg(0)} on ${h} is unusable (${e.reason.slice(9).replaceAll('_', ' ')}): remove whatever is at that path; the helper creates it mode 0700.`;
+      case 'lock_dir_parent_writable':
+        return `The helper's private lock directory ${arg(0)} on ${h} is not safe: ${arg(1)} above it can be written by others and is not sticky, so another user could move a directory into its place. Point TMPDIR (or XDG_RUNTIME_DIR) of the SSH user at a directory only it can write to, or make ${arg(1)} sticky (chmod +t).`;
+      case 'lock_dir_parent_missing':
+        return `The helper's private lock directory ${arg(0)} on ${h} cannot be made: ${arg(1)} does not exist. Create it, or point TMPDIR (or XDG_RUNTIME_DIR) of the SSH user at a directory that does.`;
       default:
+        if (e.reason.startsWith('lock_dir_parent_owner_')) {
+          return `The helper's private lock directory ${arg(0)} on ${h} is not safe: ${arg(1)} above it belongs to uid ${e.reason.slice(22)}, who could move another directory into its place. Point TMPDIR (or XDG_RUNTIME_DIR) of the SSH user at a directory of its own.`;
+        }
+        if (e.reason.startsWith('lock_dir_writable_')) {
+          return `The helper's private lock directory ${arg(0)} on ${h} is writable by others (mode ${e.reason.slice(18)}), so what is in it may not be the SSH user's: remove it (rm -rf ${arg(0)}); the helper recreates it mode 0700.`;
+        }
         if (e.reason.startsWith('lock_dir_owner_')) {
           return `The helper's private lock directory ${arg(0)} on ${h} belongs to uid ${e.reason.slice(15)}, not the SSH user: someone else created it. Remove it (the helper recreates it mode 0700), or set XDG_RUNTIME_DIR for the SSH user.`;
         }

@@ -1,12 +1,12 @@
 import { execFile, spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HostConfig } from '../../../src/config/schema.js';
-import { helperArgv, helperConfPath, HELPER_MARKER, HELPER_PROTOCOL, loadHelper, parseHelperError } from '../../../src/host/helper.js';
+import { helperArgv, helperConfPath, HELPER_MARKER, HELPER_PROTOCOL, hostSetupError, loadHelper, parseHelperError } from '../../../src/host/helper.js';
 import { buildTraceArgs, formatSeconds, type TraceArgs } from '../../../src/strace/trace-args.js';
 
 // The host helper (host/workerman-ops-helper.sh) run with sh on this machine: argument checks and the
@@ -208,5 +208,91 @@ describe('helper trace (run with sh, refusals only)', () => {
     const { code, lines } = await runHelper(['rm', '-rf', '/'], lockDir);
     expect(code).toBe(3);
     expect(errorLine(lines)).toBe(`${HELPER_MARKER}error input_invalid - bad_command `);
+  });
+});
+
+describe('helper lock directory (`check`, run with sh as this user)', () => {
+  // What `check` says about the private lock directory, for each way it can be unsafe. The same checks
+  // guard every trace; test/integration/host/helper-locks.test.ts has a second user attempt them.
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = realpathSync(await mkdtemp(join(tmpdir(), 'wmops-lockdir-')));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function lockDirLine(lockDir: string): Promise<string | undefined> {
+    return (await runHelper(['check'], lockDir)).lines.find((l) => l.startsWith(`${HELPER_MARKER}check lock_dir `));
+  }
+
+  async function subdir(name: string, mode: number): Promise<string> {
+    const path = join(dir, name);
+    await mkdir(path);
+    await chmod(path, mode);
+    return path;
+  }
+
+  it('makes the directory mode 0700 inside a sticky world-writable one (like /tmp)', async () => {
+    const lockDir = join(await subdir('sticky', 0o1777), 'locks');
+    expect(await lockDirLine(lockDir)).toBe(`${HELPER_MARKER}check lock_dir ok ${lockDir}`);
+    expect((statSync(lockDir).mode & 0o7777).toString(8)).toBe('700');
+  });
+
+  it('refuses a parent others can write that is not sticky, and creates nothing there', async () => {
+    const parent = await subdir('open', 0o777);
+    const lockDir = join(parent, 'locks');
+    expect(await lockDirLine(lockDir)).toBe(`${HELPER_MARKER}check lock_dir fail parent_writable ${lockDir} ${parent}`);
+    expect(existsSync(lockDir)).toBe(false);
+  });
+
+  it('refuses a lock directory of its own that others can write, leaving it as it is', async () => {
+    const lockDir = await subdir('loose', 0o777);
+    expect(await lockDirLine(lockDir)).toBe(`${HELPER_MARKER}check lock_dir fail writable_777 ${lockDir} `);
+    expect((statSync(lockDir).mode & 0o7777).toString(8)).toBe('777');
+  });
+
+  it('makes a lock directory of its own that only it can write 0700 (0755 -> 0700)', async () => {
+    const lockDir = await subdir('readable', 0o755);
+    expect(await lockDirLine(lockDir)).toBe(`${HELPER_MARKER}check lock_dir ok ${lockDir}`);
+    expect((statSync(lockDir).mode & 0o7777).toString(8)).toBe('700');
+  });
+
+  it('refuses a symlink at the lock path', async () => {
+    const lockDir = join(dir, 'link');
+    await symlink(await subdir('link-target', 0o700), lockDir);
+    expect(await lockDirLine(lockDir)).toBe(`${HELPER_MARKER}check lock_dir fail symlink ${lockDir} `);
+  });
+
+  it('resolves a symlink above the lock directory once, and checks and uses the real path', async () => {
+    const real = await subdir('real-parent', 0o755);
+    await symlink(real, join(dir, 'parent-link'));
+    expect(await lockDirLine(join(dir, 'parent-link', 'locks'))).toBe(`${HELPER_MARKER}check lock_dir ok ${join(real, 'locks')}`);
+  });
+
+  it('says which parent is missing', async () => {
+    const lockDir = join(dir, 'missing', 'locks');
+    expect(await lockDirLine(lockDir)).toBe(`${HELPER_MARKER}check lock_dir fail parent_missing ${lockDir} ${join(dir, 'missing')}/`);
+  });
+
+  it('hostSetupError() names the path and what to do for each lock directory refusal', () => {
+    const message = (line: string): string => hostSetupError(host, parseHelperError(line)!).message;
+    expect(message('@@wmops:error host_setup - lock_dir_parent_writable /srv/tmp/workerman-ops-1001 /srv/tmp')).toBe(
+      "The helper's private lock directory /srv/tmp/workerman-ops-1001 on web-1 is not safe: /srv/tmp above it can be written by others and is not sticky, so another user could move a directory into its place. Point TMPDIR (or XDG_RUNTIME_DIR) of the SSH user at a directory only it can write to, or make /srv/tmp sticky (chmod +t).",
+    );
+    expect(message('@@wmops:error host_setup - lock_dir_parent_owner_1002 /srv/tmp/workerman-ops-1001 /srv/tmp')).toBe(
+      "The helper's private lock directory /srv/tmp/workerman-ops-1001 on web-1 is not safe: /srv/tmp above it belongs to uid 1002, who could move another directory into its place. Point TMPDIR (or XDG_RUNTIME_DIR) of the SSH user at a directory of its own.",
+    );
+    expect(message('@@wmops:error host_setup - lock_dir_writable_777 /tmp/workerman-ops-1001 ')).toBe(
+      "The helper's private lock directory /tmp/workerman-ops-1001 on web-1 is writable by others (mode 777), so what is in it may not be the SSH user's: remove it (rm -rf /tmp/workerman-ops-1001); the helper recreates it mode 0700.",
+    );
+    expect(message('@@wmops:error host_setup - lock_dir_parent_missing /srv/nope/workerman-ops-1001 /srv/nope/')).toBe(
+      "The helper's private lock directory /srv/nope/workerman-ops-1001 on web-1 cannot be made: /srv/nope/ does not exist. Create it, or point TMPDIR (or XDG_RUNTIME_DIR) of the SSH user at a directory that does.",
+    );
+    expect(message('@@wmops:error host_setup - lock_dir_symlink /tmp/workerman-ops-1001 ')).toBe(
+      "The helper's private lock directory /tmp/workerman-ops-1001 on web-1 is unusable (symlink): remove whatever is at that path; the helper creates it mode 0700.",
+    );
+    expect(message('@@wmops:error host_setup - lock_dir_owner_1002 /tmp/workerman-ops-1001 ')).toMatch(/belongs to uid 1002, not the SSH user: someone else created it\. Remove it/);
   });
 });
