@@ -291,7 +291,8 @@ lock_dir_check() {
   set -- $(stat -c '%u %a' "$D" 2>/dev/null)
   if [ "${1:-x}" != "$ME" ]; then WHY="owner_${1:-unknown}"; return 1; fi
   if [ $((0${2:-777} & 022)) -ne 0 ]; then WHY="writable_${2:-unknown}"; return 1; fi
-  if [ "${2:-}" != 700 ] && ! chmod 700 "$D" 2>/dev/null; then WHY="mode_${2:-unknown}"; return 1; fi
+  # Never chmod: a directory named by mistake (WORKERMAN_OPS_LOCK_DIR=/usr as root) must stay as it is.
+  if [ "${2:-}" != 700 ]; then WHY="mode_${2:-unknown}"; return 1; fi
 }
 
 # --- the registry of running traces: $D/traces/PID holds "OWNER OWNER_START" for each traced pid,

@@ -163,7 +163,9 @@ export function hostSetupError(host: HostConfig, e: HelperRefusal): BotError {
         if (e.reason.startsWith('lock_dir_owner_')) {
           return `The helper's private lock directory ${arg(0)} on ${h} belongs to uid ${e.reason.slice(15)}, not the SSH user: someone else created it. Remove it (the helper recreates it mode 0700), or set XDG_RUNTIME_DIR for the SSH user.`;
         }
-        if (e.reason.startsWith('lock_dir_mode_')) return `The helper's lock directory ${arg(0)} on ${h} has mode ${e.reason.slice(14)} and cannot be made 0700.`;
+        if (e.reason.startsWith('lock_dir_mode_')) {
+          return `The helper's lock directory ${arg(0)} on ${h} has mode ${e.reason.slice(14)}, not 0700: \`chmod 700 ${arg(0)}\` (the helper never changes a directory's mode itself).`;
+        }
         return `The host set-up of ${h} is incomplete (${oneLine(e.reason, 40)}): ${fix}.`;
     }
   })();

@@ -253,10 +253,10 @@ describe('helper lock directory (`check`, run with sh as this user)', () => {
     expect((statSync(lockDir).mode & 0o7777).toString(8)).toBe('777');
   });
 
-  it('makes a lock directory of its own that only it can write 0700 (0755 -> 0700)', async () => {
+  it('refuses a lock directory of its own that others can read (0755), and never changes its mode', async () => {
     const lockDir = await subdir('readable', 0o755);
-    expect(await lockDirLine(lockDir)).toBe(`${HELPER_MARKER}check lock_dir ok ${lockDir}`);
-    expect((statSync(lockDir).mode & 0o7777).toString(8)).toBe('700');
+    expect(await lockDirLine(lockDir)).toBe(`${HELPER_MARKER}check lock_dir fail mode_755 ${lockDir} `);
+    expect((statSync(lockDir).mode & 0o7777).toString(8)).toBe('755');
   });
 
   it('refuses a symlink at the lock path', async () => {
