@@ -98,6 +98,56 @@ describe('doctor on this machine: Yama as the helper reads it (WORKERMAN_OPS_YAM
   }
 });
 
+describe('doctor and setup-host through the built CLI (no SSH)', () => {
+  let app: FakeApp;
+  let config: string;
+
+  beforeAll(async () => {
+    app = await createFakeApp({ status: ['wm5.2.2-idle'] });
+    config = join(app.dir, 'ops.yml');
+    await writeFile(
+      config,
+      `hosts:\n  - name: app\n    groups: [web]\n    workerman: { php: "${FAKE_PHP}", startFile: "${app.startFile}" }\n` +
+        `  - name: broken\n    groups: [web]\n    workerman: { php: "${FAKE_PHP}", startFile: "${app.startFile}" }\n    strace: { path: /nonexistent/strace }\n`,
+    );
+  });
+  afterAll(async () => app?.cleanup());
+
+  it('doctor <group> exits 6 when a host has a failing check, 0 for a healthy host; --json has one entry per host', () => {
+    const group = cli(['doctor', 'web', '--config', config, '--json']);
+    expect(group.code, group.stderr).toBe(6);
+    const json = JSON.parse(group.stdout) as { hosts: DoctorHostReport[] };
+    expect(json.hosts.map((h) => [h.host, h.ok])).toEqual([
+      ['app', true],
+      ['broken', false],
+    ]);
+    expect(json.hosts[1]!.checks.find((c) => c.id === 'strace')).toMatchObject({ ok: false, fix: expect.stringContaining('apt-get install strace') });
+    const one = cli(['doctor', 'app', '--config', config]);
+    expect(one.code, one.stdout).toBe(0);
+    expect(one.stdout).toMatch(/^app: ok$/m);
+    expect(cli(['doctor', 'nosuch', '--config', config]).code).toBe(4);
+  });
+
+  it('setup-host --helper-file names the packaged helper; --print-helper prints it; a private key is never printed', async () => {
+    const file = cli(['setup-host', '--helper-file']);
+    expect(file.code).toBe(0);
+    expect(file.stdout.trim()).toBe(loadHelper().file);
+    const text = cli(['setup-host', '--print-helper']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toBe(loadHelper().text);
+    const key = join(app.dir, 'id_test');
+    await writeFile(key, '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n');
+    const refused = cli(['setup-host', 'app', '--config', config, '--public-key', key]);
+    expect(refused.code).toBe(2);
+    expect(refused.stdout + refused.stderr).not.toContain('b3BlbnNzaC1rZXktdjEAAAAA');
+    await writeFile(`${key}.pub`, 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKey bot@ops\n');
+    const printed = cli(['setup-host', 'app', '--config', config, '--public-key', `${key}.pub`, '--from', '10.0.0.9']);
+    expect(printed.code, printed.stderr).toBe(0);
+    expect(printed.stdout).toContain('workerman-ops doctor app');
+    expect(cli(['setup-host', 'app', '--config', config, '--from', '"; rm -rf /']).code).toBe(2);
+  });
+});
+
 describe.skipIf(sshdUnavailableReason !== null)('doctor over the real sshd: each failing check gives its fix', () => {
   let sshd: SshdHandle;
   let app: FakeApp;
