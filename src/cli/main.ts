@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { userInfo } from 'node:os';
 import { copyFile, readFile, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -7,6 +8,10 @@ import type { Config, HostConfig } from '../config/schema.js';
 import { ALL_HOSTS_GROUP } from '../config/schema.js';
 import { BotError, EXIT_CODES, asBotError } from '../errors.js';
 import { renderFleetText } from '../fleet/render-fleet-text.js';
+import { loadHelper } from '../host/helper.js';
+import { runDoctor, runDoctorFleet } from '../host/run-doctor.js';
+import { renderSetupHost } from '../host/setup-host.js';
+import { renderDoctorText } from '../render/text/doctor-text.js';
 import { listHostGroups, resolveTargets } from '../fleet/resolve-targets.js';
 import { runFleetStatus } from '../fleet/run-fleet-status.js';
 import { renderConnectionsText } from '../render/text/connections-table.js';
@@ -23,6 +28,8 @@ import { runConnections, runStatus } from '../workerman/run-status.js';
 
 /** `status <group>` when one or more hosts of the group are not up (each row says why). */
 export const FLEET_DEGRADED_EXIT_CODE = 5;
+/** `doctor`: one or more checks failed on one or more hosts (each failure names its fix). */
+export const DOCTOR_FOUND_PROBLEMS_EXIT_CODE = 6;
 
 /** Where the CLI writes; tests pass their own. */
 export interface CliIo {
@@ -44,6 +51,12 @@ Usage:
                                                     keeps the redacted raw trace)
   workerman-ops trace --from-file FILE [--json]     summarise a saved strace log (- for stdin)
   workerman-ops hosts [--json]                      configured hosts (never secrets)
+  workerman-ops doctor [host|group|all] [--json]    check what the bot needs on each host, with a fix
+                                                    for each failure (runs status once per host)
+  workerman-ops setup-host <host> [--from ADDR] [--public-key FILE]
+                                                    the lines that set a host up: key, sudo rule, helper
+  workerman-ops setup-host --print-helper           the host helper script itself
+  workerman-ops setup-host --helper-file            where that script is in this installation
   workerman-ops serve                               run the Slack bot (see README)
 
 Options:
@@ -53,7 +66,8 @@ Options:
   -h, --help      this text
 
 The host "local" is built in: this machine, no SSH, the start file of the running master.
-Exit codes: 0 ok, 1 internal, 2 bad input, 3 bad config, 4 unknown host, 5 group not all up, 10-14 SSH/command,
+Exit codes: 0 ok, 1 internal, 2 bad input, 3 bad config, 4 unknown host, 5 group not all up,
+6 doctor found problems, 10-14 SSH/command,
 20-24 Workerman, 30-35 trace, 40-41 access (full table in the README).
 `;
 
@@ -73,6 +87,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         duration: { type: 'string' },
         'save-log': { type: 'string' },
         'no-color': { type: 'boolean', default: false },
+        from: { type: 'string' },
+        'public-key': { type: 'string' },
+        'print-helper': { type: 'boolean', default: false },
+        'helper-file': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -90,7 +108,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   const color = !values['no-color'] && io.stdout.isTTY === true && io.env.NO_COLOR === undefined;
   let pool: TransportPool | undefined;
   try {
-    const needsConfig = !(command === 'status' || command === 'trace') || values['from-file'] === undefined;
+    const needsConfig =
+      !((command === 'status' || command === 'trace') && values['from-file'] !== undefined) &&
+      !(command === 'setup-host' && (values['print-helper'] || values['helper-file']));
     const loaded = needsConfig ? await loadConfig({ path: values.config, env: io.env, cwd: io.cwd }) : undefined;
     // ssh2 and execa load only for commands that reach a host (--help, --from-file and hosts start faster).
     // The promise is kept, not the pool, so concurrent fleet calls share one pool.
@@ -166,6 +186,45 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         io.stdout.write(json ? renderStraceJson(result.summary) : renderStraceText(result.summary, { color }));
         return 0;
       }
+      case 'doctor': {
+        if (rest.length > 1) throw new BotError('input_invalid', `Expected: workerman-ops doctor [host|group|all] (unexpected "${rest[1]}").`);
+        const name = rest[0] ?? ALL_HOSTS_GROUP;
+        const config = loaded!.config;
+        const isGroup = !config.hosts.some((h) => h.name === name) && (name === ALL_HOSTS_GROUP || listHostGroups(config).has(name));
+        const targets = isGroup ? resolveTargets(config, name) : [pickHost(loaded!, name)];
+        const report = await runDoctorFleet(targets, async (h) => runDoctor((await transports()).get(h.name), h), {
+          concurrency: config.limits.fleetConcurrency,
+        });
+        io.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : renderDoctorText(report, { color }));
+        return report.hosts.every((h) => h.ok) ? 0 : DOCTOR_FOUND_PROBLEMS_EXIT_CODE;
+      }
+      case 'setup-host': {
+        if (values['print-helper']) {
+          expectArgs(rest, 0, 'setup-host --print-helper');
+          io.stdout.write(loadHelper().text);
+          return 0;
+        }
+        if (values['helper-file']) {
+          expectArgs(rest, 0, 'setup-host --helper-file');
+          io.stdout.write(`${loadHelper().file}\n`);
+          return 0;
+        }
+        const host = pickHost(loaded!, expectArgs(rest, 1, 'setup-host <host> [--from ADDR] [--public-key FILE]')[0]!);
+        const publicKey =
+          values['public-key'] !== undefined
+            ? await readPublicKeyLine(values['public-key'])
+            : host.ssh?.privateKeyFile === undefined
+              ? undefined
+              : await readPublicKeyLine(expandHome(`${host.ssh.privateKeyFile}.pub`, io.env)).catch(() => undefined);
+        io.stdout.write(
+          renderSetupHost(host, {
+            ...(values.from === undefined ? {} : { from: checkFromPattern(values.from) }),
+            ...(publicKey === undefined ? {} : { publicKey }),
+            localUser: userInfo().username,
+          }),
+        );
+        return 0;
+      }
       case 'serve': {
         expectArgs(rest, 0, 'serve');
         const { runServe } = await import('../slack/serve.js');
@@ -178,7 +237,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return await new Promise<number>(() => {}); // runs until a signal stops the process
       }
       default:
-        throw new BotError('input_invalid', `Unknown command "${command}". Commands: status, connections, trace, hosts, serve (see --help).`);
+        throw new BotError('input_invalid', `Unknown command "${command}". Commands: status, connections, trace, hosts, doctor, setup-host, serve (see --help).`);
     }
   } catch (error) {
     const botError = asBotError(error);
@@ -259,4 +318,30 @@ function fileError(error: unknown, file: string): BotError {
   if (error instanceof BotError) return error;
   const code = (error as NodeJS.ErrnoException).code;
   return new BotError('input_invalid', `Cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code ?? (error as Error).message}.`, { cause: error });
+}
+
+/** Returns the `from=` pattern list of authorized_keys as given, or refuses one that could break the line. */
+export function checkFromPattern(text: string): string {
+  if (!/^[A-Za-z0-9.:/*?!,_-]{1,200}$/.test(text)) {
+    throw new BotError('input_invalid', `--from takes an address, a CIDR block or an OpenSSH pattern list such as 10.0.0.9 or 10.0.0.0/24,!10.0.0.13 (got "${text.slice(0, 64)}").`);
+  }
+  return text;
+}
+
+/** Returns the first OpenSSH public key line of `file`; refuses a private key, which must never be printed. */
+export async function readPublicKeyLine(file: string): Promise<string> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw fileError(error, file);
+  }
+  if (/PRIVATE KEY/.test(text)) throw new BotError('input_invalid', `${file} is a private key: pass its .pub file (the private key never leaves the bot's machine).`);
+  const line = text.split('\n').map((l) => l.trim()).find((l) => /^(ssh-(ed25519|rsa|dss)|ecdsa-sha2-nistp\d+|sk-[a-z0-9-]+@openssh\.com)(-cert-v01@openssh\.com)? [A-Za-z0-9+/]+=* ?[^\n]*$/.test(l));
+  if (line === undefined) throw new BotError('input_invalid', `${file} holds no OpenSSH public key line ("ssh-ed25519 AAAA… comment").`);
+  return line;
+}
+
+function expandHome(path: string, env: NodeJS.ProcessEnv): string {
+  return path.startsWith('~/') && env.HOME !== undefined ? `${env.HOME}${path.slice(1)}` : path;
 }

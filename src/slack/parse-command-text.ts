@@ -9,7 +9,8 @@ export type CommandInput =
   | { kind: 'help'; unknown?: string }
   | { kind: 'hosts' }
   | StatusTarget
-  | { kind: 'trace'; host: HostConfig; pid: number; durationS: number };
+  | { kind: 'trace'; host: HostConfig; pid: number; durationS: number }
+  | { kind: 'doctor'; host: HostConfig };
 
 /** Hosts and groups: what the parser resolves names against. A bare host list means "no extra groups". */
 export type CommandSource = readonly HostConfig[] | Pick<Config, 'hosts' | 'groups'>;
@@ -61,7 +62,8 @@ export function resolveStatusTarget(name: string, source: CommandSource): Status
 }
 
 /**
- * Parses the text after `/workerman`: `status <host>`, `hosts`, `help` (empty or unknown → help).
+ * Parses the text after `/workerman`: `status <host>`, `trace <host> <pid>`, `doctor <host>`, `hosts`,
+ * `help` (empty or unknown → help).
  * Example: `status web-1` → `{ kind: 'status', host: <web-1's config> }`.
  */
 export function parseCommandText(text: string, source: CommandSource): CommandInput {
@@ -82,6 +84,12 @@ export function parseCommandText(text: string, source: CommandSource): CommandIn
         throw new BotError('input_invalid', `status takes one host, got ${args.length} words: "${oneLine(args.join(' '), 80)}".`);
       }
       return resolveStatusTarget(args[0]!.toLowerCase(), source);
+    }
+    case 'doctor': {
+      if (args.length !== 1) {
+        throw new BotError('input_invalid', `Usage: /workerman doctor <host> (one host). Configured hosts: ${knownHosts(hosts)}.`);
+      }
+      return { kind: 'doctor', host: findHost(args[0]!.toLowerCase(), hosts) };
     }
     case 'trace': {
       if (args.length < 2 || args.length > 3) {

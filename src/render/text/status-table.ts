@@ -9,6 +9,7 @@ export interface TextRenderOptions {
 const ANSI = {
   bold: '\x1b[1m',
   red: '\x1b[31m',
+  green: '\x1b[32m',
   yellow: '\x1b[33m',
   dim: '\x1b[2m',
   reset: '\x1b[0m',

@@ -9,11 +9,12 @@ import { ACTION_IDS } from '../ids.js';
 import { parseCommandText } from '../parse-command-text.js';
 import { postFleetStatus } from '../post-fleet.js';
 import { postStatus } from '../post-status.js';
+import { replyDoctor } from '../reply-doctor.js';
 import { auditResultOf, runAuditedRequest } from '../run-audited-request.js';
 
 type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
-const SUBCOMMANDS = new Set(['help', 'hosts', 'status', 'trace']);
+const SUBCOMMANDS = new Set(['help', 'hosts', 'status', 'trace', 'doctor']);
 
 /**
  * Returns what the audit line names before the text is parsed: a known subcommand (else `help`) and
@@ -28,7 +29,7 @@ export function describeCommandText(text: string): { command: string; host: stri
 
 /**
  * Returns the `/workerman` listener: glue only. Answers that need no work (help, hosts, bad input, a
- * rate limit) are the ack itself (ephemeral); `status` and `trace` ack at once and do their work
+ * rate limit) are the ack itself (ephemeral); `status`, `trace` and `doctor` ack at once and do their work
  * after, tracked for shutdown. With an `access` section, a requester no rule covers is denied before
  * the text is parsed. Every request yields one audit line.
  */
@@ -82,6 +83,16 @@ export function createWorkermanCommand(deps: BotDeps): (args: CommandArgs) => Pr
               postFleetStatus(deps, { client, respond, channelId, userId, group: input.group, hosts: decision.targets }, signal),
             );
             return auditResultOf(result, { rule: decision.rule, hosts: decision.targets.map((h) => h.name) });
+          }
+          case 'doctor': {
+            // Allowed wherever `status` is for the host (it runs status once, plus read-only checks);
+            // the answer names host facts, so it goes to the requester only, never the channel.
+            await scope.ack();
+            const host = input.host;
+            scope.host = host.name;
+            const decision = await authorizeRequest(deps, { userId, channelId, teamId, command: 'status', host: host.name });
+            const result = await deps.inFlight.run((signal) => replyDoctor(deps, { host, reply: (m) => scope.reply(m) }, signal));
+            return { ...result, rule: decision.rule };
           }
           case 'trace': {
             // Attaching strace has side effects: ask first (ephemeral); the button's handler runs it.

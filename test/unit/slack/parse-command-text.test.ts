@@ -72,11 +72,22 @@ describe('describeCommandText()', () => {
     ['status web-1', { command: 'status', host: 'web-1' }],
     ['STATUS Web', { command: 'status', host: 'web' }],
     ['trace web-1 123', { command: 'trace', host: 'web-1' }],
+    ['doctor web-1', { command: 'doctor', host: 'web-1' }],
     ['status <!channel>', { command: 'status', host: null }],
     ['hosts web-1', { command: 'hosts', host: null }],
     ['rm -rf /', { command: 'help', host: null }],
     ['', { command: 'help', host: null }],
   ])('names %j in the audit as %j (never raw text)', (text, expected) => {
     expect(describeCommandText(text)).toEqual(expected);
+  });
+});
+
+describe('parseCommandText() doctor', () => {
+  test('takes exactly one configured host', () => {
+    const input = parseCommandText('doctor WEB-1', hosts);
+    expect(input.kind === 'doctor' && input.host.name).toBe('web-1');
+    expect(() => parseCommandText('doctor', hosts)).toThrowError(expect.objectContaining({ code: 'input_invalid', message: expect.stringContaining('Usage: /workerman doctor <host>') }));
+    expect(() => parseCommandText('doctor web-1 web-2', hosts)).toThrowError(expect.objectContaining({ code: 'input_invalid' }));
+    expect(() => parseCommandText('doctor nosuch', hosts)).toThrowError(expect.objectContaining({ code: 'host_unknown' }));
   });
 });
