@@ -1,9 +1,12 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { HostConfig } from '../../../src/config/schema.js';
+import { DEFAULT_HELPER_PATH, HostConfig } from '../../../src/config/schema.js';
 import { helperConfPath, loadHelper } from '../../../src/host/helper.js';
 import { renderHelperConf, renderSetupHost, sudoersLine } from '../../../src/host/setup-host.js';
+import { REPO_ROOT } from '../../helpers/paths.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -22,6 +25,8 @@ function commands(text: string): string[] {
 describe('sudoersLine()', () => {
   it('is the one rule the README shows, naming only the helper', () => {
     expect(sudoersLine('deploy', '/usr/local/sbin/workerman-ops-helper')).toBe('deploy ALL=(root) NOPASSWD: /usr/local/sbin/workerman-ops-helper');
+    // The sudo tests install sudoersLine(): the README must give exactly that line.
+    expect(readFileSync(join(REPO_ROOT, 'README.md'), 'utf8')).toContain(`\n   ${sudoersLine('deploy', DEFAULT_HELPER_PATH)}\n`);
   });
 });
 
