@@ -10,7 +10,8 @@ const WHERE: Record<string, string> = {
   SLACK_SIGNING_SECRET: 'Slack app settings → Basic Information → App Credentials → Signing Secret',
   PORT: 'the TCP port the HTTP mode listens on, 0-65535 (default 3000; 0 = any free port)',
   HOST: 'the address the HTTP mode binds to, e.g. 0.0.0.0 or 127.0.0.1 (default: all addresses)',
-  SLACK_API_URL: 'a base URL for the Slack Web API, e.g. https://slack.com/api/ (only for tests and proxies)',
+  SLACK_API_URL:
+    'a base URL for the Slack Web API, e.g. https://slack.com/api/; Socket Mode opens its connections through it too (only for tests and proxies)',
   LOG_LEVEL: 'one of debug, info, warn, error (default info)',
 };
 

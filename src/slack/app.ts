@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, type Logger, type LogLevel } from '@slack/bolt';
+import { App, SocketModeReceiver, type Logger, type LogLevel } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import { createUserGroupResolver, listRuleUserGroups } from '../access/create-user-group-resolver.js';
 import { createAuditLog, type AuditHealth, type AuditLog, type AuditSink } from '../audit/audit-log.js';
@@ -55,6 +55,10 @@ export interface SlackApp {
 
 // A user waits on these: a few quick retries, never web-api's default of ten retries over ~30 minutes.
 const DEFAULT_RETRY = { retries: 3, factor: 2, minTimeout: 1000, maxTimeout: 10_000 };
+// apps.connections.open, also on every reconnect: nobody waits on it, and when its retries run out during a
+// reconnect, @slack/socket-mode 3.1 rejects a promise nobody handles, which ends the process. So keep trying
+// for about 20 minutes (a Slack outage), not 7 s. A rejected app token is not retried (invalid_auth).
+const SOCKET_RETRY = { retries: 50, factor: 1.5, minTimeout: 1000, maxTimeout: 30_000 };
 
 /** Returns the Bolt app with the `/workerman` command and its buttons, in Socket Mode or HTTP mode per `env`. */
 export function createSlackApp(deps: SlackAppDeps): SlackApp {
@@ -71,9 +75,10 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   };
   // deferInitialization: auth.test runs once in start() (fail fast on a bad token, and no auth.test per request).
   const common = { token: env.botToken, logger, clientOptions, deferInitialization: true } as const;
+  const receiver = env.mode === 'socket' ? createSocketModeReceiver(env, clientOptions, logger, deps) : undefined;
   const app =
-    env.mode === 'socket'
-      ? new App({ ...common, socketMode: true, appToken: env.appToken })
+    receiver !== undefined
+      ? new App({ ...common, socketMode: true, receiver })
       : new App({
           ...common,
           signingSecret: env.signingSecret ?? '',
@@ -220,6 +225,33 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       return inFlight.size;
     },
   };
+}
+
+/**
+ * Returns the Socket Mode receiver with the bot's own Web API options (SLACK_API_URL included) for the
+ * `apps.connections.open` calls, so no stand-in or proxy is bypassed, and logs each reconnection with how
+ * long the bot was offline (Slack answers `/workerman` with "dispatch_failed" meanwhile).
+ */
+function createSocketModeReceiver(env: SlackEnv, clientOptions: WebClientOptions, logger: Logger, deps: SlackAppDeps): SocketModeReceiver {
+  const { logger: _shared, logLevel: _level, ...options } = clientOptions;
+  const receiver = new SocketModeReceiver({
+    appToken: env.appToken ?? '',
+    logger,
+    installerOptions: { clientOptions: { ...options, retryConfig: deps.clientOptions?.retryConfig ?? SOCKET_RETRY } },
+  });
+  let lostAt: number | null = null;
+  let hasConnected = false;
+  // 'close' is emitted once per closed WebSocket (Slack's refresh, a missed pong, a network error).
+  receiver.client.on('close', () => {
+    lostAt ??= performance.now();
+  });
+  receiver.client.on('reconnecting', () => logger.info({ event: 'socket_reconnecting' }));
+  receiver.client.on('connected', () => {
+    if (hasConnected && lostAt !== null) logger.info({ event: 'socket_reconnected', offlineMs: Math.round(performance.now() - lostAt) });
+    hasConnected = true;
+    lostAt = null;
+  });
+  return receiver;
 }
 
 /** The trail's state now; while degraded, the backlog is tried once first (the disk may have space again). */

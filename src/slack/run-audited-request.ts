@@ -32,11 +32,17 @@ export interface AuditedRequestOptions {
   rateLimit?: boolean;
 }
 
+/** The ack did not reach Slack (Socket Mode: the connection was closing). */
+class AckFailedError extends Error {
+  override name = 'AckFailedError';
+}
+
 /**
  * Runs one Slack request the same way for every command and button: audit timer first, then the
  * per-user rate limit (so a flood of denied requests is throttled too), then `work` (which checks
  * access and runs). Whatever happens, the request is acked, the user hears about a failure privately,
- * exactly one audit line is written, and nothing is thrown to Bolt.
+ * exactly one audit line is written, and nothing is thrown to Bolt. An ack that cannot be sent ends the
+ * request without work or reply: Slack already tells the user it failed, or sends the request again.
  */
 export async function runAuditedRequest(
   deps: BotDeps,
@@ -47,16 +53,22 @@ export async function runAuditedRequest(
 ): Promise<void> {
   const timer = deps.audit.begin(base);
   let acked = false;
+  const sendAck = async (body?: RespondArguments): Promise<void> => {
+    acked = true;
+    try {
+      await io.ack(body);
+    } catch (error) {
+      throw new AckFailedError(describeError(error), { cause: error });
+    }
+  };
   const scope: RequestScope = {
     async ack() {
       if (acked) return;
-      acked = true;
-      await io.ack();
+      await sendAck();
     },
     async reply(message) {
       if (!acked) {
-        acked = true;
-        await io.ack({ response_type: 'ephemeral', text: message.text, blocks: message.blocks });
+        await sendAck({ response_type: 'ephemeral', text: message.text, blocks: message.blocks });
         return;
       }
       await safeRespond(deps, io.respond, message);
@@ -73,6 +85,14 @@ export async function runAuditedRequest(
     if (opts.rateLimit !== false) deps.rateLimiter.takeOrThrow(base.userId);
     timer.finish(await work(scope));
   } catch (error) {
+    if (error instanceof AckFailedError) {
+      // Socket Mode: the envelope came in as Slack closed the connection (a refresh). Slack never heard
+      // from us, so it shows the user its own failure (or retries): working or replying now could
+      // answer twice, or contradict Slack.
+      deps.logger.warn({ event: 'ack_failed', command: base.command, error: error.message });
+      timer.finish({ outcome: 'error', errorCode: 'ack_failed' });
+      return;
+    }
     const botError = asBotError(error);
     if (botError.code === 'internal') deps.logger.error({ event: 'internal_error', command: base.command, error: describeError(error) });
     try {

@@ -51,3 +51,35 @@ export async function startBotHarness(
   await bot.start();
   return { standIn, bot, eventsUrl: `http://127.0.0.1:${bot.httpAddress()!.port}/slack/events`, logLines, auditLines, stop: () => bot.stop() };
 }
+
+export interface SocketBotHarness {
+  bot: SlackApp;
+  logLines: LogLine[];
+  auditLines: LogLine[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the real bot in Socket Mode (the default mode), its Web API client and its `apps.connections.open`
+ * pointed at the stand-in through SLACK_API_URL; `start()` resolves once the Socket Mode stand-in said hello.
+ */
+export async function startSocketBotHarness(
+  standIn: SlackStandIn,
+  config: Config,
+  opts: { botToken: string; appToken: string; shutdownGraceMs?: number },
+): Promise<SocketBotHarness> {
+  const logLines: LogLine[] = [];
+  const auditLines: LogLine[] = [];
+  const env = loadSlackEnv({ SLACK_BOT_TOKEN: opts.botToken, SLACK_APP_TOKEN: opts.appToken, SLACK_API_URL: standIn.apiUrl });
+  const bot = createSlackApp({
+    env,
+    config,
+    transports: createTransports(config.hosts),
+    logger: createJsonLogger({ write: (line) => logLines.push(JSON.parse(line) as LogLine) }),
+    auditSink: { write: (line: string) => void auditLines.push(JSON.parse(line) as LogLine) },
+    clientOptions: { retryConfig: { retries: 0 } },
+    ...(opts.shutdownGraceMs === undefined ? {} : { shutdownGraceMs: opts.shutdownGraceMs }),
+  });
+  await bot.start();
+  return { bot, logLines, auditLines, stop: () => bot.stop() };
+}

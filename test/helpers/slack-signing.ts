@@ -24,9 +24,9 @@ export interface CommandFields {
   command?: string;
 }
 
-/** The form body of a slash command, with real-looking IDs. */
-export function commandBody(f: CommandFields): string {
-  return new URLSearchParams({
+/** The fields of a slash command, with real-looking IDs (a Socket Mode envelope's payload is this object). */
+export function commandFields(f: CommandFields): Record<string, string> {
+  return {
     token: 'legacy-verification-token-ignored',
     team_id: f.teamId ?? 'T0123ABCD',
     team_domain: 'acme',
@@ -40,7 +40,12 @@ export function commandBody(f: CommandFields): string {
     is_enterprise_install: 'false',
     response_url: f.responseUrl,
     trigger_id: '123.456.abc',
-  }).toString();
+  };
+}
+
+/** The form body of a slash command, with real-looking IDs. */
+export function commandBody(f: CommandFields): string {
+  return new URLSearchParams(commandFields(f)).toString();
 }
 
 export interface SendOptions {
@@ -76,10 +81,10 @@ export interface ButtonClick {
   kind?: 'button' | 'static_select';
 }
 
-/** POSTs a signed `block_actions` payload for a button click (interactivity wire format). */
-export function sendButtonClick(eventsUrl: string, click: ButtonClick, o: SendOptions = {}): Promise<Response> {
+/** The `block_actions` payload of a button click (or a select), as Slack sends it. */
+export function buttonClickPayload(click: ButtonClick): Record<string, unknown> {
   const channelId = click.channelId ?? 'C0123ABCD';
-  const payload = {
+  return {
     type: 'block_actions',
     user: { id: click.userId ?? 'U0123ABCD', username: 'jdoe', team_id: 'T0123ABCD' },
     team: { id: 'T0123ABCD', domain: 'acme' },
@@ -99,12 +104,16 @@ export function sendButtonClick(eventsUrl: string, click: ButtonClick, o: SendOp
         : { type: 'button', action_id: click.actionId, block_id: 'b1', value: click.value, action_ts: '1700000001.000000' },
     ],
   };
-  return send(eventsUrl, `payload=${encodeURIComponent(JSON.stringify(payload))}`, o);
 }
 
-/** POSTs a signed Events API callback (JSON, as Slack sends it) carrying `event`. */
-export function sendEvent(eventsUrl: string, event: Record<string, unknown>, o: SendOptions & { teamId?: string } = {}): Promise<Response> {
-  const body = JSON.stringify({
+/** POSTs a signed `block_actions` payload for a button click (interactivity wire format). */
+export function sendButtonClick(eventsUrl: string, click: ButtonClick, o: SendOptions = {}): Promise<Response> {
+  return send(eventsUrl, `payload=${encodeURIComponent(JSON.stringify(buttonClickPayload(click)))}`, o);
+}
+
+/** The Events API callback (`event_callback`) carrying `event`, as Slack sends it. */
+export function eventCallback(event: Record<string, unknown>, o: { teamId?: string } = {}): Record<string, unknown> {
+  return {
     token: 'legacy-verification-token-ignored',
     team_id: o.teamId ?? 'T0123ABCD',
     api_app_id: 'A0123ABCD',
@@ -114,8 +123,13 @@ export function sendEvent(eventsUrl: string, event: Record<string, unknown>, o: 
     event_time: Math.floor(Date.now() / 1000),
     authorizations: [{ enterprise_id: null, team_id: o.teamId ?? 'T0123ABCD', user_id: 'U0BOT00001', is_bot: true, is_enterprise_install: false }],
     is_ext_shared_channel: false,
-  });
-  const headers = { ...signSlackRequest(o.secret ?? TEST_SIGNING_SECRET, body, o.timestampS), 'content-type': 'application/json' };
+  };
+}
+
+/** POSTs a signed Events API callback (JSON, as Slack sends it) carrying `event`. */
+export function sendEvent(eventsUrl: string, event: Record<string, unknown>, o: SendOptions & { teamId?: string } = {}): Promise<Response> {
+  const body = JSON.stringify(eventCallback(event, o));
+  const headers: Record<string, string> = { ...signSlackRequest(o.secret ?? TEST_SIGNING_SECRET, body, o.timestampS), 'content-type': 'application/json' };
   if (o.signature !== undefined) headers['x-slack-signature'] = o.signature;
   return fetch(eventsUrl, { method: 'POST', headers, body });
 }

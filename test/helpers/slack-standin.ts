@@ -14,6 +14,11 @@ export interface StandInChannel {
 
 export interface StandInOptions {
   botToken: string;
+  /**
+   * The app-level token (`xapp-…`) `apps.connections.open` accepts, as Slack does; any other method refuses
+   * it (`not_allowed_token_type`). Socket Mode tests attach a stand-in with `serveSocketMode`.
+   */
+  appToken?: string;
   channels?: StandInChannel[];
   botUserId?: string;
   botId?: string;
@@ -79,6 +84,11 @@ export interface SlackStandIn {
   callsOf(method: string): RecordedCall[];
   /** Sets the members `usergroups.users.list` answers for `groupId`. */
   setUserGroup(groupId: string, users: string[]): void;
+  /**
+   * Lets `apps.connections.open` (called with the app-level token) answer `{ ok: true, url: issueUrl() }`:
+   * the Socket Mode stand-in (test/helpers/socket-mode-standin.ts) issues a one-time WebSocket URL.
+   */
+  serveSocketMode(issueUrl: () => string): void;
   /** Makes the next `times` calls of `method` answer `{ ok: false, error }`. */
   fail(method: string, error: string, times?: number): void;
   /** Makes the next `times` calls of `method` answer HTTP 429 with `Retry-After: retryAfterS` (Slack's rate limiting). */
@@ -322,6 +332,7 @@ export async function startSlackStandIn(opts: StandInOptions): Promise<SlackStan
   const limited = new Map<string, { retryAfterS: number; times: number }>();
   let counter = 0;
   let baseUrl = '';
+  let issueSocketUrl: (() => string) | null = null;
 
   const key = (channel: string, ts: string): string => `${channel}/${ts}`;
   const nextTs = (): string => {
@@ -368,6 +379,13 @@ export async function startSlackStandIn(opts: StandInOptions): Promise<SlackStan
   };
 
   const handlers: Record<string, (p: Record<string, unknown>) => Record<string, unknown>> = {
+    'apps.connections.open': () => {
+      if (issueSocketUrl === null) {
+        violations.push('apps.connections.open: no Socket Mode stand-in is attached (serveSocketMode)');
+        return { ok: false, error: 'internal_error' };
+      }
+      return { ok: true, url: issueSocketUrl() };
+    },
     'auth.test': () => ({
       ok: true,
       url: 'https://acme.slack.com/',
@@ -509,7 +527,10 @@ export async function startSlackStandIn(opts: StandInOptions): Promise<SlackStan
       calls.push({ method, params, at: Date.now() });
       // API errors are HTTP 200 + ok:false: any other status makes web-api retry.
       if (token === '') return json({ ok: false, error: 'not_authed' });
-      if (token !== opts.botToken) return json({ ok: false, error: 'invalid_auth' });
+      // apps.connections.open takes only the app-level token (scope connections:write); everything else only the bot token.
+      const wanted = method === 'apps.connections.open' ? opts.appToken : opts.botToken;
+      const other = method === 'apps.connections.open' ? opts.botToken : opts.appToken;
+      if (token !== wanted) return json({ ok: false, error: token === other ? 'not_allowed_token_type' : 'invalid_auth' });
       const limit = limited.get(method);
       if (limit !== undefined && limit.times > 0) {
         limit.times -= 1;
@@ -548,6 +569,9 @@ export async function startSlackStandIn(opts: StandInOptions): Promise<SlackStan
     replies: (channel, ts) => all().filter((m) => m.channel === channel && m.threadTs === ts),
     message: (channel, ts) => stored.get(key(channel, ts)),
     callsOf: (method) => calls.filter((c) => c.method === method),
+    serveSocketMode: (issueUrl) => {
+      issueSocketUrl = issueUrl;
+    },
     setUserGroup: (groupId, users) => {
       userGroups.set(groupId, [...users]);
     },
