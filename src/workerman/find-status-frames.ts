@@ -23,37 +23,61 @@ export interface StatusFrame {
   summarySep?: number;
   /** The Summary row, if printed completely. */
   summary?: number;
-  /** End (exclusive) of the process rows: the Summary separator. */
+  /** End (exclusive) of the process rows: the Summary separator, or for a pre-3.5 table the frame's end. */
   rowsEnd?: number;
+  /**
+   * Workerman 3.0-3.4: no status column, no Summary row, nothing after the last row. Such a table ends
+   * where the output ends; a process that did not answer in time simply has no row.
+   */
+  isOpenTable: boolean;
   isComplete: boolean;
 }
 
 /**
- * Finds the status frames (one for `status`, one per refresh for live `status -d`); a frame is
- * complete once its Summary row is printed.
+ * Finds the status frames (one for `status`, one per refresh for live `status -d`). A 3.5+ frame is
+ * complete once its Summary row is printed; a pre-3.5 frame once its process header is, as long as
+ * the output does not end inside a line (`isLastLineComplete`: it ended with a newline).
  */
-export function findStatusFrames(lines: readonly OutputLine[]): StatusFrame[] {
+export function findStatusFrames(lines: readonly OutputLine[], isLastLineComplete: boolean): StatusFrame[] {
   const frames: StatusFrame[] = [];
   let frame: StatusFrame | undefined;
   for (let i = 0; i < lines.length; i++) {
     const text = (lines[i] as OutputLine).text;
     const kind = text.startsWith('-') ? separatorKind(text) : undefined;
     if (kind === 'global') {
-      frame = { start: i, isComplete: false };
+      frame = { start: i, isOpenTable: false, isComplete: false };
       frames.push(frame);
-    } else if (!frame || frame.isComplete) {
+    } else if (!frame || frame.isComplete || frame.isOpenTable) {
       continue;
     } else if (kind === 'process') {
       // The same separator text comes twice: before the process header, and before the Summary row.
-      if (frame.processSep === undefined) frame.processSep = i;
-      else if (frame.summarySep === undefined) frame.summarySep = i;
+      if (frame.processSep === undefined) {
+        frame.processSep = i;
+        frame.isOpenTable = isPre35Header(lines[i + 1]);
+      } else if (frame.summarySep === undefined) {
+        frame.summarySep = i;
+      }
     } else if (frame.summarySep !== undefined && /^Summary[\t ].*\[Summary\]\s*$/.test(text)) {
       frame.summary = i;
       frame.rowsEnd = frame.summarySep;
       frame.isComplete = true;
     }
   }
+  frames.forEach((f, n) => {
+    if (!f.isOpenTable) return;
+    const end = frames[n + 1]?.start ?? lines.length;
+    const isCut = end === lines.length && !isLastLineComplete;
+    f.rowsEnd = end;
+    f.isComplete = (f.processSep as number) + 1 < end && !isCut;
+  });
   return frames;
+}
+
+/** `pid	memory  listening … worker_name connections total_request send_fail throw_exception|timers`. */
+function isPre35Header(line: OutputLine | undefined): boolean {
+  if (line === undefined) return false;
+  const names = line.text.trim().split(/\s+/);
+  return names[0] === 'pid' && names.includes('memory') && !names.includes('status');
 }
 
 /** The error for output without a complete status frame: empty, cut short, translated, or not status. */
@@ -62,7 +86,9 @@ export function explainMissingTable(lines: readonly OutputLine[], frames: readon
   if (nonEmpty.length === 0) {
     return new BotError(
       'status_unparseable',
-      'Workerman status printed nothing: check that workerman.startFile is a Workerman start file and that php runs on the host.',
+      'Workerman status printed nothing. Workerman 3.3.5 to 3.4.x print nothing at all when the app is not running or its master does not answer ' +
+        '(they write "not run" only to a terminal and to their log file): check that the app runs (`ps` for "WorkerMan: master process"). ' +
+        'Otherwise check that workerman.startFile is a Workerman start file and that php runs on the host.',
       { details: { reason: 'empty' } },
     );
   }
@@ -86,7 +112,7 @@ export function explainMissingTable(lines: readonly OutputLine[], frames: readon
     const title = SEPARATOR.exec(other.text)?.[1] ?? '';
     return new BotError(
       'status_unparseable',
-      `Status output line ${other.lineNo} is a section titled "${oneLine(title, 60)}", expected "GLOBAL STATUS": translated or pre-3.5 Workerman output is not supported.`,
+      `Status output line ${other.lineNo} is a section titled "${oneLine(title, 60)}", expected "GLOBAL STATUS": translated status output (as in some documentation) cannot be read. Run the command on the host and use what Workerman itself prints.`,
       { details: { reason: 'unknown_layout', line: other.lineNo } },
     );
   }

@@ -5,15 +5,16 @@ import { splitAnchored, unparseableLine, type OutputLine } from './split-output-
 export type GlobalSection = Pick<WorkermanStatus, 'workerman' | 'startedAt' | 'uptime' | 'loadAverage' | 'workerCount' | 'processCount' | 'workers'>;
 
 /**
- * Parses the lines between the GLOBAL STATUS and the first PROCESS STATUS separator: 3.x/4.x name
- * the event loop on the load line, 5.x per worker in the exit table.
+ * Parses the lines between the GLOBAL STATUS and the first PROCESS STATUS separator, of every
+ * generation: 3.0-3.4 print no event loop (3.0-3.2.6) or a bare name / class after `event-loop:`,
+ * 3.x/4.x name it on the load line, 5.x per worker in the exit table.
  *
  * @example
- * Workerman version:4.1.17          PHP version:8.2.36
- * start time:2026-11-26 04:34:19   run 0 days 0 hours
- * load average: 0.17, 0.2, 0.18    event-loop:\Workerman\Events\Event
+ * Workerman version:3.4.7          PHP version:7.1.33
+ * start time:2026-12-03 06:40:03   run 0 days 0 hours
+ * load average: 0.48, 0, 0         event-loop:\Workerman\Events\Select
  * 4 workers       8 processes
- * worker_name              exit_status      exit_count
+ * worker_name              exit_status     exit_count
  * HttpApi01                9                1
  */
 export function parseGlobalSection(lines: readonly OutputLine[]): GlobalSection {
@@ -46,13 +47,14 @@ function parseInfoLines(lines: readonly OutputLine[]): GlobalInfo {
     if (v5) workerman.version = v5[1] ?? null;
     const php5 = /\bPHP\/(\S+)/.exec(text);
     if (php5) workerman.phpVersion = php5[1] ?? null;
-    // `event-loop:\Workerman\Events\Event` -> `Event`
+    // `event-loop:\Workerman\Events\Event` -> `Event`; 3.2.7-3.3.x print the bare name (`event`, `select`).
     const loop = /event-loop:\s*(\S+)/.exec(text);
     if (loop) workerman.eventLoop = (loop[1] ?? '').split('\\').filter(Boolean).at(-1) ?? null;
     const started = /start time:\s*(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})/.exec(text);
     if (started) info.startedAt = started[1] ?? null;
     const run = /\brun\s+(\d+ days? \d+ hours?)/.exec(text);
     if (run) info.uptime = run[1] ?? null;
+    // 3.0-3.3 print sys_getloadavg() raw (`0.1, 0.03, 0.05`); 3.4+ round the 2nd and 3rd to integers.
     const load = /load average:\s*([\d.]+(?:\s*,\s*[\d.]+)*)/.exec(text);
     if (load) info.loadAverage = (load[1] ?? '').split(',').map((s) => Number(s.trim()));
     const counts = /^(\d+) workers\s+(\d+) processes\s*$/.exec(text);

@@ -9,6 +9,7 @@ import { splitAnchored, unparseableLine, type OutputLine } from './split-output-
  * @example
  * pid	memory  listening                   worker_name              connections send_fail timers  total_request qps    status
  * 19521	1.09M   http://127.0.0.1:18500      HttpApi01                0           0         0       249           0      [idle]
+ * (3.0-3.4: `pid	memory  listening … worker_name connections total_request send_fail throw_exception`, or `timers` in 3.4.7)
  */
 export function parseProcessTable(header: OutputLine, rows: readonly OutputLine[], hasRealQps: boolean): ProcessRow[] {
   const columns = parseProcessHeader(header);
@@ -30,6 +31,7 @@ interface ProcessColumns {
   nameAt: number;
 }
 
+// `throw_exception` (3.0-3.4.6) has no field in the model: it goes to `extra` like any unknown column.
 const KNOWN_COLUMNS = new Set([
   'pid',
   'memory',
@@ -37,6 +39,7 @@ const KNOWN_COLUMNS = new Set([
   'worker_name',
   'name',
   'connections',
+  'connection',
   'send_fail',
   'timers',
   'total_request',
@@ -94,6 +97,8 @@ function parseProcessRow(line: OutputLine, columns: ProcessColumns, hasRealQps: 
       case 'memory':
         row.memoryBytes = parseMemory(value, line);
         break;
+      // 3.0.3 named the column `connection` for one commit, then `connections`.
+      case 'connection':
       case 'connections':
         row.connections = parseCount(value, name, line);
         break;

@@ -18,8 +18,8 @@ export interface ParseStatusOptions {
 }
 
 /**
- * Parses the stdout of `php start.php status` (Workerman 3.5+, 4.x, 5.x; one-shot or live `status -d`)
- * into the JSON contract, or throws a BotError saying what went wrong and what to do.
+ * Parses the stdout of `php start.php status` (Workerman 3.0-3.4, 3.5.5+, 4.x, 5.x; one-shot or live
+ * `status -d`) into the JSON contract, or throws a BotError saying what went wrong and what to do.
  *
  * @example
  * Workerman[start.php] status
@@ -35,11 +35,17 @@ export interface ParseStatusOptions {
  * 19521	1.09M   http://127.0.0.1:18500      HttpApi01                0           0         0       249           0      [idle]
  * ----------------------------------------------PROCESS STATUS---------------------------------------------------
  * Summary	3M      -                           -                        0           0         1       14649         0      [Summary]
+ *
+ * Before 3.5 the table ends with the last row (no Summary, no status column, no qps):
+ * ---------------------------------------PROCESS STATUS-------------------------------------------
+ * pid	memory  listening                   worker_name              connections total_request send_fail throw_exception
+ * 11202	0.76M   http://127.0.0.1:18100      HttpApi01                0           497            0         0
  */
 export function parseStatus(stdout: string, opts: ParseStatusOptions = {}): WorkermanStatus {
   const stderr = opts.stderr ?? '';
   const lines = splitOutputLines(stdout);
-  const frames = findStatusFrames(lines);
+  // A pre-3.5 table has no end marker: only a final newline tells a whole last row from a cut one.
+  const frames = findStatusFrames(lines, stdout.endsWith('\n'));
   const complete = frames.filter((f) => f.isComplete);
   const last = complete.at(-1);
   if (last === undefined) {

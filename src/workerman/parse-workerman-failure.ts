@@ -6,7 +6,8 @@ const NOT_RUN = /^Workerman\[(.*)\] not run\s*$/;
 const STALE_MASTER = /Master pid:\s*(\d+) is not alive/;
 const PHP_ERROR = /(?:^|\s)(?:PHP )?(?:Fatal error|Parse error)\s*:/;
 const INPUT_FILE = /^Could not open input file:\s*(.*)$/;
-const USAGE = /^Usage: php \S+ <command>/;
+// 3.5+: `Usage: php yourfile <command> [mode]`; 3.0-3.4: `Usage: php yourfile.php {start|stop|restart|reload|status}`.
+const USAGE = /^Usage: php \S+ (?:<command>|\{[a-z|]+\}\s*$)/;
 
 /**
  * Recognises Workerman's (and PHP's) failure texts in the output of `status` or `connections`; returns
@@ -54,6 +55,8 @@ export function parseWorkermanFailure(
     );
   }
 
+  // Before 3.3.3 Workerman went on after "not run" (3.1.x-3.3.1 even signal their own process group
+  // and die of it, or warn on stderr that the statistics file is missing): the line is what counts.
   const notRun = firstMatch(lines, NOT_RUN);
   if (notRun) {
     const startFile = notRun.match[1] ?? '';
