@@ -68,11 +68,17 @@ export function computeFindings(status: WorkermanStatus): Finding[] {
 
   if (status.processCount !== null && status.processCount > status.processes.length) {
     const missing = status.processCount - status.processes.length;
+    // 3.5+ print a `[busy]` row for a process that does not answer; before 3.5 (no status column) it
+    // simply has no row, so there a missing row is the usual sign of a stuck process.
+    const isPre35Table = status.processes.every((p) => p.status === null);
+    const why = isPre35Table
+      ? ` in time. Before Workerman 3.5 a process busy in a request (a blocking call or a CPU loop) gets no row at all, nor does one being re-forked: compare the pids with \`ps\` and trace the missing one${missing === 1 ? '' : 's'}.`
+      : ' (being re-forked, or not known to the master).';
     findings.push({
       kind: 'not-reported',
       pid: null,
       worker: null,
-      message: `Workerman counts ${status.processCount} processes but only ${status.processes.length} appear in the table: ${missing} did not report (being re-forked, or not known to the master).`,
+      message: `Workerman counts ${status.processCount} processes but only ${status.processes.length} appear in the table: ${missing} did not report${why}`,
     });
   }
   return findings;

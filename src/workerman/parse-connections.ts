@@ -1,5 +1,6 @@
 import { BotError, oneLine } from '../errors.js';
-import { parseWorkermanFailure, splitOutputLines, type OutputLine } from './parse-status.js';
+import { parseWorkermanFailure } from './parse-workerman-failure.js';
+import { splitOutputLines, type OutputLine } from './split-output-lines.js';
 import type { ConnectionRow, WorkermanConnections } from './types.js';
 
 export interface ParseConnectionsOptions {

@@ -87,6 +87,16 @@ describe('runStatus() over the local transport', () => {
     expect(error.code).toBe('workerman_not_running');
   });
 
+  it('parses a Workerman 3.x table without a Summary row, and its "not run" (outputs built from 3.x source)', async () => {
+    const a = await app({ status: ['wm3.4.7-built-busy-cpu'] });
+    const run = await runStatus(local, a.host('app-34'));
+    expect(run.status.workerman.version).toBe('3.4.7');
+    expect(run.status.processes.map((p) => p.pid)).toEqual([13002, 13003, 13005, 13006, 13007, 13008, 13009]);
+    expect(run.status.findings.map((f) => f.kind)).toEqual(['not-reported']);
+    const stopped = await app({ status: ['wm3.1.1-built-not-running'] });
+    expect((await errorOf(runStatus(local, stopped.host()))).code).toBe('workerman_not_running');
+  });
+
   it('reports orphaned workers of the start file as an outage in disguise', async () => {
     const a = await app({ status: ['wm5.2.2-master-killed'] });
     const pids = [

@@ -330,9 +330,10 @@ describe('parseStatus() typed errors for texts not captured', () => {
 
   it('parseStatus() refuses the seed: the 3.0.1 layout with translated (Portuguese) headers', () => {
     // seed-status-3.0.1-translated.out is not real output: a documentation example whose translation
-    // also translated the headers ("STATUS GLOBAL", "memória", "nome_do_worker"), a pre-3.5 layout with
-    // other columns (timestamp, packet_err, ...) and no Summary row. Columns cannot be found by name,
-    // so the parser says why instead of guessing a table.
+    // also translated the headers ("STATUS GLOBAL", "memória", "nome_do_worker"), with other columns
+    // (timestamp, packet_err, ...: Workerman 2.x's layout, not the one 3.0.x prints; see
+    // test/fixtures/README.md) and no Summary row. Columns cannot be found by name, so the parser says
+    // why instead of guessing a table (real 3.0-3.4 output is read: parse-status-built.test.ts).
     const seed = readFileSync(join(SEED_FIXTURES, 'seed-status-3.0.1-translated.out'), 'utf8');
     const error = catchBotError(() => parseStatus(seed));
     expect(error.code).toBe('status_unparseable');
