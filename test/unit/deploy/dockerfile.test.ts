@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DOCKER_KEYWORDS,
+  type DockerInstruction,
+  type DockerStage,
   dockerStages,
   healthcheckArgv,
   isInDockerContext,
@@ -26,8 +28,7 @@ const build = stages.find((s) => s.name === 'build');
 const ignore = parseDockerignore(readFileSync(join(REPO_ROOT, '.dockerignore'), 'utf8'));
 const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> };
 
-const ofKind = (stage: { instructions: { keyword: string; args: string }[] }, keyword: string) =>
-  stage.instructions.filter((i) => i.keyword === keyword);
+const ofKind = (stage: DockerStage, keyword: string): DockerInstruction[] => stage.instructions.filter((i) => i.keyword === keyword);
 
 describe('parseDockerfile()', () => {
   it('parseDockerfile() joins continuations and drops comment lines inside them', () => {
