@@ -85,20 +85,27 @@ export async function run(): Promise<void> {
       nodeStart.push(performance.now() - t0);
     }
 
-    const rows: Array<{ name: string; runs: Run[]; phases: Phases[] }> = [];
-    for (const host of sshd === undefined ? ['local-bench'] : ['ssh-bench', 'local-bench']) {
-      await traceOnce(bin, host, started.pid, config); // warm-up: page cache, the sshd's first fork
-      const runs: Run[] = [];
-      for (let i = 0; i < RUNS; i += 1) runs.push(await traceOnce(bin, host, started.pid, config));
-      // The same helper run without the CLI around it, its protocol lines timed as they arrive.
-      const hostConfig = HostConfig.parse({
+    // Hosts take turns run by run (ssh, local, ssh, local, …), so a load that drifts during the bench
+    // (this box is shared) weighs on both alike.
+    const hostNames = sshd === undefined ? ['local-bench'] : ['ssh-bench', 'local-bench'];
+    const rows = hostNames.map((host) => ({
+      host,
+      name: host === 'ssh-bench' ? 'over loopback sshd' : 'local host',
+      config: HostConfig.parse({
         name: host,
         workerman: { startFile },
         ...(host === 'ssh-bench' && sshd !== undefined ? { ssh: sshd.sshSettings({ commandTimeoutMs: 30_000 }) } : {}),
-      });
-      const phases: Phases[] = [];
-      for (let i = 0; i < RUNS; i += 1) phases.push(await helperPhases(hostConfig, started.pid));
-      rows.push({ name: host === 'ssh-bench' ? 'over loopback sshd' : 'local host', runs, phases });
+      }),
+      runs: [] as Run[],
+      phases: [] as Phases[],
+    }));
+    for (const row of rows) await traceOnce(bin, row.host, started.pid, config); // warm-up: page cache, the sshd's first fork
+    for (let i = 0; i < RUNS; i += 1) {
+      for (const row of rows) row.runs.push(await traceOnce(bin, row.host, started.pid, config));
+    }
+    // The same helper run without the CLI around it, its protocol lines timed as they arrive.
+    for (let i = 0; i < RUNS; i += 1) {
+      for (const row of rows) row.phases.push(await helperPhases(row.config, started.pid));
     }
 
     const load = loadavg()[0]?.toFixed(2) ?? '?';
