@@ -1,13 +1,13 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { BotError } from '../../errors.js';
 import { escapeMrkdwn } from '../../render/slack/escape.js';
+import { parseTraceTargetText } from '../../workerman/resolve-trace-targets.js';
 import { authorizeRequest, screenRequest } from '../authorize-request.js';
 import type { BotDeps } from '../bot-deps.js';
 import { ACTION_IDS } from '../ids.js';
 import { findHost, parseTraceTarget } from '../parse-command-text.js';
 import { postTrace } from '../post-trace.js';
 import { auditResultOf, runAuditedRequest } from '../run-audited-request.js';
-import { parseTraceTargetText } from '../../workerman/resolve-trace-targets.js';
 import { readActionContext } from './action-context.js';
 
 type ActionArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
