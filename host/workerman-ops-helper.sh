@@ -156,17 +156,16 @@ cmdline_of() { tr '\000\n' '  ' < "/proc/$1/cmdline" 2>/dev/null | cut -c1-300; 
 MASTER_TITLE='WorkerMan: master process'
 WORKER_TITLE='WorkerMan: worker process'
 
-# start_file_of_title TITLE: prints the start file of a master's title (`... start_file=/srv/app/start.php`).
-start_file_of_title() {
-  sf=${1#*start_file=}
-  [ "$sf" != "$1" ] && printf '%s\n' "${sf%% *}"
-}
-
-# live_masters: `PID START_FILE` of every live Workerman master on the host.
+# live_masters: `PID START_FILE` of every live Workerman master on the host (START_FILE empty when
+# the title names none), the start file cut from the title (`... start_file=/srv/app/start.php`)
+# without a fork per master.
 live_masters() {
   ps -eo pid=,stat=,args= 2>/dev/null | while read -r mp mstat margs; do
     case $mstat in Z* | X*) continue ;; esac
-    case $margs in "$MASTER_TITLE"*) printf '%s %s\n' "$mp" "$(start_file_of_title "$margs")" ;; esac
+    case $margs in
+      "$MASTER_TITLE"*start_file=*) msf=${margs#*start_file=}; printf '%s %s\n' "$mp" "${msf%% *}" ;;
+      "$MASTER_TITLE"*) printf '%s \n' "$mp" ;;
+    esac
   done
 }
 
@@ -369,10 +368,19 @@ netlines() {
 snap() {
   say "snap $1 $2 $(now_ms)"
   if [ -r "/proc/$2/stat" ]; then
-    s=$(cat "/proc/$2/stat" 2>/dev/null) && printf 'stat %s\n' "$s"
-    awk '/^(State|PPid|TracerPid|Uid):/ { print "status " $0 }' "/proc/$2/status" 2>/dev/null
-    printf 'syscall %s\n' "$(cat "/proc/$2/syscall" 2>/dev/null)"
-    printf 'wchan %s\n' "$(cat "/proc/$2/wchan" 2>/dev/null)"
+    # The one-line files are read with the shell's own `read` (no fork: this runs before strace
+    # attaches and after it detaches, so it is on the trace's critical path). wchan has no newline.
+    s=
+    { IFS= read -r s < "/proc/$2/stat"; } 2>/dev/null && printf 'stat %s\n' "$s"
+    { while IFS= read -r s; do
+        case $s in State:* | PPid:* | TracerPid:* | Uid:*) printf 'status %s\n' "$s" ;; esac
+      done < "/proc/$2/status"; } 2>/dev/null
+    s=
+    { IFS= read -r s < "/proc/$2/syscall"; } 2>/dev/null
+    printf 'syscall %s\n' "$s"
+    s=
+    { IFS= read -r s < "/proc/$2/wchan"; } 2>/dev/null
+    printf 'wchan %s\n' "$s"
     # One `ls -l` reads every fd link at once; a readlink per fd would fork thousands of times.
     # shellcheck disable=SC2010
     fds=$(ls -l "/proc/$2/fd" 2>/dev/null | grep ' -> ' | head -n "$MAX_FD_LINES")
@@ -521,11 +529,14 @@ cmd_trace() {
   say "info syscall_limit $HASLIMIT"
 
   # --- preflight: permissions
-  YS=$(cat /proc/sys/kernel/yama/ptrace_scope 2>/dev/null) || YS=0
+  YS=0
+  { read -r YS < /proc/sys/kernel/yama/ptrace_scope; } 2>/dev/null
   say "info yama ${YS:-0}"
   [ "${YS:-0}" = 3 ] && fail strace_not_permitted - yama_3 3
   if [ "$ME" = 0 ]; then
-    CE=$(sed -n 's/^CapEff:[[:space:]]*//p' /proc/self/status)
+    CE=
+    # shellcheck disable=SC2086
+    { while IFS=: read -r k v; do [ "$k" = CapEff ] && { set -- $v; CE=${1:-}; break; }; done < /proc/self/status; } 2>/dev/null
     if [ -n "$CE" ] && [ $(((0x$CE >> 19) & 1)) -eq 0 ]; then fail strace_not_permitted - no_cap_sys_ptrace "$CE"; fi
   elif [ "${YS:-0}" = 1 ] || [ "${YS:-0}" = 2 ]; then
     if ! getcap "$(command -v "$STRACE")" 2>/dev/null | grep -q cap_sys_ptrace; then
@@ -534,16 +545,30 @@ cmd_trace() {
   fi
 
   # --- preflight: which app. Without a start file, the one app whose master runs; several: refuse.
+  # OURS / ANYM: the pids of this app's live masters / of every live master, as " PID PID " (the
+  # shell's own loops: no awk, sort or tr on the way to the attach).
   MASTERS=$(live_masters)
   if [ -z "$SF" ]; then
-    apps=$(printf '%s\n' "$MASTERS" | awk 'NF >= 2 { print $2 }' | sort -u)
-    # shellcheck disable=SC2086
-    set -- $apps
-    [ $# -le 1 ] || fail input_invalid - several_apps "$#"
-    SF=${1:-}
+    apps=
+    n=0
+    while read -r mp msf; do
+      [ -n "$msf" ] || continue
+      case "$apps " in *" $msf "*) ;; *) apps="$apps $msf" n=$((n + 1)) ;; esac
+    done <<MASTERS_EOF
+$MASTERS
+MASTERS_EOF
+    [ "$n" -le 1 ] || fail input_invalid - several_apps "$n"
+    SF=${apps# }
   fi
-  OURS=$(printf '%s\n' "$MASTERS" | awk -v sf="$SF" 'NF >= 2 && $2 == sf { print $1 }')
-  ANYM=$(printf '%s\n' "$MASTERS" | awk 'NF >= 1 { print $1 }')
+  OURS=' '
+  ANYM=' '
+  while read -r mp msf; do
+    [ -n "$mp" ] || continue
+    ANYM="$ANYM$mp "
+    [ -n "$msf" ] && [ "$msf" = "$SF" ] && OURS="$OURS$mp "
+  done <<MASTERS_EOF
+$MASTERS
+MASTERS_EOF
   [ -n "$SF" ] && say "info start_file $SF"
 
   # --- preflight: every pid is a live, untraced Workerman process of this app; its start time is
@@ -565,20 +590,20 @@ cmd_trace() {
     [ "$role" != - ] || fail pid_not_workerman "$p" title ""
     note=
     if [ "$role" = master ]; then
-      case " $(printf '%s' "$OURS" | tr '\n' ' ') " in *" $p "*) ;; *)
+      case $OURS in *" $p "*) ;; *)
         [ -z "$SF" ] || fail pid_not_workerman "$p" other_start_file "" ;;
       esac
     else
-      case " $(printf '%s' "$OURS" | tr '\n' ' ') " in
+      case $OURS in
         *" $ppid "*) ;;
         *)
-          case " $(printf '%s' "$ANYM" | tr '\n' ' ') " in
+          case $ANYM in
             *" $ppid "*) fail pid_not_workerman "$p" other_start_file "" ;;
           esac
           # An orphan: its master is gone. It belongs to this app when the app has no live master (it
           # is what is left of it), or when it runs in the app's directory.
           cwd=$(readlink "/proc/$p/cwd" 2>/dev/null)
-          if [ -n "$SF" ] && [ -n "$OURS" ] && [ "$cwd" != "${SF%/*}" ]; then
+          if [ -n "$SF" ] && [ "$OURS" != ' ' ] && [ "$cwd" != "${SF%/*}" ]; then
             fail pid_not_workerman "$p" orphan_other ""
           fi
           note=orphan
@@ -632,15 +657,16 @@ cmd_trace() {
   WATCHPID=$!
 
   # --- attached? Then the pids must still name the processes checked above (pid reuse).
+  # Polled every 10 ms (strace attaches in a few): the wait is on the trace's critical path. Cap 5 s.
   i=0
-  while [ $i -lt 100 ] && [ "$STOP" = 0 ] && kill -0 "$TP" 2>/dev/null; do
+  while [ $i -lt 500 ] && [ "$STOP" = 0 ] && kill -0 "$TP" 2>/dev/null; do
     all=1
     for p in $PIDS; do
       if proc_status "$p"; then [ "${P_TRACER:-0}" != 0 ] || all=0; fi
     done
     [ $all = 1 ] && break
     i=$((i + 1))
-    sleep 0.05
+    sleep 0.01
   done
   REUSED=
   for p in $PIDS; do
@@ -653,7 +679,8 @@ cmd_trace() {
   ( sleep "$HALF"; snap_all mid > "$W/mid.tmp" 2>/dev/null; mv "$W/mid.tmp" "$W/mid" ) &
   MIDPID=$!
   say "trace-begin $NONCE"
-  tail -n +1 -s 0.1 -f --pid="$TP" "$W/trace" 2>/dev/null &
+  # -s: how often tail checks whether strace is gone; the trace ends at most that long after strace.
+  tail -n +1 -s 0.05 -f --pid="$TP" "$W/trace" 2>/dev/null &
   TAILPID=$!
   # `wait` returns early when a trapped signal arrives; the trap has stopped strace by then.
   while :; do

@@ -1,6 +1,7 @@
 import { ALL_HOSTS_GROUP, HostName, type Config, type HostConfig } from '../config/schema.js';
 import { BotError, oneLine } from '../errors.js';
 import { listHostGroups, resolveTargets } from '../fleet/resolve-targets.js';
+import { parseTraceTargetText, type TraceTarget } from '../workerman/resolve-trace-targets.js';
 
 /** What `status <name>` stands for: one host, or a group (`web`, `all`) run as a fleet. */
 export type StatusTarget = { kind: 'status'; host: HostConfig } | { kind: 'fleet'; group: string; hosts: HostConfig[] };
@@ -9,7 +10,7 @@ export type CommandInput =
   | { kind: 'help'; unknown?: string }
   | { kind: 'hosts' }
   | StatusTarget
-  | { kind: 'trace'; host: HostConfig; pid: number; durationS: number }
+  | { kind: 'trace'; host: HostConfig; target: TraceTarget; durationS: number }
   | { kind: 'doctor'; host: HostConfig };
 
 /** Hosts and groups: what the parser resolves names against. A bare host list means "no extra groups". */
@@ -93,10 +94,10 @@ export function parseCommandText(text: string, source: CommandSource): CommandIn
     }
     case 'trace': {
       if (args.length < 2 || args.length > 3) {
-        throw new BotError('input_invalid', 'Usage: /workerman trace <host> <pid> [seconds]. PIDs are in /workerman status <host>.');
+        throw new BotError('input_invalid', 'Usage: /workerman trace <host> <pid|worker> [seconds]. PIDs and worker names are in /workerman status <host>.');
       }
       const host = findHost(args[0]!.toLowerCase(), hosts);
-      return { kind: 'trace', host, ...parseTraceTarget(host, args[1]!, args[2]) };
+      return { kind: 'trace', host, ...parseTraceTarget(host, unescapeSlackText(args[1]!), args[2]) };
     }
     default:
       return { kind: 'help', unknown: oneLine(sub, 40) };
@@ -104,13 +105,14 @@ export function parseCommandText(text: string, source: CommandSource): CommandIn
 }
 
 /**
- * Validates a PID and an optional duration in seconds against the host's strace limits. Used for typed
- * text and for the confirmation button's value alike. Example: `("10354", "10")` → `{ pid: 10354, durationS: 10 }`.
+ * Validates a trace target (a pid, or a worker name: the resolver's own check, so Slack accepts what
+ * the CLI does) and an optional duration in seconds against the host's strace limits. Used for typed
+ * text and for the confirmation button's value alike. Nothing is looked up on the host here: a worker
+ * name becomes pids just before the trace. Example: `("HttpApi01", "10")` →
+ * `{ target: { kind: 'worker', workerName: 'HttpApi01' }, durationS: 10 }`.
  */
-export function parseTraceTarget(host: HostConfig, pidText: string, durationText?: string): { pid: number; durationS: number } {
-  if (!/^\d{1,10}$/.test(pidText) || Number(pidText) < 1 || Number(pidText) > 4_194_304) {
-    throw new BotError('input_invalid', `"${oneLine(pidText, 20)}" is not a PID (a number from /workerman status ${host.name}).`);
-  }
+export function parseTraceTarget(host: HostConfig, targetText: string, durationText?: string): { target: TraceTarget; durationS: number } {
+  const target = parseTraceTargetText(targetText);
   let durationS = host.strace.defaultDurationS;
   if (durationText !== undefined) {
     const match = /^(\d{1,3}(?:\.\d)?)s?$/.exec(durationText);
@@ -120,5 +122,14 @@ export function parseTraceTarget(host: HostConfig, pidText: string, durationText
     }
     durationS = value;
   }
-  return { pid: Number(pidText), durationS };
+  return { target, durationS };
+}
+
+/**
+ * Undoes the entities Slack always puts into command text (`&amp;`, `&lt;`, `&gt;`, even with
+ * `should_escape: false`), so a worker named `a&b` is looked up as typed. Only for one typed word:
+ * the result is validated like any input and escaped again wherever it is shown.
+ */
+function unescapeSlackText(text: string): string {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }

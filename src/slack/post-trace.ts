@@ -17,6 +17,7 @@ import {
 } from '../render/slack/strace-blocks.js';
 import { renderWaitingMessage } from '../render/slack/waiting-blocks.js';
 import { runTrace, type TraceResult } from '../strace/run-trace.js';
+import { resolveTraceTargets, type TraceTarget } from '../workerman/resolve-trace-targets.js';
 import type { BotDeps } from './bot-deps.js';
 import type { StatusOutcome } from './post-status.js';
 import { safeRespond } from './post-status.js';
@@ -28,8 +29,14 @@ export interface TraceRequestInput {
   channelId: string;
   userId: string;
   host: HostConfig;
-  pid: number;
+  /** A pid, or a worker name looked up on the host just before the trace. */
+  target: TraceTarget;
   durationS: number;
+}
+
+/** How the trace went, and the pids it was for (a worker's: empty when looking it up failed). */
+export interface TraceOutcome extends StatusOutcome {
+  pids: number[];
 }
 
 // chat.update is Tier 3 (~50/min per workspace): a trace updates its progress at most every 5 s.
@@ -37,20 +44,30 @@ const PROGRESS_INTERVAL_MS = 5_000;
 
 /**
  * Posts a trace's parent message, keeps its progress bar current, then replaces it with the verdict and
- * puts the full tables and the summary in its thread. The redacted raw log goes where the host's
+ * puts the full tables and the summary in its thread. A worker name becomes its pids on the host (from
+ * /proc, never Workerman's `status`) once the trace's turn has come, and the parent names them from
+ * then on; a name that matches nothing fails like any refusal. The redacted raw log goes where the host's
  * `strace.rawLog` says (the requester's DM by default, the thread, or nowhere), and the parent is
  * updated to say where it went once it is there. A failure shows in the channel as its outcome and
  * code only; the message (which may quote the host) goes to the requester. Never throws.
  */
-export async function postTrace(deps: BotDeps, req: TraceRequestInput, signal: AbortSignal): Promise<StatusOutcome> {
-  const { client, host } = req;
+export async function postTrace(deps: BotDeps, req: TraceRequestInput, signal: AbortSignal): Promise<TraceOutcome> {
+  const { client, host, target } = req;
   const durationMs = req.durationS * 1000;
-  const base = { host: host.name, pids: [req.pid], durationMs, requestedBy: req.userId };
+  const workerName = target.kind === 'worker' ? target.workerName : undefined;
+  let pids: number[] = target.kind === 'pid' ? [target.pid] : [];
+  const base = (): Parameters<typeof renderTracePending>[0] => ({
+    host: host.name,
+    pids,
+    ...(workerName === undefined ? {} : { workerName }),
+    durationMs,
+    requestedBy: req.userId,
+  });
   await deps.ackGate.quiet();
 
   let parent: { channel: string; ts: string };
   try {
-    const posted = await deps.poster.send(req.channelId, () => client.chat.postMessage({ channel: req.channelId, ...renderTracePending(base) }));
+    const posted = await deps.poster.send(req.channelId, () => client.chat.postMessage({ channel: req.channelId, ...renderTracePending(base()) }));
     parent = { channel: posted.channel ?? req.channelId, ts: String(posted.ts) };
   } catch (error) {
     const code = slackErrorCode(error);
@@ -58,7 +75,7 @@ export async function postTrace(deps: BotDeps, req: TraceRequestInput, signal: A
     await safeRespond(deps, req.respond, code === 'not_in_channel' || code === 'channel_not_found'
       ? renderNotInChannelHint(code)
       : renderErrorMessage(new BotError('internal', `Slack refused the message (${code ?? String(error)}).`)));
-    return { outcome: code === 'not_in_channel' || code === 'channel_not_found' ? 'not_in_channel' : 'error', errorCode: code ?? 'internal' };
+    return { outcome: code === 'not_in_channel' || code === 'channel_not_found' ? 'not_in_channel' : 'error', errorCode: code ?? 'internal', pids };
   }
   const update = (message: { text: string; blocks: unknown[] }): Promise<unknown> =>
     deps.poster.send(parent.channel, () =>
@@ -76,7 +93,7 @@ export async function postTrace(deps: BotDeps, req: TraceRequestInput, signal: A
   const onProgress = (p: { elapsedMs: number; durationMs: number; lines: number }): void => {
     if (progressInFlight !== null || Date.now() - lastProgressAt < PROGRESS_INTERVAL_MS) return;
     lastProgressAt = Date.now();
-    progressInFlight = update(renderTraceProgress({ ...base, elapsedMs: p.elapsedMs, lines: p.lines }))
+    progressInFlight = update(renderTraceProgress({ ...base(), elapsedMs: p.elapsedMs, lines: p.lines }))
       .catch((error: unknown) => deps.logger.warn({ event: 'slack_call_failed', method: 'chat.update', error: slackErrorCode(error) ?? String(error) }))
       .finally(() => {
         progressInFlight = null;
@@ -90,16 +107,21 @@ export async function postTrace(deps: BotDeps, req: TraceRequestInput, signal: A
     releases.push(await deps.traceCap.acquire(showWaiting('traces'), signal));
     releases.push(await deps.hostQueue.acquire(host.name, showWaiting('host'), signal));
     signal.throwIfAborted();
-    result = await runTrace(deps.transports.get(host.name), host, { pids: [req.pid], durationS: req.durationS }, { signal, onProgress });
+    const transport = deps.transports.get(host.name);
+    // Looked up now, in the trace's turn: the pids are as fresh as they can be when strace attaches.
+    pids = (await resolveTraceTargets(transport, host, target, { signal })).pids;
+    if (workerName !== undefined) void update(renderTracePending(base())).catch(() => undefined);
+    result = await runTrace(transport, host, { pids, durationS: req.durationS }, { signal, onProgress });
   } catch (error) {
     for (const release of releases.reverse()) release();
     const cancelled = signal.aborted;
     const botError = cancelled ? new BotError('command_timed_out', 'Cancelled: the bot is shutting down. Ask again in a minute.') : asBotError(error);
     await progressInFlight;
     const detailsSent = await safeRespond(deps, req.respond, renderErrorMessage(botError, { host: host.name }));
-    const notice = renderFailureNotice({ kind: 'trace', host: host.name, pid: req.pid }, { code: botError.code, requestedBy: req.userId, detailsSent, cancelled });
+    const failed = workerName === undefined ? { kind: 'trace' as const, host: host.name, pid: pids[0]! } : { kind: 'trace' as const, host: host.name, workerName, pids };
+    const notice = renderFailureNotice(failed, { code: botError.code, requestedBy: req.userId, detailsSent, cancelled });
     await update(notice).catch(() => undefined);
-    return { outcome: cancelled ? 'cancelled' : 'error', errorCode: botError.code };
+    return { outcome: cancelled ? 'cancelled' : 'error', errorCode: botError.code, pids };
   }
   for (const release of releases.reverse()) release();
   await progressInFlight;
@@ -129,14 +151,14 @@ export async function postTrace(deps: BotDeps, req: TraceRequestInput, signal: A
       warn('trace_thread')(error);
     }
     if (message.file !== undefined && log !== null) {
-      const delivered = await deliverRawLog(deps, req, parent, message.file, log.path, destination === 'requester' ? 'requester' : 'thread');
+      const delivered = await deliverRawLog(deps, req, pids, parent, message.file, log.path, destination === 'requester' ? 'requester' : 'thread');
       await update(render({ destination, ...delivered })).catch(warn('chat.update'));
     }
   } finally {
     // The redacted log is ours to delete once uploaded (or not, or not wanted).
     if (log !== null) await rm(dirname(log.path), { recursive: true, force: true }).catch(() => undefined);
   }
-  return { outcome: 'ok' };
+  return { outcome: 'ok', pids };
 }
 
 /**
@@ -148,6 +170,7 @@ export async function postTrace(deps: BotDeps, req: TraceRequestInput, signal: A
 async function deliverRawLog(
   deps: BotDeps,
   req: TraceRequestInput,
+  pids: readonly number[],
   parent: { channel: string; ts: string },
   file: RawLogUpload,
   path: string,
@@ -157,7 +180,12 @@ async function deliverRawLog(
   let where = parent;
   if (to === 'requester') {
     try {
-      const dm = renderRawLogDmMessage({ host: req.host.name, pids: [req.pid], channelId: req.channelId });
+      const dm = renderRawLogDmMessage({
+        host: req.host.name,
+        pids,
+        ...(req.target.kind === 'worker' ? { workerName: req.target.workerName } : {}),
+        channelId: req.channelId,
+      });
       const posted = await deps.poster.send(req.userId, () =>
         client.chat.postMessage({ channel: req.userId, text: dm.text, blocks: dm.blocks, unfurl_links: false, unfurl_media: false }),
       );

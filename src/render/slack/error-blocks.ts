@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { BotError, BotErrorCode } from '../../errors.js';
 import { redactSecrets } from '../../strace/redact.js';
-import { escapeCodeSpan, escapeMrkdwn, truncateEscaped } from './escape.js';
+import { escapeCodeSpan, escapeMrkdwn, truncateEscaped, truncatePlain } from './escape.js';
 import type { SlackMessage } from './limits.js';
 
 // What the person who typed the command can do next, per code. Written for chat (mrkdwn, no escaping needed).
@@ -98,8 +98,30 @@ export function renderErrorOutcome(code: BotErrorCode): string {
   return OUTCOMES[code];
 }
 
-/** What failed, named by config values and numbers only (never by anything a host printed). */
-export type FailedRequest = { kind: 'status'; host: string } | { kind: 'trace'; host: string; pid: number };
+/**
+ * What failed, named by config values, numbers and what the requester typed (a worker name) only,
+ * never by anything a host printed. A worker's pids are empty when looking it up failed.
+ */
+export type FailedRequest =
+  | { kind: 'status'; host: string }
+  | { kind: 'trace'; host: string; pid: number }
+  | { kind: 'trace'; host: string; workerName: string; pids: readonly number[] };
+
+function describeFailedRequest(request: FailedRequest): { what: string; plainWhat: string } {
+  if (request.kind === 'status') {
+    return { what: `Workerman status of \`${escapeCodeSpan(request.host)}\``, plainWhat: escapeMrkdwn(`Workerman status of ${request.host}`) };
+  }
+  if (!('workerName' in request)) {
+    return { what: `Trace of PID ${request.pid} on \`${escapeCodeSpan(request.host)}\``, plainWhat: escapeMrkdwn(`Trace of PID ${request.pid} on ${request.host}`) };
+  }
+  const pids = request.pids.length === 0 ? '' : ` (${request.pids.length === 1 ? 'pid' : 'pids'} ${request.pids.slice(0, 5).join(', ')}${request.pids.length > 5 ? ', …' : ''})`;
+  // One line, at most 40 characters of the name: it is shown in the channel.
+  const name = truncatePlain(request.workerName.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?'), 40);
+  return {
+    what: `Trace of worker \`${escapeCodeSpan(name)}\`${pids} on \`${escapeCodeSpan(request.host)}\``,
+    plainWhat: escapeMrkdwn(`Trace of worker ${name}${pids} on ${request.host}`),
+  };
+}
 
 export interface FailureNoticeOptions {
   code: BotErrorCode;
@@ -121,11 +143,7 @@ export interface FailureNoticeOptions {
  */
 export function renderFailureNotice(request: FailedRequest, opts: FailureNoticeOptions): SlackMessage {
   // The fallback text is mrkdwn too (it shows in notifications): the host escaped, the mention kept.
-  const plainWhat = escapeMrkdwn(request.kind === 'status' ? `Workerman status of ${request.host}` : `Trace of PID ${request.pid} on ${request.host}`);
-  const what =
-    request.kind === 'status'
-      ? `Workerman status of \`${escapeCodeSpan(request.host)}\``
-      : `Trace of PID ${request.pid} on \`${escapeCodeSpan(request.host)}\``;
+  const { what, plainWhat } = describeFailedRequest(request);
   const who = /^[UW][A-Z0-9]{2,}$/.test(opts.requestedBy) ? `<@${opts.requestedBy}>` : escapeMrkdwn(opts.requestedBy);
   let line: string;
   let plain: string;

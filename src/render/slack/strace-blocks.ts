@@ -11,7 +11,10 @@ import { packThreadReplies, type ThreadSection } from './thread-replies.js';
 export interface TracePendingOptions {
   /** The configured host name the user asked for (a slug). */
   host: string;
+  /** Empty while a worker name is not yet looked up on the host. */
   pids: readonly number[];
+  /** The worker the pids were asked for by name (`trace web-1 HttpApi01`), if any. */
+  workerName?: string;
   durationMs: number;
   /** Slack user ID of who asked (`U…`/`W…`); shown as a mention. */
   requestedBy?: string;
@@ -126,10 +129,10 @@ const FOOTER_RESERVE_CHARS = 300;
 
 /** Returns the parent message posted when a trace is accepted, before strace attaches (0% bar). */
 export function renderTracePending(opts: TracePendingOptions): SlackMessage {
-  const what = traceTitle(opts.host, opts.pids);
+  const what = traceTitle(opts.host, opts.pids, opts.workerName);
   const line = `\`${progressBar(0)}\` 0% · ${formatSeconds(opts.durationMs)} s time box · checking strace and permissions…`;
   return {
-    text: escapeMrkdwn(truncatePlain(`Tracing ${plainTarget(opts.host, opts.pids)} for ${formatSeconds(opts.durationMs)} s…`, SLACK_LIMITS.fallbackTextChars)),
+    text: escapeMrkdwn(truncatePlain(`Tracing ${plainTarget(opts.host, opts.pids, opts.workerName)} for ${formatSeconds(opts.durationMs)} s…`, SLACK_LIMITS.fallbackTextChars)),
     blocks: [section(`:mag: *${what}* for ${formatSeconds(opts.durationMs)} s\n${line}`), progressContext(opts.requestedBy)],
   };
 }
@@ -144,8 +147,8 @@ export function renderTraceProgress(opts: TraceProgressOptions): SlackMessage {
   const finishing = fraction >= 1 ? ' · detaching and summarising…' : '';
   const progress = `${percent}% · ${formatSeconds(shownElapsedMs)} of ${formatSeconds(opts.durationMs)} s · ${lines}${finishing}`;
   return {
-    text: escapeMrkdwn(truncatePlain(`Tracing ${plainTarget(opts.host, opts.pids)}: ${progress}`, SLACK_LIMITS.fallbackTextChars)),
-    blocks: [section(`:mag: *${traceTitle(opts.host, opts.pids)}*\n\`${progressBar(fraction)}\` ${progress}`), progressContext(opts.requestedBy)],
+    text: escapeMrkdwn(truncatePlain(`Tracing ${plainTarget(opts.host, opts.pids, opts.workerName)}: ${progress}`, SLACK_LIMITS.fallbackTextChars)),
+    blocks: [section(`:mag: *${traceTitle(opts.host, opts.pids, opts.workerName)}*\n\`${progressBar(fraction)}\` ${progress}`), progressContext(opts.requestedBy)],
   };
 }
 
@@ -223,9 +226,9 @@ export function renderStraceMessage(traced: StraceSummary, opts: StraceRenderOpt
  * Returns the message the raw log is attached under in the requester's DM with the bot: which trace it
  * is and where it was asked (`channelId` becomes a channel link only when it has a channel ID's shape).
  */
-export function renderRawLogDmMessage(opts: { host: string; pids: readonly number[]; channelId: string }): SlackMessage {
+export function renderRawLogDmMessage(opts: { host: string; pids: readonly number[]; workerName?: string; channelId: string }): SlackMessage {
   const where = /^[CG][A-Z0-9]{2,}$/.test(opts.channelId) ? ` in <#${opts.channelId}>` : '';
-  const text = `:page_facing_up: The raw log of your ${traceTitle(opts.host, opts.pids)}${where} (secrets redacted; only you see this DM).`;
+  const text = `:page_facing_up: The raw log of your ${traceTitle(opts.host, opts.pids, opts.workerName)}${where} (secrets redacted; only you see this DM).`;
   return { text, blocks: [section(text)] };
 }
 
@@ -321,14 +324,18 @@ function pidList(pids: readonly number[]): string {
   return `${pids.length === 1 ? 'pid' : 'pids'} ${shown}${more}`;
 }
 
-/** Unescaped "pid 1 on web-1", for plain_text and (escaped later) fallback text and file titles. */
-function plainTarget(host: string, pids: readonly number[]): string {
-  return `${pidList(pids)} on ${host}`;
+/** Unescaped "pid 1 on web-1" (or "worker W (pids 1, 2) on web-1"), for plain_text and (escaped later) fallback text and file titles. */
+function plainTarget(host: string, pids: readonly number[], workerName?: string): string {
+  if (workerName === undefined) return `${pidList(pids)} on ${host}`;
+  const name = truncatePlain(escapeControlChars(workerName), NAME_CHARS);
+  return `worker ${name}${pids.length === 0 ? '' : ` (${pidList(pids)})`} on ${host}`;
 }
 
-/** mrkdwn "strace of pid 1 on `web-1`". */
-function traceTitle(host: string, pids: readonly number[]): string {
-  return `strace of ${pidList(pids)} on \`${escapeCodeSpan(host)}\``;
+/** mrkdwn "strace of pid 1 on `web-1`" (or "strace of worker `W` (pids 1, 2) on `web-1`"). */
+function traceTitle(host: string, pids: readonly number[], workerName?: string): string {
+  if (workerName === undefined) return `strace of ${pidList(pids)} on \`${escapeCodeSpan(host)}\``;
+  const name = escapeCodeSpan(truncatePlain(escapeControlChars(workerName), NAME_CHARS));
+  return `strace of worker \`${name}\`${pids.length === 0 ? '' : ` (${pidList(pids)})`} on \`${escapeCodeSpan(host)}\``;
 }
 
 function fileSlug(text: string): string {

@@ -1,16 +1,28 @@
 import type { KnownBlock } from '@slack/types';
-import { escapeCodeSpan } from './escape.js';
+import type { TraceTarget } from '../../workerman/resolve-trace-targets.js';
+import { escapeCodeSpan, escapeMrkdwn, truncatePlain } from './escape.js';
 import type { SlackMessage } from './limits.js';
 
-/** Returns the ephemeral "attach strace?" question with Trace / Cancel buttons; `value` carries the request. */
+// Slack caps a button's plain_text at 75 characters.
+const BUTTON_TEXT_CHARS = 75;
+
+/**
+ * Returns the ephemeral "attach strace?" question with Trace / Cancel buttons. It says what will be
+ * traced ("PID 10354", or "worker `HttpApi01` (all its processes)"); `value` carries the request:
+ * `{"h":host,"p":pid,"d":seconds}` or `{"h":host,"w":worker,"d":seconds}`.
+ */
 export function renderTraceConfirmation(opts: {
   host: string;
-  pid: number;
+  target: TraceTarget;
   durationS: number;
   confirmActionId: string;
   cancelActionId: string;
 }): SlackMessage {
-  const text = `Attach strace to PID *${opts.pid}* on \`${escapeCodeSpan(opts.host)}\` for ${opts.durationS} s? Tracing slows the process down a little while it runs; the result is posted in this channel.`;
+  const { target } = opts;
+  const what = target.kind === 'pid' ? `PID *${target.pid}*` : `worker \`${escapeCodeSpan(target.workerName)}\` (all its processes)`;
+  const plainWhat = target.kind === 'pid' ? `PID ${target.pid}` : `worker ${target.workerName} (all its processes)`;
+  const text = `Attach strace to ${what} on \`${escapeCodeSpan(opts.host)}\` for ${opts.durationS} s? Tracing slows the process down a little while it runs; the result is posted in this channel.`;
+  const button = target.kind === 'pid' ? `Trace PID ${target.pid}` : `Trace worker ${target.workerName}`;
   const blocks: KnownBlock[] = [
     { type: 'section', text: { type: 'mrkdwn', text: `:mag: ${text}` } },
     {
@@ -20,13 +32,14 @@ export function renderTraceConfirmation(opts: {
           type: 'button',
           action_id: opts.confirmActionId,
           style: 'danger',
-          text: { type: 'plain_text', text: `Trace PID ${opts.pid}` },
-          // Compact JSON (≤ 2000 chars); re-validated on click like typed text.
-          value: JSON.stringify({ h: opts.host, p: opts.pid, d: opts.durationS }),
+          // plain_text is not parsed by Slack: the worker name needs no escaping here, only a cut.
+          text: { type: 'plain_text', text: truncatePlain(button, BUTTON_TEXT_CHARS) },
+          // Compact JSON (≤ 2000 chars: a worker name is at most 128); re-validated on click like typed text.
+          value: JSON.stringify(target.kind === 'pid' ? { h: opts.host, p: target.pid, d: opts.durationS } : { h: opts.host, w: target.workerName, d: opts.durationS }),
         },
         { type: 'button', action_id: opts.cancelActionId, text: { type: 'plain_text', text: 'Cancel' }, value: 'cancel' },
       ],
     },
   ];
-  return { text: `Attach strace to PID ${opts.pid} on ${opts.host} for ${opts.durationS} s?`, blocks };
+  return { text: escapeMrkdwn(`Attach strace to ${plainWhat} on ${opts.host} for ${opts.durationS} s?`), blocks };
 }

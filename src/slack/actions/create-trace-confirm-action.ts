@@ -1,5 +1,7 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { BotError } from '../../errors.js';
+import { escapeMrkdwn } from '../../render/slack/escape.js';
+import { parseTraceTargetText } from '../../workerman/resolve-trace-targets.js';
 import { authorizeRequest, screenRequest } from '../authorize-request.js';
 import type { BotDeps } from '../bot-deps.js';
 import { ACTION_IDS } from '../ids.js';
@@ -10,23 +12,36 @@ import { readActionContext } from './action-context.js';
 
 type ActionArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 
-/** Reads `{"h":host,"p":pid,"d":seconds}` from a button value; every field is validated again by the caller. */
-function parseValue(value: string): { h: string; p: string; d: string } {
+/**
+ * Reads `{"h":host,"p":pid,"d":seconds}` or `{"h":host,"w":worker,"d":seconds}` from a button value and
+ * returns the host name, the target text and the duration text: exactly one of `p`/`w`, each of the
+ * kind its field says. The caller validates every field again, as it does typed text.
+ */
+function parseValue(value: string): { h: string; target: string; d: string } {
   let parsed: unknown;
+  const invalid = (): BotError => new BotError('input_invalid', 'This button carries no valid trace request: run /workerman trace again.');
   try {
     parsed = JSON.parse(value);
   } catch {
-    throw new BotError('input_invalid', 'This button carries no valid trace request: run /workerman trace again.');
+    throw invalid();
   }
   const o = (parsed !== null && typeof parsed === 'object' ? parsed : {}) as Record<string, unknown>;
   const field = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
-  return { h: field(o['h']), p: field(o['p']), d: field(o['d']) };
+  const hasPid = o['p'] !== undefined;
+  const hasWorker = o['w'] !== undefined;
+  if (hasPid === hasWorker) throw invalid();
+  const target = field(hasPid ? o['p'] : o['w']);
+  // A `p` must read as a pid and a `w` as a worker name: a forged value cannot switch kinds.
+  const kind = parseTraceTargetText(target).kind;
+  if (kind !== (hasPid ? 'pid' : 'worker')) throw invalid();
+  return { h: field(o['h']), target, d: field(o['d']) };
 }
 
 /**
- * Returns the listener of the trace confirmation's "Trace PID n" button. The value is input like typed
- * text: host looked up in the config, PID and duration checked against the host's limits, and the
- * clicker authorized again for `trace` (anyone who sees a message can click its buttons).
+ * Returns the listener of the trace confirmation's "Trace PID n" / "Trace worker X" button. The value
+ * is input like typed text: host looked up in the config, target and duration checked as typed ones
+ * are, and the clicker authorized again for `trace` (anyone who sees a message can click its buttons).
+ * A worker name becomes pids on the host just before the trace (postTrace); the audit line names them.
  */
 export function createTraceConfirmAction(deps: BotDeps): (args: ActionArgs) => Promise<void> {
   return async ({ ack, body, action, client, respond }) => {
@@ -39,17 +54,16 @@ export function createTraceConfirmAction(deps: BotDeps): (args: ActionArgs) => P
         await screenRequest(deps, { userId, channelId, teamId }, () => scope.ack());
         const value = parseValue(typeof action.value === 'string' ? action.value : '');
         const host = findHost(value.h, deps.config.hosts);
-        const target = parseTraceTarget(host, value.p, value.d);
+        const { target, durationS } = parseTraceTarget(host, value.target, value.d);
         scope.host = host.name;
         const decision = await authorizeRequest(deps, { userId, channelId, teamId, command: 'trace', host: host.name });
         // The question is answered: replace it so it cannot be clicked twice.
-        await respond({ replace_original: true, text: `Tracing PID ${target.pid} on ${host.name} for ${target.durationS} s: the result follows in the channel.` }).catch(
+        const what = target.kind === 'pid' ? `PID ${target.pid}` : `worker ${target.workerName}`;
+        await respond({ replace_original: true, text: escapeMrkdwn(`Tracing ${what} on ${host.name} for ${durationS} s: the result follows in the channel.`) }).catch(
           () => undefined,
         );
-        const result = await deps.inFlight.run((signal) =>
-          postTrace(deps, { client, respond, channelId, userId, host, pid: target.pid, durationS: target.durationS }, signal),
-        );
-        return auditResultOf(result, { host: host.name, rule: decision.rule, pids: [target.pid], hosts: [host.name] });
+        const result = await deps.inFlight.run((signal) => postTrace(deps, { client, respond, channelId, userId, host, target, durationS }, signal));
+        return auditResultOf(result, { host: host.name, rule: decision.rule, pids: result.pids, hosts: [host.name] });
       },
       { ackFirst: true },
     );

@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, BlockStaticSelectAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { BotError, oneLine } from '../../errors.js';
 import { renderTraceConfirmation } from '../../render/slack/trace-confirm-blocks.js';
 import { authorizeRequest, screenRequest } from '../authorize-request.js';
 import type { BotDeps } from '../bot-deps.js';
@@ -25,11 +26,15 @@ export function createTraceSelectAction(deps: BotDeps): (args: ActionArgs) => Pr
         await screenRequest(deps, { userId, channelId, teamId }, () => scope.ack());
         const colon = value.lastIndexOf(':');
         const host = findHost(colon < 0 ? value : value.slice(0, colon), deps.config.hosts);
-        const target = parseTraceTarget(host, colon < 0 ? '' : value.slice(colon + 1));
+        const { target, durationS } = parseTraceTarget(host, colon < 0 ? '' : value.slice(colon + 1));
+        // The menu lists pids; a worker name here is a forged value.
+        if (target.kind !== 'pid') {
+          throw new BotError('input_invalid', `"${oneLine(target.workerName, 20)}" is not a PID (a number from /workerman status ${host.name}).`);
+        }
         scope.host = host.name;
         const decision = await authorizeRequest(deps, { userId, channelId, teamId, command: 'trace', host: host.name });
         await scope.reply(
-          renderTraceConfirmation({ host: host.name, ...target, confirmActionId: ACTION_IDS.traceConfirm, cancelActionId: ACTION_IDS.traceCancel }),
+          renderTraceConfirmation({ host: host.name, target, durationS, confirmActionId: ACTION_IDS.traceConfirm, cancelActionId: ACTION_IDS.traceCancel }),
         );
         return { outcome: 'ok', host: host.name, rule: decision.rule, pids: [target.pid], hosts: [host.name] };
       },

@@ -103,13 +103,14 @@ export function createWorkermanCommand(deps: BotDeps): (args: CommandArgs) => Pr
             await scope.reply(
               renderTraceConfirmation({
                 host: host.name,
-                pid: input.pid,
+                target: input.target,
                 durationS: input.durationS,
                 confirmActionId: ACTION_IDS.traceConfirm,
                 cancelActionId: ACTION_IDS.traceCancel,
               }),
             );
-            return { outcome: 'ok', rule: decision.rule, pids: [input.pid], hosts: [host.name] };
+            // A worker's pids are known only once it is looked up, just before the trace (the click's line has them).
+            return { outcome: 'ok', rule: decision.rule, pids: input.target.kind === 'pid' ? [input.target.pid] : [], hosts: [host.name] };
           }
         }
       },

@@ -33,6 +33,24 @@ describe('parseCommandText()', () => {
   });
 });
 
+describe('parseCommandText() trace', () => {
+  test('takes a pid or a worker name, with an optional duration within the host limits', () => {
+    expect(parseCommandText('trace web-1 10354', hosts)).toMatchObject({ kind: 'trace', host: { name: 'web-1' }, target: { kind: 'pid', pid: 10354 }, durationS: 5 });
+    expect(parseCommandText('trace WEB-1 HttpApi01 12', hosts)).toMatchObject({ kind: 'trace', target: { kind: 'worker', workerName: 'HttpApi01' }, durationS: 12 });
+    expect(() => parseCommandText('trace web-1 HttpApi01 999', hosts)).toThrowError(expect.objectContaining({ code: 'input_invalid', message: expect.stringMatching(/duration must be 1 to/) }));
+  });
+
+  test('reads a worker name as typed: Slack\'s &amp; &lt; &gt; are undone, the case is kept', () => {
+    expect(parseCommandText('trace web-1 A&amp;B&lt;1&gt;', hosts)).toMatchObject({ target: { kind: 'worker', workerName: 'A&B<1>' } });
+  });
+
+  test('refuses what is neither a pid nor a worker name, and a pid out of range, with the usage when words are missing', () => {
+    expect(() => parseCommandText('trace web-1 0', hosts)).toThrowError(expect.objectContaining({ code: 'input_invalid', message: expect.stringContaining('is not a pid') }));
+    expect(() => parseCommandText('trace web-1 bad\u202ename', hosts)).toThrowError(expect.objectContaining({ code: 'input_invalid', message: expect.stringContaining('neither a pid nor a worker name') }));
+    expect(() => parseCommandText('trace web-1', hosts)).toThrowError(expect.objectContaining({ code: 'input_invalid', message: expect.stringContaining('trace <host> <pid|worker> [seconds]') }));
+  });
+});
+
 describe('findHost()', () => {
   test.each(['web-1;reboot', '$(id)', '<!channel>', '../etc', 'a'.repeat(200), ''])('rejects %j as not a host name', (value) => {
     expect(() => findHost(value, hosts)).toThrowError(expect.objectContaining({ code: 'input_invalid' }));

@@ -68,6 +68,18 @@ describe('renderFailureNotice()', () => {
     expect(message.blocks.map((b) => b.type)).toEqual(['section']);
   });
 
+  test('a failed trace of a worker names it (escaped) and its pids once known, never what the host listed', () => {
+    const unresolved = renderFailureNotice({ kind: 'trace', host: 'web-1', workerName: 'Api<!channel>`x', pids: [] }, { code: 'input_invalid', requestedBy: 'U0123ABCD', detailsSent: true });
+    expect(unresolved.text).toBe('Trace of worker Api&lt;!channel&gt;`x on web-1 failed: the request is not valid (input_invalid). Details were sent to <@U0123ABCD>.');
+    expect(unresolved.blocks[0]).toEqual({
+      type: 'section',
+      text: { type: 'mrkdwn', text: ':x: Trace of worker `Api&lt;!channel&gt;ʼx` on `web-1` failed: the request is not valid (`input_invalid`). Details were sent to <@U0123ABCD>.' },
+    });
+    const resolved = renderFailureNotice({ kind: 'trace', host: 'web-1', workerName: 'HttpApi01', pids: [11, 12] }, { code: 'already_traced', requestedBy: 'U0123ABCD', detailsSent: true });
+    expect(resolved.text).toBe('Trace of worker HttpApi01 (pids 11, 12) on web-1 failed: the process is already being traced (already_traced). Details were sent to <@U0123ABCD>.');
+    expect(validateBlocks(resolved.blocks)).toBeNull();
+  });
+
   test('never claims the details were sent when they were not, and a cancel says so', () => {
     const lost = renderFailureNotice({ kind: 'status', host: 'web-1' }, { code: 'command_failed', requestedBy: 'U0123ABCD', detailsSent: false });
     expect(lost.text).toBe('Workerman status of web-1 failed: the command failed on the host (command_failed). The details could not be sent to <@U0123ABCD> privately: ask again to see them.');

@@ -318,6 +318,16 @@ describe('renderTraceProgress()', () => {
 });
 
 describe('renderTracePending()', () => {
+  test('names a worker asked for by name (escaped), and its pids once they are known', () => {
+    const asked = renderTracePending({ host: 'web-1', pids: [], workerName: 'Http<!here>`Api', durationMs: 5000 });
+    expectValidMessage(asked);
+    expect(asked.text).toBe('Tracing worker Http&lt;!here&gt;`Api on web-1 for 5 s…');
+    expect(sectionTexts(asked)[0]).toMatch(/^:mag: \*strace of worker `Http&lt;!here&gt;ʼApi` on `web-1`\* for 5 s\n/);
+    const resolved = renderTraceProgress({ host: 'web-1', pids: [11, 12], workerName: 'HttpApi01', durationMs: 5000, elapsedMs: 2500, lines: 3 });
+    expect(resolved.text).toBe('Tracing worker HttpApi01 (pids 11, 12) on web-1: 50% · 2.5 of 5 s · 3 lines');
+    expect(sectionTexts(resolved)[0]).toMatch(/^:mag: \*strace of worker `HttpApi01` \(pids 11, 12\) on `web-1`\*\n/);
+  });
+
   test('shows an empty bar, the time box and the overhead note', async () => {
     const message = renderTracePending({ host: 'web-1', pids: [21135], durationMs: 5000, requestedBy: 'U0123ABCD' });
     expectValidMessage(message);
