@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, type Logger, type LogLevel } from '@slack/bolt';
+import { App, SocketModeReceiver, type Logger, type LogLevel } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import { createUserGroupResolver, listRuleUserGroups } from '../access/create-user-group-resolver.js';
 import { createAuditLog, type AuditHealth, type AuditLog, type AuditSink } from '../audit/audit-log.js';
@@ -19,7 +19,9 @@ import { createHostQueue } from '../limits/create-host-queue.js';
 import { createRateLimiter } from '../limits/create-rate-limiter.js';
 import { createTraceCap } from '../limits/create-trace-cap.js';
 import { retryOn429 } from '../limits/retry-on-429.js';
+import { createSlackNetwork, type SlackNetwork } from './create-slack-network.js';
 import { createSlackPoster } from './create-slack-poster.js';
+import { explainSlackNetworkError } from './explain-slack-network-error.js';
 import { createInFlight } from './in-flight.js';
 import { createJsonLogger } from './json-logger.js';
 import { slackErrorCode } from './slack-error-code.js';
@@ -60,10 +62,13 @@ const DEFAULT_RETRY = { retries: 3, factor: 2, minTimeout: 1000, maxTimeout: 10_
 export function createSlackApp(deps: SlackAppDeps): SlackApp {
   const { env, config } = deps;
   const logger = deps.logger ?? createJsonLogger({ level: env.logLevel as LogLevel });
+  // Direct unless HTTPS_PROXY/HTTP_PROXY is set: then every call, respond() and the WebSocket go through it.
+  const network = createSlackNetwork(env.proxy);
   const clientOptions: WebClientOptions = {
     retryConfig: DEFAULT_RETRY,
     timeout: 15_000,
     ...(env.apiUrl === undefined ? {} : { slackApiUrl: env.apiUrl }),
+    ...(network.fetch === undefined ? {} : { fetch: network.fetch }),
     ...deps.clientOptions,
     // A 429 must reach our retryOn429 (paced per channel, bounded): web-api's own wait-and-retry would
     // double up with it, and it pauses the client's whole queue.
@@ -73,7 +78,15 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   const common = { token: env.botToken, logger, clientOptions, deferInitialization: true } as const;
   const app =
     env.mode === 'socket'
-      ? new App({ ...common, socketMode: true, appToken: env.appToken })
+      ? new App({
+          ...common,
+          socketMode: true,
+          appToken: env.appToken,
+          // Bolt does not pass a dispatcher on to the WebSocket: a proxy needs the receiver built here.
+          ...(network.dispatcher === undefined
+            ? {}
+            : { receiver: new SocketModeReceiver({ appToken: env.appToken ?? '', dispatcher: network.dispatcher, logger, installerOptions: { clientOptions } }) }),
+        })
       : new App({
           ...common,
           signingSecret: env.signingSecret ?? '',
@@ -178,7 +191,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       try {
         await app.init();
       } catch (error) {
-        throw explainStartError(error, 'SLACK_BOT_TOKEN', env);
+        throw explainStartError(error, 'SLACK_BOT_TOKEN', env, network);
       }
       try {
         if (env.mode === 'http') {
@@ -187,7 +200,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
           await app.start();
         }
       } catch (error) {
-        throw explainStartError(error, env.mode === 'socket' ? 'SLACK_APP_TOKEN' : 'PORT', env);
+        throw explainStartError(error, env.mode === 'socket' ? 'SLACK_APP_TOKEN' : 'PORT', env, network);
       }
       started = true;
       const address = server?.address();
@@ -208,6 +221,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
         const { finished, aborted } = await drained;
         await deps.transports.closeAll();
         await audit.close().catch((error: unknown) => logger.warn({ event: 'audit_failed', error: String(error) }));
+        await network.close().catch(() => {});
         logger.info({ event: 'stopped', finished, cancelled: aborted });
       })();
       return stopping;
@@ -236,7 +250,11 @@ function renderHealthText(health: AuditHealth): string {
   return `degraded: audit trail not writable (${health.errorCode ?? 'error'}), ${plural(health.keptInLog, 'record')} kept in the log, ${health.backlog} waiting for the file${dropped}`;
 }
 
-function explainStartError(error: unknown, variable: string, env: SlackEnv): BotError {
+function explainStartError(error: unknown, variable: string, env: SlackEnv, network: SlackNetwork): BotError {
+  // Start-up calls auth.test (bot token), then apps.connections.open (Socket Mode): name the one that failed.
+  const method = variable === 'SLACK_APP_TOKEN' ? 'apps.connections.open' : 'auth.test';
+  const unreachable = explainSlackNetworkError(error, { url: `${env.apiUrl ?? 'https://slack.com/api/'}${method}`, proxy: network.proxyShown });
+  if (unreachable !== undefined) return unreachable;
   const code = slackErrorCode(error);
   if (code === 'invalid_auth' || code === 'not_authed' || code === 'account_inactive' || code === 'token_revoked') {
     const where =
