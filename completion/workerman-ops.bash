@@ -14,7 +14,7 @@ _workerman_ops() {
     done < <("${COMP_WORDS[0]}" __complete bash "$COMP_CWORD" "${COMP_WORDS[@]}" 2>/dev/null)
     if [[ "${candidates[0]-}" == "__files__" ]]; then
         candidates=()
-        compopt -o filenames 2>/dev/null
+        compopt -o filenames 2>/dev/null || true
         while IFS= read -r line; do
             candidates+=("$line")
         done < <(compgen -f -- "$cur")
