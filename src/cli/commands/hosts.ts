@@ -4,6 +4,7 @@ import { escapeControlChars, renderTextTable } from '../../render/text/status-ta
 import type { CliCommand } from '../cli-command.js';
 import { expectArgs } from '../expect-args.js';
 
+/** A host as `hosts --json` shows it. */
 export interface HostSummary {
   name: string;
   description: string | null;
