@@ -28,6 +28,7 @@ export type BotErrorCode =
   | 'access_denied'
   | 'rate_limited'
   | 'audit_unavailable'
+  | 'slack_unreachable'
   | 'internal';
 
 /** Exit status of the CLI for each code (documented in the README; keep stable). */
@@ -58,6 +59,7 @@ export const EXIT_CODES: Record<BotErrorCode, number> = {
   access_denied: 40,
   rate_limited: 41,
   audit_unavailable: 42,
+  slack_unreachable: 50,
 };
 
 export class BotError extends Error {

@@ -11,9 +11,16 @@ const WHERE: Record<string, string> = {
   PORT: 'the TCP port the HTTP mode listens on, 0-65535 (default 3000; 0 = any free port)',
   HOST: 'the address the HTTP mode binds to, e.g. 0.0.0.0 or 127.0.0.1 (default: all addresses)',
   SLACK_API_URL:
-    'a base URL for the Slack Web API, e.g. https://slack.com/api/; Socket Mode opens its connections through it too (only for tests and proxies)',
+    'a base URL for the Slack Web API, e.g. https://slack.com/api/; Socket Mode opens its connections through it too (only for tests and reverse proxies)',
   LOG_LEVEL: 'one of debug, info, warn, error (default info)',
+  HTTPS_PROXY: 'the proxy for https:// URLs (all of Slack), e.g. http://proxy.internal:3128 (https_proxy wins when both are set)',
+  HTTP_PROXY: 'the proxy for http:// URLs, and for https:// ones when HTTPS_PROXY is unset (http_proxy wins when both are set)',
+  NO_PROXY: 'hosts reached without the proxy, comma-separated: example.com, .example.com, 10.0.0.1:8080, * (no_proxy wins when both are set)',
 };
+
+// Proxy variables are read in both cases, lower-case first, as curl and undici do.
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY'] as const;
+const ProxyUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL of the proxy, e.g. http://proxy.internal:3128' });
 
 export const SlackEnv = z
   .object({
@@ -30,6 +37,9 @@ export const SlackEnv = z
       .transform((u) => (u.endsWith('/') ? u : `${u}/`))
       .optional(),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    HTTPS_PROXY: ProxyUrl.optional(),
+    HTTP_PROXY: ProxyUrl.optional(),
+    NO_PROXY: z.string().optional(),
   })
   .superRefine((env, ctx) => {
     if (env.SLACK_MODE === 'socket' && env.SLACK_APP_TOKEN === undefined) {
@@ -48,6 +58,11 @@ export const SlackEnv = z
     host: env.HOST,
     apiUrl: env.SLACK_API_URL,
     logLevel: env.LOG_LEVEL,
+    // Absent when no proxy is set: the bot then uses Node's own fetch, as without this setting.
+    proxy:
+      env.HTTPS_PROXY === undefined && env.HTTP_PROXY === undefined
+        ? undefined
+        : { httpsProxy: env.HTTPS_PROXY, httpProxy: env.HTTP_PROXY, noProxy: env.NO_PROXY ?? '' },
   }));
 export type SlackEnv = z.output<typeof SlackEnv>;
 
@@ -56,7 +71,7 @@ export function loadSlackEnv(env: NodeJS.ProcessEnv): SlackEnv {
   // Empty strings (`SLACK_APP_TOKEN=` in .env) mean "not set".
   const picked = Object.fromEntries(
     Object.keys(WHERE)
-      .map((name) => [name, env[name]?.trim()] as const)
+      .map((name) => [name, (PROXY_VARIABLES.includes(name as (typeof PROXY_VARIABLES)[number]) ? env[name.toLowerCase()] ?? env[name] : env[name])?.trim()] as const)
       .filter(([, value]) => value !== undefined && value !== ''),
   );
   const result = SlackEnv.safeParse(picked);

@@ -1,3 +1,4 @@
+import { cutToWidth, describeFit, fitColumns, type ColumnFit } from '../render/text/fit-columns.js';
 import type { FleetHostState, FleetRow } from './run-fleet-status.js';
 
 const STATE_TEXT: Record<FleetHostState, string> = {
@@ -10,6 +11,8 @@ const STATE_TEXT: Record<FleetHostState, string> = {
 const HEADERS = ['HOST', 'STATE', 'VERSION', 'PROCS', 'BUSY', 'CRASH LOOPS', 'MEMORY', 'TIME'] as const;
 // Numbers read best right-aligned; names and words left-aligned.
 const RIGHT_ALIGNED = new Set([3, 4, 5, 6, 7]);
+// On a narrow terminal: timing goes first, then crash loops, memory and version; host names are cut last.
+const FITS: readonly ColumnFit[] = [{ shrink: { step: 5, minWidth: 12 } }, {}, { drop: 4 }, {}, {}, { drop: 2 }, { drop: 3 }, { drop: 1 }];
 
 /**
  * Returns a fleet status as an aligned plain-text table (one row per host, in the given order), a
@@ -21,7 +24,7 @@ const RIGHT_ALIGNED = new Set([3, 4, 5, 6, 7]);
  * web-1  up           5.2.2        8     0            0  8.9 MiB  1.1 s
  * web-2  unreachable  -            -     -            -        -  5.0 s
  */
-export function renderFleetText(rows: readonly FleetRow[]): string {
+export function renderFleetText(rows: readonly FleetRow[], opts: { maxWidth?: number | undefined } = {}): string {
   const table = rows.map((row) => [
     escapeControl(row.host),
     STATE_TEXT[row.state],
@@ -32,13 +35,19 @@ export function renderFleetText(rows: readonly FleetRow[]): string {
     row.memoryBytes === null ? '-' : formatBytes(row.memoryBytes),
     formatDuration(row.durationMs),
   ]);
-  const widths = HEADERS.map((header, col) => Math.max(displayWidth(header), ...table.map((cells) => displayWidth(cells[col] ?? ''))));
+  const natural = HEADERS.map((header, col) => Math.max(displayWidth(header), ...table.map((cells) => displayWidth(cells[col] ?? ''))));
+  const fitted = fitColumns(natural, FITS, opts.maxWidth);
   const line = (cells: readonly string[]): string =>
     cells
-      .map((cell, col) => pad(cell, widths[col] ?? 0, RIGHT_ALIGNED.has(col)))
+      .flatMap((cell, col) => {
+        const width = fitted.widths[col];
+        return width === null || width === undefined ? [] : [pad(cutToWidth(cell, width), width, RIGHT_ALIGNED.has(col))];
+      })
       .join('  ')
       .trimEnd();
   const out = [line(HEADERS), ...table.map(line)];
+  const note = opts.maxWidth === undefined ? null : describeFit(fitted, HEADERS, opts.maxWidth);
+  if (note !== null) out.push(note);
   out.push('', summarizeFleetStates(rows));
   const failures = rows.filter((row) => row.message !== null);
   for (const row of failures) out.push(`${escapeControl(row.host)}: ${escapeControl(row.message ?? '')}${row.errorCode === null ? '' : ` (${row.errorCode})`}`);

@@ -19,7 +19,9 @@ import { createHostQueue } from '../limits/create-host-queue.js';
 import { createRateLimiter } from '../limits/create-rate-limiter.js';
 import { createTraceCap } from '../limits/create-trace-cap.js';
 import { retryOn429 } from '../limits/retry-on-429.js';
+import { createSlackNetwork, type SlackNetwork } from './create-slack-network.js';
 import { createSlackPoster } from './create-slack-poster.js';
+import { explainSlackNetworkError } from './explain-slack-network-error.js';
 import { createInFlight } from './in-flight.js';
 import { createJsonLogger } from './json-logger.js';
 import { slackErrorCode } from './slack-error-code.js';
@@ -64,10 +66,13 @@ const SOCKET_RETRY = { retries: 50, factor: 1.5, minTimeout: 1000, maxTimeout: 3
 export function createSlackApp(deps: SlackAppDeps): SlackApp {
   const { env, config } = deps;
   const logger = deps.logger ?? createJsonLogger({ level: env.logLevel as LogLevel });
+  // Direct unless HTTPS_PROXY/HTTP_PROXY is set: then every call, respond() and the WebSocket go through it.
+  const network = createSlackNetwork(env.proxy);
   const clientOptions: WebClientOptions = {
     retryConfig: DEFAULT_RETRY,
     timeout: 15_000,
     ...(env.apiUrl === undefined ? {} : { slackApiUrl: env.apiUrl }),
+    ...(network.fetch === undefined ? {} : { fetch: network.fetch }),
     ...deps.clientOptions,
     // A 429 must reach our retryOn429 (paced per channel, bounded): web-api's own wait-and-retry would
     // double up with it, and it pauses the client's whole queue.
@@ -75,7 +80,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   };
   // deferInitialization: auth.test runs once in start() (fail fast on a bad token, and no auth.test per request).
   const common = { token: env.botToken, logger, clientOptions, deferInitialization: true } as const;
-  const receiver = env.mode === 'socket' ? createSocketModeReceiver(env, clientOptions, logger, deps) : undefined;
+  const receiver = env.mode === 'socket' ? createSocketModeReceiver(env, clientOptions, logger, deps, network) : undefined;
   const app =
     receiver !== undefined
       ? new App({ ...common, socketMode: true, receiver })
@@ -183,7 +188,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       try {
         await app.init();
       } catch (error) {
-        throw explainStartError(error, 'SLACK_BOT_TOKEN', env);
+        throw explainStartError(error, 'SLACK_BOT_TOKEN', env, network);
       }
       try {
         if (env.mode === 'http') {
@@ -192,7 +197,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
           await app.start();
         }
       } catch (error) {
-        throw explainStartError(error, env.mode === 'socket' ? 'SLACK_APP_TOKEN' : 'PORT', env);
+        throw explainStartError(error, env.mode === 'socket' ? 'SLACK_APP_TOKEN' : 'PORT', env, network);
       }
       started = true;
       const address = server?.address();
@@ -213,6 +218,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
         const { finished, aborted } = await drained;
         await deps.transports.closeAll();
         await audit.close().catch((error: unknown) => logger.warn({ event: 'audit_failed', error: String(error) }));
+        await network.close().catch(() => {});
         logger.info({ event: 'stopped', finished, cancelled: aborted });
       })();
       return stopping;
@@ -232,11 +238,13 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
  * `apps.connections.open` calls, so no stand-in or proxy is bypassed, and logs each reconnection with how
  * long the bot was offline (Slack answers `/workerman` with "dispatch_failed" meanwhile).
  */
-function createSocketModeReceiver(env: SlackEnv, clientOptions: WebClientOptions, logger: Logger, deps: SlackAppDeps): SocketModeReceiver {
+function createSocketModeReceiver(env: SlackEnv, clientOptions: WebClientOptions, logger: Logger, deps: SlackAppDeps, network: SlackNetwork): SocketModeReceiver {
   const { logger: _shared, logLevel: _level, ...options } = clientOptions;
   const receiver = new SocketModeReceiver({
     appToken: env.appToken ?? '',
     logger,
+    // A proxy: the WebSocket goes through it too (Bolt does not pass a dispatcher on by itself).
+    ...(network.dispatcher === undefined ? {} : { dispatcher: network.dispatcher }),
     installerOptions: { clientOptions: { ...options, retryConfig: deps.clientOptions?.retryConfig ?? SOCKET_RETRY } },
   });
   let lostAt: number | null = null;
@@ -268,7 +276,11 @@ function renderHealthText(health: AuditHealth): string {
   return `degraded: audit trail not writable (${health.errorCode ?? 'error'}), ${plural(health.keptInLog, 'record')} kept in the log, ${health.backlog} waiting for the file${dropped}`;
 }
 
-function explainStartError(error: unknown, variable: string, env: SlackEnv): BotError {
+function explainStartError(error: unknown, variable: string, env: SlackEnv, network: SlackNetwork): BotError {
+  // Start-up calls auth.test (bot token), then apps.connections.open (Socket Mode): name the one that failed.
+  const method = variable === 'SLACK_APP_TOKEN' ? 'apps.connections.open' : 'auth.test';
+  const unreachable = explainSlackNetworkError(error, { url: `${env.apiUrl ?? 'https://slack.com/api/'}${method}`, proxy: network.proxyShown });
+  if (unreachable !== undefined) return unreachable;
   const code = slackErrorCode(error);
   if (code === 'invalid_auth' || code === 'not_authed' || code === 'account_inactive' || code === 'token_revoked') {
     const where =

@@ -1,13 +1,14 @@
 import { ALL_HOSTS_GROUP, HostName, type Config, type HostConfig } from '../config/schema.js';
 import { BotError, oneLine } from '../errors.js';
 import { listHostGroups, resolveTargets } from '../fleet/resolve-targets.js';
+import { suggestClosest } from '../suggest/suggest-closest.js';
 import { parseTraceTargetText, type TraceTarget } from '../workerman/resolve-trace-targets.js';
 
 /** What `status <name>` stands for: one host, or a group (`web`, `all`) run as a fleet. */
 export type StatusTarget = { kind: 'status'; host: HostConfig } | { kind: 'fleet'; group: string; hosts: HostConfig[] };
 
 export type CommandInput =
-  | { kind: 'help'; unknown?: string }
+  | { kind: 'help'; unknown?: string; suggestion?: string }
   | { kind: 'hosts' }
   | StatusTarget
   | { kind: 'trace'; host: HostConfig; target: TraceTarget; durationS: number }
@@ -22,6 +23,16 @@ function sourceOf(source: CommandSource): Pick<Config, 'hosts' | 'groups'> {
 
 function isHostList(source: CommandSource): source is readonly HostConfig[] {
   return Array.isArray(source);
+}
+
+/** The subcommands `/workerman` takes, for "did you mean" on a typo. */
+const SUBCOMMAND_NAMES = ['status', 'trace', 'doctor', 'hosts', 'help'] as const;
+
+// Only ever shown after screenRequest let the requester through: the same people are shown the whole
+// list of configured hosts in the same message (check-access.ts: "whoever passes may be told host names").
+function didYouMean(name: string, candidates: readonly string[]): string {
+  const near = suggestClosest(name, candidates);
+  return near === undefined ? '' : ` Did you mean "${near}"?`;
 }
 
 function knownHosts(hosts: readonly HostConfig[]): string {
@@ -40,7 +51,7 @@ export function findHost(name: string, hosts: readonly HostConfig[]): HostConfig
   }
   const host = hosts.find((h) => h.name === name);
   if (host === undefined) {
-    throw new BotError('host_unknown', `Unknown host "${name}". Configured hosts: ${knownHosts(hosts)}.`);
+    throw new BotError('host_unknown', `Unknown host "${name}".${didYouMean(name, hosts.map((h) => h.name))} Configured hosts: ${knownHosts(hosts)}.`);
   }
   return host;
 }
@@ -56,8 +67,9 @@ export function resolveStatusTarget(name: string, source: CommandSource): Status
   if (host !== undefined) return { kind: 'status', host };
   const groups = listHostGroups(config);
   if (name !== ALL_HOSTS_GROUP && !groups.has(name)) {
-    const groupNames = [...groups.keys(), ALL_HOSTS_GROUP].join(', ');
-    throw new BotError('host_unknown', `Unknown host "${name}". Configured hosts: ${knownHosts(config.hosts)}. Groups: ${groupNames}.`);
+    const groupNames = [...groups.keys(), ALL_HOSTS_GROUP];
+    const guess = didYouMean(name, [...config.hosts.map((h) => h.name), ...groupNames]);
+    throw new BotError('host_unknown', `Unknown host "${name}".${guess} Configured hosts: ${knownHosts(config.hosts)}. Groups: ${groupNames.join(', ')}.`);
   }
   return { kind: 'fleet', group: name, hosts: resolveTargets(config, name) };
 }
@@ -99,8 +111,10 @@ export function parseCommandText(text: string, source: CommandSource): CommandIn
       const host = findHost(args[0]!.toLowerCase(), hosts);
       return { kind: 'trace', host, ...parseTraceTarget(host, unescapeSlackText(args[1]!), args[2]) };
     }
-    default:
-      return { kind: 'help', unknown: oneLine(sub, 40) };
+    default: {
+      const suggestion = suggestClosest(sub.toLowerCase(), SUBCOMMAND_NAMES);
+      return { kind: 'help', unknown: oneLine(sub, 40), ...(suggestion === undefined ? {} : { suggestion }) };
+    }
   }
 }
 

@@ -27,7 +27,14 @@ export interface BotHarness {
 export async function startBotHarness(
   standIn: SlackStandIn,
   config: Config,
-  opts: { botToken: string; shutdownGraceMs?: number; /** Write the trail where the config says (`audit.file`), as in production. */ auditToConfiguredFile?: boolean },
+  opts: {
+    botToken: string;
+    shutdownGraceMs?: number;
+    /** Write the trail where the config says (`audit.file`), as in production. */
+    auditToConfiguredFile?: boolean;
+    /** More environment for loadSlackEnv (HTTPS_PROXY, NO_PROXY…). */
+    env?: NodeJS.ProcessEnv;
+  },
 ): Promise<BotHarness> {
   const logLines: LogLine[] = [];
   const auditLines: LogLine[] = [];
@@ -38,6 +45,7 @@ export async function startBotHarness(
     PORT: '0',
     HOST: '127.0.0.1',
     SLACK_API_URL: standIn.apiUrl,
+    ...opts.env,
   });
   const bot = createSlackApp({
     env,

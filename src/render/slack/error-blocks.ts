@@ -35,6 +35,7 @@ const HINTS: Record<BotErrorCode, string> = {
   access_denied: 'Ask whoever runs the bot for access (the rules are in the `access` section of its config).',
   rate_limited: 'Too many requests: wait a minute and try again.',
   audit_unavailable: 'The bot cannot write its audit trail right now: ask whoever runs it to free space for the audit file (its log and `/healthz` say more). `status` still works.',
+  slack_unreachable: 'The bot could not reach Slack: check its network, DNS and proxy settings (`HTTPS_PROXY`, `NO_PROXY`).',
   internal: 'Something unexpected failed inside the bot: the details are in its log.',
 };
 
@@ -90,6 +91,7 @@ const OUTCOMES: Record<BotErrorCode, string> = {
   audit_unavailable: 'the audit trail cannot be written',
   access_denied: 'not allowed',
   rate_limited: 'rate limited',
+  slack_unreachable: 'Slack could not be reached',
   internal: 'an internal error',
 };
 

@@ -1,8 +1,11 @@
 import { escapeCodeSpan } from './escape.js';
 import type { SlackMessage } from './limits.js';
 
-/** Returns the ephemeral usage message; `unknown` is a subcommand the user typed that does not exist. */
-export function renderHelpMessage(opts: { command: string; unknown?: string }): SlackMessage {
+/**
+ * Returns the ephemeral usage message; `unknown` is a subcommand the user typed that does not exist,
+ * `suggestion` the subcommand it is closest to (`stauts` → `status`).
+ */
+export function renderHelpMessage(opts: { command: string; unknown?: string; suggestion?: string }): SlackMessage {
   const cmd = escapeCodeSpan(opts.command);
   const lines = [
     `*Usage of \`${cmd}\`*`,
@@ -13,8 +16,9 @@ export function renderHelpMessage(opts: { command: string; unknown?: string }): 
     `• \`${cmd} hosts\`: the hosts you can ask for`,
     `• \`${cmd} help\`: this message`,
   ];
+  const guess = opts.suggestion === undefined ? '' : ` Did you mean \`${cmd} ${escapeCodeSpan(opts.suggestion)}\`?`;
   const intro =
-    opts.unknown === undefined ? [] : [`:grey_question: \`${escapeCodeSpan(opts.unknown)}\` is not a subcommand.`];
+    opts.unknown === undefined ? [] : [`:grey_question: \`${escapeCodeSpan(opts.unknown)}\` is not a subcommand.${guess}`];
   const text = [...intro, ...lines].join('\n');
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 }

@@ -1,9 +1,15 @@
 import type { Finding, ProcessRow, WorkermanStatus } from '../../workerman/types.js';
 import { describeExitStatus } from '../../workerman/compute-findings.js';
+import { cutToWidth, describeFit, fitColumns, joinWithin, wrapWords, type ColumnFit } from './fit-columns.js';
 
 export interface TextRenderOptions {
-  /** ANSI colour (the CLI passes true only on a TTY). */
+  /** ANSI colour (the CLI decides: see cli/decide-color.ts). */
   color: boolean;
+  /**
+   * The terminal's width: wider tables give way column by column (each column's `fit`) and say so in
+   * one line; prose wraps at spaces. Undefined (piped, or not a terminal): nothing is cut.
+   */
+  maxWidth?: number | undefined;
 }
 
 const ANSI = {
@@ -37,16 +43,19 @@ export function escapeControlChars(text: string): string {
   });
 }
 
-/** A column of a text table: header, alignment, and the cell text per row (already escaped). */
+/** A column of a text table: header, alignment, the cell text per row (already escaped), how it gives way. */
 export interface TextColumn<Row> {
   header: string;
   align?: 'left' | 'right';
   cell: (row: Row) => string;
+  /** On a terminal narrower than the table: when this column is cut or hidden (see fitColumns). */
+  fit?: ColumnFit;
 }
 
 /**
  * Lays rows out as an aligned table (two spaces between columns, no trailing spaces); `tone` picks a
- * colour per row, applied after padding so escape codes never shift the alignment.
+ * colour per row, applied after padding so escape codes never shift the alignment. With `maxWidth`,
+ * columns give way as their `fit` says and a last line says which.
  */
 export function renderTextTable<Row>(
   rows: readonly Row[],
@@ -54,10 +63,16 @@ export function renderTextTable<Row>(
   opts: TextRenderOptions & { tone?: (row: Row) => Tone | undefined },
 ): string[] {
   const cells = rows.map((row) => columns.map((c) => c.cell(row)));
-  const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((r) => (r[i] as string).length)));
+  const natural = columns.map((c, i) => Math.max(c.header.length, ...cells.map((r) => (r[i] as string).length)));
+  const fitted = fitColumns(natural, columns.map((c) => c.fit ?? {}), opts.maxWidth);
   const layout = (values: readonly string[]): string =>
     values
-      .map((v, i) => (columns[i]?.align === 'right' ? v.padStart(widths[i] as number) : v.padEnd(widths[i] as number)))
+      .flatMap((v, i) => {
+        const width = fitted.widths[i];
+        if (width === null || width === undefined) return [];
+        const text = cutToWidth(v, width, columns[i]?.fit?.shrink?.keep);
+        return [columns[i]?.align === 'right' ? text.padStart(width) : text.padEnd(width)];
+      })
       .join('  ')
       .trimEnd();
   const lines = [paint(layout(columns.map((c) => c.header)), 'bold', opts.color)];
@@ -66,6 +81,8 @@ export function renderTextTable<Row>(
     const tone = opts.tone?.(row);
     lines.push(tone ? paint(line, tone, opts.color) : line);
   });
+  const note = opts.maxWidth === undefined ? null : describeFit(fitted, columns.map((c) => c.header), opts.maxWidth);
+  if (note !== null) for (const line of wrapWords(note, opts.maxWidth, 1)) lines.push(paint(line, 'dim', opts.color));
   return lines;
 }
 
@@ -74,7 +91,7 @@ export function renderTextTable<Row>(
  * when any worker exited, then the process table with busy and outlier rows marked. Ends in a newline.
  */
 export function renderStatusText(status: WorkermanStatus, opts: TextRenderOptions): string {
-  const { color } = opts;
+  const { color, maxWidth } = opts;
   const out: string[] = [];
   const wm = status.workerman;
   const title = [
@@ -83,7 +100,7 @@ export function renderStatusText(status: WorkermanStatus, opts: TextRenderOption
     wm.phpVersion === null ? null : `PHP ${escapeControlChars(wm.phpVersion)}`,
     wm.eventLoop === null ? null : `event loop ${escapeControlChars(wm.eventLoop)}`,
   ].filter((s): s is string => s !== null);
-  out.push(paint(title.join(' | '), 'bold', color));
+  for (const line of joinWithin(title, ' | ', maxWidth)) out.push(paint(line, 'bold', color));
   const facts = [
     status.startedAt === null ? null : `started ${escapeControlChars(status.startedAt)}`,
     status.uptime === null ? null : `up ${escapeControlChars(status.uptime)}`,
@@ -91,12 +108,12 @@ export function renderStatusText(status: WorkermanStatus, opts: TextRenderOption
     status.workerCount === null ? null : `${status.workerCount} workers`,
     status.processCount === null ? null : `${status.processCount} processes`,
   ].filter((s): s is string => s !== null);
-  if (facts.length > 0) out.push(facts.join(' | '));
+  if (facts.length > 0) out.push(...joinWithin(facts, ' | ', maxWidth));
 
   if (status.findings.length > 0) {
     out.push('');
     for (const f of status.findings) {
-      out.push(paint(`! ${f.kind}: ${escapeControlChars(f.message)}`, toneOfFinding(f), color));
+      for (const line of wrapWords(`! ${f.kind}: ${escapeControlChars(f.message)}`, maxWidth)) out.push(paint(line, toneOfFinding(f), color));
     }
   }
 
@@ -106,11 +123,11 @@ export function renderStatusText(status: WorkermanStatus, opts: TextRenderOption
       ...renderTextTable(
         status.workers,
         [
-          { header: 'WORKER', cell: (w) => escapeControlChars(w.name) },
-          { header: 'EXIT STATUS', cell: (w) => (w.exitStatus === 0 ? 'normal (0)' : escapeControlChars(describeExitStatus(w.exitStatus))) },
+          { header: 'WORKER', cell: (w) => escapeControlChars(w.name), fit: { shrink: { step: 1, minWidth: 12 } } },
+          { header: 'EXIT STATUS', cell: (w) => (w.exitStatus === 0 ? 'normal (0)' : escapeControlChars(describeExitStatus(w.exitStatus))), fit: { shrink: { step: 1, minWidth: 12 } } },
           { header: 'COUNT', align: 'right', cell: (w) => String(w.exitCount) },
         ],
-        { color, tone: (w) => (w.exitCount > 0 && w.exitStatus !== 0 && w.exitStatus !== '0' ? 'yellow' : undefined) },
+        { color, maxWidth, tone: (w) => (w.exitCount > 0 && w.exitStatus !== 0 && w.exitStatus !== '0' ? 'yellow' : undefined) },
       ),
     );
   }
@@ -128,25 +145,29 @@ export function renderStatusText(status: WorkermanStatus, opts: TextRenderOption
   }
   const showQps = status.processes.some((p) => p.qps !== null);
   const extraNames = [...new Set(status.processes.flatMap((p) => Object.keys(p.extra)))];
+  // On a narrow terminal: columns of version-specific extras go first, then send_fail and timers
+  // (almost always 0), then worker names and addresses are cut, then the address goes, then requests
+  // and connections. PID, STATUS, memory and a measured QPS (asked for) always stay.
   const columns: TextColumn<ProcessRow>[] = [
     { header: 'PID', cell: (p) => String(p.pid) },
-    { header: 'WORKER', cell: (p) => escapeControlChars(p.workerName) },
-    { header: 'LISTEN', cell: (p) => (p.listen === null ? '-' : escapeControlChars(p.listen)) },
+    { header: 'WORKER', cell: (p) => escapeControlChars(p.workerName), fit: { shrink: { step: 3, minWidth: 14 } } },
+    { header: 'LISTEN', cell: (p) => (p.listen === null ? '-' : escapeControlChars(p.listen)), fit: { shrink: { step: 3, minWidth: 22, keep: 'ends' }, drop: 4 } },
     { header: 'MEM MB', align: 'right', cell: (p) => (p.memoryBytes === null ? '-' : (p.memoryBytes / 1024 / 1024).toFixed(2)) },
-    { header: 'CONNS', align: 'right', cell: (p) => numberCell(p.connections) },
-    { header: 'SEND_FAIL', align: 'right', cell: (p) => numberCell(p.sendFail) },
-    { header: 'TIMERS', align: 'right', cell: (p) => numberCell(p.timers) },
-    { header: 'REQUESTS', align: 'right', cell: (p) => numberCell(p.totalRequest) },
+    { header: 'CONNS', align: 'right', cell: (p) => numberCell(p.connections), fit: { drop: 6 } },
+    { header: 'SEND_FAIL', align: 'right', cell: (p) => numberCell(p.sendFail), fit: { drop: 1 } },
+    { header: 'TIMERS', align: 'right', cell: (p) => numberCell(p.timers), fit: { drop: 2 } },
+    { header: 'REQUESTS', align: 'right', cell: (p) => numberCell(p.totalRequest), fit: { drop: 5 } },
     ...(showQps ? [{ header: 'QPS', align: 'right' as const, cell: (p: ProcessRow) => numberCell(p.qps) }] : []),
     { header: 'STATUS', cell: (p) => p.status ?? '-' },
     ...extraNames.map((name) => ({
       header: escapeControlChars(name),
       cell: (p: ProcessRow) => escapeControlChars(p.extra[name] ?? ''),
+      fit: { drop: 0 },
     })),
   ];
   // A marker column for terminals without colour (and for copy-paste), only when something is flagged.
   if (flagged.size > 0) columns.unshift({ header: '!', cell: (p) => (flagged.has(p.pid) ? '!' : '') });
-  out.push(...renderTextTable(status.processes, columns, { color, tone: (p) => flagged.get(p.pid) }));
+  out.push(...renderTextTable(status.processes, columns, { color, maxWidth, tone: (p) => flagged.get(p.pid) }));
   return `${out.join('\n')}\n`;
 }
 

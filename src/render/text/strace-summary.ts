@@ -1,10 +1,13 @@
 import type { StraceSummary, VerdictState } from '../../strace/types.js';
 import { redactStraceSummary } from '../redact-strace-summary.js';
+import { joinWithin, wrapWords } from './fit-columns.js';
 import { escapeControlChars, paint, renderTextTable } from './status-table.js';
 
 export interface StraceTextOptions {
-  /** ANSI colour (the CLI passes true only on a TTY). */
+  /** ANSI colour (the CLI decides: see cli/decide-color.ts). */
   color: boolean;
+  /** The terminal's width (see TextRenderOptions.maxWidth); undefined: nothing is cut. */
+  maxWidth?: number | undefined;
   /** Unparsed lines to show under the count (already redacted; from the summariser's details()). */
   unparsedSamples?: readonly string[];
   /** Rows per table (default 10). */
@@ -43,14 +46,14 @@ function fmtBytes(n: number): string {
  */
 export function renderStraceText(traced: StraceSummary, opts: StraceTextOptions): string {
   const summary = redactStraceSummary(traced);
-  const { color } = opts;
+  const { color, maxWidth } = opts;
   const maxRows = opts.maxRows ?? 10;
   const e = escapeControlChars;
   const v = summary.verdict;
   const out: string[] = [];
 
-  out.push(paint(`${v.state.toUpperCase()}: ${e(v.text)}`, STATE_TONE[v.state], color));
-  for (const line of v.evidence) out.push(`  - ${e(line)}`);
+  for (const line of wrapWords(`${v.state.toUpperCase()}: ${e(v.text)}`, maxWidth)) out.push(paint(line, STATE_TONE[v.state], color));
+  for (const line of v.evidence) out.push(...wrapWords(`  - ${e(line)}`, maxWidth, 4));
 
   const scope = [
     summary.host !== null ? `host ${e(summary.host)}` : null,
@@ -58,7 +61,7 @@ export function renderStraceText(traced: StraceSummary, opts: StraceTextOptions)
     summary.durationMs !== null ? `${(summary.durationMs / 1000).toFixed(1)} s` : null,
     `${summary.syscallCount} syscalls`,
   ].filter((s): s is string => s !== null);
-  out.push('', paint(scope.join(' | '), 'dim', color));
+  out.push('', ...joinWithin(scope, ' | ', maxWidth).map((line) => paint(line, 'dim', color)));
 
   if (summary.syscalls.length > 0) {
     out.push('', paint('Top syscalls', 'bold', color));
@@ -111,9 +114,9 @@ export function renderStraceText(traced: StraceSummary, opts: StraceTextOptions)
           { header: 'READ', align: 'right', cell: (f) => fmtBytes(f.bytesRead) },
           { header: 'WRITTEN', align: 'right', cell: (f) => fmtBytes(f.bytesWritten) },
           { header: 'MS', align: 'right', cell: (f) => fmtMs(f.timeMs) },
-          { header: 'WHAT', cell: (f) => e(f.description ?? '') },
+          { header: 'WHAT', cell: (f) => e(f.description ?? ''), fit: { shrink: { step: 1, minWidth: 16 } } },
         ],
-        { color },
+        { color, maxWidth },
       ),
     );
   }
@@ -128,9 +131,9 @@ export function renderStraceText(traced: StraceSummary, opts: StraceTextOptions)
           { header: 'SYSCALL', cell: (u) => e(u.syscall) },
           { header: 'FD', align: 'right', cell: (u) => (u.fd === null ? '' : String(u.fd)) },
           { header: 'WAITED MS', align: 'right', cell: (u) => fmtMs(u.waitedMs) },
-          { header: 'WHAT', cell: (u) => e(u.description ?? '') },
+          { header: 'WHAT', cell: (u) => e(u.description ?? ''), fit: { shrink: { step: 1, minWidth: 16 } } },
         ],
-        { color },
+        { color, maxWidth },
       ),
     );
   }

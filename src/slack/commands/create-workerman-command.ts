@@ -51,7 +51,13 @@ export function createWorkermanCommand(deps: BotDeps): (args: CommandArgs) => Pr
         const input = parseCommandText(text, deps.config);
         switch (input.kind) {
           case 'help': {
-            await scope.reply(renderHelpMessage({ command: command.command, ...(input.unknown === undefined ? {} : { unknown: input.unknown }) }));
+            await scope.reply(
+              renderHelpMessage({
+                command: command.command,
+                ...(input.unknown === undefined ? {} : { unknown: input.unknown }),
+                ...(input.suggestion === undefined ? {} : { suggestion: input.suggestion }),
+              }),
+            );
             return { outcome: 'ok' };
           }
           case 'hosts': {

@@ -40,7 +40,8 @@ describe('workerman-ops CLI', () => {
   it('--help prints usage and exits 0; no command exits 2', () => {
     const help = cli(['--help']);
     expect(help.code).toBe(0);
-    expect(help.stdout).toContain('workerman-ops status <host>');
+    // Every synopsis is listed; status now says it takes a group too (it did since the fleet feature).
+    expect(help.stdout).toContain('workerman-ops status <host|group|all>');
     expect(cli([]).code).toBe(2);
   });
 

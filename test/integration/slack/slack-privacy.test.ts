@@ -150,7 +150,7 @@ describe('someone no access rule covers learns no host or group name; an allowed
     return [body, ...standIn.responses.slice(before).map((r) => JSON.stringify(r.body))].join('\n');
   }
 
-  test.each(['status nosuch', 'status web-1', 'status web', 'status all', 'status', 'hosts', 'help', '', 'trace web-1 123', 'frobnicate'])(
+  test.each(['status nosuch', 'status web-1', 'status web', 'status all', 'status', 'hosts', 'help', '', 'trace web-1 123', 'frobnicate', 'status web-l', 'stauts web-1'])(
     'an outsider in an unlisted channel typing "%s" is denied without a name',
     async (text) => {
       const reply = await answer(text, { userId: OUTSIDER, channelId: RANDOM });
@@ -189,6 +189,11 @@ describe('someone no access rule covers learns no host or group name; an allowed
   test('an allowed user still gets the helpful list: a rule lists them, or the channel is an access channel', async () => {
     const listed = await answer('status nosuch', { userId: ANN, channelId: RANDOM });
     expect(listed).toMatch(/Unknown host \\"nosuch\\". Configured hosts: web-1, db-1. Groups: dbs, web, all.*host_unknown/);
+    // A near miss gets the closest name: only for someone the screening let through, like the list itself.
+    const nearMiss = await answer('status web-l', { userId: ANN, channelId: RANDOM });
+    expect(nearMiss).toMatch(/Unknown host \\"web-l\\". Did you mean \\"web-1\\"\? Configured hosts: web-1, db-1/);
+    const typo = await answer('stauts web-1', { userId: ANN, channelId: RANDOM });
+    expect(typo).toContain('is not a subcommand. Did you mean `/workerman status`?');
     const inOps = await answer('hosts', { userId: OUTSIDER, channelId: OPS });
     expect(inOps).toMatch(/2 configured hosts: web-1, db-1/);
   });

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfig, parseConfigText } from '../../../src/config/load.js';
+import { listConfigSearchPaths, loadConfig, parseConfigText } from '../../../src/config/load.js';
 import { BotError } from '../../../src/errors.js';
 
 const FP = 'SHA256:ZUZuqUhJeRJmvX3Q0m5XwO0eQ8OTbmM0Ol0vyRCMkXU';
@@ -77,8 +77,17 @@ describe('parseConfigText()', () => {
     ssh: { address: 10.0.0.5, prot: 2222, username: deploy, agent: true, hostKey: "${FP}" }
     workerman: { startFile: /srv/app/start.php, runas: www-data }
 `);
-    expect(error.message).toContain('hosts[0].ssh: unknown key "prot"');
-    expect(error.message).toContain('hosts[0].workerman: unknown key "runas"');
+    expect(error.message).toContain('hosts[0].ssh: unknown key "prot" (did you mean "port"?)');
+    expect(error.message).toContain('hosts[0].workerman: unknown key "runas" (did you mean "runAs"?)');
+  });
+
+  it('suggests the closest known key at every depth, and nothing for a key far from all', () => {
+    const error = configError(`limit: {}\nhosts:\n  - name: web-1\n    strace: { maxDuration: 10 }\n    workerman: { startFile: /a/start.php }\n    colour: red\naccess: { rules: [ { commands: [status], channels: [C0123OPS01], user: [U0123ABCD] } ] }\ngroups: { web: { host: [web-1] } }\n`);
+    expect(error.message).toContain('(top level): unknown key "limit" (did you mean "limits"?)');
+    expect(error.message).toContain('hosts[0].strace: unknown key "maxDuration" (did you mean "maxDurationS"?)');
+    expect(error.message).toContain('hosts[0]: unknown key "colour"\n');
+    expect(error.message).toContain('access.rules[0]: unknown key "user" (did you mean "users"?)');
+    expect(error.message).toContain('groups.web: unknown key "host" (did you mean "hosts"?)');
   });
 
   it('checks the jump host like the host: a pinned key is required', () => {
@@ -140,10 +149,14 @@ describe('loadConfig()', () => {
   };
   afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
 
-  it('works with no file at all: only the built-in local host', async () => {
+  // Every search stays in a temp dir: HOME there, the system file there (never the machine's own).
+  const isolated = (dir: string, env: NodeJS.ProcessEnv = {}) => ({ env: { HOME: dir, ...env }, cwd: dir, systemConfigFile: join(dir, 'etc', 'config.yml') });
+
+  it('works with no file at all: only the built-in local host, and says where it looked', async () => {
     const dir = await tempDir();
-    const loaded = await loadConfig({ env: {}, cwd: dir });
+    const loaded = await loadConfig(isolated(dir));
     expect(loaded.path).toBeNull();
+    expect(loaded.searched).toEqual([join(dir, 'workerman-ops.yml'), join(dir, '.config', 'workerman-ops', 'config.yml'), join(dir, 'etc', 'config.yml')]);
     expect(loaded.config.hosts.map((h) => h.name)).toEqual(['local']);
   });
 
@@ -153,10 +166,49 @@ describe('loadConfig()', () => {
     await writeFile(join(dir, 'env.yml'), 'hosts:\n  - name: from-env\n');
     await writeFile(join(dir, 'flag.yml'), 'hosts:\n  - name: from-flag\n');
     const names = async (opts: { path?: string; env: NodeJS.ProcessEnv }) =>
-      (await loadConfig({ ...opts, cwd: dir })).config.hosts.map((h) => h.name)[0];
+      (await loadConfig({ ...isolated(dir, opts.env), ...(opts.path === undefined ? {} : { path: opts.path }) })).config.hosts.map((h) => h.name)[0];
     expect(await names({ env: {} })).toBe('from-default');
     expect(await names({ env: { WORKERMAN_OPS_CONFIG: 'env.yml' } })).toBe('from-env');
     expect(await names({ path: 'flag.yml', env: { WORKERMAN_OPS_CONFIG: 'env.yml' } })).toBe('from-flag');
+  });
+
+  it('then searches $XDG_CONFIG_HOME (else ~/.config), then the system file; the first found wins', async () => {
+    const dir = await tempDir();
+    const { mkdir } = await import('node:fs/promises');
+    const write = async (path: string, name: string) => {
+      await mkdir(join(path, '..'), { recursive: true });
+      await writeFile(path, `hosts:\n  - name: ${name}\n`);
+    };
+    const first = async (env: NodeJS.ProcessEnv = {}) => {
+      const loaded = await loadConfig(isolated(dir, env));
+      return [loaded.path, loaded.config.hosts[0]!.name];
+    };
+    await write(join(dir, 'etc', 'config.yml'), 'from-etc');
+    expect(await first()).toEqual([join(dir, 'etc', 'config.yml'), 'from-etc']);
+    await write(join(dir, '.config', 'workerman-ops', 'config.yml'), 'from-home');
+    expect(await first()).toEqual([join(dir, '.config', 'workerman-ops', 'config.yml'), 'from-home']);
+    await write(join(dir, 'xdg', 'workerman-ops', 'config.yml'), 'from-xdg');
+    expect(await first({ XDG_CONFIG_HOME: join(dir, 'xdg') })).toEqual([join(dir, 'xdg', 'workerman-ops', 'config.yml'), 'from-xdg']);
+    // A relative XDG_CONFIG_HOME is invalid per the spec: ~/.config is used.
+    expect((await first({ XDG_CONFIG_HOME: 'xdg' }))[1]).toBe('from-home');
+    await write(join(dir, 'workerman-ops.yml'), 'from-cwd');
+    expect((await first({ XDG_CONFIG_HOME: join(dir, 'xdg') }))[1]).toBe('from-cwd');
+  });
+
+  it('listConfigSearchPaths() defaults to ~/.config and /etc/workerman-ops', () => {
+    expect(listConfigSearchPaths({ HOME: '/home/ops' }, '/srv')).toEqual([
+      '/srv/workerman-ops.yml',
+      '/home/ops/.config/workerman-ops/config.yml',
+      '/etc/workerman-ops/config.yml',
+    ]);
+  });
+
+  it('a config found on the search path that is broken is an error, not skipped', async () => {
+    const dir = await tempDir();
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(join(dir, '.config', 'workerman-ops'), { recursive: true });
+    await writeFile(join(dir, '.config', 'workerman-ops', 'config.yml'), 'hosts:\n  - nme: x\n');
+    await expect(loadConfig(isolated(dir))).rejects.toThrow(/config\.yml is not a valid workerman-ops config:[^]*unknown key "nme" \(did you mean "name"\?\)/);
   });
 
   it('fails clearly when an explicitly named file is missing', async () => {

@@ -25,6 +25,22 @@ describe('renderFleetText()', () => {
     `);
   });
 
+  it('renderFleetText() gives way on a narrow terminal: time, then crash loops, then memory go', () => {
+    expect(renderFleetText(ROWS, { maxWidth: 50 })).toMatchInlineSnapshot(`
+      "HOST    STATE        VERSION  PROCS  BUSY   MEMORY
+      web-1   up           5.2.2        8     0  9.0 MiB
+      web-2   up           4.0.46      12     3    512 B
+      chat-1  not running  -            -     -        -
+      db-1    unreachable  -            -     -        -
+      (fit to 50 columns: CRASH LOOPS, TIME hidden)
+
+      4 hosts: 2 up, 1 not running, 1 unreachable
+      chat-1: Workerman is not running (start.php). (workerman_not_running)
+      db-1: db-1 did not answer within 5 s; shown as unreachable. (command_timed_out)"
+    `);
+    expect(renderFleetText(ROWS, { maxWidth: 200 })).toBe(renderFleetText(ROWS));
+  });
+
   it('renderFleetText() escapes control characters from host-derived text', () => {
     const text = renderFleetText([{ ...ROWS[0]!, version: '5.2.2\n\u001b[31mEVIL\u2028' }]);
     expect(text.split('\n')[1]).toContain('5.2.2\\x0a\\x1b[31mEVIL\\u2028');

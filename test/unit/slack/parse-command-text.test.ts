@@ -12,6 +12,9 @@ describe('parseCommandText()', () => {
     ['help', { kind: 'help' }],
     ['HOSTS', { kind: 'hosts' }],
     ['frobnicate web-1', { kind: 'help', unknown: 'frobnicate' }],
+    ['stauts web-1', { kind: 'help', unknown: 'stauts', suggestion: 'status' }],
+    ['Trcae web-1 1', { kind: 'help', unknown: 'Trcae', suggestion: 'trace' }],
+    ['host', { kind: 'help', unknown: 'host', suggestion: 'hosts' }],
   ])('parses %j', (text, expected) => {
     expect(parseCommandText(text, hosts)).toEqual(expected);
   });
@@ -30,6 +33,15 @@ describe('parseCommandText()', () => {
 
   test('rejects an unknown host with host_unknown', () => {
     expect(() => parseCommandText('status db-9', hosts)).toThrowError(expect.objectContaining({ code: 'host_unknown', message: expect.stringContaining('Unknown host "db-9"') }));
+  });
+
+  test('an unknown host close to a configured one says which (status, trace, doctor)', () => {
+    for (const text of ['status web-l', 'trace web-l 123', 'doctor web-l']) {
+      expect(() => parseCommandText(text, hosts)).toThrowError(
+        expect.objectContaining({ code: 'host_unknown', message: expect.stringMatching(/^Unknown host "web-l"\. Did you mean "web-1"\? Configured hosts: web-1, web-2, local\./) }),
+      );
+    }
+    expect(() => parseCommandText('status db-9', hosts)).toThrowError(expect.objectContaining({ message: expect.not.stringContaining('Did you mean') }));
   });
 });
 
@@ -80,6 +92,7 @@ describe('parseCommandText() with groups', () => {
 
   test('an unknown name lists hosts and groups; a hostile one is input_invalid', () => {
     expect(() => parseCommandText('status chat', config)).toThrowError(expect.objectContaining({ code: 'host_unknown', message: expect.stringMatching(/Groups: web, all\.$/) }));
+    expect(() => parseCommandText('status wbe', config)).toThrowError(expect.objectContaining({ message: expect.stringContaining('Unknown host "wbe". Did you mean "web"?') }));
     expect(() => resolveStatusTarget('constructor', config)).toThrowError(expect.objectContaining({ code: 'host_unknown' }));
     expect(() => resolveStatusTarget('web;id', config)).toThrowError(expect.objectContaining({ code: 'input_invalid' }));
   });

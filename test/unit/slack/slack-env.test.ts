@@ -25,6 +25,7 @@ describe('loadSlackEnv()', () => {
       host: undefined,
       apiUrl: undefined,
       logLevel: 'info',
+      proxy: undefined,
     });
   });
 
@@ -69,5 +70,27 @@ describe('loadSlackEnv()', () => {
     expect(error.message).toMatch(/SLACK_MODE .*"socket" \(default/);
     expect(error.message).toMatch(/PORT /);
     expect(error.message).toMatch(/LOG_LEVEL /);
+  });
+
+  test('reads HTTPS_PROXY, HTTP_PROXY and NO_PROXY, the lower-case spelling first', () => {
+    expect(loadSlackEnv({ ...SOCKET, HTTPS_PROXY: 'http://proxy.internal:3128', NO_PROXY: 'localhost,.corp' }).proxy).toEqual({
+      httpsProxy: 'http://proxy.internal:3128',
+      httpProxy: undefined,
+      noProxy: 'localhost,.corp',
+    });
+    expect(loadSlackEnv({ ...SOCKET, https_proxy: 'http://lower:1', HTTPS_PROXY: 'http://upper:2', no_proxy: 'a', NO_PROXY: 'b' }).proxy).toEqual({
+      httpsProxy: 'http://lower:1',
+      httpProxy: undefined,
+      noProxy: 'a',
+    });
+    expect(loadSlackEnv({ ...SOCKET, HTTP_PROXY: 'http://p:3128' }).proxy).toMatchObject({ httpProxy: 'http://p:3128', noProxy: '' });
+    // NO_PROXY alone, or an empty proxy variable, is no proxy at all.
+    expect(loadSlackEnv({ ...SOCKET, NO_PROXY: '*', HTTPS_PROXY: '' }).proxy).toBeUndefined();
+  });
+
+  test('rejects a proxy that is not an http(s) URL without echoing it (it may hold a password)', () => {
+    const error = failure({ ...SOCKET, HTTPS_PROXY: 'socks5://user:PROXYSECRET@proxy:1080' });
+    expect(error.message).toContain('HTTPS_PROXY must be an http(s) URL of the proxy');
+    expect(error.message).not.toContain('PROXYSECRET');
   });
 });

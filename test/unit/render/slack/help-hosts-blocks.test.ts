@@ -20,6 +20,12 @@ describe('renderHelpMessage()', () => {
     const message = renderHelpMessage({ command: '/workerman', unknown: '<!channel>' });
     expect(message.text).toContain('`&lt;!channel&gt;` is not a subcommand');
   });
+
+  test('suggests the closest subcommand', () => {
+    const message = renderHelpMessage({ command: '/workerman', unknown: 'stauts', suggestion: 'status' });
+    expect(message.text.split('\n')[0]).toBe(':grey_question: `stauts` is not a subcommand. Did you mean `/workerman status`?');
+    expect(validateBlocks(message.blocks)).toBeNull();
+  });
 });
 
 describe('renderHostsMessage()', () => {

@@ -87,6 +87,26 @@ describe('renderStatusText()', () => {
     }
   });
 
+  it.each([
+    ['wm4.0.47-busy-upstream', 80],
+    ['wm5.2.2-after-reload-kill9', 80],
+    ['wm4.1.17-live-load', 60],
+  ])('renderStatusText() fits %s in %i columns and says what gave way', async (base, width) => {
+    const text = renderStatusText(status(base), { color: false, maxWidth: width });
+    const lines = text.trimEnd().split('\n');
+    expect(lines.filter((l) => l.length > width)).toEqual([]);
+    // PID and STATUS always stay; the note says what is missing.
+    expect(lines.find((l) => /PID/.test(l))).toMatch(/PID .*STATUS/);
+    expect(text).toMatch(new RegExp(`\\n\\(fit to ${width} columns: [^]*hidden[^]*\\)\\n$`));
+    await expect(text).toMatchFileSnapshot(`__snapshots__/status-table/${base}.${width}-columns.txt`);
+  });
+
+  it('renderStatusText() changes nothing when the table fits or there is no width (piped)', () => {
+    const s = status('wm5.2.2-idle');
+    expect(renderStatusText(s, { color: false, maxWidth: 200 })).toBe(renderStatusText(s, { color: false }));
+    expect(renderStatusText(s, { color: false, maxWidth: undefined })).not.toContain('fit to');
+  });
+
   it('escapeControlChars() leaves printable text, tabs become visible too', () => {
     expect(escapeControlChars('HttpApi01 ws-notifications-gateway http://127.0.0.1:18700')).toBe(
       'HttpApi01 ws-notifications-gateway http://127.0.0.1:18700',
@@ -102,6 +122,14 @@ describe('renderConnectionsText()', () => {
     const text = renderConnectionsText(conns, { color: false });
     expect(text).not.toMatch(RAW_CONTROL);
     await expect(text).toMatchFileSnapshot('__snapshots__/status-table/wm5.2.2-connections.txt');
+  });
+
+  it('renderConnectionsText() fits 80 columns, keeping the send queue', () => {
+    const conns = parseConnections(read('wm5.2.2-connections'), { host: 'web-2' });
+    const lines = renderConnectionsText(conns, { color: false, maxWidth: 80 }).trimEnd().split('\n');
+    expect(lines.filter((l) => l.length > 80)).toEqual([]);
+    expect(lines[2]).toMatch(/PID .*SEND-Q/);
+    expect(lines.at(-1)).toMatch(/^\(fit to 80 columns: /);
   });
 
   it('renderConnectionsText() says so when there are no connections, and escapes host text', () => {
