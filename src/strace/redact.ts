@@ -141,6 +141,20 @@ const SLACK_WEBHOOK = /(hooks\.slack\.com\/(?:services|workflows|triggers)\/)[A-
 const JWT = new RegExp(String.raw`${TOKEN_START}eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*)?`, 'g');
 const GOOGLE_API_KEY = new RegExp(String.raw`${TOKEN_START}AIza[0-9A-Za-z_-]+`, 'g');
 
+/**
+ * One `Name: value` match. A value runs to the end of the line, so it can hold further pairs
+ * (`x: Authorization: Bearer …`): when the name is not a secret, the value is searched in turn, or the
+ * secret inside would only be found by a second pass.
+ */
+function redactColonPair(_m: string, name: string, sep: string, value: string): string {
+  if (!isSecretName(name)) return `${name}${sep}${value.replace(COLON_PAIR, redactColonPair)}`;
+  const scheme = /authoriz/i.test(name) ? (AUTH_SCHEME.exec(value)?.[0] ?? '') : '';
+  const rest = value.slice(scheme.length);
+  // Masked already (a second pass): keep the mask, and look at what follows it the same way.
+  if (rest.startsWith(MASK)) return `${name}${sep}${scheme}${MASK}${rest.slice(MASK.length).replace(COLON_PAIR, redactColonPair)}`;
+  return `${name}${sep}${scheme}${MASK}`;
+}
+
 /** Masks a quoted or bare value, keeping its quotes; an already masked value stays as it is. */
 function maskQuoted(open: string | undefined, value: string | undefined, close: string | undefined, bare: string | undefined): string {
   if (open !== undefined) return `${open}${isMasked(value ?? '') ? (value ?? '') : MASK}${close ?? ''}`;
@@ -161,15 +175,7 @@ const RULES: Rule[] = [
         return `${q}${key}${q}${sep}${maskQuoted(open, value, close, bare)}`;
       }),
   },
-  {
-    gate: () => true,
-    apply: (t) =>
-      t.replace(COLON_PAIR, (m, name: string, sep: string, value: string) => {
-        if (!isSecretName(name) || isMasked(value)) return m;
-        const scheme = /authoriz/i.test(name) ? AUTH_SCHEME.exec(value) : null;
-        return scheme !== null && value.slice(scheme[0].length).startsWith(MASK) ? m : `${name}${sep}${scheme?.[0] ?? ''}${MASK}`;
-      }),
-  },
+  { gate: () => true, apply: (t) => t.replace(COLON_PAIR, redactColonPair) },
   { gate: has('<'), apply: (t) => t.replace(XML_ELEMENT, (m, tag: string, value: string, close?: string) => (isSecretName(tag) && !isMasked(value) ? `<${tag}>${MASK}${close ?? ''}` : m)) },
   {
     gate: has('password', 'identified'),
@@ -200,7 +206,8 @@ const RULES: Rule[] = [
     apply: (t) =>
       t
         .replace(RESP_SECRET, (_m, head: string, _crlf: string, bulks: string) => `${head}${bulks.replace(RESP_BULK, (b, len: string, v: string) => (isMasked(v) ? b : `${len}${MASK}`))}`)
-        .replace(REDIS_INLINE_AUTH, (m, verb: string, args: string) => (args.trim() === MASK ? m : `${verb} ${MASK}`))
+        // Already masked (args hold the mask): leave it, or a second pass would eat the verb before it.
+        .replace(REDIS_INLINE_AUTH, (m, verb: string, args: string) => (args.includes(MASK) ? m : `${verb} ${MASK}`))
         .replace(REDIS_CONFIG, (m, key: string, sep: string, value: string) => (isMasked(value) ? m : `${key}${sep}${MASK}`)),
   },
   { gate: has('p\\0', 'p\\x00'), apply: (t) => t.replace(PG_PASSWORD, (m, head: string, value: string) => (isMasked(value) ? m : `${head}${MASK}`)) },
