@@ -12,7 +12,7 @@ import { loadHelper } from '../host/helper.js';
 import { runDoctor, runDoctorFleet } from '../host/run-doctor.js';
 import { renderSetupHost } from '../host/setup-host.js';
 import { renderDoctorText } from '../render/text/doctor-text.js';
-import { listHostGroups, resolveTargets } from '../fleet/resolve-targets.js';
+import { listHostGroups, resolveTargets } from '../config/resolve-targets.js';
 import { runFleetStatus } from '../fleet/run-fleet-status.js';
 import { renderConnectionsText } from '../render/text/connections-table.js';
 import { renderStatusText } from '../render/text/status-table.js';
