@@ -1,7 +1,7 @@
 import type { HostConfig } from '../config/schema.js';
-import { BotError } from '../errors.js';
 import { runDoctor } from '../host/run-doctor.js';
 import { renderDoctorMessage } from '../render/slack/doctor-blocks.js';
+import { renderShutdownReply } from '../render/slack/error-blocks.js';
 import type { SlackMessage } from '../render/slack/limits.js';
 import type { BotDeps } from './bot-deps.js';
 import type { AuditResult } from './run-audited-request.js';
@@ -9,7 +9,7 @@ import type { AuditResult } from './run-audited-request.js';
 /**
  * Runs the doctor on one host (in the host's queue: it runs status once) and answers the requester
  * privately through `reply`: the checks name host facts (paths, uids, kernel settings), so nothing of
- * them is posted in the channel. A shutdown mid-run is thrown as `command_timed_out` for the error reply.
+ * them is posted in the channel. A shutdown mid-run is said as such (not as a timeout).
  */
 export async function replyDoctor(
   deps: Pick<BotDeps, 'ackGate' | 'hostQueue' | 'transports'>,
@@ -24,8 +24,9 @@ export async function replyDoctor(
     signal.throwIfAborted();
     report = await runDoctor(deps.transports.get(host.name), host, { signal });
   } catch (error) {
-    if (signal.aborted) throw new BotError('command_timed_out', 'Cancelled: the bot is shutting down. Ask again in a minute.', { cause: error });
-    throw error;
+    if (!signal.aborted) throw error;
+    await req.reply(renderShutdownReply());
+    return { outcome: 'error', errorCode: 'cancelled', hosts: [host.name] };
   } finally {
     release();
   }
