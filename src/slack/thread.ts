@@ -169,6 +169,7 @@ function createThread(
     isSettled = true;
     nextShow = null;
     await showing;
+    if (parent === null) return false;
     const failed = await attempt('chat.update', chatUpdate(message), 'update_failed');
     if (failed === null) return true;
     if (gone !== null) return false;
@@ -184,6 +185,25 @@ function createThread(
       await attempt('chat.update', chatUpdate(message), 'update_failed');
     }
     showing = null;
+  };
+  /** Reads, gzips and uploads `file`; returns why it did not arrive, or null. */
+  const uploadFile = async (file: ThreadFile): Promise<string | null> => {
+    if (parent === null || gone !== null) {
+      file.from.destroy();
+      return gone ?? 'no_thread';
+    }
+    let bytes: Buffer;
+    try {
+      bytes = await readUpload(file);
+    } catch (error) {
+      deps.logger.warn({ event: 'upload_read_failed', file: file.filename, error: describeError(error) });
+      return error instanceof UploadTooLargeError ? 'file_too_large' : 'file_unreadable';
+    }
+    return attempt(
+      'files.uploadV2',
+      () => client.files.uploadV2({ channel_id: parent.channel, thread_ts: root!, filename: file.filename, title: file.title, file: bytes }),
+      'upload_failed',
+    );
   };
   const tell: SlackThread['tell'] = (message) =>
     respondPrivately(deps, req.respond, cannotPost === null ? message : joinMessages(renderNotInChannelHint(cannotPost), message));
@@ -211,25 +231,7 @@ function createThread(
       return { ok: false, error: failed };
     },
     async upload(file) {
-      let failed: string | null;
-      if (parent === null || gone !== null) {
-        file.from.destroy();
-        failed = gone ?? 'no_thread';
-      } else {
-        const bytes = await readUpload(file).catch((error: unknown) => {
-          deps.logger.warn({ event: 'upload_read_failed', file: file.filename, error: describeError(error) });
-          return error instanceof UploadTooLargeError ? 'file_too_large' : 'file_unreadable';
-        });
-        failed =
-          typeof bytes === 'string'
-            ? bytes
-            : // A Buffer, not the stream: files.uploadV2 needs the length before the upload, and a 429 retry sends the bytes again.
-              await attempt(
-                'files.uploadV2',
-                () => client.files.uploadV2({ channel_id: parent.channel, thread_ts: root!, filename: file.filename, title: file.title, file: bytes }),
-                'upload_failed',
-              );
-      }
+      const failed = await uploadFile(file);
       if (failed === null) return { ok: true };
       gaps.files.push(file.filename);
       if (gone === null && parent !== null) await sayInThread(renderUploadFailedNote(file.what, failed));
@@ -280,7 +282,14 @@ class UploadTooLargeError extends Error {
   override name = 'UploadTooLargeError';
 }
 
-/** Reads a file for upload, gzipped on the way when asked, into one Buffer of at most MAX_UPLOAD_BYTES. */
+/**
+ * Reads a file for upload, gzipped on the way when asked (zlib works on its thread pool, so a 50 MB log
+ * costs the event loop milliseconds where gzipSync blocked it for about a second), into one Buffer of at
+ * most MAX_UPLOAD_BYTES. Why a Buffer and not the stream itself: @slack/web-api 8.2's files.uploadV2 must
+ * send the byte length to files.getUploadURLExternal before any byte, so given a Readable it collects the
+ * whole stream into a Buffer anyway (file-upload.ts getFileDataAsStream), without listening for 'error':
+ * a failed read would hang the upload forever. And a 429 retry sends the same bytes again.
+ */
 async function readUpload(file: ThreadFile): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
