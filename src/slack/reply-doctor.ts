@@ -18,17 +18,20 @@ export async function replyDoctor(
 ): Promise<AuditResult> {
   const { host } = req;
   await deps.ackGate.quiet();
-  const release = await deps.hostQueue.acquire(host.name, undefined, signal);
   let report;
   try {
-    signal.throwIfAborted();
-    report = await runDoctor(deps.transports.get(host.name), host, { signal });
+    const release = await deps.hostQueue.acquire(host.name, undefined, signal);
+    try {
+      signal.throwIfAborted();
+      report = await runDoctor(deps.transports.get(host.name), host, { signal });
+    } finally {
+      release();
+    }
   } catch (error) {
+    // Stopped while waiting for the host or while running: either way the bot is going away.
     if (!signal.aborted) throw error;
     await req.reply(renderShutdownReply());
     return { outcome: 'error', errorCode: 'cancelled', hosts: [host.name] };
-  } finally {
-    release();
   }
   await req.reply(renderDoctorMessage(report));
   // The request did what it was asked; the audit line still says whether the host has problems.
