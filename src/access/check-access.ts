@@ -1,7 +1,7 @@
+import { listHostGroups, resolveTargets } from '../config/resolve-targets.js';
 import type { AccessCommand, AccessRule, Config, HostConfig } from '../config/schema.js';
 import { ALL_HOSTS_GROUP } from '../config/schema.js';
 import { BotError } from '../errors.js';
-import { listHostGroups, resolveTargets } from '../fleet/resolve-targets.js';
 
 /** What the Slack layer knows about a request. Every field is untrusted input except the IDs Slack signed. */
 export interface AccessRequest {

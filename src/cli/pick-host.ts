@@ -1,7 +1,7 @@
 import type { LoadedConfig } from '../config/load.js';
 import { ALL_HOSTS_GROUP, type HostConfig } from '../config/schema.js';
 import { BotError, oneLine } from '../errors.js';
-import { listHostGroups } from '../fleet/resolve-targets.js';
+import { listHostGroups } from '../config/resolve-targets.js';
 import { suggestClosest } from '../suggest/suggest-closest.js';
 
 /** True when `name` is a group (or `all`) and not a host of that name: `status <name>` runs as a fleet. */

@@ -7,23 +7,23 @@ import { createAuditLog, type AuditHealth, type AuditLog, type AuditSink } from 
 import type { Config } from '../config/schema.js';
 import type { SlackEnv } from '../config/slack-env.js';
 import { BotError } from '../errors.js';
+import { createHostQueue } from '../limits/create-host-queue.js';
+import { createRateLimiter } from '../limits/create-rate-limiter.js';
+import { createTraceCap } from '../limits/create-trace-cap.js';
 import type { TransportPool } from '../transport/pool.js';
 import { createStatusRefreshAction } from './actions/create-status-refresh-action.js';
 import { createTraceCancelAction, createTraceConfirmAction } from './actions/create-trace-confirm-action.js';
 import { createTraceSelectAction } from './actions/create-trace-select-action.js';
 import type { BotDeps } from './bot-deps.js';
 import { createWorkermanCommand } from './commands/create-workerman-command.js';
-import { ACTION_IDS, COMMAND, EVENTS_PATH, HEALTH_PATH } from './ids.js';
 import { createAckGate } from './create-ack-gate.js';
-import { createHostQueue } from '../limits/create-host-queue.js';
-import { createRateLimiter } from '../limits/create-rate-limiter.js';
-import { createTraceCap } from '../limits/create-trace-cap.js';
-import { retryOn429 } from '../limits/retry-on-429.js';
 import { createSlackNetwork, type SlackNetwork } from './create-slack-network.js';
 import { createSlackPoster } from './create-slack-poster.js';
 import { explainSlackNetworkError } from './explain-slack-network-error.js';
+import { ACTION_IDS, COMMAND, EVENTS_PATH, HEALTH_PATH } from './ids.js';
 import { createInFlight } from './in-flight.js';
 import { createJsonLogger } from './json-logger.js';
+import { retryOn429 } from './retry-on-429.js';
 import { slackErrorCode } from './slack-error-code.js';
 
 export interface SlackAppDeps {

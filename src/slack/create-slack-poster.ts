@@ -1,7 +1,7 @@
 import type { Logger } from '@slack/bolt';
 import type { Clock } from '../limits/clock.js';
 import { createPostPacer } from '../limits/create-post-pacer.js';
-import { retryOn429 } from '../limits/retry-on-429.js';
+import { retryOn429 } from './retry-on-429.js';
 
 /** The one way the bot sends channel messages (chat.postMessage, chat.update, files.uploadV2). */
 export interface SlackPoster {

@@ -15,6 +15,11 @@ const SECRETS: readonly [RegExp, string][] = [
   [/https:\/\/hooks\.slack\.com\/[^\s"]+/g, 'https://hooks.slack.com/[redacted]'],
 ];
 
+/** Returns `Name: message` of anything thrown, for a log line's `error` field. */
+export function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
 /** Redacts Slack tokens and response URLs from a log line. */
 export function redactSecrets(line: string): string {
   return SECRETS.reduce((s, [re, by]) => s.replace(re, by), line);

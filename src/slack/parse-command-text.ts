@@ -1,6 +1,6 @@
+import { listHostGroups, resolveTargets } from '../config/resolve-targets.js';
 import { ALL_HOSTS_GROUP, HostName, type Config, type HostConfig } from '../config/schema.js';
 import { BotError, oneLine } from '../errors.js';
-import { listHostGroups, resolveTargets } from '../fleet/resolve-targets.js';
 import { suggestClosest } from '../suggest/suggest-closest.js';
 import { parseTraceTargetText, type TraceTarget } from '../workerman/resolve-trace-targets.js';
 

@@ -1,35 +1,24 @@
-import type { RespondFn } from '@slack/bolt';
-import type { WebClient } from '@slack/web-api';
 import type { HostConfig } from '../config/schema.js';
-import { BotError } from '../errors.js';
 import { runFleetStatus, type FleetRow } from '../fleet/run-fleet-status.js';
-import { renderErrorMessage, renderFailureNotice, renderNotInChannelHint } from '../render/slack/error-blocks.js';
+import { renderFailureNotice } from '../render/slack/error-blocks.js';
 import { renderFleetFailureDetails, renderFleetMessage, renderFleetPending } from '../render/slack/fleet-blocks.js';
+import { joinMessages } from '../render/slack/limits.js';
 import { renderStatusMessage } from '../render/slack/status-blocks.js';
 import { runStatus } from '../workerman/run-status.js';
 import type { BotDeps } from './bot-deps.js';
 import { ACTION_IDS } from './ids.js';
-import { describeError, prepend, safeRespond, safeSend, type StatusOutcome } from './post-status.js';
-import { slackErrorCode } from './slack-error-code.js';
+import { openThread, type PostOutcome, type ThreadRequest } from './thread.js';
 
-export interface FleetRequest {
-  client: WebClient;
-  respond: RespondFn;
-  channelId: string;
-  userId: string;
+export interface FleetRequest extends ThreadRequest {
   /** The group as typed (`web`, `all`). */
   group: string;
   /** Its hosts, already resolved and authorized (all or nothing). */
   hosts: readonly HostConfig[];
-  /** Set for a refresh: the thread root to post into. */
-  threadTs?: string;
 }
 
-export interface FleetOutcome extends StatusOutcome {
+export interface FleetOutcome extends PostOutcome {
   rows: FleetRow[];
 }
-
-const CANNOT_POST = new Set(['not_in_channel', 'channel_not_found']);
 
 /**
  * Posts a fleet status: one parent message ("…of `web` (6 hosts)…"), every host queried concurrently
@@ -39,27 +28,10 @@ const CANNOT_POST = new Set(['not_in_channel', 'channel_not_found']);
  * it said goes to the requester privately. Never throws.
  */
 export async function postFleetStatus(deps: BotDeps, req: FleetRequest, signal: AbortSignal): Promise<FleetOutcome> {
-  const { client } = req;
   const limits = deps.config.limits;
-  await deps.ackGate.quiet();
-
-  let parent: { channel: string; ts: string } | null = null;
-  let cannotPost: string | null = null;
-  try {
-    const pending = renderFleetPending(req.group, req.hosts.length, req.userId);
-    const posted = await deps.poster.send(req.channelId, () =>
-      client.chat.postMessage({ channel: req.channelId, ...pending, ...(req.threadTs === undefined ? {} : { thread_ts: req.threadTs }) }),
-    );
-    parent = { channel: posted.channel ?? req.channelId, ts: String(posted.ts) };
-  } catch (error) {
-    const code = slackErrorCode(error);
-    if (code === undefined || !CANNOT_POST.has(code)) {
-      const failure = new BotError('internal', `Slack refused the message (${code ?? describeError(error)}).`, { cause: error });
-      await safeRespond(deps, req.respond, renderErrorMessage(failure, { host: req.group }));
-      return { outcome: 'error', errorCode: code ?? 'internal', rows: [] };
-    }
-    cannotPost = code;
-  }
+  const opened = await openThread(deps, req, renderFleetPending(req.group, req.hosts.length, req.userId), { host: req.group, orPrivately: true });
+  if ('refused' in opened) return { ...opened.refused, rows: [] };
+  const thread = opened.thread;
 
   const started = performance.now();
   const raws = new Map<string, { stdout: string; stderr: string }>();
@@ -80,41 +52,29 @@ export async function postFleetStatus(deps: BotDeps, req: FleetRequest, signal: 
     { concurrency: limits.fleetConcurrency, perHostTimeoutMs: limits.fleetHostTimeoutMs, signal },
   );
   const durationMs = performance.now() - started;
-  if (signal.aborted) {
-    const cancelled = new BotError('command_timed_out', 'Cancelled: the bot is shutting down. Ask again in a minute.');
-    if (parent !== null) {
-      const p = parent;
-      const failure = renderFailureNotice({ kind: 'status', host: req.group }, { code: cancelled.code, requestedBy: req.userId, detailsSent: false, cancelled: true });
-      await safeSend(deps, 'chat.update', p.channel, () => client.chat.update({ channel: p.channel, ts: p.ts, parse: 'none', ...failure }));
-    }
-    return { outcome: 'cancelled', errorCode: cancelled.code, rows };
-  }
+  if (signal.aborted) return { ...(await thread.fail(signal.reason, { kind: 'status', host: req.group }, signal)), rows };
 
   // What failed hosts said (it may quote their output) goes to the requester only, in one message.
   const details = renderFleetFailureDetails(rows, req.group);
-  if (parent === null) {
-    const message = renderFleetMessage(rows, { target: req.group, requestedBy: req.userId, durationMs });
-    const hinted = prepend(renderNotInChannelHint(cannotPost ?? 'not_in_channel'), message);
-    await safeRespond(deps, req.respond, details === null ? hinted : prepend(hinted, details));
-    return { outcome: 'not_in_channel', errorCode: cannotPost ?? undefined, rows };
+  const rendered = { target: req.group, requestedBy: req.userId, durationMs };
+  if (thread.parent === null) {
+    const message = renderFleetMessage(rows, rendered);
+    await thread.tell(details === null ? message : joinMessages(message, details));
+    return { outcome: 'not_in_channel', errorCode: thread.cannotPost ?? undefined, rows };
   }
-  const detailsSent = details !== null && (await safeRespond(deps, req.respond, details));
-  const p = parent;
-  const message = renderFleetMessage(rows, { target: req.group, requestedBy: req.userId, durationMs, refreshActionId: ACTION_IDS.statusRefresh });
-  const updated = await safeSend(deps, 'chat.update', p.channel, () =>
-    client.chat.update({ channel: p.channel, ts: p.ts, parse: 'none', text: message.text, blocks: message.blocks }),
-  );
-  if (!updated) {
-    const text = `${message.text} (the table could not be shown; each host is in the thread)`;
-    await safeSend(deps, 'chat.update', p.channel, () =>
-      client.chat.update({ channel: p.channel, ts: p.ts, parse: 'none', text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] }),
-    );
-  }
+  const detailsSent = details !== null && (await thread.tell(details));
+  const options = { ...rendered, refreshActionId: ACTION_IDS.statusRefresh };
+  await thread.update(renderFleetMessage(rows, options), { fallbackNote: '(the table could not be shown; each host is in the thread)' });
 
   // Each host's details in the thread, in config order: its status (as `/workerman status <host>`
   // renders it, with its own Refresh) or what went wrong.
-  const threadRoot = req.threadTs ?? p.ts;
+  let skipped = 0;
   for (const row of rows) {
+    // A shutdown stops the thread here; the parent then says how many hosts' details are missing.
+    if (signal.aborted) {
+      skipped += 1;
+      continue;
+    }
     const reply =
       row.status !== undefined
         ? renderStatusMessage(row.status, {
@@ -126,10 +86,8 @@ export async function postFleetStatus(deps: BotDeps, req: FleetRequest, signal: 
             maxThreadReplies: 0,
           })
         : renderFailureNotice({ kind: 'status', host: row.host }, { code: row.errorCode ?? 'internal', requestedBy: req.userId, detailsSent, retryActionId: ACTION_IDS.statusRefresh });
-    const ok = await safeSend(deps, 'chat.postMessage', p.channel, () =>
-      client.chat.postMessage({ channel: p.channel, thread_ts: threadRoot, text: reply.text, blocks: reply.blocks }),
-    );
-    if (!ok || signal.aborted) break;
+    await thread.reply({ text: reply.text, blocks: reply.blocks });
   }
-  return { outcome: 'ok', rows };
+  const finished = await thread.finish((gaps) => renderFleetMessage(rows, { ...options, gaps: { ...gaps, replies: gaps.replies + skipped } }), { always: skipped > 0 });
+  return { ...finished, rows };
 }

@@ -1,7 +1,7 @@
 import type { HostConfig } from '../config/schema.js';
-import { BotError } from '../errors.js';
 import { runDoctor } from '../host/run-doctor.js';
 import { renderDoctorMessage } from '../render/slack/doctor-blocks.js';
+import { renderShutdownReply } from '../render/slack/error-blocks.js';
 import type { SlackMessage } from '../render/slack/limits.js';
 import type { BotDeps } from './bot-deps.js';
 import type { AuditResult } from './run-audited-request.js';
@@ -9,7 +9,7 @@ import type { AuditResult } from './run-audited-request.js';
 /**
  * Runs the doctor on one host (in the host's queue: it runs status once) and answers the requester
  * privately through `reply`: the checks name host facts (paths, uids, kernel settings), so nothing of
- * them is posted in the channel. A shutdown mid-run is thrown as `command_timed_out` for the error reply.
+ * them is posted in the channel. A shutdown mid-run is said as such (not as a timeout).
  */
 export async function replyDoctor(
   deps: Pick<BotDeps, 'ackGate' | 'hostQueue' | 'transports'>,
@@ -18,16 +18,20 @@ export async function replyDoctor(
 ): Promise<AuditResult> {
   const { host } = req;
   await deps.ackGate.quiet();
-  const release = await deps.hostQueue.acquire(host.name, undefined, signal);
   let report;
   try {
-    signal.throwIfAborted();
-    report = await runDoctor(deps.transports.get(host.name), host, { signal });
+    const release = await deps.hostQueue.acquire(host.name, undefined, signal);
+    try {
+      signal.throwIfAborted();
+      report = await runDoctor(deps.transports.get(host.name), host, { signal });
+    } finally {
+      release();
+    }
   } catch (error) {
-    if (signal.aborted) throw new BotError('command_timed_out', 'Cancelled: the bot is shutting down. Ask again in a minute.', { cause: error });
-    throw error;
-  } finally {
-    release();
+    // Stopped while waiting for the host or while running: either way the bot is going away.
+    if (!signal.aborted) throw error;
+    await req.reply(renderShutdownReply());
+    return { outcome: 'error', errorCode: 'cancelled', hosts: [host.name] };
   }
   await req.reply(renderDoctorMessage(report));
   // The request did what it was asked; the audit line still says whether the host has problems.

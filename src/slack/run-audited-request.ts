@@ -4,7 +4,9 @@ import { asBotError } from '../errors.js';
 import { renderErrorMessage } from '../render/slack/error-blocks.js';
 import type { SlackMessage } from '../render/slack/limits.js';
 import type { BotDeps } from './bot-deps.js';
-import { describeError, safeRespond, type StatusOutcome } from './post-status.js';
+import { describeError } from './json-logger.js';
+import { respondPrivately } from './respond-privately.js';
+import type { PostOutcome } from './thread.js';
 
 /** What a handler's work reports for the audit line (`outcome` plus what ran: hosts, pids, rule). */
 export type AuditResult = Parameters<AuditTimer['finish']>[0];
@@ -71,7 +73,7 @@ export async function runAuditedRequest(
         await sendAck({ response_type: 'ephemeral', text: message.text, blocks: message.blocks });
         return;
       }
-      await safeRespond(deps, io.respond, message);
+      await respondPrivately(deps, io.respond, message);
     },
   };
   try {
@@ -112,7 +114,7 @@ export async function runAuditedRequest(
 }
 
 /** Maps what postStatus/postTrace/postFleetStatus report to the audit line's outcome. */
-export function auditResultOf(result: StatusOutcome, extra: Omit<AuditResult, 'outcome' | 'errorCode'> = {}): AuditResult {
+export function auditResultOf(result: PostOutcome, extra: Omit<AuditResult, 'outcome' | 'errorCode'> = {}): AuditResult {
   if (result.outcome === 'ok') return { outcome: 'ok', ...extra };
   // Not posted (the status went privately) and cancelled by a shutdown are failures of the request.
   const errorCode = result.outcome === 'cancelled' ? 'cancelled' : (result.errorCode ?? result.outcome);

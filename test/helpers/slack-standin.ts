@@ -29,6 +29,9 @@ export interface StandInOptions {
   userGroups?: Record<string, string[]>;
 }
 
+/** Picks which calls of a method a fault applies to, by their parameters. */
+export type CallMatch = (params: Record<string, unknown>) => boolean;
+
 export interface RecordedCall {
   method: string;
   params: Record<string, unknown>;
@@ -89,10 +92,13 @@ export interface SlackStandIn {
    * the Socket Mode stand-in (test/helpers/socket-mode-standin.ts) issues a one-time WebSocket URL.
    */
   serveSocketMode(issueUrl: () => string): void;
-  /** Makes the next `times` calls of `method` answer `{ ok: false, error }`. */
-  fail(method: string, error: string, times?: number): void;
-  /** Makes the next `times` calls of `method` answer HTTP 429 with `Retry-After: retryAfterS` (Slack's rate limiting). */
-  rateLimit(method: string, retryAfterS: number, times?: number): void;
+  /**
+   * Makes the next `times` calls of `method` answer `{ ok: false, error }`; with `match`, only calls whose
+   * parameters it accepts (e.g. thread replies: `(p) => p['thread_ts'] !== undefined`) count.
+   */
+  fail(method: string, error: string, times?: number, match?: CallMatch): void;
+  /** Makes the next `times` calls of `method` (those `match` accepts) answer HTTP 429 with `Retry-After: retryAfterS`. */
+  rateLimit(method: string, retryAfterS: number, times?: number, match?: CallMatch): void;
   /** Polls until `check` returns a truthy value (work continues after the ack), or throws after `timeoutMs`. */
   waitFor<T>(check: () => T | undefined | null | false, timeoutMs?: number, what?: string): Promise<T>;
   reset(): void;
@@ -279,6 +285,27 @@ export function mrkdwnTexts(text: unknown, blocks: unknown): string[] {
   return out;
 }
 
+/**
+ * Returns the bytes of the first part named one of `names` in a multipart/form-data body (empty when there
+ * is none). Scans with Buffer.indexOf (native), not undici's formData(): a file of tens of MB must not
+ * stall this process's event loop, which the bot under test shares (its stalls are measured).
+ */
+export function multipartPart(contentType: string, raw: Buffer, names: readonly string[]): Buffer {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType);
+  if (boundary === null) return Buffer.alloc(0);
+  const delimiter = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
+  for (let at = raw.indexOf(delimiter); at >= 0; ) {
+    const headersEnd = raw.indexOf('\r\n\r\n', at);
+    const next = raw.indexOf(delimiter, at + delimiter.length);
+    if (headersEnd < 0 || next < 0) break;
+    const name = /name="([^"]*)"/.exec(raw.subarray(at, headersEnd).toString('latin1'))?.[1];
+    // The part's bytes end with the CRLF that precedes the next delimiter.
+    if (name !== undefined && names.includes(name)) return Buffer.from(raw.subarray(headersEnd + 4, next - 2));
+    at = next;
+  }
+  return Buffer.alloc(0);
+}
+
 async function readAll(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -328,8 +355,8 @@ export async function startSlackStandIn(opts: StandInOptions): Promise<SlackStan
   const files: StoredFile[] = [];
   const violations: string[] = [];
   const stored = new Map<string, StoredMessage>();
-  const injected = new Map<string, { error: string; times: number }>();
-  const limited = new Map<string, { retryAfterS: number; times: number }>();
+  const injected = new Map<string, { error: string; times: number; match?: CallMatch }>();
+  const limited = new Map<string, { retryAfterS: number; times: number; match?: CallMatch }>();
   let counter = 0;
   let baseUrl = '';
   let issueSocketUrl: (() => string) | null = null;
@@ -495,13 +522,7 @@ export async function startSlackStandIn(opts: StandInOptions): Promise<SlackStan
           return;
         }
         const contentType = req.headers['content-type'] ?? '';
-        if (contentType.startsWith('multipart/form-data')) {
-          const form = await new Request('http://127.0.0.1/', { method: 'POST', headers: { 'content-type': contentType }, body: raw }).formData();
-          const part = form.get('body') ?? form.get('file');
-          file.bytes = part instanceof Blob ? Buffer.from(await part.arrayBuffer()) : part === null ? Buffer.alloc(0) : Buffer.from(part);
-        } else {
-          file.bytes = raw;
-        }
+        file.bytes = contentType.startsWith('multipart/form-data') ? multipartPart(contentType, raw, ['body', 'file']) : raw;
         calls.push({ method: 'upload', params: { id: file.id, bytes: file.bytes.length }, at: Date.now() });
         res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${file.bytes.length}`);
         return;
@@ -531,15 +552,17 @@ export async function startSlackStandIn(opts: StandInOptions): Promise<SlackStan
       const wanted = method === 'apps.connections.open' ? opts.appToken : opts.botToken;
       const other = method === 'apps.connections.open' ? opts.botToken : opts.appToken;
       if (token !== wanted) return json({ ok: false, error: token === other ? 'not_allowed_token_type' : 'invalid_auth' });
+      const applies = (fault: { times: number; match?: CallMatch } | undefined): boolean =>
+        fault !== undefined && fault.times > 0 && (fault.match === undefined || fault.match(params));
       const limit = limited.get(method);
-      if (limit !== undefined && limit.times > 0) {
+      if (limit !== undefined && applies(limit)) {
         limit.times -= 1;
         res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(limit.retryAfterS) });
         res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
         return;
       }
       const fault = injected.get(method);
-      if (fault !== undefined && fault.times > 0) {
+      if (fault !== undefined && applies(fault)) {
         fault.times -= 1;
         return json({ ok: false, error: fault.error });
       }
@@ -575,11 +598,11 @@ export async function startSlackStandIn(opts: StandInOptions): Promise<SlackStan
     setUserGroup: (groupId, users) => {
       userGroups.set(groupId, [...users]);
     },
-    fail: (method, error, times = 1) => {
-      injected.set(method, { error, times });
+    fail: (method, error, times = 1, match) => {
+      injected.set(method, { error, times, ...(match === undefined ? {} : { match }) });
     },
-    rateLimit: (method, retryAfterS, times = 1) => {
-      limited.set(method, { retryAfterS, times });
+    rateLimit: (method, retryAfterS, times = 1, match) => {
+      limited.set(method, { retryAfterS, times, ...(match === undefined ? {} : { match }) });
     },
     async waitFor(check, timeoutMs = 10_000, what = 'condition') {
       const deadline = Date.now() + timeoutMs;

@@ -1,6 +1,6 @@
 import { ALL_HOSTS_GROUP } from '../../config/schema.js';
 import { loadConfig } from '../../config/load.js';
-import { listHostGroups } from '../../fleet/resolve-targets.js';
+import { listHostGroups } from '../../config/resolve-targets.js';
 import type { CliCommand } from '../cli-command.js';
 import { completeWords } from '../complete-words.js';
 

@@ -1,6 +1,6 @@
 import { ALL_HOSTS_GROUP } from '../../config/schema.js';
 import { BotError, oneLine } from '../../errors.js';
-import { resolveTargets } from '../../fleet/resolve-targets.js';
+import { resolveTargets } from '../../config/resolve-targets.js';
 import { runDoctor, runDoctorFleet } from '../../host/run-doctor.js';
 import { renderDoctorText } from '../../render/text/doctor-text.js';
 import type { CliCommand } from '../cli-command.js';

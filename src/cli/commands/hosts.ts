@@ -1,5 +1,5 @@
 import type { Config } from '../../config/schema.js';
-import { listHostGroups } from '../../fleet/resolve-targets.js';
+import { listHostGroups } from '../../config/resolve-targets.js';
 import { escapeControlChars, renderTextTable } from '../../render/text/status-table.js';
 import type { CliCommand } from '../cli-command.js';
 import { expectArgs } from '../expect-args.js';

@@ -1,5 +1,5 @@
 import { renderFleetText } from '../../fleet/render-fleet-text.js';
-import { resolveTargets } from '../../fleet/resolve-targets.js';
+import { resolveTargets } from '../../config/resolve-targets.js';
 import { runFleetStatus } from '../../fleet/run-fleet-status.js';
 import { renderStatusText } from '../../render/text/status-table.js';
 import { parseStatus } from '../../workerman/parse-status.js';

@@ -131,8 +131,6 @@ export interface FailureNoticeOptions {
   requestedBy: string;
   /** Whether the full message (which may quote the host) reached the requester privately. */
   detailsSent: boolean;
-  /** The bot is shutting down: say so instead of a failure. */
-  cancelled?: boolean;
   /** Adds a Try again button (its value is the host, re-validated on click). */
   retryActionId?: string;
 }
@@ -147,24 +145,32 @@ export function renderFailureNotice(request: FailedRequest, opts: FailureNoticeO
   // The fallback text is mrkdwn too (it shows in notifications): the host escaped, the mention kept.
   const { what, plainWhat } = describeFailedRequest(request);
   const who = /^[UW][A-Z0-9]{2,}$/.test(opts.requestedBy) ? `<@${opts.requestedBy}>` : escapeMrkdwn(opts.requestedBy);
-  let line: string;
-  let plain: string;
-  if (opts.cancelled === true) {
-    line = `:x: ${what} stopped. Cancelled: the bot is shutting down. Ask again in a minute.`;
-    plain = `${plainWhat} stopped. Cancelled: the bot is shutting down. Ask again in a minute.`;
-  } else {
-    const details = opts.detailsSent ? `Details were sent to ${who}.` : `The details could not be sent to ${who} privately: ask again to see them.`;
-    line = `:x: ${what} failed: ${OUTCOMES[opts.code]} (\`${opts.code}\`). ${details}`;
-    plain = `${plainWhat} failed: ${OUTCOMES[opts.code]} (${opts.code}). ${details}`;
-  }
+  const details = opts.detailsSent ? `Details were sent to ${who}.` : `The details could not be sent to ${who} privately: ask again to see them.`;
+  const line = `:x: ${what} failed: ${OUTCOMES[opts.code]} (\`${opts.code}\`). ${details}`;
+  const plain = `${plainWhat} failed: ${OUTCOMES[opts.code]} (${opts.code}). ${details}`;
   const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: line } }];
-  if (opts.retryActionId !== undefined && opts.cancelled !== true) {
+  if (opts.retryActionId !== undefined) {
     blocks.push({
       type: 'actions',
       elements: [{ type: 'button', action_id: opts.retryActionId, text: { type: 'plain_text', text: 'Try again' }, value: request.host }],
     });
   }
   return { text: plain, blocks };
+}
+
+// A shutdown is not a failure of the request, nor a timeout: no code, nothing to configure.
+const SHUTDOWN = 'Cancelled: the bot is shutting down. Ask again in a minute.';
+
+/** Returns what the CHANNEL sees when a request was stopped by a shutdown ("… stopped. Cancelled: the bot is shutting down…"). */
+export function renderShutdownNotice(request: FailedRequest): SlackMessage {
+  const { what, plainWhat } = describeFailedRequest(request);
+  return { text: `${plainWhat} stopped. ${SHUTDOWN}`, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:x: ${what} stopped. ${SHUTDOWN}` } }] };
+}
+
+/** Returns the private reply for a request a shutdown stopped (the doctor, or where the bot cannot post). */
+export function renderShutdownReply(): SlackMessage {
+  const text = `:x: Stopped before it finished. ${SHUTDOWN}`;
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 }
 
 /** Returns the ephemeral hint for a channel the bot cannot post in (`not_in_channel`, `channel_not_found`). */

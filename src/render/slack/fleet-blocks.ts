@@ -5,8 +5,9 @@ import type { BotErrorCode } from '../../errors.js';
 import { redactSecrets } from '../../strace/redact.js';
 import { renderErrorHint, renderErrorOutcome } from './error-blocks.js';
 import { escapeCodeSpan, escapeMrkdwn, truncateEscaped, truncatePlain } from './escape.js';
-import { measureBlockText, SLACK_LIMITS, type SlackMessage } from './limits.js';
+import { measureBlockText, SLACK_LIMITS, type SlackMessage, type ThreadGaps } from './limits.js';
 import { formatMemory } from './status-blocks.js';
+import { describeThreadGaps } from './thread-notes.js';
 
 export interface FleetRenderOptions {
   /** The group as typed (`web`, `all`). */
@@ -16,6 +17,8 @@ export interface FleetRenderOptions {
   durationMs?: number;
   /** Adds a Refresh button whose value is the group (re-validated on click). */
   refreshActionId?: string;
+  /** What did not reach the thread (set when the parent is rendered again after a failed reply). */
+  gaps?: ThreadGaps;
 }
 
 const STATE_TEXT: Record<FleetHostState, string> = { up: 'up', 'not-running': 'not running', unreachable: 'unreachable', error: 'error' };
@@ -49,9 +52,12 @@ export function renderFleetMessage(rows: readonly FleetRow[], opts: FleetRenderO
     text: { type: 'plain_text', emoji: true, text: truncatePlain(`${icon} Workerman status of ${opts.target}`, SLACK_LIMITS.headerChars) },
   };
   const took = opts.durationMs === undefined ? '' : ` in ${formatSeconds(opts.durationMs)}`;
+  // Each host's details are a reply of their own: the parent points there only while they all arrived.
+  const gapNote = describeThreadGaps(opts.gaps);
+  const where = gapNote === null ? " Each host's details are in the thread." : ` ${gapNote}`;
   const context: KnownBlock = {
     type: 'context',
-    elements: [{ type: 'mrkdwn', text: `${escapeMrkdwn(summary)}${took}${askedBy(opts.requestedBy)}. Each host's details are in the thread.` }],
+    elements: [{ type: 'mrkdwn', text: `${escapeMrkdwn(summary)}${took}${askedBy(opts.requestedBy)}.${where}` }],
   };
   const failures = rows.filter((r) => r.state !== 'up');
   const failureBlocks: KnownBlock[] =
@@ -67,7 +73,7 @@ export function renderFleetMessage(rows: readonly FleetRow[], opts: FleetRenderO
                   .map((r) => `${STATE_EMOJI[r.state]} \`${escapeCodeSpan(r.host)}\` ${STATE_TEXT[r.state]}${r.errorCode === null ? '' : `: ${renderErrorOutcome(r.errorCode)} (\`${r.errorCode}\`)`}`)
                   .join('\n'),
                 SLACK_LIMITS.sectionTextChars - 100,
-                `\n…and more (see the thread)`,
+                gapNote === null ? `\n…and more (see the thread)` : '\n…and more',
               ),
             },
           },

@@ -48,3 +48,20 @@ export function measureBlockText(blocks: readonly unknown[]): number {
   visit(blocks);
   return total;
 }
+
+/**
+ * What did not reach a parent message's thread: replies Slack refused, files that could not be attached
+ * (by filename). A parent rendered with it claims none of them and says what is missing.
+ */
+export interface ThreadGaps {
+  replies: number;
+  files: readonly string[];
+}
+
+/** Returns `messages` as one message: the texts line by line, the blocks in order (at most Slack's 50). */
+export function joinMessages(...messages: readonly SlackMessage[]): SlackMessage {
+  return {
+    text: messages.map((m) => m.text).join('\n'),
+    blocks: messages.flatMap((m) => m.blocks).slice(0, SLACK_LIMITS.blocksPerMessage),
+  };
+}

@@ -2,7 +2,8 @@ import type { ActionsBlockElement, ContextBlock, KnownBlock, RawTextElement, Sec
 import { redactSecrets } from '../../strace/redact.js';
 import type { Finding, FindingKind, ProcessRow, WorkermanStatus } from '../../workerman/types.js';
 import { countChars, escapeCodeBlock, escapeCodeSpan, escapeMrkdwn, truncatePlain } from './escape.js';
-import { measureBlockText, SLACK_LIMITS, type SlackFile, type SlackMessage } from './limits.js';
+import { measureBlockText, SLACK_LIMITS, type SlackFile, type SlackMessage, type ThreadGaps } from './limits.js';
+import { describeThreadGaps } from './thread-notes.js';
 import { packThreadReplies, type ThreadSection } from './thread-replies.js';
 
 export interface StatusRenderOptions {
@@ -21,6 +22,8 @@ export interface StatusRenderOptions {
   tableStyle?: 'block' | 'monospace';
   /** Thread replies beyond this many are not rendered; their content is only in the file. */
   maxThreadReplies?: number;
+  /** What did not reach the thread (set when the parent is rendered again after a failed reply or upload). */
+  gaps?: ThreadGaps;
 }
 
 /** The parent message plus what goes into its thread. */
@@ -71,10 +74,11 @@ export function renderStatusMessage(status: WorkermanStatus, opts: StatusRenderO
   const summary = section(summaryLine(status, host, counts));
   const context = contextBlock(status, opts);
   const findingLines = status.findings.map((f) => `• ${FINDING_EMOJI[f.kind]} ${escapeMrkdwn(f.message)}`);
+  const repliesArrived = (opts.gaps?.replies ?? 0) === 0;
   const findings = packLines(
     findingLines.length > 0 ? ['*Findings*', ...findingLines] : [':white_check_mark: No findings: no busy process, no crash loop, no memory outlier.'],
     SLACK_LIMITS.sectionTextChars,
-    (more) => `…and ${more} more findings (see the thread)`,
+    (more) => `…and ${more} more findings${repliesArrived ? ' (see the thread)' : ''}`,
   );
   const actionElements: ActionsBlockElement[] = [];
   if (opts.refreshActionId !== undefined) {
@@ -113,17 +117,21 @@ export function renderStatusMessage(status: WorkermanStatus, opts: StatusRenderO
   } else {
     blocks.push(...table.blocks);
   }
+  // Where the rest is: said only of what reached the thread (`gaps` names what did not).
+  const fileArrived = file !== undefined && !(opts.gaps?.files ?? []).includes(file.filename);
   if (table.shown < processes.length) {
+    const where = repliesArrived
+      ? ` The full table is in the thread${fileArrived ? ', the raw output is attached there' : ''}.`
+      : fileArrived
+        ? ' The raw output is attached in the thread.'
+        : '';
     blocks.push({
       type: 'context',
-      elements: [
-        {
-          type: 'mrkdwn',
-          text: `Showing ${table.shown} of ${processes.length} processes (flagged ones first). The full table is in the thread${file === undefined ? '' : ', the raw output is attached there'}.`,
-        },
-      ],
+      elements: [{ type: 'mrkdwn', text: `Showing ${table.shown} of ${processes.length} processes (flagged ones first).${where}` }],
     });
   }
+  const gapNote = describeThreadGaps(opts.gaps);
+  if (gapNote !== null) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: gapNote }] });
   blocks.push(...actions);
 
   return {

@@ -4,7 +4,8 @@ import { redactStraceSummary } from '../redact-strace-summary.js';
 import { escapeControlChars } from '../text/status-table.js';
 import { renderStraceText } from '../text/strace-summary.js';
 import { countChars, escapeCodeBlock, escapeCodeSpan, escapeMrkdwn, truncateEscaped, truncatePlain } from './escape.js';
-import { measureBlockText, SLACK_LIMITS, type SlackFile, type SlackMessage } from './limits.js';
+import { measureBlockText, SLACK_LIMITS, type SlackFile, type SlackMessage, type ThreadGaps } from './limits.js';
+import { describeThreadGaps } from './thread-notes.js';
 import { packThreadReplies, type ThreadSection } from './thread-replies.js';
 
 /** What the parent message says before strace attached (preflight still running). */
@@ -40,6 +41,11 @@ export interface StraceRenderOptions {
   tableStyle?: 'block' | 'monospace';
   /** Thread replies beyond this many are not rendered; their content goes into `summaryFile`. */
   maxThreadReplies?: number;
+  /**
+   * What did not reach the thread (set when the parent is rendered again after a failed reply or
+   * upload): the footer then claims neither. The raw log's own fate is `rawLog`.
+   */
+  gaps?: ThreadGaps;
 }
 
 /**
@@ -207,8 +213,9 @@ export function renderStraceMessage(traced: StraceSummary, opts: StraceRenderOpt
     }
   }
   const thread = renderThreadReplies(summary, opts.host, opts.maxThreadReplies ?? 4, cut);
+  const summaryFile = thread.isTruncated ? renderStraceSummaryFile(summary, opts.host) : undefined;
   const logNote = rawLogNote(opts.rawLogBytes ?? 0, file, delivery, opts.requestedBy);
-  const footerBlock = footerContext(summary, logNote, thread);
+  const footerBlock = footerContext(summary, logNote, thread, summaryFile, opts.gaps, file?.filename);
   const footer = footerBlock === null ? [] : [footerBlock];
 
   return {
@@ -217,7 +224,7 @@ export function renderStraceMessage(traced: StraceSummary, opts: StraceRenderOpt
     blocks: [header, verdict, scope, ...middle, ...footer, ...table],
     threadReplies: thread.replies,
     ...(file === undefined ? {} : { file }),
-    ...(thread.isTruncated ? { summaryFile: renderStraceSummaryFile(summary, opts.host) } : {}),
+    ...(summaryFile === undefined ? {} : { summaryFile }),
     isTruncated: thread.isTruncated,
   };
 }
@@ -229,12 +236,6 @@ export function renderStraceMessage(traced: StraceSummary, opts: StraceRenderOpt
 export function renderRawLogDmMessage(opts: { host: string; pids: readonly number[]; workerName?: string; channelId: string }): SlackMessage {
   const where = /^[CG][A-Z0-9]{2,}$/.test(opts.channelId) ? ` in <#${opts.channelId}>` : '';
   const text = `:page_facing_up: The raw log of your ${traceTitle(opts.host, opts.pids, opts.workerName)}${where} (secrets redacted; only you see this DM).`;
-  return { text, blocks: [section(text)] };
-}
-
-/** Returns the note posted where the raw log should have been (thread or DM) when its upload failed. */
-export function renderRawLogUploadFailed(slackError: string): SlackMessage {
-  const text = `:warning: I could not attach the raw log here (\`${escapeCodeSpan(slackError)}\`).`;
   return { text, blocks: [section(text)] };
 }
 
@@ -369,11 +370,23 @@ function scopeContext(summary: StraceSummary, opts: StraceRenderOptions): Contex
   return context(parts);
 }
 
-function footerContext(summary: StraceSummary, logNote: string | null, thread: { replies: SlackMessage[]; isTruncated: boolean }): ContextBlock | null {
+function footerContext(
+  summary: StraceSummary,
+  logNote: string | null,
+  thread: { replies: SlackMessage[]; isTruncated: boolean },
+  summaryFile: SlackFile | undefined,
+  gaps: ThreadGaps | undefined,
+  rawLogFilename: string | undefined,
+): ContextBlock | null {
   const parts: string[] = [];
   const shown = Math.min(PARENT_SYSCALL_ROWS, summary.syscalls.length);
   if (summary.syscalls.length > shown) parts.push(`Top ${shown} of ${formatCount(summary.syscalls.length)} syscalls below.`);
-  if (thread.replies.length > 0) parts.push(`Full tables in the thread${thread.isTruncated ? ' (the rest in the attached summary file)' : ''}.`);
+  // Only what reached the thread is claimed; the gap note names what did not (the raw log has its own note).
+  const summaryArrived = summaryFile !== undefined && !(gaps?.files ?? []).includes(summaryFile.filename);
+  if (thread.replies.length > 0 && (gaps?.replies ?? 0) === 0) parts.push(`Full tables in the thread${summaryArrived ? ' (the rest in the attached summary file)' : ''}.`);
+  else if (summaryArrived) parts.push('The full summary is attached in the thread.');
+  const gapNote = describeThreadGaps(gaps, rawLogFilename === undefined ? [] : [rawLogFilename]);
+  if (gapNote !== null) parts.push(gapNote);
   if (logNote !== null) parts.push(logNote);
   return parts.length === 0 ? null : context([parts.join(' ')]);
 }

@@ -212,6 +212,20 @@ describe('access rules through signed commands and buttons (local transport)', (
     const replies = standIn.replies(RANDOM, parent.ts);
     expect(replies.filter((m) => m.text === 'Workerman status of web: 2 hosts: 2 up')).toHaveLength(1);
   });
+
+  test('a host reply Slack refuses does not stop the next host; the thread says so and the parent stops pointing there', async () => {
+    const auditBefore = h.auditLines.length;
+    standIn.fail('chat.postMessage', 'msg_blocks_too_long', 1, (p) => typeof p['thread_ts'] === 'string' && String(p['text']).startsWith('Workerman status of web-1'));
+    await sendCommand(h.eventsUrl, { text: 'status web', userId: WEBBER, channelId: RANDOM, responseUrl: responseUrl() });
+    await settle(h, auditBefore + 1);
+    const parent = standIn.messages(RANDOM).at(-1)!;
+    const replies = standIn.replies(RANDOM, parent.ts).map((m) => m.text);
+    expect(replies).toEqual([':warning: A reply of this thread could not be posted (`msg_blocks_too_long`).', expect.stringMatching(/^Workerman status of web-2:/)]);
+    const context = JSON.stringify(parent.blocks);
+    expect(context).toContain(':warning: Not everything reached the thread: 1 reply could not be posted.');
+    expect(context).not.toContain("Each host's details are in the thread");
+    expect(h.auditLines.at(-1)).toMatchObject({ command: 'status', host: 'web', outcome: 'ok' });
+  });
 });
 
 // A port nothing listens on: bind an ephemeral port, then close it.

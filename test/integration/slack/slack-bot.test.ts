@@ -207,6 +207,36 @@ describe('Slack bot in HTTP mode against the stand-in (local transport)', () => 
     expect(threadText).toContain('40199');
   });
 
+  test('a table reply Slack refuses does not stop the rest or the raw output; the parent then claims only what arrived', async () => {
+    standIn.fail('chat.postMessage', 'msg_too_long', 1, (p) => typeof p['thread_ts'] === 'string');
+    await command('status big');
+    await quiesce(h);
+    const parent = standIn.messages(CHANNEL)[0]!;
+    const replies = standIn.replies(CHANNEL, parent.ts);
+    expect(replies[0]!.text).toBe(':warning: A reply of this thread could not be posted (`msg_too_long`).');
+    expect(replies.length).toBeGreaterThan(1); // the next tables still went
+    expect(standIn.files.find((f) => f.isComplete)?.filename).toBe('big-status.txt');
+    const blocks = JSON.stringify(parent.blocks);
+    expect(blocks).not.toContain('The full table is in the thread');
+    expect(blocks).toMatch(/Showing \d+ of 200 processes \(flagged ones first\)\. The raw output is attached in the thread\./);
+    expect(blocks).toContain(':warning: Not everything reached the thread: 1 reply could not be posted.');
+  });
+
+  test('a raw output that cannot be attached is said in the thread, and the parent never says it is attached', async () => {
+    standIn.fail('files.completeUploadExternal', 'internal_error');
+    await command('status big');
+    await quiesce(h);
+    const parent = standIn.messages(CHANNEL)[0]!;
+    const replies = standIn.replies(CHANNEL, parent.ts).map((m) => m.text);
+    expect(replies.at(-1)).toBe(':warning: I could not attach the raw status output here (`internal_error`).');
+    expect(standIn.files.filter((f) => f.isComplete)).toEqual([]);
+    const blocks = JSON.stringify(parent.blocks);
+    expect(blocks).not.toMatch(/attached there|attached in the thread/);
+    expect(blocks).toContain('The full table is in the thread.');
+    expect(blocks).toContain(':warning: Not everything reached the thread: `big-status.txt` could not be attached.');
+    expect(requestLines(h)[0]).toMatchObject({ host: 'big', outcome: 'ok' });
+  });
+
   test('an unknown host is answered in the ack, privately, and posts nothing', async () => {
     const res = await command('status nope');
     expect(res.status).toBe(200);

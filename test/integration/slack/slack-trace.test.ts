@@ -232,6 +232,58 @@ describe.skipIf(skipReason !== null)('/workerman trace through Slack (real strac
     expect(channelTraffic()).not.toMatch(/attached in the thread|sent to <@U0123ABCD> in a DM/);
   });
 
+  test('a thread reply Slack refuses does not stop the raw log; the thread says so and the parent claims only what arrived', async () => {
+    standIn.fail('chat.postMessage', 'msg_blocks_too_long', 1, (p) => p['channel'] === CHANNEL && typeof p['thread_ts'] === 'string');
+    const parent = await confirmedTrace('box', workerPid);
+    const replies = standIn.replies(CHANNEL, parent.ts).map((m) => m.text);
+    expect(replies[0]).toBe(':warning: A reply of this thread could not be posted (`msg_blocks_too_long`).');
+    // The raw log still went into the thread, and the parent says so; it no longer points at the tables.
+    const file = standIn.files.find((f) => f.isComplete)!;
+    expect(file.threadTs).toBe(parent.ts);
+    const blocks = JSON.stringify(parent.blocks);
+    expect(blocks).toMatch(/Raw log \([^)]*\) attached in the thread\./);
+    expect(blocks).toContain(':warning: Not everything reached the thread: 1 reply could not be posted.');
+    expect(blocks).not.toContain('Full tables in the thread');
+    expect(auditLines.at(-1)).toMatchObject({ command: ACTION_IDS.traceConfirm, outcome: 'ok' });
+  });
+
+  test('a shutdown mid-trace says the bot is shutting down, not a timeout, and leaves the worker untraced', async () => {
+    // A bot of its own: stopping it must not stop the one the other tests share.
+    const config = Config.parse({
+      hosts: [{ name: 'box', workerman: { startFile: START_FILE }, strace: { rawLog: 'thread' } }],
+      access: { rules: [{ name: 'oncall', commands: ['trace'], hosts: ['*'], users: [USER] }] },
+      limits: { userBurst: 100, userPerMinute: 600, postIntervalMs: 0 },
+    });
+    const lines: Record<string, unknown>[] = [];
+    const stopping = createSlackApp({
+      env: loadSlackEnv({ SLACK_MODE: 'http', SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, PORT: '0', HOST: '127.0.0.1', SLACK_API_URL: standIn.apiUrl }),
+      config,
+      transports: createTransports(config.hosts, { env: { ...process.env, TMPDIR: lockDir } }),
+      logger: createJsonLogger({ write: () => {} }),
+      auditSink: { write: (line) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
+      clientOptions: { retryConfig: { retries: 0 } },
+      shutdownGraceMs: 200,
+    });
+    await stopping.start();
+    try {
+      const url = `http://127.0.0.1:${stopping.httpAddress()!.port}/slack/events`;
+      const value = JSON.stringify({ h: 'box', p: workerPid, d: 20 });
+      await sendButtonClick(url, { actionId: ACTION_IDS.traceConfirm, value, responseUrl: responseUrl(), messageTs: '1700000000.000001' });
+      // strace is attached once the worker shows a tracer.
+      await standIn.waitFor(() => tracerPid(workerPid) > 0, 15_000, 'strace to attach');
+      const t0 = performance.now();
+      await stopping.stop();
+      expect(performance.now() - t0).toBeLessThan(10_000);
+    } finally {
+      await stopping.stop();
+    }
+    const parent = standIn.messages(CHANNEL)[0]!;
+    expect(parent.text).toBe(`Trace of PID ${workerPid} on box stopped. Cancelled: the bot is shutting down. Ask again in a minute.`);
+    expect(JSON.stringify([standIn.calls, standIn.responses])).not.toMatch(/command_timed_out|commandTimeoutMs|did not answer in time/);
+    expect(lines.at(-1)).toMatchObject({ command: ACTION_IDS.traceConfirm, outcome: 'error', errorCode: 'cancelled' });
+    await standIn.waitFor(() => tracerPid(workerPid) === 0 || undefined, 15_000, 'strace to detach');
+  });
+
   test('every secret form a worker writes is redacted in the raw log a real strace printed, and session files in the fd table', async () => {
     const parent = await confirmedTrace('leaky', leakyPid);
     const log = fileText(standIn.files.find((f) => f.isComplete)?.bytes ?? null);

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkAccess, OUTSIDER_RULE, type AccessRequest } from '../../../src/access/check-access.js';
+import { resolveTargets } from '../../../src/config/resolve-targets.js';
 import type { AccessCommand, Config } from '../../../src/config/schema.js';
 import { BotError } from '../../../src/errors.js';
-import { resolveTargets } from '../../../src/fleet/resolve-targets.js';
 import { ACCESS_CONFIG } from './access-fixture.js';
 
 const HOSTS = ['web-1', 'web-2', 'chat-1', 'db-1'];

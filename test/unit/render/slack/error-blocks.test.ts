@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { BotError } from '../../../../src/errors.js';
-import { renderErrorMessage, renderFailureNotice, renderNotInChannelHint } from '../../../../src/render/slack/error-blocks.js';
+import { renderErrorMessage, renderFailureNotice, renderNotInChannelHint, renderShutdownNotice, renderShutdownReply } from '../../../../src/render/slack/error-blocks.js';
 import { mrkdwnTexts, validateBlocks } from '../../../helpers/slack-standin.js';
 
 describe('renderErrorMessage()', () => {
@@ -80,12 +80,24 @@ describe('renderFailureNotice()', () => {
     expect(validateBlocks(resolved.blocks)).toBeNull();
   });
 
-  test('never claims the details were sent when they were not, and a cancel says so', () => {
+  test('never claims the details were sent when they were not', () => {
     const lost = renderFailureNotice({ kind: 'status', host: 'web-1' }, { code: 'command_failed', requestedBy: 'U0123ABCD', detailsSent: false });
     expect(lost.text).toBe('Workerman status of web-1 failed: the command failed on the host (command_failed). The details could not be sent to <@U0123ABCD> privately: ask again to see them.');
-    const cancelled = renderFailureNotice({ kind: 'status', host: 'web' }, { code: 'command_timed_out', requestedBy: 'U0123ABCD', detailsSent: false, cancelled: true, retryActionId: 'x' });
+  });
+});
+
+describe('renderShutdownNotice() and renderShutdownReply()', () => {
+  test('say the bot is shutting down, with no error code, no timeout advice and no Try again', () => {
+    const cancelled = renderShutdownNotice({ kind: 'status', host: 'web' });
     expect(cancelled.text).toBe('Workerman status of web stopped. Cancelled: the bot is shutting down. Ask again in a minute.');
     expect(cancelled.blocks.map((b) => b.type)).toEqual(['section']);
+    const trace = renderShutdownNotice({ kind: 'trace', host: 'web-1', pid: 4242 });
+    expect(trace.text).toBe('Trace of PID 4242 on web-1 stopped. Cancelled: the bot is shutting down. Ask again in a minute.');
+    const reply = renderShutdownReply();
+    for (const m of [cancelled, trace, reply]) {
+      expect(JSON.stringify(m)).not.toMatch(/command_timed_out|commandTimeoutMs|in time/);
+      expect(validateBlocks(m.blocks)).toBeNull();
+    }
   });
 
   test('every code has a fixed phrase, and a requester that is not a user ID is shown as text', () => {

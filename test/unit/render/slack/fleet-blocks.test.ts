@@ -68,6 +68,17 @@ describe('renderFleetMessage()', () => {
     expect(renderFleetFailureDetails([upRow('web-1')], 'web')).toBeNull();
   });
 
+  test('rendered with gaps, stops pointing at the thread and says how many replies are missing', () => {
+    const rows = [upRow('web-1'), failedRow('db-1', 'unreachable', 'ssh_connect_failed', 'connect ECONNREFUSED 127.0.0.1:1')];
+    const complete = JSON.stringify(renderFleetMessage(rows, { target: 'web' }).blocks);
+    expect(complete).toContain("Each host's details are in the thread.");
+    const message = renderFleetMessage(rows, { target: 'web', gaps: { replies: 1, files: [] } });
+    expect(validateBlocks(message.blocks)).toBeNull();
+    const all = JSON.stringify(message.blocks);
+    expect(all).not.toMatch(/details are in the thread|see the thread/);
+    expect(all).toContain(':warning: Not everything reached the thread: 1 reply could not be posted.');
+  });
+
   test('stays within Block Kit limits for 250 hosts and names the ones left out of the table', () => {
     const rows = Array.from({ length: 250 }, (_, i) =>
       i % 5 === 0 ? failedRow(`host-${i}`, 'unreachable', 'command_timed_out', `host-${i} did not answer within 15 s; shown as unreachable.`) : upRow(`host-${i}`),

@@ -103,6 +103,24 @@ describe('renderStatusMessage()', () => {
     expect(JSON.stringify(message.blocks)).toMatch(/…and \d+ more findings \(see the thread\)/);
   });
 
+  test('rendered with gaps, claims only what reached the thread and names what did not', () => {
+    const stdout = synthesize200();
+    const status = parse(stdout);
+    const full = JSON.stringify(renderStatusMessage(status, { ...OPTS, raw: { stdout, stderr: '' } }).blocks);
+    expect(full).toContain('The full table is in the thread, the raw output is attached there.');
+    expect(full).not.toContain('Not everything reached the thread');
+    const noFile = renderStatusMessage(status, { ...OPTS, raw: { stdout, stderr: '' }, gaps: { replies: 0, files: ['web-1-status.txt'] } });
+    expectValid(noFile);
+    expect(JSON.stringify(noFile.blocks)).not.toMatch(/attached there|attached in the thread/);
+    expect(JSON.stringify(noFile.blocks)).toContain('(flagged ones first). The full table is in the thread."');
+    expect(JSON.stringify(noFile.blocks)).toContain(':warning: Not everything reached the thread: `web-1-status.txt` could not be attached.');
+    const busy = synthesize200().replace(/\[idle\]/g, '[busy]');
+    const noReplies = JSON.stringify(renderStatusMessage(parse(busy), { ...OPTS, raw: { stdout: busy, stderr: '' }, gaps: { replies: 2, files: [] } }).blocks);
+    expect(noReplies).not.toMatch(/full table is in the thread|see the thread/);
+    expect(noReplies).toContain('The raw output is attached in the thread.');
+    expect(noReplies).toContain(':warning: Not everything reached the thread: 2 replies could not be posted.');
+  });
+
   test('past maxThreadReplies the thread says the rest is in the attached file', () => {
     const stdout = synthesize200();
     const message = renderStatusMessage(parse(stdout), { ...OPTS, raw: { stdout, stderr: '' }, maxThreadReplies: 1 });

@@ -167,6 +167,24 @@ describe('renderStraceMessage()', () => {
     expect(message.summaryFile?.content).toContain('sys_299');
   });
 
+  test('rendered with gaps, the footer claims only what reached the thread; the raw log keeps its own note', () => {
+    const summary = hugeSummary();
+    const base = { ...OPTS, maxThreadReplies: 2, rawLogBytes: 4096, rawLog: { destination: 'thread', state: 'failed', error: 'internal_error' } } as const;
+    const complete = renderStraceMessage(summary, base);
+    const files = [complete.summaryFile!.filename, complete.file!.filename];
+    const message = renderStraceMessage(summary, { ...base, gaps: { replies: 1, files } });
+    expectValid(message);
+    const footer = JSON.stringify(message.blocks.filter((b) => b.type === 'context').at(-1));
+    expect(footer).not.toMatch(/Full tables in the thread|attached summary file|attached in the thread\./);
+    // The raw log is said once, by its own note; the summary file and the reply by the gap note.
+    expect(footer).toContain(`:warning: Not everything reached the thread: 1 reply could not be posted; \`${files[0]}\` could not be attached.`);
+    expect(footer).toContain('The raw log could not be attached in the thread (`internal_error`).');
+    expect(footer).not.toContain(files[1]!);
+    const repliesOnly = JSON.stringify(renderStraceMessage(summary, { ...base, gaps: { replies: 0, files: [files[0]!] } }).blocks);
+    expect(repliesOnly).toContain('Full tables in the thread.');
+    expect(repliesOnly).not.toContain('(the rest in the attached summary file)');
+  });
+
   test('escapes an fd named <!channel> *x* everywhere mrkdwn is parsed and keeps it literal in table cells', async () => {
     const base = await summarizeFixture('wm5.2.2-blocked-upstream-f-tt-T-yy');
     const summary: StraceSummary = {

@@ -1,5 +1,5 @@
 import { BotError, oneLine } from '../errors.js';
-import { ALL_HOSTS_GROUP, type Config, type HostConfig } from '../config/schema.js';
+import { ALL_HOSTS_GROUP, type Config, type HostConfig } from './schema.js';
 
 type GroupSource = Pick<Config, 'hosts' | 'groups'>;
 

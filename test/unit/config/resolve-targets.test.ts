@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { listHostGroups, resolveTargets } from '../../../src/config/resolve-targets.js';
 import { Config } from '../../../src/config/schema.js';
-import { listHostGroups, resolveTargets } from '../../../src/fleet/resolve-targets.js';
 
 const config = Config.parse({
   hosts: [

@@ -1,5 +1,5 @@
 import { BotError } from '../errors.js';
-import { systemClock, type Clock } from './clock.js';
+import { systemClock, type Clock } from '../limits/clock.js';
 
 export interface RetryOn429Options {
   /** Retries after the first attempt. Default 3. */

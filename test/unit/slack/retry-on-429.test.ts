@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createManualClock, type ManualClock } from '../../../src/limits/clock.js';
-import { parseRetryAfter, retryOn429 } from '../../../src/limits/retry-on-429.js';
+import { parseRetryAfter, retryOn429 } from '../../../src/slack/retry-on-429.js';
 
 // The shapes Slack's libraries throw (see @slack/web-api errors.ts and @slack/bolt errors.ts).
 const webApiRateLimited = (retryAfter: number) => Object.assign(new Error('A rate-limit has been reached'), { code: 'slack_webapi_rate_limited_error', retryAfter });
