@@ -24,14 +24,14 @@ export function detectStuck(ctx: DetectContext): AlertSignal[] {
   for (const s of ctx.w.series.values()) {
     if (s.role !== 'worker' || !ctx.w.latestKeys.has(s.key)) continue;
     const subject = String(s.pid);
-    const stuckRun = trailing(pairs(s.points), (pair) => isStuckPair(pair, latest.t));
+    const stuckRun = trailing(pairs(s.points), isStuckPair);
     const busyRun = trailing(ctx.w.status, (st) => busyIn(st, s.pid));
     const firesFromProc = stuckRun + 1 >= th.stuck.procSamples;
     const firesFromStatus = busyRun >= th.stuck.statusSamples;
     const lastStatus = ctx.w.status.at(-1);
     const holdsFromStatus = busyRun > 0 && lastStatus !== undefined && lastStatus.t >= recentFrom;
-    const recentPoints = s.points.slice(-th.clearSamples);
-    const holdsFromProc = pairs(s.points).slice(-th.clearSamples + 1 || undefined).some((pair) => isStuckPair(pair, latest.t)) && recentPoints.length > 0;
+    // Clean = each of the last clearSamples readings moved (left the call, or used CPU).
+    const holdsFromProc = pairs(s.points).slice(-th.clearSamples).some(isStuckPair);
     const verdict = firesFromProc || firesFromStatus ? 'fire' : open.has(subject) && (holdsFromProc || holdsFromStatus) ? 'hold' : null;
     if (verdict === null) continue;
     done.add(subject);
@@ -55,7 +55,7 @@ function pairs(points: readonly ProcPoint[]): Pair[] {
   return out;
 }
 
-function isStuckPair([a, b]: Pair, _latestT: number): boolean {
+function isStuckPair([a, b]: Pair): boolean {
   return a.activity === 'blocked' && b.activity === 'blocked' && a.call === b.call && a.cpuTicks === b.cpuTicks;
 }
 
