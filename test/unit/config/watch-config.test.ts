@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfigText } from '../../../src/config/load.js';
+import { loadConfig, parseConfigText } from '../../../src/config/load.js';
 import { loadWatchEnv } from '../../../src/config/watch-env.js';
 import { BotError } from '../../../src/errors.js';
 import { resolveWatchHosts } from '../../../src/watch/resolve-watch-hosts.js';
@@ -78,6 +78,12 @@ describe('watch config', () => {
     );
     expect(configError(`${hosts}watch: { intervalS: 60, statusEveryS: 30 }\n`)).toContain('watch.statusEveryS: must be at least intervalS');
     expect(configError(`${hosts}watch: { channel: "#alerts" }\n`)).toContain('watch.channel: expected a Slack channel ID');
+  });
+
+  it('the committed example documents every key with its default value', async () => {
+    const example = (await loadConfig({ path: 'workerman-ops.example.yml', env: { HOME: '/home/ops' }, cwd: process.cwd() })).config.watch!;
+    const defaults = parseConfigText(`${hosts}watch: {}\n`, 'ops.yml').watch!;
+    expect(example).toEqual({ ...defaults, hosts: ['web', 'chat-1'], channel: 'C0123ALERTS' });
   });
 
   it('resolveWatchHosts() expands groups and all, each host once, in config order', () => {
