@@ -35,7 +35,8 @@ export function detectCrashLoop(ctx: DetectContext): AlertSignal[] {
     const inWindow = mine.filter((r) => r.t > last.t - th.windowMin * MIN_MS);
     const inQuiet = mine.filter((r) => r.t > last.t - th.quietMin * MIN_MS);
     const total = inWindow.reduce((n, r) => n + r.total, 0);
-    const fires = total >= th.minExits;
+    // A burst counts while it is recent: quiet for quietMin clears it even inside windowMin.
+    const fires = total >= th.minExits && inQuiet.length > 0;
     if (fires || (open.has(worker) && inQuiet.length > 0)) {
       const shown = fires ? inWindow : inQuiet;
       const byStatus = new Map<string, number>();

@@ -1,9 +1,8 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HostConfig } from '../../../src/config/schema.js';
@@ -12,35 +11,13 @@ import { LocalTransport } from '../../../src/transport/local.js';
 import { parseSample } from '../../../src/watch/parse-sample.js';
 import { runSample } from '../../../src/watch/run-sample.js';
 import { activityOf } from '../../../src/watch/window-series.js';
-import { REPO_ROOT } from '../../helpers/paths.js';
+import { startFakeWorkerman, type FakeWorkerman } from '../../helpers/fake-workerman.js';
 
 // The helper's `sample` (what `watch` runs every minute) run with sh as this user against real
 // processes titled like Workerman's (test/fixtures/bin/fake-workerman): what it reads from /proc, and
 // that reading it sends no signal to a worker that records every signal it gets.
 
 const execFileAsync = promisify(execFile);
-const FAKE_WORKERMAN = join(REPO_ROOT, 'test', 'fixtures', 'bin', 'fake-workerman');
-
-interface FakeApp {
-  child: ChildProcess;
-  master: number;
-  /** name -> pids */
-  workers: Map<string, number[]>;
-}
-
-/** Starts fake-workerman and resolves once it printed `ready`. */
-async function startFake(startFile: string, specs: string[]): Promise<FakeApp> {
-  const child = spawn(FAKE_WORKERMAN, [startFile, '60', ...specs], { stdio: ['ignore', 'pipe', 'ignore'] });
-  const workers = new Map<string, number[]>();
-  let master = 0;
-  for await (const line of createInterface({ input: child.stdout! })) {
-    const [what, pid, name] = line.split(' ');
-    if (what === 'master') master = Number(pid);
-    if (what === 'worker') workers.set(name!, [...(workers.get(name!) ?? []), Number(pid)]);
-    if (what === 'ready') break;
-  }
-  return { child, master, workers };
-}
 
 async function helperSample(host: HostConfig, args: string[]): Promise<{ code: number; stdout: string }> {
   const [file, ...rest] = helperArgv(host, 'sample', args, { sudo: false });
@@ -56,7 +33,7 @@ describe.skipIf(process.platform !== 'linux')('helper sample (run with sh, real 
   let dir: string;
   let startFile: string;
   let record: string;
-  let app: FakeApp;
+  let app: FakeWorkerman;
   let host: HostConfig;
   const local = new LocalTransport();
 
@@ -64,16 +41,13 @@ describe.skipIf(process.platform !== 'linux')('helper sample (run with sh, real 
     dir = await mkdtemp(join(tmpdir(), 'wmops-sample-'));
     startFile = join(dir, 'start.php');
     record = join(dir, 'signals.txt');
-    app = await startFake(startFile, ['web:idle', 'web:idle', 'sleeper:sleep-record:' + record, 'spin:cpu']);
+    app = await startFakeWorkerman(startFile, ['web:idle', 'web:idle', 'sleeper:sleep-record:' + record, 'spin:cpu'], 60);
     host = HostConfig.parse({ name: 'app', workerman: { startFile } });
     // Let the spinning worker accumulate CPU time and the recorder create its file.
     await sleep(300);
   });
   afterAll(async () => {
-    // The recorder survives SIGINT by design (it records it): end every process for good.
-    for (const pid of [...(app?.workers.values() ?? [])].flat()) process.kill(pid, 'SIGKILL');
-    app?.child.kill('SIGKILL');
-    app?.child.stdout?.destroy();
+    app?.stop();
     await local.close();
     await rm(dir, { recursive: true, force: true });
   });
@@ -85,7 +59,7 @@ describe.skipIf(process.platform !== 'linux')('helper sample (run with sh, real 
     expect(lines[0]).toBe(`${HELPER_MARKER}hello 2 sample`);
     expect(lines).toContain(`${HELPER_MARKER}app ${startFile}`);
     expect(lines.at(-2)).toBe(`${HELPER_MARKER}done sample`);
-    const pids = new Set([app.master, ...[...app.workers.values()].flat()].map(String));
+    const pids = new Set([app.master, ...app.workers.map((w) => w.pid)].map(String));
     const mine = lines.filter((l) => l.startsWith(`${HELPER_MARKER}s `) && pids.has(l.split(' ')[1]!));
     // master + 4 workers; every field present, the title last
     expect(mine).toHaveLength(5);
@@ -96,15 +70,15 @@ describe.skipIf(process.platform !== 'linux')('helper sample (run with sh, real 
     const sample = await runSample(local, host, { timeoutMs: 15_000 });
     expect(sample.outcome).toBe('ok');
     expect(sample.startFile).toBe(startFile);
-    expect(sample.processes.map((p) => p.pid).sort()).toEqual([app.master, ...[...app.workers.values()].flat()].sort());
+    expect(sample.processes.map((p) => p.pid).sort()).toEqual([app.master, ...app.workers.map((w) => w.pid)].sort());
     const byPid = new Map(sample.processes.map((p) => [p.pid, p]));
     const master = byPid.get(app.master)!;
     expect(master).toMatchObject({ role: 'master', worker: null, isOrphan: false });
-    const spin = byPid.get(app.workers.get('spin')![0]!)!;
+    const spin = byPid.get(app.pidsOf('spin')[0]!)!;
     expect(spin.state).toBe('R');
     expect(spin.cpuTicks).toBeGreaterThan(0);
     expect(activityOf(spin).activity).toBe('running');
-    const sleeper = byPid.get(app.workers.get('sleeper')![0]!)!;
+    const sleeper = byPid.get(app.pidsOf('sleeper')[0]!)!;
     expect(sleeper).toMatchObject({ role: 'worker', worker: 'sleeper', listen: 'http://127.0.0.1:0', syscall: 'clock_nanosleep' });
     expect(activityOf(sleeper)).toEqual({ activity: 'blocked', call: 'clock_nanosleep (hrtimer_nanosleep)' });
     for (const p of sample.processes) {
@@ -124,7 +98,7 @@ describe.skipIf(process.platform !== 'linux')('helper sample (run with sh, real 
     await sleep(100);
     expect(readFileSync(record, 'utf8')).toBe('');
     // …while a real signal is recorded, so the probe works
-    process.kill(app.workers.get('sleeper')![0]!, 'SIGUSR1');
+    process.kill(app.pidsOf('sleeper')[0]!, 'SIGUSR1');
     await sleep(200);
     expect(readFileSync(record, 'utf8')).toBe('USR1\n');
   });

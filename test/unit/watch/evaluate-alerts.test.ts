@@ -275,6 +275,19 @@ describe('evaluateAlerts(): crash loop', () => {
     expect(engine.kinds('opened')).toEqual(['crash-loop:HttpApi01']);
   });
 
+  it('quiet for quietMin clears it even while the burst is still within windowMin, and it does not reopen', () => {
+    const seq = createSequence(CAPTURE);
+    const engine = createEngine(seq, { crashLoop: { quietMin: 10 } });
+    engine.tick({}, status9(0));
+    engine.tick({}, status9(3));
+    expect(engine.kinds('opened')).toEqual(['crash-loop:HttpApi01']);
+    for (let i = 0; i < 25; i++) engine.tick({}, i % 2 === 0 ? status9(3) : undefined);
+    expect(engine.kinds('resolved')).toEqual(['crash-loop:HttpApi01']);
+    // the burst at minute 1; the first status sample 10+ min later is minute 12 (step 13)
+    expect(engine.events.find((e) => e.type === 'resolved')!.step).toBe(13);
+    expect(engine.kinds('opened')).toEqual(['crash-loop:HttpApi01']);
+  });
+
   it('exits with status 0 (reloads) never count, and a new master starts the counts afresh', () => {
     const seq = createSequence(CAPTURE);
     const engine = createEngine(seq);
