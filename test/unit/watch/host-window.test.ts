@@ -41,8 +41,8 @@ describe('createHostWindow()', () => {
       if (i > 720) maxBytes = Math.max(maxBytes, window.rowBytes());
     }
     expect(window.view().samples).toEqual(seq.samples.slice(-360));
-    // 360 samples x 9 rows x 56 bytes = 181 KB live; storage at most about 2x that.
-    expect(maxBytes).toBeLessThanOrEqual(4 * 360 * 9 * 56);
+    // 360 samples of 9 rows: 44 bytes a row, 44 a sample, live; the arrays stay within 2x that.
+    expect(maxBytes).toBeLessThanOrEqual(2 * (360 * 9 * 44 + 360 * 44));
   });
 
   it('refuses samples out of time order', () => {
