@@ -29,6 +29,17 @@ async function helperSample(host: HostConfig, args: string[]): Promise<{ code: n
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** Waits (up to 10 s) until `check` holds. */
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !check(); i++) await sleep(50);
+}
+
+function cpuTicksOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(f[11]) + Number(f[12]);
+}
+
 describe.skipIf(process.platform !== 'linux')('helper sample (run with sh, real processes)', () => {
   let dir: string;
   let startFile: string;
@@ -43,8 +54,8 @@ describe.skipIf(process.platform !== 'linux')('helper sample (run with sh, real 
     record = join(dir, 'signals.txt');
     app = await startFakeWorkerman(startFile, ['web:idle', 'web:idle', 'sleeper:sleep-record:' + record, 'spin:cpu'], 60);
     host = HostConfig.parse({ name: 'app', workerman: { startFile } });
-    // Let the spinning worker accumulate CPU time and the recorder create its file.
-    await sleep(300);
+    // Let the spinning worker accumulate CPU time (slow on a loaded machine) and the recorder create its file.
+    await until(() => cpuTicksOf(app.pidsOf('spin')[0]!) > 0 && existsSync(record));
   });
   afterAll(async () => {
     app?.stop();
@@ -99,7 +110,7 @@ describe.skipIf(process.platform !== 'linux')('helper sample (run with sh, real 
     expect(readFileSync(record, 'utf8')).toBe('');
     // …while a real signal is recorded, so the probe works
     process.kill(app.pidsOf('sleeper')[0]!, 'SIGUSR1');
-    await sleep(200);
+    await until(() => readFileSync(record, 'utf8') !== '');
     expect(readFileSync(record, 'utf8')).toBe('USR1\n');
   });
 
