@@ -22,13 +22,15 @@ export function activityOf(p: WatchProcess, extraIdleWchans: ReadonlySet<string>
   if (p.state.startsWith('R') || p.syscall === 'running') return { activity: 'running', call: null };
   if (p.state.startsWith('T') || p.state.startsWith('t')) return { activity: 'blocked', call: 'stopped' };
   const wchan = p.wchan === null || p.wchan === '0' ? null : p.wchan.replace(/\.(constprop|isra|part|cold)\.\d+$/, '');
-  const named = p.syscall !== null && /^[a-z_][a-z0-9_]*$/.test(p.syscall) && p.syscall !== 'restart_syscall' ? p.syscall : null;
-  if (named !== null) {
+  const named = p.syscall !== null && /^[a-z_][a-z0-9_]*$/.test(p.syscall) ? p.syscall : null;
+  const isIdleWchan = wchan !== null && (IDLE_WCHANS.has(wchan) || extraIdleWchans.has(wchan));
+  // A sleep or poll interrupted (by a trace, a stop) resumes as restart_syscall: the wchan says which.
+  if (named !== null && !(named === 'restart_syscall' && isIdleWchan)) {
     if (IDLE_SYSCALLS.has(named)) return { activity: 'idle', call: null };
     return { activity: 'blocked', call: wchan === null ? named : `${named} (${wchan})` };
   }
   if (wchan === null) return { activity: 'unknown', call: null };
-  if (IDLE_WCHANS.has(wchan) || extraIdleWchans.has(wchan)) return { activity: 'idle', call: null };
+  if (isIdleWchan) return { activity: 'idle', call: null };
   return { activity: 'blocked', call: wchan };
 }
 
