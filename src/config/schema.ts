@@ -351,6 +351,11 @@ export const WatchSettings = z
     maxSamplesPerHost: z.number().int().min(10).max(100_000).default(1_000),
     /** The window and the open alerts survive a restart here (written with an atomic replace, mode 0600). */
     stateFile: AbsolutePath.default('/var/lib/workerman-ops/watch-state.json'),
+    /**
+     * The state file is rewritten at most this often (seconds; 0: every round), and at once when an
+     * alert opens or resolves: a crash loses at most this much of the window, never an alert.
+     */
+    saveEveryS: z.number().int().min(0).max(86_400).default(300),
     /** Hosts sampled at once. */
     concurrency: z.number().int().min(1).max(256).default(16),
     /** A host's round (sample, and status when due) is cut after this long and counted unreachable. */

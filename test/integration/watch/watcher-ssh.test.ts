@@ -130,6 +130,9 @@ describe.skipIf(sshdUnavailableReason !== null)('createWatcher() over the real l
     const before = { open: bot.watcher.openAlerts(), samples: bot.watcher.window('web-1')!.samples.length };
     expect(before.samples).toBe(7);
 
+    // Had the bot crashed here, the file would still hold both alerts: they are saved as they open
+    // (the samples only every saveEveryS).
+    expect(JSON.parse(readFileSync(stateFile, 'utf8')).alerts.map((a: { key: string }) => a.key)).toEqual(before.open.map((a) => a.key));
     // Restart: a new watcher and new connections over the same state file.
     bot.watcher.setAlertMeta(crash.key, { slackTs: '1700000000.000200' });
     await bot.watcher.stop();

@@ -37,6 +37,7 @@ describe('watch config', () => {
       windowMin: 360,
       maxSamplesPerHost: 1000,
       stateFile: '/var/lib/workerman-ops/watch-state.json',
+      saveEveryS: 300,
       concurrency: 16,
       hostTimeoutMs: 20_000,
     });
