@@ -17,6 +17,9 @@
 #                                            lock directory, helper.conf
 #   procs [START_FILE]                       Workerman masters and workers from /proc: pid, parent,
 #                                            state, start time, uid, cwd, title. Never signals anyone.
+#   sample [START_FILE]                      what `watch` samples every minute, from /proc only (no
+#                                            signal, no ptrace): per Workerman process its state, CPU
+#                                            ticks, RSS, wchan, syscall, fd count, cwd and title
 #   status|connections TIMEOUT_S START_FILE  `php START_FILE status` as the app's user (sudo only)
 #   trace NONCE DUR HALF STRLIMIT MAXBYTES SLOTS SYSCALLLIMIT STRACE START_FILE PID...
 #                                            a time-boxed strace of Workerman pids of the app
@@ -455,6 +458,58 @@ cmd_procs() {
   say "done procs"
 }
 
+# sample_one PID TITLE: one `s` line for the process, read from /proc with shell builtins only (no
+# fork per process): `s PID PPID STATE START UTIME STIME RSS_PAGES FDS WCHAN SYSCALL<TAB>CWD<TAB>TITLE`.
+# FDS, WCHAN and SYSCALL are `-` where /proc does not let this user read them (another user's process
+# without sudo, or Yama for the syscall); nothing here signals, stops or attaches to the process.
+sample_one() {
+  sp=$1
+  stitle=$2
+  st=
+  { read -r st < "/proc/$sp/stat"; } 2>/dev/null || return 0
+  [ -n "$st" ] || return 0
+  # Fields after the command name: 3 state, 4 ppid, 14 utime, 15 stime, 22 starttime, 24 rss (pages).
+  # shellcheck disable=SC2086
+  set -- ${st##*") "}
+  [ $# -ge 22 ] || return 0
+  sstate=$1 sppid=$2 sut=${12} sst=${13} sstart=${20} srss=${22}
+  # wchan has no final newline: read fails at EOF but keeps what it read.
+  w=
+  { read -r w < "/proc/$sp/wchan"; } 2>/dev/null
+  case $w in '' | *[!A-Za-z0-9_.]*) w=- ;; esac
+  sc=
+  { read -r sc _ < "/proc/$sp/syscall"; } 2>/dev/null
+  case $sc in running) ;; '' | *[!0-9-]*) sc=- ;; esac
+  # Counting the fd links by glob reads the directory in this shell: no `ls | wc` fork per process.
+  set +f
+  set -- "/proc/$sp/fd/"*
+  set -f
+  if [ -L "$1" ]; then fds=$#; else fds=-; fi
+  scwd=
+  if cd -P "/proc/$sp/cwd" 2>/dev/null; then
+    scwd=$PWD
+    cd / || :
+  fi
+  printf '%s:s %s %s %s %s %s %s %s %s %s %s\t%s\t%s\n' "$M" "$sp" "$sppid" "$sstate" "$sstart" "$sut" "$sst" "$srss" "$fds" "$w" "$sc" "$scwd" "$stitle"
+}
+
+cmd_sample() {
+  want=${1:-}
+  say "hello $PROTOCOL sample"
+  say "info now_ms $(now_ms)"
+  up=
+  { read -r up _ < /proc/uptime; } 2>/dev/null
+  say "info uptime ${up:--}"
+  say "info clk_tck $(getconf CLK_TCK 2>/dev/null || echo 100)"
+  say "info page_size $(getconf PAGESIZE 2>/dev/null || echo 4096)"
+  say "info arch $(uname -m 2>/dev/null)"
+  ps -eo pid=,args= 2>/dev/null | while read -r pid args; do
+    case $args in "WorkerMan: "*) sample_one "$pid" "$args" ;; esac
+  done
+  [ -n "$want" ] && say "app $want"
+  say "done sample"
+}
+
 cmd_status() {
   what=$1
   need_uint timeout "$2" "$MAX_STATUS_TIMEOUT_S"
@@ -747,6 +802,12 @@ case $cmd in
     [ $# -le 1 ] || fail input_invalid - bad_args "$#"
     if [ "$PRIV" = 1 ]; then read_conf; fi
     cmd_procs "${1:-}"
+    ;;
+  sample)
+    [ $# -le 1 ] || fail input_invalid - bad_args "$#"
+    if [ "$PRIV" = 1 ]; then read_conf; fi
+    [ -z "${1:-}" ] || is_path "$1" || fail input_invalid - bad_start_file ""
+    cmd_sample "${1:-}"
     ;;
   status | connections)
     [ $# -eq 2 ] || fail input_invalid - bad_args "$#"

@@ -168,6 +168,7 @@ function expandHome(config: Config, env: NodeJS.ProcessEnv): Config {
     p === undefined ? undefined : p.startsWith('~/') ? resolve(home, p.slice(2)) : isAbsolute(p) ? p : p;
   return {
     ...config,
+    ...(config.watch === undefined ? {} : { watch: { ...config.watch, stateFile: fix(config.watch.stateFile) as string } }),
     hosts: config.hosts.map((host) => ({
       ...host,
       ssh:

@@ -31,7 +31,7 @@ export function helperConfPath(helperPath: string): string {
 /** Grace between the helper's SIGINT to strace and `timeout`'s SIGKILL (`timeout -k`). */
 export const KILL_AFTER_S = 5;
 
-export type HelperCommand = 'version' | 'check' | 'procs' | 'status' | 'connections' | 'trace';
+export type HelperCommand = 'version' | 'check' | 'procs' | 'sample' | 'status' | 'connections' | 'trace';
 
 let cached: { file: string; text: string; sha256: string } | null = null;
 

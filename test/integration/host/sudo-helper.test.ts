@@ -8,6 +8,8 @@ import { helperConfPath, KILL_AFTER_S, loadHelper } from '../../../src/host/help
 import { renderHelperConf, sudoersLine } from '../../../src/host/setup-host.js';
 import { runTrace } from '../../../src/strace/run-trace.js';
 import { SshTransport } from '../../../src/transport/ssh.js';
+import { runSample } from '../../../src/watch/run-sample.js';
+import { activityOf } from '../../../src/watch/window-series.js';
 import { runStatus } from '../../../src/workerman/run-status.js';
 import { errorOf } from '../../helpers/bot-error.js';
 import { FAKE_PHP, REPO_ROOT, STATUS_FIXTURES } from '../../helpers/paths.js';
@@ -261,6 +263,25 @@ describe.skipIf(skipReason !== null)('the helper through sudo, as a non-root SSH
         expect(honest.stdout).toContain('@@wmops:argv /usr/bin/strace');
         expect(honest.stdout).not.toContain('@@wmops:argv /bin/sh');
         expect(tracerOf(pid('epoll'))).toBe(0);
+      });
+
+      it("the watch sample reads the app user's processes through sudo (fds, wchan, syscall) and signals none", async () => {
+        const before = readFileSync(recordFile, 'utf8');
+        const t = transport();
+        for (let i = 0; i < 5; i++) await runSample(t, host, { timeoutMs: 10_000 });
+        const sample = await runSample(t, host, { timeoutMs: 10_000 });
+        const sleeping = sample.processes.find((p) => p.pid === pid(sleeper))!;
+        expect(sleeping).toMatchObject({ role: 'worker', isOrphan: false });
+        // In its sleep, or, once a trace above has come and gone, resuming it (restart_syscall).
+        expect(['clock_nanosleep', 'restart_syscall']).toContain(sleeping.syscall);
+        expect(activityOf(sleeping).activity).toBe('blocked');
+        expect(sleeping.fds).toBeGreaterThan(2);
+        await sleep(100);
+        expect(readFileSync(recordFile, 'utf8')).toBe(before);
+        // Without sudo the SSH user sees the processes but not their fds or syscall (another user's).
+        const plain = HostConfig.parse({ ...host, workerman: { startFile: host.workerman.startFile }, strace: { sudo: false } });
+        const bare = (await runSample(t, plain, { timeoutMs: 10_000 })).processes.find((p) => p.pid === pid(sleeper))!;
+        expect(bare).toMatchObject({ fds: null, syscall: null });
       });
     });
   }

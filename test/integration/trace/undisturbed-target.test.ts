@@ -1,5 +1,5 @@
 // Issue 8, "never disturb the target": a trace must deliver no signal to the process it traces. Workerman's
-// own `status` signals every worker (SIGIOT through the master), which cuts a PHP sleep() in a handler
+// own `status` signals every worker (SIGIOT through the master; the stand-in sends SIGUSR2), which cuts a PHP sleep() in a handler
 // short; traces resolve their targets from /proc instead. Each test traces a fresh fake-workerman
 // `sleep-record` worker (it sleeps in clock_nanosleep and appends the name of every signal it receives
 // to a file) with real strace, through the built CLI and through the bot (HTTP mode, signed requests),
@@ -147,9 +147,9 @@ describe.skipIf(skipReason !== null)('a trace delivers no signal to its target (
   test('the probe works: what `status` does (fake-php-signals) lands in the file', async () => {
     const [w] = await startSleepers(dir, cliStartFile, ['Probe']);
     const r = spawnSync(FAKE_PHP_SIGNALS, [cliStartFile, 'status'], { encoding: 'utf8' });
-    expect(r.stderr).toContain('sent SIGIOT to 1 worker(s)');
+    expect(r.stderr).toContain('sent SIGUSR2 to 1 worker(s)');
     await settle();
-    expect(signalsReceived(w!)).toEqual(['ABRT']);
+    expect(signalsReceived(w!)).toEqual(['USR2']);
   });
 
   test('the CLI traces a sleeping worker by pid without a signal and says sleeping', async () => {

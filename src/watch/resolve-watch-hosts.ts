@@ -1,0 +1,12 @@
+import { ALL_HOSTS_GROUP, type Config, type HostConfig } from '../config/schema.js';
+import { resolveTargets } from '../config/resolve-targets.js';
+
+/** The hosts `watch.hosts` names (hosts, groups, `all`/`*`), each once, in config order. */
+export function resolveWatchHosts(config: Pick<Config, 'hosts' | 'groups' | 'watch'>): HostConfig[] {
+  const targets = config.watch?.hosts ?? [];
+  const wanted = new Set<string>();
+  for (const target of targets) {
+    for (const host of resolveTargets(config, target === '*' ? ALL_HOSTS_GROUP : target)) wanted.add(host.name);
+  }
+  return config.hosts.filter((h) => wanted.has(h.name));
+}
