@@ -62,6 +62,8 @@ export interface AuditLogOptions {
    * 10,000; never more than MAX_BACKLOG_BYTES of lines.
    */
   maxBacklogRecords?: number;
+  /** Told about every line recorded, whether or not the sink took it (the bot's request metrics). */
+  onRecord?: (line: AuditLine) => void;
 }
 
 /** Whether the trail is being written, and what a failing sink has cost so far. */
@@ -233,6 +235,7 @@ export function createAuditLog(sink: AuditSink, opts: AuditLogOptions = {}): Aud
         .finally(() => pending.delete(task));
       pending.add(task);
     }
+    if (opts.onRecord !== undefined) safely(() => opts.onRecord!(line));
     return line;
   };
 

@@ -16,7 +16,13 @@ const WHERE: Record<string, string> = {
   HTTPS_PROXY: 'the proxy for https:// URLs (all of Slack), e.g. http://proxy.internal:3128 (https_proxy wins when both are set)',
   HTTP_PROXY: 'the proxy for http:// URLs, and for https:// ones when HTTPS_PROXY is unset (http_proxy wins when both are set)',
   NO_PROXY: 'hosts reached without the proxy, comma-separated: example.com, .example.com, 10.0.0.1:8080, * (no_proxy wins when both are set)',
+  METRICS_PORT:
+    'the TCP port of GET /metrics (Prometheus), 0-65535, never the Slack PORT; unset = no metrics listener (0 = any free port)',
+  METRICS_HOST: 'the address the metrics listener binds to (default 127.0.0.1: host and worker names are inventory, keep them off the internet)',
 };
+
+/** Where the metrics listener binds when METRICS_HOST is unset: loopback, never all addresses. */
+export const DEFAULT_METRICS_HOST = '127.0.0.1';
 
 // Proxy variables are read in both cases, lower-case first, as curl and undici do.
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY'] as const;
@@ -40,6 +46,11 @@ export const SlackEnv = z
     HTTPS_PROXY: ProxyUrl.optional(),
     HTTP_PROXY: ProxyUrl.optional(),
     NO_PROXY: z.string().optional(),
+    METRICS_PORT: z.coerce.number({ error: 'must be a number' }).int().min(0).max(65535).optional(),
+    METRICS_HOST: z
+      .string()
+      .regex(/^[A-Za-z0-9.:%_-]{1,253}$/, 'must be an IP address or a host name of this machine')
+      .optional(),
   })
   .superRefine((env, ctx) => {
     if (env.SLACK_MODE === 'socket' && env.SLACK_APP_TOKEN === undefined) {
@@ -47,6 +58,13 @@ export const SlackEnv = z
     }
     if (env.SLACK_MODE === 'http' && env.SLACK_SIGNING_SECRET === undefined) {
       ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: 'is missing (needed in HTTP mode)' });
+    }
+    if (env.METRICS_HOST !== undefined && env.METRICS_PORT === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['METRICS_HOST'], message: 'is set but METRICS_PORT is not (set METRICS_PORT to serve /metrics)' });
+    }
+    // /metrics never shares the Slack receiver's port: in HTTP mode that port faces the internet.
+    if (env.SLACK_MODE === 'http' && env.METRICS_PORT !== undefined && env.METRICS_PORT !== 0 && env.METRICS_PORT === env.PORT) {
+      ctx.addIssue({ code: 'custom', path: ['METRICS_PORT'], message: `must differ from PORT (${env.PORT}, where Slack's requests arrive)` });
     }
   })
   .transform((env) => ({
@@ -63,6 +81,8 @@ export const SlackEnv = z
       env.HTTPS_PROXY === undefined && env.HTTP_PROXY === undefined
         ? undefined
         : { httpsProxy: env.HTTPS_PROXY, httpProxy: env.HTTP_PROXY, noProxy: env.NO_PROXY ?? '' },
+    // Absent when METRICS_PORT is unset: no metrics listener at all.
+    metrics: env.METRICS_PORT === undefined ? undefined : { port: env.METRICS_PORT, host: env.METRICS_HOST ?? DEFAULT_METRICS_HOST },
   }));
 export type SlackEnv = z.output<typeof SlackEnv>;
 

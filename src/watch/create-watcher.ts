@@ -62,6 +62,8 @@ export interface Watcher {
   runRound(): Promise<RoundReport>;
   /** The alerts open now. */
   openAlerts(): Alert[];
+  /** The watched hosts' names, in config order. */
+  hosts(): string[];
   /** One host's window, decoded; null for a host not watched. */
   window(host: string): WindowView | null;
   /** Merges `meta` into an open alert's meta (kept across updates and restarts); false when not open. */
@@ -312,6 +314,7 @@ export function createWatcher(deps: WatcherDeps): Watcher {
     },
     runRound: tracked,
     openAlerts: () => [...open],
+    hosts: () => deps.hosts.map((h) => h.name),
     window: (host) => windows.get(host)?.view() ?? null,
     setAlertMeta(key, meta) {
       const i = open.findIndex((a) => a.key === key);

@@ -289,3 +289,27 @@ describe('createAuditLog()', () => {
     );
   });
 });
+
+describe('createAuditLog() onRecord', () => {
+  it('createAuditLog() hands onRecord every line, written or refused, and a throwing onRecord costs no line', () => {
+    const { state, sink } = diskSink();
+    const seen: string[] = [];
+    const errors: unknown[] = [];
+    const audit = createAuditLog(sink, {
+      now: () => T0,
+      onRecord: (line) => {
+        seen.push(`${line.command}:${line.outcome}`);
+        if (line.command === 'hosts') throw new Error('metrics broke');
+      },
+      onError: (error) => errors.push(error),
+      onUnwritten: () => undefined,
+    });
+    audit.record({ ...entry, command: 'status' });
+    audit.record({ ...entry, command: 'hosts' });
+    state.isFull = true;
+    audit.record({ ...entry, command: 'trace', outcome: 'denied' });
+    expect(seen).toEqual(['status:ok', 'hosts:ok', 'trace:denied']);
+    expect(state.lines).toHaveLength(2);
+    expect(errors).toHaveLength(1);
+  });
+});

@@ -93,4 +93,24 @@ describe('loadSlackEnv()', () => {
     expect(error.message).toContain('HTTPS_PROXY must be an http(s) URL of the proxy');
     expect(error.message).not.toContain('PROXYSECRET');
   });
+
+  test('has no metrics listener without METRICS_PORT, and binds it to loopback by default', () => {
+    expect(loadSlackEnv(SOCKET).metrics).toBeUndefined();
+    expect(loadSlackEnv({ ...SOCKET, METRICS_PORT: '9464' }).metrics).toEqual({ port: 9464, host: '127.0.0.1' });
+    expect(loadSlackEnv({ ...SOCKET, METRICS_PORT: '0', METRICS_HOST: '10.0.0.5' }).metrics).toEqual({ port: 0, host: '10.0.0.5' });
+    expect(loadSlackEnv({ ...SOCKET, METRICS_PORT: '' }).metrics).toBeUndefined();
+  });
+
+  test('rejects a bad METRICS_PORT or METRICS_HOST, METRICS_HOST alone, and the Slack PORT as METRICS_PORT in HTTP mode', () => {
+    expect(failure({ ...SOCKET, METRICS_PORT: 'ninety' }).message).toMatch(/METRICS_PORT must be a number \(the TCP port of GET \/metrics/);
+    expect(failure({ ...SOCKET, METRICS_PORT: '70000' }).message).toContain('METRICS_PORT ');
+    expect(failure({ ...SOCKET, METRICS_PORT: '9464', METRICS_HOST: 'a b' }).message).toContain('METRICS_HOST must be an IP address or a host name');
+    expect(failure({ ...SOCKET, METRICS_HOST: '127.0.0.1' }).message).toContain('METRICS_HOST is set but METRICS_PORT is not');
+    const http = { SLACK_MODE: 'http', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: '8f742231b10e8888abcd99yyyzzz85a5' };
+    expect(failure({ ...http, PORT: '8080', METRICS_PORT: '8080' }).message).toContain("METRICS_PORT must differ from PORT (8080, where Slack's requests arrive)");
+    expect(failure({ ...http, METRICS_PORT: '3000' }).message).toContain('METRICS_PORT must differ from PORT (3000');
+    // Socket Mode listens on no port of its own; 0 twice is two free ports.
+    expect(loadSlackEnv({ ...SOCKET, PORT: '3000', METRICS_PORT: '3000' }).metrics).toEqual({ port: 3000, host: '127.0.0.1' });
+    expect(loadSlackEnv({ ...http, PORT: '0', METRICS_PORT: '0' }).metrics).toEqual({ port: 0, host: '127.0.0.1' });
+  });
 });
