@@ -3,13 +3,15 @@ import type { AddressInfo } from 'node:net';
 import { App, SocketModeReceiver, type Logger, type LogLevel } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import { createUserGroupResolver, listRuleUserGroups } from '../access/create-user-group-resolver.js';
-import { createAuditLog, type AuditHealth, type AuditLog, type AuditSink } from '../audit/audit-log.js';
+import { createAuditLog, type AuditHealth, type AuditLine, type AuditLog, type AuditSink } from '../audit/audit-log.js';
 import type { Config } from '../config/schema.js';
 import type { SlackEnv } from '../config/slack-env.js';
 import { BotError } from '../errors.js';
 import { createHostQueue } from '../limits/create-host-queue.js';
 import { createRateLimiter } from '../limits/create-rate-limiter.js';
 import { createTraceCap } from '../limits/create-trace-cap.js';
+import { createBotMetrics, type MetricsWatchSource } from '../metrics/create-bot-metrics.js';
+import { createMetricsServer, METRICS_PATH } from '../metrics/create-metrics-server.js';
 import type { TransportPool } from '../transport/pool.js';
 import { createStatusRefreshAction } from './actions/create-status-refresh-action.js';
 import { createTraceCancelAction, createTraceConfirmAction } from './actions/create-trace-confirm-action.js';
@@ -40,6 +42,8 @@ export interface SlackAppDeps {
    * line is also posted to `config.audit.channel` when set. The trail is flushed and closed by stop().
    */
   auditSink?: AuditSink;
+  /** This replica's watcher (WATCH=on): GET /metrics reads its windows at each scrape. Absent: the bot's own metrics only. */
+  watcher?: MetricsWatchSource;
 }
 
 export interface SlackApp {
@@ -51,6 +55,8 @@ export interface SlackApp {
   stop(): Promise<void>;
   /** HTTP mode, once started: where it listens (`port: 0` in the env picks a free port). */
   httpAddress(): AddressInfo | null;
+  /** With METRICS_PORT, once started: where GET /metrics listens (never the Slack port). */
+  metricsAddress(): AddressInfo | null;
   /** Requests still being worked on after their ack. */
   inFlightCount(): number;
 }
@@ -110,6 +116,18 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   const ruleGroups = listRuleUserGroups(config);
   const limits = config.limits;
   const poster = createSlackPoster({ intervalMs: limits.postIntervalMs, max429Retries: limits.max429Retries, logger });
+  // Its own listener (METRICS_PORT on METRICS_HOST), in both modes: never a route of the Slack receiver.
+  const metrics =
+    env.metrics === undefined
+      ? null
+      : createBotMetrics({
+          ...(deps.watcher === undefined ? {} : { watch: deps.watcher }),
+          onCollectError: (host, error) => logger.warn({ event: 'metrics_collect_failed', host, error: String(error) }),
+        });
+  const metricsServer =
+    env.metrics === undefined || metrics === null
+      ? null
+      : createMetricsServer(metrics, { ...env.metrics, onError: (error) => logger.warn({ event: 'metrics_scrape_failed', error: String(error) }) });
   const auditChannel = config.audit.channel;
   const auditSink: AuditSink =
     deps.auditSink ?? (config.audit.file === undefined ? { write: (line) => void process.stdout.write(line) } : { file: config.audit.file });
@@ -133,6 +151,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       }
     },
     maxBacklogRecords: config.audit.maxBacklogRecords,
+    ...(metrics === null ? {} : { onRecord: (line: AuditLine) => metrics.countRequest(line) }),
   });
   const botDeps: BotDeps = {
     config,
@@ -190,6 +209,8 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       } catch (error) {
         throw explainStartError(error, 'SLACK_BOT_TOKEN', env, network);
       }
+      // Before the receiver: a METRICS_PORT in use fails the start before Slack can reach the bot.
+      await metricsServer?.listen();
       try {
         if (env.mode === 'http') {
           server = (await app.start({ port: env.port, ...(env.host === undefined ? {} : { host: env.host }) })) as Server;
@@ -201,11 +222,13 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       }
       started = true;
       const address = server?.address();
+      const metricsAddress = metricsServer?.address() ?? null;
       logger.info({
         event: 'started',
         mode: env.mode,
         hosts: config.hosts.map((h) => h.name),
         ...(address !== null && typeof address === 'object' ? { listen: `${address.address}:${address.port}${EVENTS_PATH}` } : {}),
+        ...(metricsAddress === null ? {} : { metrics: `${metricsAddress.address}:${metricsAddress.port}${METRICS_PATH}` }),
       });
     },
     stop() {
@@ -219,6 +242,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
         await deps.transports.closeAll();
         await audit.close().catch((error: unknown) => logger.warn({ event: 'audit_failed', error: String(error) }));
         await network.close().catch(() => {});
+        await metricsServer?.close();
         logger.info({ event: 'stopped', finished, cancelled: aborted });
       })();
       return stopping;
@@ -226,6 +250,9 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     httpAddress() {
       const address = server?.address();
       return address !== null && typeof address === 'object' ? address : null;
+    },
+    metricsAddress() {
+      return metricsServer?.address() ?? null;
     },
     inFlightCount() {
       return inFlight.size;
