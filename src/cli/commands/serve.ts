@@ -13,6 +13,7 @@ export const serveCommand: CliCommand = {
   details: [
     'Settings come from the environment, and from ./.env when it exists (variables already set win): SLACK_BOT_TOKEN, SLACK_APP_TOKEN (Socket Mode, the default) or SLACK_MODE=http with SLACK_SIGNING_SECRET, PORT and HOST; LOG_LEVEL.',
     'Behind a proxy: HTTPS_PROXY (or HTTP_PROXY) and NO_PROXY are honoured for every call to Slack and for the Socket Mode WebSocket.',
+    'METRICS_PORT serves GET /metrics (Prometheus) on a listener of its own, bound to METRICS_HOST (default 127.0.0.1), in both modes.',
     'Start-up checks the bot token with auth.test: a rejected token exits 3 naming it; Slack unreachable (DNS, refused, timeout, proxy) exits 50 naming the URL.',
     'SIGTERM or SIGINT stops taking requests and lets work in flight finish (10 s), a second one stops at once.',
   ],
