@@ -12,7 +12,7 @@ export interface WorkerMetrics {
   processes: number;
   /** RSS of those processes, from /proc. */
   rssBytes: number;
-  /** From the latest status with a table; null when that status has no row for this worker. */
+  /** From the latest status run; null when there is none or it has no row for this worker. */
   phpMemoryBytes: number | null;
   connections: number | null;
   requestsTotal: number | null;
@@ -31,7 +31,7 @@ export interface HostMetrics {
   /** The rest only while up (a host that does not answer shows no numbers from before). */
   isMasterUp: boolean | null;
   orphanProcesses: number | null;
-  /** When the status behind the status numbers ran; null when the window holds none that gave a table. */
+  /** When the status behind the status numbers ran; null when there are none (see summarizeHostMetrics). */
   statusTimestampSeconds: number | null;
   workers: WorkerMetrics[];
   /** Workerman's exit table (per master): count by worker and exit status. */
@@ -48,7 +48,8 @@ export interface HostMetricsLimits {
 /**
  * Returns the numbers `/metrics` shows for one host's window, or null while it holds no sample.
  * Memory and process counts come from the latest /proc sample; PHP memory, connections, requests, busy
- * processes and exits from the latest status that gave a table. A `[busy]` row prints `N/A`: its
+ * processes and exits from the latest status run, when it gave a table and the app still has workers
+ * (a status run that failed, or an app that stopped, shows no status numbers). A `[busy]` row prints `N/A`: its
  * memory, connections and requests are the last ones the same pid showed under the same master in the
  * window (so a busy process does not make `requests_total` dip, which Prometheus would read as a reset).
  * Pids never become labels; worker names do, at most `maxWorkers` per host (the first in code-unit
@@ -66,10 +67,13 @@ export function summarizeHostMetrics(view: WindowView, limits: HostMetricsLimits
   if (latest.outcome !== 'ok') {
     return { ...base, isMasterUp: null, orphanProcesses: null, statusTimestampSeconds: null, workers: [], exits: [] };
   }
-  const statusAt = view.samples.findLastIndex((s) => s.status !== null && s.status.error === null);
-  const status = statusAt < 0 ? null : view.samples[statusAt]!.status!;
-  const rows = status === null ? [] : fillBusyRows(status, view.samples.slice(0, statusAt));
   const procWorkers = latest.processes.filter((p) => p.role === 'worker' && p.worker !== null);
+  // The latest status run, unless it failed or the app has no worker left: numbers we no longer know
+  // are left out rather than repeated for as long as the window holds them.
+  const statusAt = view.samples.findLastIndex((s) => s.status !== null);
+  const lastStatus = statusAt < 0 ? null : view.samples[statusAt]!.status!;
+  const status = lastStatus === null || lastStatus.error !== null || procWorkers.length === 0 ? null : lastStatus;
+  const rows = status === null ? [] : fillBusyRows(status, view.samples.slice(0, statusAt));
 
   const names = new Set<string>();
   for (const p of procWorkers) names.add(toLabelValue(p.worker!));

@@ -246,9 +246,25 @@ describe('createBotMetrics() over the watcher’s windows', () => {
     expect(samplesOf(families, 'workerman_up').map((s) => s.labels.host)).toEqual(['web-1']);
     expect(valueOf(families, 'workerman_master_up', { host: 'web-1' })).toBe(0);
     expect(samplesOf(families, 'workerman_worker_processes', { host: 'web-2' })).toEqual([]);
-    // The app stopped: /proc shows no worker; only what the last status said stays (at 0 processes).
-    for (const s of samplesOf(families, 'workerman_worker_processes')) expect(s.value).toBe(0);
-    expect(samplesOf(families, 'workerman_worker_rss_bytes').every((s) => s.value === 0)).toBe(true);
+    // The app stopped: no worker series at all (the last status's numbers are not repeated).
+    for (const name of [...WORKER_FAMILIES, 'workerman_worker_exits_total']) expect(samplesOf(families, name), name).toEqual([]);
+    expect(samplesOf(families, 'workerman_status_timestamp_seconds')).toEqual([]);
+    expect(valueOf(families, 'workerman_up', { host: 'web-1' })).toBe(1);
+  });
+
+  it('/metrics shows no status numbers after a status run that failed, and /proc numbers still', async () => {
+    const windows = createWindows();
+    const seq = createSequence('wm5.2.2-idle', { host: 'web-1' });
+    seq.proc();
+    windows.push(seq.status());
+    const next = seq.proc();
+    windows.push({ ...next, status: { t: next.t, trigger: 'cadence', startedAt: null, processes: [], exits: [], error: { code: 'command_timed_out', message: 'status took too long' } } });
+    const { families } = await scrape(createBotMetrics({ watch: windows.source }));
+    expect(valueOf(families, 'workerman_worker_processes', { worker: 'HttpApi01' })).toBe(4);
+    for (const name of ['workerman_worker_requests_total', 'workerman_worker_php_memory_bytes', 'workerman_worker_exits_total', 'workerman_status_timestamp_seconds']) {
+      expect(samplesOf(families, name), name).toEqual([]);
+    }
+    expect(samplesOf(families, 'workerman_worker_connections').map((s) => s.labels.worker)).toEqual([]);
   });
 
   it('/metrics cardinality stays bounded while 1,000 pids churn (125 reloads of 8 workers, and one sample of 1,000 processes)', async () => {
