@@ -128,7 +128,7 @@ describe('npm pack, npm install -g, and the installed workerman-ops', () => {
     const r = cli(['--help']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('workerman-ops status <host>');
+    expect(r.stdout).toContain('workerman-ops status <host|group|all>');
   });
 
   it('workerman-ops status --from-file --json and trace --from-file --json read a file named relative to the current folder', (ctx) => {
