@@ -19,6 +19,7 @@ import { createTraceSelectAction } from './actions/create-trace-select-action.js
 import type { BotDeps } from './bot-deps.js';
 import { createWorkermanCommand } from './commands/create-workerman-command.js';
 import { createAckGate } from './create-ack-gate.js';
+import type { AlertPoster } from './create-alert-poster.js';
 import { createBotWatch, type BotWatch } from './create-bot-watch.js';
 import { createSlackNetwork, type SlackNetwork } from './create-slack-network.js';
 import { createSlackPoster } from './create-slack-poster.js';
@@ -65,6 +66,8 @@ export interface SlackApp {
   inFlightCount(): number;
   /** The watcher on the replica that watches, else null (the same as BotDeps.watcher). */
   readonly watcher: Watcher | null;
+  /** Its alerts' Slack side (BotDeps.alerts), else null: `idle()` says when their posts have ended. */
+  readonly alerts: AlertPoster | null;
 }
 
 // A user waits on these: a few quick retries, never web-api's default of ten retries over ~30 minutes.
@@ -260,6 +263,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       return inFlight.size;
     },
     watcher: watch?.watcher ?? null,
+    alerts: watch?.alerts ?? null,
   };
 }
 

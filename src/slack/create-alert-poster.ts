@@ -130,6 +130,8 @@ export function createAlertPoster(deps: AlertPosterDeps): AlertPoster {
       const opened = await openChannelThread(bot, client, channel, render(alert, meta));
       if ('error' in opened) {
         setMeta(alert.key, { postFailedAt: String(now()) });
+        const hint = opened.error === 'not_in_channel' || opened.error === 'channel_not_found' ? ' (invite the bot to watch.channel: /invite @workerman)' : '';
+        bot.logger.warn({ event: 'watch_alert_not_posted', key: alert.key, channel, error: opened.error, msg: `Slack refused the alert's message${hint}; tried again after alertEditEveryS` });
         audit(alert, 'opened', channel, startedAt, 'error', opened.error);
         return;
       }
