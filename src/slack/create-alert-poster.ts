@@ -188,6 +188,8 @@ export function createAlertPoster(deps: AlertPosterDeps): AlertPoster {
         const at = now();
         const untilMs = at + SILENCE_MS;
         setMeta(key, { silencedUntil: String(untilMs), silencedBy: userId });
+        // Kept across a restart at once: a silence that came back after a crash would be a broken promise.
+        await watcher.save();
         const meta = metaOf(alert);
         if (meta.ts !== undefined) {
           const thread = resumeChannelThread(bot, client, { channel: meta.channel ?? deps.channel!, ts: meta.ts });

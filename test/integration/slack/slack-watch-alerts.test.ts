@@ -241,6 +241,8 @@ describe.skipIf(sshdUnavailableReason !== null)('watch alerts in Slack (real ssh
     expect(parents()).toHaveLength(2);
     expect(posts()).toHaveLength(2);
     expect(standIn.violations).toEqual([]);
+    // The replica without WATCH never sampled.
+    expect(c.logLines.filter((l) => l['event'] === 'watch_round')).toEqual([]);
     await b.stop();
     expect(JSON.parse(readFileSync(stateFile, 'utf8')).alerts).toEqual([]);
   }, 180_000);
