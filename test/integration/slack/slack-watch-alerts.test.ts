@@ -25,6 +25,8 @@ import { createFakeApp } from '../../helpers/workerman-app.js';
 const MIN = 60_000;
 const BOT_TOKEN = 'xoxb-1111-2222-watchalerts';
 const ALERTS = 'C0ALERTS01';
+const ALERTS_LATER = 'C0ALERTS02';
+const NOT_MEMBER = 'C0NOTMEMB1';
 const ONCALL = 'U0ONCALL01';
 const BYSTANDER = 'U0BYSTAND1';
 
@@ -43,7 +45,12 @@ describe.skipIf(sshdUnavailableReason !== null)('watch alerts in Slack (real ssh
   beforeAll(async () => {
     sshd = await startSshd();
     dir = await mkdtemp(join(tmpdir(), 'wmops-watch-slack-'));
-    standIn = await startSlackStandIn({ botToken: BOT_TOKEN, channels: [{ id: ALERTS, kind: 'public', botIsMember: true }] });
+    standIn = await startSlackStandIn({ botToken: BOT_TOKEN, channels: [
+        { id: ALERTS, kind: 'public', botIsMember: true },
+        { id: ALERTS_LATER, kind: 'public', botIsMember: true },
+        { id: NOT_MEMBER, kind: 'public', botIsMember: false },
+      ],
+    });
   });
   afterAll(async () => {
     for (const c of cleanups.reverse()) await c();
@@ -246,4 +253,58 @@ describe.skipIf(sshdUnavailableReason !== null)('watch alerts in Slack (real ssh
     await b.stop();
     expect(JSON.parse(readFileSync(stateFile, 'utf8')).alerts).toEqual([]);
   }, 180_000);
+
+  it('an alert Slack refused is audited and tried again only later; after a restart with a channel it is posted once', async () => {
+    const app = await createFakeApp({ status: ['wm5.2.2-idle'] });
+    cleanups.push(() => app.cleanup());
+    const wm = await startFakeWorkerman(app.startFile, ['web:idle', 'cron_jobs:sleep']);
+    cleanups.push(() => wm.stop());
+    const cron = wm.pidsOf('cron_jobs')[0]!;
+    const stateFile = join(dir, 'later', 'watch-state.json');
+    const configFor = (channel: string): Config =>
+      Config.parse({
+        hosts: [{ name: 'web-2', ssh: sshd.sshSettings(), workerman: { php: join(FIXTURES, 'bin', 'fake-php'), startFile: app.startFile } }],
+        limits: { postIntervalMs: 0 },
+        watch: { channel, intervalS: 3600, statusEveryS: 3600, statusMinGapS: 3600, stateFile, hostTimeoutMs: 8_000, alertEditEveryS: 300 },
+      });
+    let clock = Date.UTC(2026, 10, 27, 9, 0, 0);
+    const boot = async (channel: string): Promise<BotHarness> => {
+      const h = await startBotHarness(standIn, configFor(channel), { botToken: BOT_TOKEN, isWatcher: true, watchNow: () => clock });
+      cleanups.push(() => h.stop());
+      await standIn.waitFor(() => h.logLines.some((l) => l['event'] === 'watch_round'), 20_000, 'the first watch round');
+      await h.bot.alerts!.idle();
+      return h;
+    };
+    const round = async (h: BotHarness): Promise<void> => {
+      clock += MIN;
+      await h.bot.watcher!.runRound();
+      await h.bot.alerts!.idle();
+    };
+    const postsTo = (channel: string): number => standIn.callsOf('chat.postMessage').filter((c) => c.params['channel'] === channel).length;
+
+    // The bot is not in the channel: the stuck alert opens at the third sample, Slack refuses it.
+    const a = await boot(NOT_MEMBER);
+    for (let r = 1; r <= 4; r++) await round(a);
+    expect(a.bot.watcher!.openAlerts().map((x) => x.key)).toEqual([`web-2/stuck/${cron}`]);
+    // One try (rounds 3 and 4 are within alertEditEveryS of it), said in the log with the hint and audited.
+    expect(postsTo(NOT_MEMBER)).toBe(1);
+    expect(a.logLines).toContainEqual(expect.objectContaining({ event: 'watch_alert_not_posted', error: 'not_in_channel' }));
+    expect(a.auditLines.filter((l) => l['command'] === 'watch-alert')).toEqual([
+      expect.objectContaining({ userId: 'watch', channelId: NOT_MEMBER, outcome: 'error', errorCode: 'not_in_channel', alert: { event: 'opened', kind: 'stuck', subject: String(cron) } }),
+    ]);
+    await a.stop();
+
+    // Restarted with a channel it is in: the open alert, never posted, is posted at start, once.
+    clock += MIN;
+    const b = await boot(ALERTS_LATER);
+    await round(b);
+    await round(b);
+    expect(standIn.messages(ALERTS_LATER).map((m) => m.text)).toEqual([expect.stringMatching(new RegExp(`^Warning: pid ${cron} \\(cron_jobs\\) on web-2 is stuck`))]);
+    expect(postsTo(ALERTS_LATER)).toBe(1);
+    expect(postsTo(NOT_MEMBER)).toBe(1);
+    // No access section: nobody may trace or silence, so the message offers neither button.
+    expect(buttonsOf(standIn.messages(ALERTS_LATER)[0]!)).toEqual([]);
+    expect(standIn.violations).toEqual([]);
+    await b.stop();
+  }, 120_000);
 });
