@@ -28,6 +28,7 @@ export type BotErrorCode =
   | 'access_denied'
   | 'rate_limited'
   | 'audit_unavailable'
+  | 'alert_not_open'
   | 'slack_unreachable'
   | 'internal';
 
@@ -59,6 +60,7 @@ export const EXIT_CODES: Record<BotErrorCode, number> = {
   access_denied: 40,
   rate_limited: 41,
   audit_unavailable: 42,
+  alert_not_open: 43,
   slack_unreachable: 50,
 };
 

@@ -33,7 +33,7 @@ export type AccessDecision =
       message: string;
     };
 
-/** Commands allowed in `access.channels` to anyone; `trace` is never allowed by default. */
+/** Commands allowed in `access.channels` to anyone; `trace` and `silence` are never allowed by default. */
 const READ_ONLY_COMMANDS: ReadonlySet<AccessCommand> = new Set(['status', 'connections', 'hosts']);
 
 type AccessSource = Pick<Config, 'hosts' | 'groups' | 'access'>;
@@ -56,6 +56,9 @@ export function checkAccess(config: AccessSource, request: AccessRequest): Acces
   if (access === undefined) {
     if (request.command === 'trace') {
       return deny('default: trace needs an access rule', null, `${what} is not allowed: trace is denied unless a rule in \`access.rules\` allows it, and this bot has no \`access\` section. Ask whoever runs this bot to add one.`);
+    }
+    if (request.command === 'silence') {
+      return deny('default: silence needs an access rule', null, `${what} is not allowed: silencing an alert needs a rule in \`access.rules\` that allows \`silence\` or \`trace\` on the host, and this bot has no \`access\` section. Ask whoever runs this bot to add one.`);
     }
     return { allowed: true, rule: 'default: no access section', targets };
   }
@@ -126,7 +129,7 @@ function decideOne(
   const onHost = host === null || host.name === request.host ? '' : ` (on ${host.name})`;
   let found: { rule: AccessRule; label: string; userMatches: boolean } | null = null;
   for (const [index, rule] of access.rules.entries()) {
-    if (!rule.commands.includes(request.command) || !coversHost(rule, host, groups)) continue;
+    if (!ruleNamesCommand(rule, request.command) || !coversHost(rule, host, groups)) continue;
     const label = rule.name === undefined ? `access.rules[${index}]` : `"${rule.name}" (access.rules[${index}])`;
     const userMatches = matchesUser(rule, request);
     const channelMatches = rule.channels.length === 0 || rule.channels.includes(request.channelId);
@@ -145,7 +148,18 @@ function decideOne(
   if (request.command === 'trace') {
     return deny('default: trace needs an access rule', contact, `${what}${onHost} is not allowed: trace is denied unless a rule in \`access.rules\` allows it, and none does for ${host === null ? 'this request' : host.name}.${askLine(contact)}`);
   }
+  if (request.command === 'silence') {
+    return deny('default: silence needs an access rule', contact, `${what}${onHost} is not allowed: silencing an alert needs a rule in \`access.rules\` that allows \`silence\` or \`trace\` on the host, and none does for ${host === null ? 'this request' : host.name}.${askLine(contact)}`);
+  }
   return deny('default: access.channels', contact, `${what}${onHost} is not allowed here: ${request.command} is allowed in the channels listed in \`access.channels\` and by rules in \`access.rules\`, and none of them covers this channel.${askLine(contact)}`);
+}
+
+/**
+ * Whether `rule` speaks of `command`. Whoever may trace a host may also silence its alerts (a trace is
+ * the stronger act, and the one the alert asks for); `silence` alone grants only the button.
+ */
+function ruleNamesCommand(rule: AccessRule, command: AccessCommand): boolean {
+  return rule.commands.includes(command) || (command === 'silence' && rule.commands.includes('trace'));
 }
 
 function coversHost(rule: AccessRule, host: HostConfig | null, groups: Map<string, HostConfig[]>): boolean {

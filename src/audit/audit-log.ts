@@ -3,6 +3,15 @@ import { BotError, oneLine } from '../errors.js';
 
 export type AuditOutcome = 'ok' | 'denied' | 'error' | 'rate_limited';
 
+/** What happened to which watch alert: the watcher's `opened`/`updated`/`resolved`, a person's `silenced`. */
+export interface AuditAlert {
+  event: 'opened' | 'updated' | 'resolved' | 'silenced';
+  /** The alert's kind (`stuck`, `memory-growth`, …). */
+  kind: string;
+  /** Its subject: a worker name, a pid, a start file or `host`. */
+  subject: string;
+}
+
 /** One request as the Slack layer (or CLI) saw it. Only these fields are written. */
 export interface AuditEntry {
   userId: string;
@@ -21,8 +30,10 @@ export interface AuditEntry {
   errorCode?: string | null;
   /** The access rule that allowed or denied it. */
   rule?: string | null;
-  /** `command` or `button`. */
-  via?: 'command' | 'button' | 'cli';
+  /** `command` or `button`; `watch` for what the watcher did on its own (userId `watch`). */
+  via?: 'command' | 'button' | 'cli' | 'watch';
+  /** For a watch alert (command `watch-alert`) and its Silence button. */
+  alert?: AuditAlert;
 }
 
 export interface AuditLine {
@@ -39,6 +50,8 @@ export interface AuditLine {
   errorCode: string | null;
   rule: string | null;
   via: string | null;
+  /** Only on lines about a watch alert. */
+  alert?: AuditAlert;
 }
 
 export type AuditSink = { write(line: string): void } | { file: string };
@@ -108,7 +121,7 @@ export interface AuditLog {
 }
 
 export interface AuditTimer {
-  finish(result: Pick<AuditEntry, 'outcome'> & Partial<Pick<AuditEntry, 'errorCode' | 'pids' | 'hosts' | 'rule' | 'host'>>): AuditLine | null;
+  finish(result: Pick<AuditEntry, 'outcome'> & Partial<Pick<AuditEntry, 'errorCode' | 'pids' | 'hosts' | 'rule' | 'host' | 'alert'>>): AuditLine | null;
   readonly isFinished: boolean;
 }
 
@@ -343,6 +356,9 @@ export function toAuditLine(entry: AuditEntry, nowMs: number): AuditLine {
     errorCode: entry.errorCode == null ? null : clean(entry.errorCode, 40),
     rule: entry.rule == null ? null : clean(entry.rule, 200),
     via: entry.via ?? null,
+    ...(entry.alert === undefined
+      ? {}
+      : { alert: { event: entry.alert.event, kind: clean(entry.alert.kind, 40), subject: clean(entry.alert.subject, 80) } }),
   };
 }
 
@@ -354,7 +370,8 @@ export function renderAuditText(line: AuditLine): string {
   const code = line.errorCode === null ? '' : ` (${line.errorCode})`;
   const who = /^[UW][A-Z0-9]+$/.test(line.userId) ? `<@${line.userId}>` : escapeMrkdwn(line.userId);
   const where = /^[CG][A-Z0-9]+$/.test(line.channelId) ? `<#${line.channelId}>` : escapeMrkdwn(line.channelId);
-  return `${icon} ${who} in ${where}: \`${escapeMrkdwn(`${line.command}${target}${pids}`)}\` → ${line.outcome}${escapeMrkdwn(code)}, ${line.durationMs} ms`;
+  const alert = line.alert === undefined ? '' : ` ${line.alert.event} ${line.alert.kind} ${line.alert.subject}`;
+  return `${icon} ${who} in ${where}: \`${escapeMrkdwn(`${line.command}${alert}${target}${pids}`)}\` → ${line.outcome}${escapeMrkdwn(code)}, ${line.durationMs} ms`;
 }
 
 function clean(value: string, max: number): string {

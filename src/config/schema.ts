@@ -147,8 +147,11 @@ export const SlackChannelId = z
   .regex(/^[CGD][A-Z0-9]{2,20}$/, 'expected a Slack channel ID like "C0123ABCD" ("G…" private, "D…" DM), not #name');
 export const SlackTeamId = z.string().regex(/^[TE][A-Z0-9]{2,20}$/, 'expected a Slack team ID like "T0123ABCD"');
 
-/** The commands access rules talk about. `hosts` lists the configured hosts (it has no target host). */
-export const AccessCommand = z.enum(['status', 'connections', 'trace', 'hosts']);
+/**
+ * The commands access rules talk about. `hosts` lists the configured hosts (it has no target host).
+ * `silence` is the Silence button of a watch alert: a rule that allows `trace` on a host allows it too.
+ */
+export const AccessCommand = z.enum(['status', 'connections', 'trace', 'hosts', 'silence']);
 export type AccessCommand = z.infer<typeof AccessCommand>;
 
 /** The built-in group holding every host; `*` in a rule means the same. */
@@ -186,6 +189,8 @@ export type AccessRule = z.infer<typeof AccessRule>;
  *   this section existed); `trace` is denied to everyone.
  * - `access` present: `status`, `connections` and `hosts` are allowed to anyone in a channel listed in
  *   `access.channels`, and otherwise only by a rule; `trace` only by a rule (deny by default).
+ * - `silence` (a watch alert's Silence button) only by a rule that names `silence` or `trace` for the
+ *   alert's host: whoever may trace a host may silence its alerts; never by `channels`, never by default.
  * - `teams`, when set, denies every request from another workspace (Slack Connect channels).
  * Strict objects: a typo such as `user:` must fail loudly rather than widen a rule.
  */
@@ -358,6 +363,11 @@ export const WatchSettings = z
     saveEveryS: z.number().int().min(0).max(86_400).default(300),
     /** Hosts sampled at once. */
     concurrency: z.number().int().min(1).max(256).default(16),
+    /**
+     * An open alert's Slack message is edited at most this often (seconds; 0: at every change), except
+     * at once when its severity or the kind of its evidence changes: a growing duration changes it every round.
+     */
+    alertEditEveryS: z.number().int().min(0).max(86_400).default(600),
     /** A host's round (sample, and status when due) is cut after this long and counted unreachable. */
     hostTimeoutMs: z.number().int().min(100).max(600_000).default(20_000),
     thresholds: WatchThresholds.prefault({}),

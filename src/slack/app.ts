@@ -13,12 +13,16 @@ import { createTraceCap } from '../limits/create-trace-cap.js';
 import { createBotMetrics, type MetricsWatchSource } from '../metrics/create-bot-metrics.js';
 import { createMetricsServer, METRICS_PATH } from '../metrics/create-metrics-server.js';
 import type { TransportPool } from '../transport/pool.js';
+import type { Watcher } from '../watch/create-watcher.js';
+import { createAlertSilenceAction } from './actions/create-alert-silence-action.js';
 import { createStatusRefreshAction } from './actions/create-status-refresh-action.js';
 import { createTraceCancelAction, createTraceConfirmAction } from './actions/create-trace-confirm-action.js';
 import { createTraceSelectAction } from './actions/create-trace-select-action.js';
 import type { BotDeps } from './bot-deps.js';
 import { createWorkermanCommand } from './commands/create-workerman-command.js';
 import { createAckGate } from './create-ack-gate.js';
+import type { AlertPoster } from './create-alert-poster.js';
+import { createBotWatch, type BotWatch } from './create-bot-watch.js';
 import { createSlackNetwork, type SlackNetwork } from './create-slack-network.js';
 import { createSlackPoster } from './create-slack-poster.js';
 import { explainSlackNetworkError } from './explain-slack-network-error.js';
@@ -42,8 +46,15 @@ export interface SlackAppDeps {
    * line is also posted to `config.audit.channel` when set. The trail is flushed and closed by stop().
    */
   auditSink?: AuditSink;
-  /** This replica's watcher (WATCH=on): GET /metrics reads its windows at each scrape. Absent: the bot's own metrics only. */
+  /** A watch source for GET /metrics in place of this replica's own watcher (tests). */
   watcher?: MetricsWatchSource;
+  /**
+   * This replica runs the watcher (`WATCH=on`, config/watch-env.ts), when the config has `watch`.
+   * Default false: every replica answers commands, exactly one watches.
+   */
+  isWatcher?: boolean;
+  /** The watcher's clock and its alerts' (ms since the epoch); tests move it. Default Date.now. */
+  watchNow?: () => number;
 }
 
 export interface SlackApp {
@@ -59,6 +70,10 @@ export interface SlackApp {
   metricsAddress(): AddressInfo | null;
   /** Requests still being worked on after their ack. */
   inFlightCount(): number;
+  /** The watcher on the replica that watches, else null (the same as BotDeps.watcher). */
+  readonly watcher: Watcher | null;
+  /** Its alerts' Slack side (BotDeps.alerts), else null: `idle()` says when their posts have ended. */
+  readonly alerts: AlertPoster | null;
 }
 
 // A user waits on these: a few quick retries, never web-api's default of ten retries over ~30 minutes.
@@ -117,11 +132,19 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   const limits = config.limits;
   const poster = createSlackPoster({ intervalMs: limits.postIntervalMs, max429Retries: limits.max429Retries, logger });
   // Its own listener (METRICS_PORT on METRICS_HOST), in both modes: never a route of the Slack receiver.
+  // The watcher is made further down (it needs the bot's deps); /metrics reads it through this, at scrape time.
+  let ownWatcher: Watcher | null = null;
+  const willWatch = deps.isWatcher === true && config.watch !== undefined;
+  const watchSource: MetricsWatchSource | undefined =
+    deps.watcher ??
+    (willWatch
+      ? { hosts: () => ownWatcher?.hosts() ?? [], window: (host) => ownWatcher?.window(host) ?? null, openAlerts: () => ownWatcher?.openAlerts() ?? [] }
+      : undefined);
   const metrics =
     env.metrics === undefined
       ? null
       : createBotMetrics({
-          ...(deps.watcher === undefined ? {} : { watch: deps.watcher }),
+          ...(watchSource === undefined ? {} : { watch: watchSource }),
           onCollectError: (host, error) => logger.warn({ event: 'metrics_collect_failed', host, error: String(error) }),
         });
   const metricsServer =
@@ -176,6 +199,16 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
         }),
   };
 
+  const watch: BotWatch | null =
+    willWatch && config.watch !== undefined
+      ? createBotWatch({ bot: botDeps, client: app.client, settings: config.watch, config, ...(deps.watchNow === undefined ? {} : { now: deps.watchNow }) })
+      : null;
+  if (watch !== null) {
+    ownWatcher = watch.watcher;
+    botDeps.watcher = watch.watcher;
+    botDeps.alerts = watch.alerts;
+  }
+
   app.use(async ({ next }) => {
     ackGate.noteRequest();
     await next();
@@ -185,6 +218,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   app.action(ACTION_IDS.traceConfirm, createTraceConfirmAction(botDeps));
   app.action(ACTION_IDS.traceCancel, createTraceCancelAction(botDeps));
   app.action(ACTION_IDS.traceSelect, createTraceSelectAction(botDeps));
+  app.action(ACTION_IDS.alertSilence, createAlertSilenceAction(botDeps));
   // Delivered only when the app subscribes to it (manifest.yml): a changed group is looked up again.
   app.event('subteam_members_changed', async ({ event }) => {
     if (botDeps.userGroups === undefined || !ruleGroups.includes(event.subteam_id)) return;
@@ -221,6 +255,9 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
         throw explainStartError(error, env.mode === 'socket' ? 'SLACK_APP_TOKEN' : 'PORT', env, network);
       }
       started = true;
+      if (watch !== null) await watch.start();
+      else if (config.watch !== undefined) logger.info({ event: 'watch_off', msg: 'this replica does not watch (WATCH is off); the one started with WATCH=on does' });
+      else if (deps.isWatcher === true) logger.warn({ event: 'watch_unconfigured', msg: 'WATCH=on but the config has no watch section: nothing is watched' });
       const address = server?.address();
       const metricsAddress = metricsServer?.address() ?? null;
       logger.info({
@@ -234,11 +271,15 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     stop() {
       stopping ??= (async () => {
         // Refuse new work first (handlers check isDraining), then close the receiver, then drain.
-        const drained = inFlight.drain({ graceMs: deps.shutdownGraceMs ?? 10_000 });
+        const graceMs = deps.shutdownGraceMs ?? 10_000;
+        const drained = inFlight.drain({ graceMs });
+        // Before the transports close (it samples over them) and the audit trail (its alerts are audited).
+        const watchStopped = watch?.stop(graceMs).catch((error: unknown) => logger.warn({ event: 'watch_stop_failed', error: String(error) }));
         if (started) {
           await app.stop().catch((error: unknown) => logger.warn({ event: 'receiver_stop_failed', error: String(error) }));
         }
         const { finished, aborted } = await drained;
+        await watchStopped;
         await deps.transports.closeAll();
         await audit.close().catch((error: unknown) => logger.warn({ event: 'audit_failed', error: String(error) }));
         await network.close().catch(() => {});
@@ -257,6 +298,8 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     inFlightCount() {
       return inFlight.size;
     },
+    watcher: watch?.watcher ?? null,
+    alerts: watch?.alerts ?? null,
   };
 }
 

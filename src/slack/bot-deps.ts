@@ -6,6 +6,8 @@ import type { HostQueue } from '../limits/create-host-queue.js';
 import type { RateLimiter } from '../limits/create-rate-limiter.js';
 import type { TraceCap } from '../limits/create-trace-cap.js';
 import type { TransportPool } from '../transport/pool.js';
+import type { Watcher } from '../watch/create-watcher.js';
+import type { AlertPoster } from './create-alert-poster.js';
 import type { AckGate } from './create-ack-gate.js';
 import type { SlackPoster } from './create-slack-poster.js';
 import type { InFlight } from './in-flight.js';
@@ -30,4 +32,11 @@ export interface BotDeps {
   ackGate: AckGate;
   /** Membership of the user groups named in access rules; absent when no rule names one. */
   userGroups?: UserGroupResolver;
+  /**
+   * The watcher, on the one replica that watches (WATCH=on and a `watch` section); absent elsewhere.
+   * Read its window and open alerts here (metrics, charts); createSlackApp starts and stops it.
+   */
+  watcher?: Watcher;
+  /** Posts the watcher's alerts in `watch.channel` and silences them; present with `watcher`. */
+  alerts?: AlertPoster;
 }

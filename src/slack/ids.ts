@@ -11,10 +11,12 @@ export const HEALTH_PATH = '/healthz';
 export const ACTION_IDS = {
   /** Button on a status message; value = host name (re-validated on click). */
   statusRefresh: 'status_refresh',
-  /** "Trace a PID…" menu on a status message; option value = `host:pid` (re-validated). */
+  /** "Trace a PID…" menu on a status message, and the "Trace PID n" button on a watch alert; value = `host:pid` (re-validated). */
   traceSelect: 'trace_select',
   /** Button on the ephemeral trace confirmation; value = `{"h":host,"p":pid,"d":seconds}` (re-validated). */
   traceConfirm: 'trace_confirm',
   /** Button on the ephemeral trace confirmation: deletes it. */
   traceCancel: 'trace_cancel',
+  /** "Silence 1 h" button on a watch alert; value = the alert's key (`host/kind/subject`, looked up among the open alerts). */
+  alertSilence: 'alert_silence',
 } as const;

@@ -130,6 +130,44 @@ export async function openThread(
   }
 }
 
+/** A thread no request asked for (a watch alert): its parent, updates and replies; nobody to tell privately. */
+export type ChannelThread = Pick<SlackThread, 'parent' | 'gaps' | 'update' | 'reply'>;
+
+/**
+ * Posts `message` as the parent of a new thread in `channel` on nobody's request (the watcher's alerts),
+ * once requests still arriving have been acked. Returns the thread, or Slack's error code (nobody to tell:
+ * the caller logs and audits it).
+ */
+export async function openChannelThread(
+  deps: ThreadDeps,
+  client: WebClient,
+  channel: string,
+  message: SlackMessage,
+): Promise<{ thread: ChannelThread } | { error: string }> {
+  await deps.ackGate.quiet();
+  try {
+    const posted = await deps.poster.send(channel, () =>
+      client.chat.postMessage({ channel, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false }),
+    );
+    const parent = { channel: posted.channel ?? channel, ts: String(posted.ts) };
+    return { thread: createThread(deps, noRequester(client, channel), parent, parent.ts, null) };
+  } catch (error) {
+    deps.logger.warn({ event: 'slack_call_failed', method: 'chat.postMessage', error: slackErrorCode(error) ?? describeError(error) });
+    return { error: slackErrorCode(error) ?? 'post_failed' };
+  }
+}
+
+/** The thread of a parent posted earlier on nobody's request (its ts kept, e.g. across a restart). */
+export function resumeChannelThread(deps: ThreadDeps, client: WebClient, parent: { channel: string; ts: string }): ChannelThread {
+  return createThread(deps, noRequester(client, parent.channel), parent, parent.ts, null);
+}
+
+/** A request without a requester: what a ChannelThread never tells anyone privately (it has no `tell`). */
+function noRequester(client: WebClient, channelId: string): ThreadRequest {
+  const respond: RespondFn = () => Promise.reject(new BotError('internal', 'A channel thread has no requester to answer.'));
+  return { client, respond, channelId, userId: '' };
+}
+
 function createThread(
   deps: ThreadDeps,
   req: ThreadRequest,

@@ -34,6 +34,9 @@ export async function startBotHarness(
     auditToConfiguredFile?: boolean;
     /** More environment for loadSlackEnv (HTTPS_PROXY, NO_PROXY…). */
     env?: NodeJS.ProcessEnv;
+    /** Run the config's watcher on this replica (WATCH=on), on this clock. */
+    isWatcher?: boolean;
+    watchNow?: () => number;
   },
 ): Promise<BotHarness> {
   const logLines: LogLine[] = [];
@@ -55,6 +58,8 @@ export async function startBotHarness(
     ...(opts.auditToConfiguredFile === true ? {} : { auditSink: { write: (line: string) => void auditLines.push(JSON.parse(line) as LogLine) } }),
     clientOptions: { retryConfig: { retries: 0 } },
     ...(opts.shutdownGraceMs === undefined ? {} : { shutdownGraceMs: opts.shutdownGraceMs }),
+    ...(opts.isWatcher === undefined ? {} : { isWatcher: opts.isWatcher }),
+    ...(opts.watchNow === undefined ? {} : { watchNow: opts.watchNow }),
   });
   await bot.start();
   return { standIn, bot, eventsUrl: `http://127.0.0.1:${bot.httpAddress()!.port}/slack/events`, logLines, auditLines, stop: () => bot.stop() };

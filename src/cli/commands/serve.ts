@@ -15,7 +15,8 @@ export const serveCommand: CliCommand = {
     'Behind a proxy: HTTPS_PROXY (or HTTP_PROXY) and NO_PROXY are honoured for every call to Slack and for the Socket Mode WebSocket.',
     'METRICS_PORT serves GET /metrics (Prometheus) on a listener of its own, bound to METRICS_HOST (default 127.0.0.1), in both modes.',
     'Start-up checks the bot token with auth.test: a rejected token exits 3 naming it; Slack unreachable (DNS, refused, timeout, proxy) exits 50 naming the URL.',
-    'SIGTERM or SIGINT stops taking requests and lets work in flight finish (10 s), a second one stops at once.',
+    'WATCH=on runs the watcher of the config\'s `watch` section on this replica (alerts in watch.channel); set it on exactly one replica. Default off: the replica answers commands only.',
+    'SIGTERM or SIGINT stops taking requests and lets work in flight finish (10 s), a second one stops at once; the watcher saves its state file.',
   ],
   positionals: [],
   async run(ctx) {
@@ -25,11 +26,13 @@ export const serveCommand: CliCommand = {
     if (ctx.io.loadEnvFile !== undefined && existsSync(dotEnv)) ctx.io.loadEnvFile(dotEnv);
     const { loadSlackEnv } = await import('../../config/slack-env.js');
     const env = loadSlackEnv(ctx.io.env);
+    const { loadWatchEnv } = await import('../../config/watch-env.js');
+    const { isWatcher } = loadWatchEnv(ctx.io.env);
     const loaded = await ctx.config();
     const { runServe } = await import('../../slack/serve.js');
     // A bot killed mid-trace leaves its private raw-log dirs behind: remove them at start.
     await removeStaleRawLogs();
-    await runServe({ env, config: loaded.config, transports: await ctx.transports() });
+    await runServe({ env, config: loaded.config, transports: await ctx.transports(), isWatcher });
     ctx.handOverTransports(); // the bot closes them on SIGTERM/SIGINT
     return await new Promise<number>(() => {}); // runs until a signal stops the process
   },

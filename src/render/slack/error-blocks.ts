@@ -36,6 +36,8 @@ const HINTS: Record<BotErrorCode, string> = {
   rate_limited: 'Too many requests: wait a minute and try again.',
   audit_unavailable: 'The bot cannot write its audit trail right now: ask whoever runs it to free space for the audit file (its log and `/healthz` say more). `status` still works.',
   slack_unreachable: 'The bot could not reach Slack: check its network, DNS and proxy settings (`HTTPS_PROXY`, `NO_PROXY`).',
+  alert_not_open:
+    'The alert\'s thread says whether it resolved. With several replicas, only the one started with `WATCH=on` takes Silence clicks: click again, or ask whoever runs the bot to send interactivity to that replica.',
   internal: 'Something unexpected failed inside the bot: the details are in its log.',
 };
 
@@ -92,6 +94,7 @@ const OUTCOMES: Record<BotErrorCode, string> = {
   access_denied: 'not allowed',
   rate_limited: 'rate limited',
   slack_unreachable: 'Slack could not be reached',
+  alert_not_open: 'the alert is not open here',
   internal: 'an internal error',
 };
 

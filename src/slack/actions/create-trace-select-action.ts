@@ -1,4 +1,4 @@
-import type { AllMiddlewareArgs, BlockStaticSelectAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs, StaticSelectAction } from '@slack/bolt';
 import { BotError, oneLine } from '../../errors.js';
 import { renderTraceConfirmation } from '../../render/slack/trace-confirm-blocks.js';
 import { authorizeRequest, screenRequest } from '../authorize-request.js';
@@ -8,16 +8,19 @@ import { findHost, parseTraceTarget } from '../parse-command-text.js';
 import { runAuditedRequest } from '../run-audited-request.js';
 import { readActionContext } from './action-context.js';
 
-type ActionArgs = SlackActionMiddlewareArgs<BlockStaticSelectAction> & AllMiddlewareArgs;
+// The menu on a status message, or the Trace button on a watch alert: the same `host:pid` value.
+type ActionArgs = SlackActionMiddlewareArgs<BlockAction<StaticSelectAction | ButtonAction>> & AllMiddlewareArgs;
 
 /**
- * Returns the listener of the "Trace a PID…" menu on a status message: validates the chosen
- * `host:pid` (untrusted, like typed text), authorizes `trace`, and asks for confirmation ephemerally.
+ * Returns the listener of the "Trace a PID…" menu on a status message and of the "Trace PID n" button
+ * on a watch alert: validates the `host:pid` (untrusted, like typed text), authorizes `trace`, and asks
+ * for confirmation ephemerally.
  */
 export function createTraceSelectAction(deps: BotDeps): (args: ActionArgs) => Promise<void> {
   return async ({ ack, body, action, respond }) => {
     const { userId, channelId, teamId } = readActionContext(body);
-    const value = typeof action.selected_option?.value === 'string' ? action.selected_option.value : '';
+    const chosen = action.type === 'button' ? action.value : action.selected_option?.value;
+    const value = typeof chosen === 'string' ? chosen : '';
     await runAuditedRequest(
       deps,
       { userId, channelId, command: ACTION_IDS.traceSelect, host: null, via: 'button' },

@@ -111,6 +111,11 @@ describe('workerman-ops conventions (built CLI)', () => {
     expect(bare.code).toBe(3);
     expect(JSON.parse(bare.stdout).error.message).toContain('SLACK_BOT_TOKEN is missing');
     const url = `http://127.0.0.1:${await closedPort()}/api/`;
+    // WATCH says whether this replica watches: anything but on/off is a config error, before Slack is called.
+    write(join(cwd, '.env'), `SLACK_MODE=http\nSLACK_BOT_TOKEN=xoxb-1-dotenv\nSLACK_SIGNING_SECRET=8f742231b10e8888abcd99yyyzzz85a5\nSLACK_API_URL=${url}\nWATCH=maybe\n`);
+    const watch = cli(['--json', 'serve'], { cwd });
+    expect(watch.code).toBe(3);
+    expect(JSON.parse(watch.stdout).error.message).toContain('WATCH must be "on" or "off"');
     write(join(cwd, '.env'), `SLACK_MODE=http\nSLACK_BOT_TOKEN=xoxb-1-dotenv\nSLACK_SIGNING_SECRET=8f742231b10e8888abcd99yyyzzz85a5\nPORT=0\nHOST=127.0.0.1\nSLACK_API_URL=${url}\nLOG_LEVEL=error\n`);
     const r = cli(['--json', 'serve'], { cwd });
     expect(r.code).toBe(50);

@@ -35,6 +35,13 @@ const CASES: Case[] = [
   ['WGRIDUSER', [], 'CRANDOM', 'hosts', null, 'allow access.rules[3]'],
   ['UALICE', [], 'CRANDOM', 'hosts', null, 'deny access.rules[3]'],
   ['UALICE', [], 'COPS', 'hosts', null, 'allow access.channels'],
+  // silence: allowed by a rule that allows trace on the host (or names silence), never by access.channels.
+  ['UCAROL', ['SONCALL'], 'COPS', 'silence', 'web-1', 'allow "trace-web-oncall" (access.rules[0])'],
+  ['UCAROL', ['SONCALL'], 'CRANDOM', 'silence', 'web-1', 'deny "trace-web-oncall" (access.rules[0])'],
+  ['UALICE', [], 'CRANDOM', 'silence', 'chat-1', 'allow access.rules[1]'],
+  ['UALICE', [], 'COPS', 'silence', 'web-1', 'deny "trace-web-oncall" (access.rules[0])'],
+  ['UANYONE', [], 'COPS', 'silence', 'db-1', 'deny default: silence needs an access rule'],
+  ['UANYONE', [], 'CSTATUS', 'silence', 'db-1', 'deny default: silence needs an access rule'],
 ];
 
 describe('checkAccess()', () => {
@@ -54,6 +61,25 @@ describe('checkAccess()', () => {
     expect(!decision.allowed && decision.message).toBe(
       '`status chat` (on db-1) is not allowed: rule access.rules[2] allows it only in its own channels, not this one. Ask @ops-oncall.',
     );
+  });
+
+  it('checkAccess() allows silence by a rule that names only silence, and says what silence needs', () => {
+    const config = Config.parse({
+      hosts: [{ name: 'web-1' }, { name: 'web-2' }],
+      access: { channels: ['CALERTS'], rules: [{ commands: ['silence'], hosts: ['web-1'], channels: ['CALERTS'] }] },
+    });
+    expect(checkAccess(config, { userId: 'UX1', channelId: 'CALERTS', command: 'silence', host: 'web-1' })).toMatchObject({ allowed: true, rule: 'access.rules[0]' });
+    // A silence rule grants only the button: no trace.
+    expect(checkAccess(config, { userId: 'UX1', channelId: 'CALERTS', command: 'trace', host: 'web-1' })).toMatchObject({ allowed: false });
+    const denied = checkAccess(config, { userId: 'UX1', channelId: 'CALERTS', command: 'silence', host: 'web-2' });
+    expect(!denied.allowed && denied.message).toBe(
+      '`silence web-2` is not allowed: silencing an alert needs a rule in `access.rules` that allows `silence` or `trace` on the host, and none does for web-2. Ask an admin of this bot to add a rule to `access.rules`.',
+    );
+    const open = Config.parse({ hosts: [{ name: 'web-1' }] });
+    expect(checkAccess(open, { userId: 'UX1', channelId: 'CX1', command: 'silence', host: 'web-1' })).toMatchObject({
+      allowed: false,
+      rule: 'default: silence needs an access rule',
+    });
   });
 
   it('checkAccess() names the rule and the contact in a denial', () => {

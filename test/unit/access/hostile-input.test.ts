@@ -46,16 +46,17 @@ const requestArb: fc.Arbitrary<AccessRequest> = fc.record({
   userId: maybeKnown(['UALICE', 'UBOB', 'UCAROL', 'WGRIDUSER', 'SONCALL']),
   channelId: maybeKnown(['COPS', 'CSTATUS', 'CRANDOM', 'DALICEDM']),
   userGroupIds: fc.option(fc.array(maybeKnown(['SONCALL', 'SOTHER']), { maxLength: 4 }), { nil: undefined }),
-  command: fc.constantFrom<AccessCommand>('status', 'connections', 'trace', 'hosts'),
+  command: fc.constantFrom<AccessCommand>('status', 'connections', 'trace', 'hosts', 'silence'),
   host: fc.option(maybeKnown([...HOSTS, ...GROUPS]), { nil: null }),
 });
 
 // The documented semantics, written independently of checkAccess: may `request` run on `host`?
 function oracle(config: Config, request: AccessRequest, host: string | null): boolean {
   const access = config.access!;
-  if (request.command !== 'trace' && access.channels.includes(request.channelId)) return true;
+  if (request.command !== 'trace' && request.command !== 'silence' && access.channels.includes(request.channelId)) return true;
   return access.rules.some((rule) => {
-    if (!rule.commands.includes(request.command)) return false;
+    // Whoever may trace a host may silence its alerts.
+    if (!rule.commands.includes(request.command) && !(request.command === 'silence' && rule.commands.includes('trace'))) return false;
     const coversHost = rule.hosts.some(
       (h) => h === '*' || h === 'all' || (host !== null && (h === host || (MEMBERS[h]?.includes(host) ?? false))),
     );

@@ -263,6 +263,16 @@ describe('createAuditLog()', () => {
     expect(renderAuditText(line)).toBe("✅ &lt;!channel&gt; in x: `status &lt;@U1&gt;&amp;' pid 19366` → ok, 5012 ms");
   });
 
+  it('toAuditLine() writes the alert of a watch line (cleaned), and no alert key on other lines', () => {
+    expect(toAuditLine(entry, T0)).not.toHaveProperty('alert');
+    const line = toAuditLine(
+      { ...entry, userId: 'watch', command: 'watch-alert', via: 'watch', alert: { event: 'opened', kind: 'stuck', subject: 'Http\nApi <!here> xoxb-123-abc' } },
+      T0,
+    );
+    expect(line).toMatchObject({ userId: 'watch', command: 'watch-alert', via: 'watch', alert: { event: 'opened', kind: 'stuck', subject: 'Http Api <!here> [redacted]' } });
+    expect(renderAuditText(line)).toBe("✅ watch in <#COPS>: `watch-alert opened stuck Http Api &lt;!here&gt; [redacted] web-1 pid 19366` → ok, 5012 ms");
+  });
+
   it('auditOutcomeOf() maps errors to outcomes', () => {
     expect(auditOutcomeOf(new BotError('access_denied', 'no'))).toEqual({ outcome: 'denied', errorCode: 'access_denied' });
     expect(auditOutcomeOf(new BotError('access_denied', 'no', { details: { rule: 'access.rules[0]' } }))).toEqual({ outcome: 'denied', errorCode: 'access_denied', rule: 'access.rules[0]' });

@@ -40,6 +40,7 @@ describe('watch config', () => {
       saveEveryS: 300,
       concurrency: 16,
       hostTimeoutMs: 20_000,
+      alertEditEveryS: 600,
     });
     expect(watch.thresholds).toEqual({
       memoryGrowth: { openMbPerHour: 2, resolveMbPerHour: 1, minSpanMin: 30, fitMin: 120, minUpShare: 0.65, maxStepShare: 0.5 },
