@@ -29,6 +29,7 @@ export type BotErrorCode =
   | 'rate_limited'
   | 'audit_unavailable'
   | 'slack_unreachable'
+  | 'history_unavailable'
   | 'internal';
 
 /** Exit status of the CLI for each code (documented in the README; keep stable). */
@@ -60,6 +61,7 @@ export const EXIT_CODES: Record<BotErrorCode, number> = {
   rate_limited: 41,
   audit_unavailable: 42,
   slack_unreachable: 50,
+  history_unavailable: 60,
 };
 
 export class BotError extends Error {

@@ -36,6 +36,7 @@ const HINTS: Record<BotErrorCode, string> = {
   rate_limited: 'Too many requests: wait a minute and try again.',
   audit_unavailable: 'The bot cannot write its audit trail right now: ask whoever runs it to free space for the audit file (its log and `/healthz` say more). `status` still works.',
   slack_unreachable: 'The bot could not reach Slack: check its network, DNS and proxy settings (`HTTPS_PROXY`, `NO_PROXY`).',
+  history_unavailable: 'History comes from the watcher: the host must be in `watch.hosts`, and the watcher (`WATCH=on`) must have sampled it.',
   internal: 'Something unexpected failed inside the bot: the details are in its log.',
 };
 
@@ -92,6 +93,7 @@ const OUTCOMES: Record<BotErrorCode, string> = {
   access_denied: 'not allowed',
   rate_limited: 'rate limited',
   slack_unreachable: 'Slack could not be reached',
+  history_unavailable: 'no history of this host',
   internal: 'an internal error',
 };
 
@@ -106,12 +108,16 @@ export function renderErrorOutcome(code: BotErrorCode): string {
  */
 export type FailedRequest =
   | { kind: 'status'; host: string }
+  | { kind: 'history'; host: string }
   | { kind: 'trace'; host: string; pid: number }
   | { kind: 'trace'; host: string; workerName: string; pids: readonly number[] };
 
 function describeFailedRequest(request: FailedRequest): { what: string; plainWhat: string } {
   if (request.kind === 'status') {
     return { what: `Workerman status of \`${escapeCodeSpan(request.host)}\``, plainWhat: escapeMrkdwn(`Workerman status of ${request.host}`) };
+  }
+  if (request.kind === 'history') {
+    return { what: `Chart of \`${escapeCodeSpan(request.host)}\``, plainWhat: escapeMrkdwn(`Chart of ${request.host}`) };
   }
   if (!('workerName' in request)) {
     return { what: `Trace of PID ${request.pid} on \`${escapeCodeSpan(request.host)}\``, plainWhat: escapeMrkdwn(`Trace of PID ${request.pid} on ${request.host}`) };
