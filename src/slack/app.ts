@@ -8,9 +8,11 @@ import type { Config } from '../config/schema.js';
 import type { SlackEnv } from '../config/slack-env.js';
 import { BotError } from '../errors.js';
 import { createHostQueue } from '../limits/create-host-queue.js';
+import { createHistorySource, type HistorySource } from '../history/create-history-source.js';
 import { createRateLimiter } from '../limits/create-rate-limiter.js';
 import { createTraceCap } from '../limits/create-trace-cap.js';
 import type { TransportPool } from '../transport/pool.js';
+import { createHistoryChartAction } from './actions/create-history-chart-action.js';
 import { createStatusRefreshAction } from './actions/create-status-refresh-action.js';
 import { createTraceCancelAction, createTraceConfirmAction } from './actions/create-trace-confirm-action.js';
 import { createTraceSelectAction } from './actions/create-trace-select-action.js';
@@ -40,6 +42,11 @@ export interface SlackAppDeps {
    * line is also posted to `config.audit.channel` when set. The trail is flushed and closed by stop().
    */
   auditSink?: AuditSink;
+  /**
+   * Where `history` and the Chart button read the watch windows. Default with a `watch` section: the
+   * state file, read-only. The replica that runs the watcher passes `createHistorySource(config.watch, watcher)`.
+   */
+  history?: HistorySource;
 }
 
 export interface SlackApp {
@@ -145,6 +152,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     traceCap: createTraceCap(limits.maxConcurrentTraces),
     poster,
     ackGate,
+    ...(deps.history !== undefined ? { history: deps.history } : config.watch === undefined ? {} : { history: createHistorySource(config.watch) }),
     ...(ruleGroups.length === 0
       ? {}
       : {
@@ -166,6 +174,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   app.action(ACTION_IDS.traceConfirm, createTraceConfirmAction(botDeps));
   app.action(ACTION_IDS.traceCancel, createTraceCancelAction(botDeps));
   app.action(ACTION_IDS.traceSelect, createTraceSelectAction(botDeps));
+  app.action(ACTION_IDS.historyChart, createHistoryChartAction(botDeps));
   // Delivered only when the app subscribes to it (manifest.yml): a changed group is looked up again.
   app.event('subteam_members_changed', async ({ event }) => {
     if (botDeps.userGroups === undefined || !ruleGroups.includes(event.subteam_id)) return;

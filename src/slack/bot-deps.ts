@@ -4,6 +4,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { Config } from '../config/schema.js';
 import type { HostQueue } from '../limits/create-host-queue.js';
 import type { RateLimiter } from '../limits/create-rate-limiter.js';
+import type { HistorySource } from '../history/create-history-source.js';
 import type { TraceCap } from '../limits/create-trace-cap.js';
 import type { TransportPool } from '../transport/pool.js';
 import type { AckGate } from './create-ack-gate.js';
@@ -30,4 +31,6 @@ export interface BotDeps {
   ackGate: AckGate;
   /** Membership of the user groups named in access rules; absent when no rule names one. */
   userGroups?: UserGroupResolver;
+  /** The watch windows `history` draws (the watcher's, or its state file's); absent without a `watch` section. */
+  history?: HistorySource;
 }

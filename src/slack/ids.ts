@@ -17,4 +17,6 @@ export const ACTION_IDS = {
   traceConfirm: 'trace_confirm',
   /** Button on the ephemeral trace confirmation: deletes it. */
   traceCancel: 'trace_cancel',
+  /** "Chart" button (on an alert): value = `host` or `host window` (`web-1 1h`), re-validated on click. */
+  historyChart: 'history_chart',
 } as const;
