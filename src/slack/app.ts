@@ -7,8 +7,8 @@ import { createAuditLog, type AuditHealth, type AuditLog, type AuditSink } from 
 import type { Config } from '../config/schema.js';
 import type { SlackEnv } from '../config/slack-env.js';
 import { BotError } from '../errors.js';
-import { createHostQueue } from '../limits/create-host-queue.js';
 import { createHistorySource, type HistorySource } from '../history/create-history-source.js';
+import { createHostQueue } from '../limits/create-host-queue.js';
 import { createRateLimiter } from '../limits/create-rate-limiter.js';
 import { createTraceCap } from '../limits/create-trace-cap.js';
 import type { TransportPool } from '../transport/pool.js';
