@@ -30,6 +30,8 @@ COPY --from=build /build/package.json ./package.json
 COPY --from=build /build/node_modules ./node_modules
 COPY --from=build /build/dist/src ./dist/src
 COPY host ./host
+# The chart font (DejaVu Sans, its license beside it): the PNG is drawn with it and no system font.
+COPY assets ./assets
 COPY manifest.yml ./manifest.yml
 USER workerman-ops
 # HTTP mode only (SLACK_MODE=http, /slack/events); Socket Mode, the default, listens on nothing.

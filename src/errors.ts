@@ -30,6 +30,7 @@ export type BotErrorCode =
   | 'audit_unavailable'
   | 'alert_not_open'
   | 'slack_unreachable'
+  | 'history_unavailable'
   | 'internal';
 
 /** Exit status of the CLI for each code (documented in the README; keep stable). */
@@ -62,6 +63,7 @@ export const EXIT_CODES: Record<BotErrorCode, number> = {
   audit_unavailable: 42,
   alert_not_open: 43,
   slack_unreachable: 50,
+  history_unavailable: 60,
 };
 
 export class BotError extends Error {

@@ -7,6 +7,7 @@ import { createAuditLog, type AuditHealth, type AuditLine, type AuditLog, type A
 import type { Config } from '../config/schema.js';
 import type { SlackEnv } from '../config/slack-env.js';
 import { BotError } from '../errors.js';
+import { createHistorySource, type HistorySource } from '../history/create-history-source.js';
 import { createHostQueue } from '../limits/create-host-queue.js';
 import { createRateLimiter } from '../limits/create-rate-limiter.js';
 import { createTraceCap } from '../limits/create-trace-cap.js';
@@ -15,6 +16,7 @@ import { createMetricsServer, METRICS_PATH } from '../metrics/create-metrics-ser
 import type { TransportPool } from '../transport/pool.js';
 import type { Watcher } from '../watch/create-watcher.js';
 import { createAlertSilenceAction } from './actions/create-alert-silence-action.js';
+import { createHistoryChartAction } from './actions/create-history-chart-action.js';
 import { createStatusRefreshAction } from './actions/create-status-refresh-action.js';
 import { createTraceCancelAction, createTraceConfirmAction } from './actions/create-trace-confirm-action.js';
 import { createTraceSelectAction } from './actions/create-trace-select-action.js';
@@ -55,6 +57,11 @@ export interface SlackAppDeps {
   isWatcher?: boolean;
   /** The watcher's clock and its alerts' (ms since the epoch); tests move it. Default Date.now. */
   watchNow?: () => number;
+  /**
+   * Where `history` and the Chart button read the watch windows. Default with a `watch` section: the
+   * watcher's live window on the replica that watches, the state file (read-only) on the others.
+   */
+  history?: HistorySource;
 }
 
 export interface SlackApp {
@@ -187,6 +194,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     traceCap: createTraceCap(limits.maxConcurrentTraces),
     poster,
     ackGate,
+    ...(deps.history !== undefined ? { history: deps.history } : config.watch === undefined ? {} : { history: createHistorySource(config.watch) }),
     ...(ruleGroups.length === 0
       ? {}
       : {
@@ -206,6 +214,8 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   if (watch !== null) {
     ownWatcher = watch.watcher;
     botDeps.watcher = watch.watcher;
+    // On the watching replica `history` draws the live window, not the state file (up to saveEveryS old).
+    if (deps.history === undefined && config.watch !== undefined) botDeps.history = createHistorySource(config.watch, watch.watcher);
     botDeps.alerts = watch.alerts;
   }
 
@@ -219,6 +229,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   app.action(ACTION_IDS.traceCancel, createTraceCancelAction(botDeps));
   app.action(ACTION_IDS.traceSelect, createTraceSelectAction(botDeps));
   app.action(ACTION_IDS.alertSilence, createAlertSilenceAction(botDeps));
+  app.action(ACTION_IDS.historyChart, createHistoryChartAction(botDeps));
   // Delivered only when the app subscribes to it (manifest.yml): a changed group is looked up again.
   app.event('subteam_members_changed', async ({ event }) => {
     if (botDeps.userGroups === undefined || !ruleGroups.includes(event.subteam_id)) return;

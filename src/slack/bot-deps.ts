@@ -4,6 +4,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { Config } from '../config/schema.js';
 import type { HostQueue } from '../limits/create-host-queue.js';
 import type { RateLimiter } from '../limits/create-rate-limiter.js';
+import type { HistorySource } from '../history/create-history-source.js';
 import type { TraceCap } from '../limits/create-trace-cap.js';
 import type { TransportPool } from '../transport/pool.js';
 import type { Watcher } from '../watch/create-watcher.js';
@@ -39,4 +40,6 @@ export interface BotDeps {
   watcher?: Watcher;
   /** Posts the watcher's alerts in `watch.channel` and silences them; present with `watcher`. */
   alerts?: AlertPoster;
+  /** The watch windows `history` draws (the watcher's, or its state file's); absent without a `watch` section. */
+  history?: HistorySource;
 }

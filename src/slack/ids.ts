@@ -19,4 +19,6 @@ export const ACTION_IDS = {
   traceCancel: 'trace_cancel',
   /** "Silence 1 h" button on a watch alert; value = the alert's key (`host/kind/subject`, looked up among the open alerts). */
   alertSilence: 'alert_silence',
+  /** "Chart" button (on an alert): value = `host` or `host window` (`web-1 1h`), re-validated on click. */
+  historyChart: 'history_chart',
 } as const;

@@ -1,6 +1,7 @@
 import { listHostGroups, resolveTargets } from '../config/resolve-targets.js';
 import { ALL_HOSTS_GROUP, HostName, type Config, type HostConfig } from '../config/schema.js';
 import { BotError, oneLine } from '../errors.js';
+import { parseHistoryWindow } from '../history/parse-history-window.js';
 import { suggestClosest } from '../suggest/suggest-closest.js';
 import { parseTraceTargetText, type TraceTarget } from '../workerman/resolve-trace-targets.js';
 
@@ -12,7 +13,8 @@ export type CommandInput =
   | { kind: 'hosts' }
   | StatusTarget
   | { kind: 'trace'; host: HostConfig; target: TraceTarget; durationS: number }
-  | { kind: 'doctor'; host: HostConfig };
+  | { kind: 'doctor'; host: HostConfig }
+  | { kind: 'history'; host: HostConfig; windowText?: string };
 
 /** Hosts and groups: what the parser resolves names against. A bare host list means "no extra groups". */
 export type CommandSource = readonly HostConfig[] | Pick<Config, 'hosts' | 'groups'>;
@@ -26,7 +28,7 @@ function isHostList(source: CommandSource): source is readonly HostConfig[] {
 }
 
 /** The subcommands `/workerman` takes, for "did you mean" on a typo. */
-const SUBCOMMAND_NAMES = ['status', 'trace', 'doctor', 'hosts', 'help'] as const;
+const SUBCOMMAND_NAMES = ['status', 'trace', 'doctor', 'history', 'hosts', 'help'] as const;
 
 // Only ever shown after screenRequest let the requester through: the same people are shown the whole
 // list of configured hosts in the same message (check-access.ts: "whoever passes may be told host names").
@@ -75,8 +77,8 @@ export function resolveStatusTarget(name: string, source: CommandSource): Status
 }
 
 /**
- * Parses the text after `/workerman`: `status <host>`, `trace <host> <pid>`, `doctor <host>`, `hosts`,
- * `help` (empty or unknown → help).
+ * Parses the text after `/workerman`: `status <host>`, `trace <host> <pid>`, `doctor <host>`,
+ * `history <host> [window]`, `hosts`, `help` (empty or unknown → help).
  * Example: `status web-1` → `{ kind: 'status', host: <web-1's config> }`.
  */
 export function parseCommandText(text: string, source: CommandSource): CommandInput {
@@ -103,6 +105,15 @@ export function parseCommandText(text: string, source: CommandSource): CommandIn
         throw new BotError('input_invalid', `Usage: /workerman doctor <host> (one host). Configured hosts: ${knownHosts(hosts)}.`);
       }
       return { kind: 'doctor', host: findHost(args[0]!.toLowerCase(), hosts) };
+    }
+    case 'history': {
+      if (args.length < 1 || args.length > 2) {
+        throw new BotError('input_invalid', `Usage: /workerman history <host> [window], e.g. 1h, 30m or 6h (all that is kept when left out). Configured hosts: ${knownHosts(hosts)}.`);
+      }
+      const host = findHost(args[0]!.toLowerCase(), hosts);
+      // The syntax now (a typo is answered at once); the bound (what the watcher keeps) when it is drawn.
+      if (args[1] !== undefined) parseHistoryWindow(args[1], Number.MAX_SAFE_INTEGER);
+      return { kind: 'history', host, ...(args[1] === undefined ? {} : { windowText: args[1] }) };
     }
     case 'trace': {
       if (args.length < 2 || args.length > 3) {

@@ -48,6 +48,8 @@ export interface ThreadFile {
   gzip: boolean;
   /** What it is, for the note when it cannot be attached ("the raw log"); written by the caller. */
   what: string;
+  /** Description of an image for screen readers (files.uploadV2 `alt_text`); plain text, at most 1000 characters. */
+  altText?: string;
 }
 
 /** The one way the bot posts a request's answer: a parent message and its thread. */
@@ -59,10 +61,11 @@ export interface SlackThread {
   /** What did not reach the thread so far (failed replies and uploads). */
   readonly gaps: ThreadGaps;
   /**
-   * Replaces the parent (`parse: 'none'`, fallback text always set); when Slack refuses the blocks, the
+   * Replaces the parent (`parse: 'none'`, fallback text always set); when Slack refuses the blocks (e.g.
+   * `invalid_blocks` for a block type this workspace does not take), `fallback` when given, then the
    * text alone with `fallbackNote`. Waits for a `show` in flight, and `show` is ignored from then on.
    */
-  update(message: SlackMessage, opts?: { fallbackNote?: string }): Promise<boolean>;
+  update(message: SlackMessage, opts?: { fallback?: SlackMessage; fallbackNote?: string }): Promise<boolean>;
   /** Shows a passing state (waiting, progress) without waiting: one update in flight, the latest wins. */
   show(message: SlackMessage): void;
   /** Posts a reply in the thread; a refused one is said in the thread and counted in `gaps`. */
@@ -82,7 +85,7 @@ export interface SlackThread {
    * Ends a request that ran: when a reply or an upload did not arrive (or `always`), updates the parent
    * with `render(gaps)` so it never claims what is missing.
    */
-  finish(render: (gaps: ThreadGaps) => SlackMessage, opts?: { always?: boolean }): Promise<PostOutcome>;
+  finish(render: (gaps: ThreadGaps) => SlackMessage, opts?: { always?: boolean; fallback?: (gaps: ThreadGaps) => SlackMessage }): Promise<PostOutcome>;
 }
 
 export type ThreadDeps = Pick<BotDeps, 'ackGate' | 'logger' | 'poster'>;
@@ -211,6 +214,11 @@ function createThread(
     const failed = await attempt('chat.update', chatUpdate(message), 'update_failed');
     if (failed === null) return true;
     if (gone !== null) return false;
+    if (opts.fallback !== undefined) {
+      deps.logger.warn({ event: 'slack_blocks_refused', error: failed, next: 'fallback' });
+      if ((await attempt('chat.update', chatUpdate(opts.fallback), 'update_failed')) === null) return true;
+      if (gone !== null) return false;
+    }
     // Never leave the parent saying "…" forever: the summary alone, in one section Slack accepts.
     const text = truncateEscaped(`${message.text} ${opts.fallbackNote ?? '(the formatted message could not be shown)'}`, SLACK_LIMITS.sectionTextChars);
     return (await attempt('chat.update', chatUpdate({ text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] }), 'update_failed')) === null;
@@ -239,7 +247,15 @@ function createThread(
     }
     return attempt(
       'files.uploadV2',
-      () => client.files.uploadV2({ channel_id: parent.channel, thread_ts: root!, filename: file.filename, title: file.title, file: bytes }),
+      () =>
+        client.files.uploadV2({
+          channel_id: parent.channel,
+          thread_ts: root!,
+          filename: file.filename,
+          title: file.title,
+          file: bytes,
+          ...(file.altText === undefined ? {} : { alt_text: Array.from(file.altText).slice(0, 1000).join('') }),
+        }),
       'upload_failed',
     );
   };
@@ -310,7 +326,10 @@ function createThread(
     async finish(render, opts = {}) {
       const isComplete = gaps.replies === 0 && gaps.files.length === 0;
       if (!isComplete) deps.logger.warn({ event: 'thread_incomplete', replies: gaps.replies, files: gaps.files });
-      if (parent !== null && (!isComplete || opts.always === true)) await update(render({ replies: gaps.replies, files: [...gaps.files] }));
+      if (parent !== null && (!isComplete || opts.always === true)) {
+        const now = { replies: gaps.replies, files: [...gaps.files] };
+        await update(render(now), opts.fallback === undefined ? {} : { fallback: opts.fallback(now) });
+      }
       return { outcome: 'ok' };
     },
   };

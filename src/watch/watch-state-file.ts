@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
+import { BotError } from '../errors.js';
 import { restoreHostWindow, type HostWindow, type HostWindowOptions, type SerializedHostWindow } from './host-window.js';
 import type { Alert } from './types.js';
 
@@ -104,18 +105,9 @@ export async function loadWatchState(path: string, opts: HostWindowOptions, now:
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return empty(null, null);
     return empty(`The watch state file ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}); starting with an empty window.`, null);
   }
-  let why: string;
-  try {
-    const parsed = StateShape.safeParse(JSON.parse(text));
-    if (parsed.success) {
-      const windows = new Map<string, HostWindow>();
-      for (const w of parsed.data.windows) windows.set(w.host, restoreHostWindow(w as SerializedHostWindow, opts));
-      return { windows, alerts: parsed.data.alerts as Alert[], warning: null, setAsidePath: null };
-    }
-    why = `not a state file of version ${WATCH_STATE_VERSION} (${parsed.error.issues[0]?.path.join('.') || 'top level'}: ${parsed.error.issues[0]?.message ?? 'invalid'})`;
-  } catch (error) {
-    why = error instanceof SyntaxError ? 'not valid JSON (cut short or corrupt)' : `its content does not add up (${(error as Error).message})`;
-  }
+  const parsed = parseWatchState(text, opts);
+  if (!('why' in parsed)) return { windows: parsed.windows, alerts: parsed.alerts, warning: null, setAsidePath: null };
+  const why = parsed.why;
   const aside = `${path}.corrupt-${new Date(now).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`;
   try {
     await rename(path, aside);
@@ -125,3 +117,38 @@ export async function loadWatchState(path: string, opts: HostWindowOptions, now:
   return empty(`The watch state file ${path} is unreadable (${why}); set aside as ${aside}; starting with an empty window.`, aside);
 }
 
+
+/** The state file's content, or why it is unreadable. Never throws. */
+function parseWatchState(text: string, opts: HostWindowOptions): { windows: Map<string, HostWindow>; alerts: Alert[]; savedAt: number } | { why: string } {
+  try {
+    const parsed = StateShape.safeParse(JSON.parse(text));
+    if (parsed.success) {
+      const windows = new Map<string, HostWindow>();
+      for (const w of parsed.data.windows) windows.set(w.host, restoreHostWindow(w as SerializedHostWindow, opts));
+      return { windows, alerts: parsed.data.alerts as Alert[], savedAt: parsed.data.savedAt };
+    }
+    return { why: `not a state file of version ${WATCH_STATE_VERSION} (${parsed.error.issues[0]?.path.join('.') || 'top level'}: ${parsed.error.issues[0]?.message ?? 'invalid'})` };
+  } catch (error) {
+    return { why: error instanceof SyntaxError ? 'not valid JSON (cut short or corrupt)' : `its content does not add up (${(error as Error).message})` };
+  }
+}
+
+/**
+ * Reads the state file READ-ONLY, for readers beside the watcher (`history` in the CLI, a replica
+ * without `WATCH=on`): nothing is renamed, created or locked, so it never disturbs the watcher that
+ * owns the file. The watcher replaces it atomically (rename), so a read sees a whole old or a whole new
+ * file. A missing or unreadable file throws `history_unavailable` saying why.
+ */
+export async function readWatchStateFile(path: string, opts: HostWindowOptions): Promise<{ windows: Map<string, HostWindow>; savedAt: number }> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    const why = code === 'ENOENT' ? 'does not exist: the watcher (WATCH=on) writes it after its first round' : `cannot be read (${code})`;
+    throw new BotError('history_unavailable', `The watch state file ${path} ${why}.`, { cause: error });
+  }
+  const parsed = parseWatchState(text, opts);
+  if ('why' in parsed) throw new BotError('history_unavailable', `The watch state file ${path} is unreadable (${parsed.why}).`);
+  return { windows: parsed.windows, savedAt: parsed.savedAt };
+}

@@ -54,6 +54,8 @@ export interface StoredFile {
   filename: string;
   title?: string;
   declaredLength: number;
+  /** `alt_text` given to files.getUploadURLExternal (what a screen reader says for an image). */
+  altText?: string;
   bytes: Buffer | null;
   channel?: string;
   threadTs?: string;
@@ -108,6 +110,7 @@ export interface SlackStandIn {
 const KNOWN_BLOCK_TYPES = new Set([
   'actions',
   'context',
+  'data_visualization',
   'divider',
   'file',
   'header',
@@ -141,6 +144,7 @@ export function validateBlocks(blocks: unknown): BlocksVerdict | null {
   if (blocks.length > 50) err('no more than 50 items allowed', '');
   const blockIds = new Set<string>();
   let tables = 0;
+  let dataVisualizations = 0;
   let markdownChars = 0;
   const textObject = (t: unknown, pointer: string, opts: { max: number; plainOnly?: boolean }): void => {
     const o = t as { type?: unknown; text?: unknown } | null;
@@ -242,6 +246,11 @@ export function validateBlocks(blocks: unknown): BlocksVerdict | null {
         if (settings !== undefined && (!Array.isArray(settings) || settings.length > 20)) err('column_settings: no more than 20 items', `${at}/column_settings`);
         break;
       }
+      case 'data_visualization':
+        dataVisualizations += 1;
+        if (dataVisualizations > 2) err('no more than 2 data_visualization blocks allowed per message', at);
+        validateDataVisualization(b, at, err);
+        break;
       case 'markdown':
         if (typeof b['text'] !== 'string') err('missing required field: text', at);
         else markdownChars += len(b['text']);
@@ -258,6 +267,59 @@ export function validateBlocks(blocks: unknown): BlocksVerdict | null {
   const total = measureText(blocks);
   if (total > MESSAGE_TEXT_CHARS) return { error: 'msg_blocks_too_long', messages: [`[ERROR] ${total} characters of text [json-pointer:/blocks]`] };
   return null;
+}
+
+/**
+ * The `data_visualization` block (https://docs.slack.dev/reference/block-kit/blocks/data-visualization-block):
+ * `title` 1–50 characters; `chart.type` pie, bar, area or line. Pie: 1–6 `segments` `{ label ≤ 20, value > 0 }`.
+ * Bar, area, line: 1–6 `series` with distinct `name`s (1–20 characters), each 1–20 points `{ label, value }`
+ * (a finite number) whose labels are exactly `axis_config.categories`, in order; categories 1–20 characters;
+ * `x_label`/`y_label` ≤ 50.
+ */
+function validateDataVisualization(b: Record<string, unknown>, at: string, err: (what: string, pointer: string) => void): void {
+  const isText = (v: unknown, max: number): v is string => typeof v === 'string' && v.length > 0 && len(v) <= max;
+  if (!isText(b['title'], 50)) err('title: 1 to 50 characters required', `${at}/title`);
+  const chart = b['chart'] as Record<string, unknown> | null | undefined;
+  if (chart === null || typeof chart !== 'object') return err('missing required field: chart', `${at}/chart`);
+  const type = chart['type'];
+  if (type === 'pie') {
+    const segments = chart['segments'];
+    if (!Array.isArray(segments) || segments.length === 0 || segments.length > 6) return err('segments: between 1 and 6 items', `${at}/chart/segments`);
+    segments.forEach((seg: { label?: unknown; value?: unknown }, k) => {
+      if (!isText(seg.label, 20)) err('label: 1 to 20 characters required', `${at}/chart/segments/${k}/label`);
+      if (typeof seg.value !== 'number' || !(seg.value > 0)) err('value must be a number greater than 0', `${at}/chart/segments/${k}/value`);
+    });
+    return;
+  }
+  if (type !== 'bar' && type !== 'area' && type !== 'line') return err(`chart type must be pie, bar, area or line, got ${String(type)}`, `${at}/chart/type`);
+  const axis = chart['axis_config'] as Record<string, unknown> | null | undefined;
+  if (axis === null || typeof axis !== 'object') return err('missing required field: axis_config', `${at}/chart/axis_config`);
+  const categories = axis['categories'];
+  if (!Array.isArray(categories) || categories.length === 0) return err('categories: at least 1 item', `${at}/chart/axis_config/categories`);
+  categories.forEach((c, k) => {
+    if (!isText(c, 20)) err('category: 1 to 20 characters required', `${at}/chart/axis_config/categories/${k}`);
+  });
+  for (const key of ['x_label', 'y_label']) {
+    if (axis[key] !== undefined && !isText(axis[key], 50)) err(`${key}: at most 50 characters`, `${at}/chart/axis_config/${key}`);
+  }
+  const series = chart['series'];
+  if (!Array.isArray(series) || series.length === 0 || series.length > 6) return err('series: between 1 and 6 items', `${at}/chart/series`);
+  const names = new Set<string>();
+  series.forEach((raw, k) => {
+    const one = raw as { name?: unknown; data?: unknown } | null;
+    const p = `${at}/chart/series/${k}`;
+    if (one === null || typeof one !== 'object') return err('must be an object', p);
+    if (!isText(one.name, 20)) err('name: 1 to 20 characters required', `${p}/name`);
+    else if (names.has(one.name)) err(`duplicate series name: ${one.name}`, `${p}/name`);
+    else names.add(one.name);
+    const data = one.data;
+    if (!Array.isArray(data) || data.length === 0 || data.length > 20) return err('data: between 1 and 20 items', `${p}/data`);
+    data.forEach((point: { label?: unknown; value?: unknown }, j) => {
+      if (typeof point.value !== 'number' || !Number.isFinite(point.value)) err('value must be a number', `${p}/data/${j}/value`);
+    });
+    const labels = data.map((point: { label?: unknown }) => point.label);
+    if (labels.length !== categories.length || labels.some((l, j) => l !== categories[j])) err('data labels must match axis_config.categories', `${p}/data`);
+  });
 }
 
 /** Characters of text across blocks, the way the stand-in applies Slack's cumulative limit. */
@@ -477,7 +539,7 @@ export async function startSlackStandIn(opts: StandInOptions): Promise<SlackStan
         return { ok: false, error: 'missing_argument' };
       }
       const id = `F${String(files.length + 1).padStart(9, '0')}`;
-      files.push({ id, filename: p['filename'], declaredLength: length, bytes: null, isComplete: false });
+      files.push({ id, filename: p['filename'], declaredLength: length, ...(typeof p['alt_text'] === 'string' ? { altText: p['alt_text'] } : {}), bytes: null, isComplete: false });
       return { ok: true, upload_url: `${baseUrl}/upload/${id}`, file_id: id };
     },
     'files.completeUploadExternal': (p) => {

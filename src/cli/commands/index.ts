@@ -3,6 +3,7 @@ import { createCompleteCommand } from './complete.js';
 import { completionCommand } from './completion.js';
 import { connectionsCommand } from './connections.js';
 import { doctorCommand } from './doctor.js';
+import { historyCommand } from './history.js';
 import { hostsCommand } from './hosts.js';
 import { serveCommand } from './serve.js';
 import { setupHostCommand } from './setup-host.js';
@@ -16,6 +17,7 @@ export const COMMANDS: readonly CliCommand[] = [
   traceCommand,
   hostsCommand,
   doctorCommand,
+  historyCommand,
   setupHostCommand,
   serveCommand,
   completionCommand,

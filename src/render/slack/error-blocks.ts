@@ -38,6 +38,7 @@ const HINTS: Record<BotErrorCode, string> = {
   slack_unreachable: 'The bot could not reach Slack: check its network, DNS and proxy settings (`HTTPS_PROXY`, `NO_PROXY`).',
   alert_not_open:
     'The alert\'s thread says whether it resolved. With several replicas, only the one started with `WATCH=on` takes Silence clicks: click again, or ask whoever runs the bot to send interactivity to that replica.',
+  history_unavailable: 'History comes from the watcher: the host must be in `watch.hosts`, and the watcher (`WATCH=on`) must have sampled it.',
   internal: 'Something unexpected failed inside the bot: the details are in its log.',
 };
 
@@ -95,6 +96,7 @@ const OUTCOMES: Record<BotErrorCode, string> = {
   rate_limited: 'rate limited',
   slack_unreachable: 'Slack could not be reached',
   alert_not_open: 'the alert is not open here',
+  history_unavailable: 'no history of this host',
   internal: 'an internal error',
 };
 
@@ -109,12 +111,16 @@ export function renderErrorOutcome(code: BotErrorCode): string {
  */
 export type FailedRequest =
   | { kind: 'status'; host: string }
+  | { kind: 'history'; host: string }
   | { kind: 'trace'; host: string; pid: number }
   | { kind: 'trace'; host: string; workerName: string; pids: readonly number[] };
 
 function describeFailedRequest(request: FailedRequest): { what: string; plainWhat: string } {
   if (request.kind === 'status') {
     return { what: `Workerman status of \`${escapeCodeSpan(request.host)}\``, plainWhat: escapeMrkdwn(`Workerman status of ${request.host}`) };
+  }
+  if (request.kind === 'history') {
+    return { what: `Chart of \`${escapeCodeSpan(request.host)}\``, plainWhat: escapeMrkdwn(`Chart of ${request.host}`) };
   }
   if (!('workerName' in request)) {
     return { what: `Trace of PID ${request.pid} on \`${escapeCodeSpan(request.host)}\``, plainWhat: escapeMrkdwn(`Trace of PID ${request.pid} on ${request.host}`) };

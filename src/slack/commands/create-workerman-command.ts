@@ -8,13 +8,14 @@ import type { BotDeps } from '../bot-deps.js';
 import { ACTION_IDS } from '../ids.js';
 import { parseCommandText } from '../parse-command-text.js';
 import { postFleetStatus } from '../post-fleet.js';
+import { postHistory, prepareHistory } from '../post-history.js';
 import { postStatus } from '../post-status.js';
 import { replyDoctor } from '../reply-doctor.js';
 import { auditResultOf, runAuditedRequest } from '../run-audited-request.js';
 
 type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
-const SUBCOMMANDS = new Set(['help', 'hosts', 'status', 'trace', 'doctor']);
+const SUBCOMMANDS = new Set(['help', 'hosts', 'status', 'trace', 'doctor', 'history']);
 
 /**
  * Returns what the audit line names before the text is parsed: a known subcommand (else `help`) and
@@ -99,6 +100,16 @@ export function createWorkermanCommand(deps: BotDeps): (args: CommandArgs) => Pr
             const decision = await authorizeRequest(deps, { userId, channelId, teamId, command: 'status', host: host.name });
             const result = await deps.inFlight.run((signal) => replyDoctor(deps, { host, reply: (m) => scope.reply(m) }, signal));
             return { ...result, rule: decision.rule };
+          }
+          case 'history': {
+            // Allowed wherever `status` is for the host; in the channel like status (names and numbers only).
+            await scope.ack();
+            const host = input.host;
+            scope.host = host.name;
+            const decision = await authorizeRequest(deps, { userId, channelId, teamId, command: 'status', host: host.name });
+            const prepared = await prepareHistory(deps, host, input.windowText);
+            const result = await deps.inFlight.run((signal) => postHistory(deps, { client, respond, channelId, userId, prepared }, signal));
+            return auditResultOf(result, { rule: decision.rule, hosts: [host.name] });
           }
           case 'trace': {
             // Attaching strace has side effects: ask first (ephemeral); the button's handler runs it.

@@ -5,8 +5,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { saveWatchState } from '../../../src/watch/watch-state-file.js';
 import { healthcheckArgv, readRepoDockerfile } from '../../helpers/dockerfile.js';
+import { buildHistoryScenario } from '../../helpers/history-scenario.js';
 import { REPO_ROOT, STATUS_FIXTURES, STRACE_FIXTURES } from '../../helpers/paths.js';
+import { readPng } from '../../helpers/png.js';
 import { startSlackStandIn, type SlackStandIn } from '../../helpers/slack-standin.js';
 import { TEST_SIGNING_SECRET, commandBody, signSlackRequest } from '../../helpers/slack-signing.js';
 
@@ -104,7 +107,7 @@ describe('npm pack, npm install -g, and the installed workerman-ops', () => {
     if (npmMissing) ctx.skip(unavailable ?? 'npm missing');
     const files = tarballFiles.map((f) => f.replace(/^package\//, ''));
     expect(files).toEqual(
-      expect.arrayContaining(['package.json', 'README.md', 'dist/src/cli/bin.js', 'dist/src/host/helper.js', 'host/workerman-ops-helper.sh', 'manifest.yml', 'workerman-ops.example.yml']),
+      expect.arrayContaining(['package.json', 'README.md', 'dist/src/cli/bin.js', 'dist/src/host/helper.js', 'host/workerman-ops-helper.sh', 'assets/fonts/DejaVuSans.ttf', 'assets/fonts/LICENSE', 'manifest.yml', 'workerman-ops.example.yml']),
     );
     const unwanted = files.filter((f) => /^(src|test|bench|dist\/bench|node_modules)\/|^\.env|\.ts$|^tsconfig|^package-lock|^\.git|\.tgz$/.test(f));
     expect(unwanted).toEqual([]);
@@ -119,7 +122,7 @@ describe('npm pack, npm install -g, and the installed workerman-ops', () => {
     expect(lstatSync(bin).isSymbolicLink()).toBe(true);
     expect(realpathSync(bin)).toBe(join(realpathSync(installed), 'dist', 'src', 'cli', 'bin.js'));
     // Runtime dependencies only.
-    for (const dep of ['@slack/bolt', 'ssh2', 'execa', 'yaml', 'zod', 'undici']) expect(existsSync(join(installed, 'node_modules', dep, 'package.json')), dep).toBe(true);
+    for (const dep of ['@slack/bolt', 'ssh2', 'execa', 'yaml', 'zod', 'undici', 'vega', 'vega-lite', '@resvg/resvg-js']) expect(existsSync(join(installed, 'node_modules', dep, 'package.json')), dep).toBe(true);
     for (const dev of ['typescript', 'vitest', 'fast-check']) expect(existsSync(join(installed, 'node_modules', dev)), dev).toBe(false);
   });
 
@@ -144,6 +147,17 @@ describe('npm pack, npm install -g, and the installed workerman-ops', () => {
     expect(trace.code, trace.stderr).toBe(0);
     expect(JSON.parse(trace.stdout).verdict.state).toBe('blocked');
     expect(trace.stdout).toBe(repoCli(['trace', '--from-file', join(STRACE_FIXTURES, STRACE_FIXTURE), '--json']).stdout);
+  });
+
+  it('workerman-ops history --png draws with the vega, resvg and font of the installed package', async (ctx) => {
+    if (unavailable !== null) ctx.skip(unavailable);
+    const { window } = buildHistoryScenario({ minutes: 90 });
+    await saveWatchState(join(elsewhere, 'watch-state.json'), { windows: [window], alerts: [] }, Date.now());
+    const r = cli(['history', 'web-1', '--state-file', 'watch-state.json', '--png', 'web-1.png']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Wrote web-1.png (900 × 640 px');
+    const png = readPng(readFileSync(join(elsewhere, 'web-1.png')));
+    expect([png.width, png.height]).toEqual([900, 640]);
   });
 
   it('workerman-ops setup-host --print-helper prints the helper shipped inside the installed package', (ctx) => {

@@ -90,6 +90,25 @@ describe('slack/thread.ts against the stand-in', () => {
     expect(standIn.message(CHANNEL, thread.parent!.ts)?.text).toBe('web-1: 4 workers (the table could not be shown)');
   });
 
+  test('update() with a fallback sends it when Slack refuses the blocks, before falling back to the text alone', async () => {
+    const thread = await open();
+    const chart = { text: 'web-1 history', blocks: [{ type: 'data_visualization', title: 'x', chart: { type: 'line' } }] } as unknown as SlackMessage;
+    standIn.fail('chat.update', 'invalid_blocks', 1);
+    expect(await thread.update(chart, { fallback: message('web-1 history as text') })).toBe(true);
+    expect(standIn.message(CHANNEL, thread.parent!.ts)?.text).toBe('web-1 history as text');
+    standIn.fail('chat.update', 'invalid_blocks', 2);
+    expect(await thread.update(chart, { fallback: message('refused too'), fallbackNote: '(no chart)' })).toBe(true);
+    expect(standIn.message(CHANNEL, thread.parent!.ts)?.text).toBe('web-1 history (no chart)');
+    expect(logLines.filter((l) => l['event'] === 'slack_blocks_refused')).toHaveLength(2);
+  });
+
+  test('upload() passes the alt text of an image to files.uploadV2', async () => {
+    const thread = await open();
+    const result = await thread.upload({ filename: 'chart.png', title: 'chart', from: Readable.from([Buffer.from('png')]), gzip: false, what: 'the chart', altText: 'Line charts of web-1' });
+    expect(result).toEqual({ ok: true });
+    expect(standIn.files.find((f) => f.filename === 'chart.png')).toMatchObject({ altText: 'Line charts of web-1', isComplete: true, threadTs: thread.parent!.ts });
+  });
+
   test('a refused reply does not stop the next replies or the upload; the thread says so and finish() re-renders the parent', async () => {
     const thread = await open();
     await thread.update(message('Result. Full tables in the thread.'));

@@ -17,11 +17,11 @@ async function complete(line: string): Promise<{ candidates: string[]; configPat
 
 describe('completeWords()', () => {
   it.each([
-    ['', ['status', 'connections', 'trace', 'hosts', 'doctor', 'setup-host', 'serve', 'completion', 'help']],
+    ['', ['status', 'connections', 'trace', 'hosts', 'doctor', 'history', 'setup-host', 'serve', 'completion', 'help']],
     ['s', ['status', 'setup-host', 'serve']],
     ['--json st', ['status']],
     ['--config ops.yml tr', ['trace']],
-    ['help ', ['status', 'connections', 'trace', 'hosts', 'doctor', 'setup-host', 'serve', 'completion']],
+    ['help ', ['status', 'connections', 'trace', 'hosts', 'doctor', 'history', 'setup-host', 'serve', 'completion']],
     ['help tr', ['trace']],
     ['help trace ', []],
     ['status ', ['web-1', 'web-2', 'db-1', 'local', 'web', 'all']],

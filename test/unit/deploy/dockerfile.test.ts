@@ -72,13 +72,13 @@ describe('Dockerfile', () => {
     expect(prune).toBeGreaterThan(tsc);
   });
 
-  it('Dockerfile final image holds only dist/src, host/, node_modules, package.json and manifest.yml', () => {
+  it('Dockerfile final image holds only dist/src, host/, assets/ (the chart font), node_modules, package.json and manifest.yml', () => {
     const copied = ofKind(final, 'COPY').flatMap((c) => {
       const { from, sources } = parseCopy(c.args);
       expect(from === null || from === 'build', `COPY ${c.args}`).toBe(true);
       return sources.map((s) => s.replace(/^\/build\//, '').replace(/\/$/, ''));
     });
-    expect(copied.sort()).toEqual(['dist/src', 'host', 'manifest.yml', 'node_modules', 'package.json']);
+    expect(copied.sort()).toEqual(['assets', 'dist/src', 'host', 'manifest.yml', 'node_modules', 'package.json']);
   });
 
   it('Dockerfile runs the bot as a non-root user it creates', () => {

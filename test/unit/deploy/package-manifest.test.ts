@@ -56,8 +56,8 @@ function satisfies(v: number[], range: string): boolean {
 }
 
 describe('package.json for npm pack', () => {
-  it('package.json ships the built CLI, the host helper, the Slack manifest and the example config', () => {
-    expect(pkg.files).toEqual(expect.arrayContaining(['dist/src', 'host', 'manifest.yml', 'workerman-ops.example.yml']));
+  it('package.json ships the built CLI, the host helper, the chart font, the Slack manifest and the example config', () => {
+    expect(pkg.files).toEqual(expect.arrayContaining(['dist/src', 'host', 'assets', 'manifest.yml', 'workerman-ops.example.yml']));
     expect(pkg.files.some((f) => /^(src|test|bench)(\/|$)|\.env|tsconfig/.test(f))).toBe(false);
     expect(pkg.bin).toEqual({ 'workerman-ops': 'dist/src/cli/bin.js' });
     expect(pkg.files.some((f) => pkg.bin['workerman-ops']!.startsWith(`${f}/`))).toBe(true);

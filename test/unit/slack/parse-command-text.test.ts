@@ -122,3 +122,19 @@ describe('parseCommandText() doctor', () => {
     expect(() => parseCommandText('doctor nosuch', hosts)).toThrowError(expect.objectContaining({ code: 'host_unknown' }));
   });
 });
+
+describe('parseCommandText() history', () => {
+  test('takes one configured host and an optional window, checked for its form only', () => {
+    const input = parseCommandText('history web-1 1h', hosts);
+    expect(input.kind === 'history' && [input.host.name, input.windowText]).toEqual(['web-1', '1h']);
+    const all = parseCommandText('HISTORY web-2', hosts);
+    expect(all).toMatchObject({ kind: 'history', host: { name: 'web-2' } });
+    expect(all).not.toHaveProperty('windowText');
+    // More than the watcher keeps is bounded later, where the watch settings are: the form is fine here.
+    expect(parseCommandText('history web-1 48h', hosts)).toMatchObject({ kind: 'history', windowText: '48h' });
+    expect(() => parseCommandText('history', hosts)).toThrowError(expect.objectContaining({ code: 'input_invalid', message: expect.stringContaining('Usage: /workerman history <host> [window]') }));
+    expect(() => parseCommandText('history web-1 soon', hosts)).toThrowError(expect.objectContaining({ code: 'input_invalid' }));
+    expect(() => parseCommandText('history nosuch', hosts)).toThrowError(expect.objectContaining({ code: 'host_unknown' }));
+    expect(describeCommandText('history web-1 1h')).toEqual({ command: 'history', host: 'web-1' });
+  });
+});
