@@ -109,7 +109,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   const ackGate = createAckGate();
   const ruleGroups = listRuleUserGroups(config);
   const limits = config.limits;
-  const poster = createSlackPoster({ intervalMs: limits.postIntervalMs, max429Retries: limits.max429Retries, logger });
+  const poster = createSlackPoster({ intervalMs: limits.postIntervalMs, updatesPerMinute: limits.updatesPerMinute, max429Retries: limits.max429Retries, logger });
   const auditChannel = config.audit.channel;
   const auditSink: AuditSink =
     deps.auditSink ?? (config.audit.file === undefined ? { write: (line) => void process.stdout.write(line) } : { file: config.audit.file });
