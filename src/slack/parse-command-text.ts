@@ -11,6 +11,7 @@ export type CommandInput =
   | { kind: 'help'; unknown?: string; suggestion?: string }
   | { kind: 'hosts' }
   | StatusTarget
+  | { kind: 'connections'; host: HostConfig }
   | { kind: 'trace'; host: HostConfig; target: TraceTarget; durationS: number }
   | { kind: 'doctor'; host: HostConfig };
 
@@ -25,8 +26,8 @@ function isHostList(source: CommandSource): source is readonly HostConfig[] {
   return Array.isArray(source);
 }
 
-/** The subcommands `/workerman` takes, for "did you mean" on a typo. */
-const SUBCOMMAND_NAMES = ['status', 'trace', 'doctor', 'hosts', 'help'] as const;
+/** The subcommands `/workerman` takes (the manifest's usage_hint names each), for "did you mean" on a typo. */
+export const SUBCOMMAND_NAMES = ['status', 'connections', 'trace', 'doctor', 'hosts', 'help'] as const;
 
 // Only ever shown after screenRequest let the requester through: the same people are shown the whole
 // list of configured hosts in the same message (check-access.ts: "whoever passes may be told host names").
@@ -75,8 +76,8 @@ export function resolveStatusTarget(name: string, source: CommandSource): Status
 }
 
 /**
- * Parses the text after `/workerman`: `status <host>`, `trace <host> <pid>`, `doctor <host>`, `hosts`,
- * `help` (empty or unknown → help).
+ * Parses the text after `/workerman`: `status <host>`, `connections <host>`, `trace <host> <pid>`,
+ * `doctor <host>`, `hosts`, `help` (empty or unknown → help).
  * Example: `status web-1` → `{ kind: 'status', host: <web-1's config> }`.
  */
 export function parseCommandText(text: string, source: CommandSource): CommandInput {
@@ -97,6 +98,12 @@ export function parseCommandText(text: string, source: CommandSource): CommandIn
         throw new BotError('input_invalid', `status takes one host, got ${args.length} words: "${oneLine(args.join(' '), 80)}".`);
       }
       return resolveStatusTarget(args[0]!.toLowerCase(), source);
+    }
+    case 'connections': {
+      if (args.length !== 1) {
+        throw new BotError('input_invalid', `Usage: /workerman connections <host> (one host). Configured hosts: ${knownHosts(hosts)}.`);
+      }
+      return { kind: 'connections', host: findHost(args[0]!.toLowerCase(), hosts) };
     }
     case 'doctor': {
       if (args.length !== 1) {
