@@ -11,6 +11,7 @@ import { createHostQueue } from '../limits/create-host-queue.js';
 import { createRateLimiter } from '../limits/create-rate-limiter.js';
 import { createTraceCap } from '../limits/create-trace-cap.js';
 import type { TransportPool } from '../transport/pool.js';
+import { hasLocalWorkermanMaster } from '../workerman/has-local-master.js';
 import { createStatusRefreshAction } from './actions/create-status-refresh-action.js';
 import { createTraceCancelAction, createTraceConfirmAction } from './actions/create-trace-confirm-action.js';
 import { createTraceSelectAction } from './actions/create-trace-select-action.js';
@@ -40,6 +41,8 @@ export interface SlackAppDeps {
    * line is also posted to `config.audit.channel` when set. The trail is flushed and closed by stop().
    */
   auditSink?: AuditSink;
+  /** Where this machine's processes are looked at for a Workerman master (default /proc); tests pass their own. */
+  procDir?: string;
 }
 
 export interface SlackApp {
@@ -145,6 +148,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     traceCap: createTraceCap(limits.maxConcurrentTraces),
     poster,
     ackGate,
+    hasLocalMaster: () => hasLocalWorkermanMaster(deps.procDir),
     ...(ruleGroups.length === 0
       ? {}
       : {

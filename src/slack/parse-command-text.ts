@@ -1,3 +1,4 @@
+import { isListedHost } from '../config/local-host.js';
 import { listHostGroups, resolveTargets } from '../config/resolve-targets.js';
 import { ALL_HOSTS_GROUP, HostName, type Config, type HostConfig } from '../config/schema.js';
 import { BotError, oneLine } from '../errors.js';
@@ -72,7 +73,8 @@ export function resolveStatusTarget(name: string, source: CommandSource): Status
     const guess = didYouMean(name, [...config.hosts.map((h) => h.name), ...groupNames]);
     throw new BotError('host_unknown', `Unknown host "${name}".${guess} Configured hosts: ${knownHosts(config.hosts)}. Groups: ${groupNames.join(', ')}.`);
   }
-  return { kind: 'fleet', group: name, hosts: resolveTargets(config, name) };
+  // `all` is left to the access check, which first looks whether the built-in local host belongs in it.
+  return { kind: 'fleet', group: name, hosts: name === ALL_HOSTS_GROUP ? config.hosts.filter(isListedHost) : resolveTargets(config, name) };
 }
 
 /**

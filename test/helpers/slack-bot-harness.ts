@@ -34,6 +34,8 @@ export async function startBotHarness(
     auditToConfiguredFile?: boolean;
     /** More environment for loadSlackEnv (HTTPS_PROXY, NO_PROXY…). */
     env?: NodeJS.ProcessEnv;
+    /** A stand-in for /proc: whether a Workerman master runs on "this machine". */
+    procDir?: string;
   },
 ): Promise<BotHarness> {
   const logLines: LogLine[] = [];
@@ -55,6 +57,7 @@ export async function startBotHarness(
     ...(opts.auditToConfiguredFile === true ? {} : { auditSink: { write: (line: string) => void auditLines.push(JSON.parse(line) as LogLine) } }),
     clientOptions: { retryConfig: { retries: 0 } },
     ...(opts.shutdownGraceMs === undefined ? {} : { shutdownGraceMs: opts.shutdownGraceMs }),
+    ...(opts.procDir === undefined ? {} : { procDir: opts.procDir }),
   });
   await bot.start();
   return { standIn, bot, eventsUrl: `http://127.0.0.1:${bot.httpAddress()!.port}/slack/events`, logLines, auditLines, stop: () => bot.stop() };

@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { isListedHost, resolveListedHosts } from '../../config/local-host.js';
 import { HostName } from '../../config/schema.js';
 import { renderHelpMessage } from '../../render/slack/help-blocks.js';
 import { renderHostsMessage } from '../../render/slack/hosts-blocks.js';
@@ -63,7 +64,9 @@ export function createWorkermanCommand(deps: BotDeps): (args: CommandArgs) => Pr
           }
           case 'hosts': {
             const decision = await authorizeRequest(deps, { userId, channelId, teamId, command: 'hosts', host: null });
-            const listing = deps.config.hosts.map((h) => ({
+            // The built-in local host only when a Workerman app runs on this machine (looked for now).
+            const listed = (await resolveListedHosts(deps.config, deps.hasLocalMaster)).hosts.filter(isListedHost);
+            const listing = listed.map((h) => ({
               name: h.name,
               groups: h.groups,
               kind: h.ssh === undefined ? ('local' as const) : ('ssh' as const),
