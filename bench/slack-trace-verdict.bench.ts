@@ -1,6 +1,7 @@
 // Click-to-verdict of a trace through Slack (issue 10, item 2): the bot in HTTP mode against a small
 // Web API stand-in, a signed click on the trace confirmation, and the time until the chat.update that
-// carries the verdict; the progress updates in between are timed too. Target: median ≤ duration + 1 s.
+// carries the verdict; the progress updates in between are timed too, alone and with two traces at once
+// sharing the bot's chat.update budget. Target: median ≤ duration + 1 s, no progress after a verdict.
 // Self-contained (tsc compiles bench/ without test/): its own signing and its own recording Web API.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
@@ -23,10 +24,14 @@ const execFileAsync = promisify(execFile);
 const SECRET = 'benchbenchbenchbenchbenchbench12';
 const TOKEN = 'xoxb-bench-token';
 const CHANNEL = 'C0123ABCD';
+const OTHER_CHANNEL = 'C0456EFGH';
 const USER = 'U0123ABCD';
 /** The time box of each trace (the issue measured 5 s traces). */
 const DURATION_S = 5;
 const RUNS = 5;
+/** Two traces at once, in two channels: long enough for a few progress updates at the shared (halved) rate. */
+const TOGETHER_DURATION_S = 12;
+const TOGETHER_RUNS = 2;
 /** Between runs (see where it is used). */
 const QUIET_BEFORE_CLICK_MS = 1_500;
 /** Goal: the verdict within a second of the time box, counted from the click. */
@@ -108,6 +113,13 @@ export async function run(): Promise<void> {
       }
     }
 
+    // Two traces at once on the local host: they share the update budget, so each moves half as often.
+    const together: Run[] = [];
+    for (let i = 0; i < TOGETHER_RUNS; i += 1) {
+      await sleep(QUIET_BEFORE_CLICK_MS);
+      together.push(...(await traceTogether(bot, slack, eventsUrl, 'local-bench', [started.pid, started.otherPid], TOGETHER_DURATION_S)));
+    }
+
     const load = loadavg()[0]?.toFixed(2) ?? '?';
     console.log(`/workerman trace, ${DURATION_S} s time box, idle worker: click → chat.update with the verdict, ${RUNS} runs each (load average ${load})`);
     console.log(`${'case'.padEnd(20)}  ${'median'.padStart(8)}  ${'min'.padStart(8)}  ${'max'.padStart(8)}  ${'over box'.padStart(9)}  goal`);
@@ -121,7 +133,8 @@ export async function run(): Promise<void> {
       );
     }
     console.log('\nprogress of the parent message while strace runs (all runs): updates per trace, gap between updates, updates after the verdict');
-    for (const { name, runs } of rows) {
+    const progressRows = [...rows, { name: `2 at once, ${TOGETHER_DURATION_S} s`, runs: together }];
+    for (const { name, runs } of progressRows) {
       const gaps = runs.flatMap((r) => r.progressGapsMs);
       const late = runs.reduce((n, r) => n + r.lateProgress, 0);
       const counts = runs.map((r) => r.progressCount);
@@ -130,6 +143,10 @@ export async function run(): Promise<void> {
         `${name.padEnd(20)}  ${Math.min(...counts)}-${Math.max(...counts)} updates, gaps ${gapText}, after the verdict: ${late} ${late === 0 ? 'PASS' : 'FAIL'}`,
       );
     }
+    const overTogether = together.map((r) => r.clickToVerdictMs - TOGETHER_DURATION_S * 1000);
+    console.log(
+      `2 traces at once (${TOGETHER_DURATION_S} s, local host, two channels, ${TOGETHER_RUNS} runs): each verdict +${median(overTogether).toFixed(0)} ms over the box (median; max +${Math.max(...overTogether).toFixed(0)} ms)`,
+    );
   } finally {
     await bot?.stop();
     app?.kill('SIGTERM');
@@ -141,45 +158,61 @@ export async function run(): Promise<void> {
 
 /** Clicks "Trace" for `pid` on `host` and waits for the verdict and the end of the work after the click. */
 async function traceOnce(bot: SlackApp, slack: RecordingSlack, eventsUrl: string, host: string, pid: number, durationS: number): Promise<Run> {
+  const [run] = await traceTogether(bot, slack, eventsUrl, host, [pid], durationS);
+  return run!;
+}
+
+/**
+ * Clicks "Trace" for every pid at once (one trace each, sharing the bot's update budget) and returns,
+ * per trace (its parent message), the click-to-verdict time and its progress updates.
+ */
+async function traceTogether(bot: SlackApp, slack: RecordingSlack, eventsUrl: string, host: string, pids: readonly number[], durationS: number): Promise<Run[]> {
   slack.updates.length = 0;
-  const payload = {
-    type: 'block_actions',
-    user: { id: USER, username: 'bench', team_id: 'T0123ABCD' },
-    team: { id: 'T0123ABCD', domain: 'bench' },
-    api_app_id: 'A0123ABCD',
-    token: 'ignored',
-    trigger_id: '1.2.3',
-    response_url: `${slack.url}/response/1`,
-    container: { type: 'message', message_ts: '1700000000.000001', channel_id: CHANNEL, is_ephemeral: true },
-    channel: { id: CHANNEL, name: 'ops' },
-    actions: [{ type: 'button', action_id: ACTION_IDS.traceConfirm, block_id: 'b1', value: JSON.stringify({ h: host, p: pid, d: durationS }), action_ts: '1700000001.000000' }],
+  // Each trace in a channel of its own: two parents in one channel are a second apart (Slack's pace for
+  // posts), which is not what this measures.
+  const click = (pid: number, i: number): Promise<void> => {
+    const channel = i === 0 ? CHANNEL : OTHER_CHANNEL;
+    const payload = {
+      type: 'block_actions',
+      user: { id: USER, username: 'bench', team_id: 'T0123ABCD' },
+      team: { id: 'T0123ABCD', domain: 'bench' },
+      api_app_id: 'A0123ABCD',
+      token: 'ignored',
+      trigger_id: '1.2.3',
+      response_url: `${slack.url}/response/1`,
+      container: { type: 'message', message_ts: '1700000000.000001', channel_id: channel, is_ephemeral: true },
+      channel: { id: channel, name: 'ops' },
+      actions: [{ type: 'button', action_id: ACTION_IDS.traceConfirm, block_id: 'b1', value: JSON.stringify({ h: host, p: pid, d: durationS }), action_ts: '1700000001.000000' }],
+    };
+    const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    return fetch(eventsUrl, { method: 'POST', headers: sign(body), body }).then(async (res) => {
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`bench: the click was answered HTTP ${res.status}`);
+    });
   };
-  const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
   const t0 = performance.now();
-  const res = await fetch(eventsUrl, { method: 'POST', headers: sign(body), body });
-  await res.arrayBuffer();
-  if (res.status !== 200) throw new Error(`bench: the click was answered HTTP ${res.status}`);
+  await Promise.all(pids.map((pid, i) => click(pid, i)));
   const deadline = t0 + durationS * 1000 + 30_000;
-  let verdict: Update | undefined;
-  while (verdict === undefined) {
-    if (performance.now() > deadline) throw new Error(`bench: no verdict on ${host} within 30 s of the time box`);
+  const verdicts = (): Update[] => [...new Map(slack.updates.filter(isVerdict).reverse().map((u) => [u.ts, u])).values()];
+  while (verdicts().length < pids.length) {
+    if (performance.now() > deadline) throw new Error(`bench: ${verdicts().length} of ${pids.length} verdicts on ${host} within 30 s of the time box`);
     await sleep(5);
-    verdict = slack.updates.find(isVerdict);
   }
   while (bot.inFlightCount() > 0) {
     if (performance.now() > deadline) throw new Error(`bench: the work after the click on ${host} did not end`);
     await sleep(20);
   }
-  if (!/idle/i.test(verdict.text)) throw new Error(`bench: expected an idle verdict on ${host}, got: ${verdict.text.slice(0, 200)}`);
-  const parent = verdict.ts;
-  const progress = slack.updates.filter((u) => u.ts === parent && /^Tracing /.test(u.text) && u.atMs <= verdict!.atMs);
-  const gaps = progress.slice(1).map((u, i) => u.atMs - progress[i]!.atMs);
-  return {
-    clickToVerdictMs: verdict.atMs - t0,
-    progressGapsMs: gaps,
-    lateProgress: slack.updates.filter((u) => u.ts === parent && u.atMs > verdict!.atMs && /^Tracing /.test(u.text)).length,
-    progressCount: progress.length,
-  };
+  return verdicts().map((verdict) => {
+    if (!/idle/i.test(verdict.text)) throw new Error(`bench: expected an idle verdict on ${host}, got: ${verdict.text.slice(0, 200)}`);
+    const mine = slack.updates.filter((u) => u.ts === verdict.ts && /^Tracing /.test(u.text));
+    const progress = mine.filter((u) => u.atMs <= verdict.atMs);
+    return {
+      clickToVerdictMs: verdict.atMs - t0,
+      progressGapsMs: progress.slice(1).map((u, i) => u.atMs - progress[i]!.atMs),
+      lateProgress: mine.length - progress.length,
+      progressCount: progress.length,
+    };
+  });
 }
 
 /** The verdict's update: not a progress or waiting state of the parent ("Tracing …", "…: waiting for a free slot…"). */
@@ -230,16 +263,17 @@ function sign(body: string): Record<string, string> {
   };
 }
 
-/** A fake-workerman app with one idle worker (epoll_wait, 500 ms timer); resolves with the worker's pid. */
-function startIdleWorker(fakeWorkerman: string, startFile: string): Promise<{ app: ChildProcess; pid: number }> {
-  const app = spawn(fakeWorkerman, [startFile, '900', 'web:idle'], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** A fake-workerman app with two idle workers (epoll_wait, 500 ms timer); resolves with their pids. */
+function startIdleWorker(fakeWorkerman: string, startFile: string): Promise<{ app: ChildProcess; pid: number; otherPid: number }> {
+  const app = spawn(fakeWorkerman, [startFile, '900', 'web:idle', 'api:idle'], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
     app.once('error', reject);
     app.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = /^worker (\d+) web/m.exec(out);
-      if (m !== null && out.includes('ready\n')) resolve({ app, pid: Number(m[1]) });
+      const web = /^worker (\d+) web/m.exec(out);
+      const api = /^worker (\d+) api/m.exec(out);
+      if (web !== null && api !== null && out.includes('ready\n')) resolve({ app, pid: Number(web[1]), otherPid: Number(api[1]) });
     });
   });
 }
