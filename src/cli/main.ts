@@ -3,7 +3,7 @@ import { resolveListedHosts } from '../config/local-host.js';
 import { BotError, EXIT_CODES, asBotError, oneLine } from '../errors.js';
 import { suggestClosest } from '../suggest/suggest-closest.js';
 import type { TransportPool } from '../transport/pool.js';
-import { hasLocalWorkermanMaster } from '../workerman/has-local-master.js';
+import { hasLocalWorkermanMaster } from '../workerman/has-local-workerman-master.js';
 import { GLOBAL_OPTIONS, PROGRAM, type CliContext, type CliIo } from './cli-command.js';
 import { COMMANDS } from './commands/index.js';
 import { decideColor } from './decide-color.js';

@@ -11,7 +11,7 @@ import { createHostQueue } from '../limits/create-host-queue.js';
 import { createRateLimiter } from '../limits/create-rate-limiter.js';
 import { createTraceCap } from '../limits/create-trace-cap.js';
 import type { TransportPool } from '../transport/pool.js';
-import { hasLocalWorkermanMaster } from '../workerman/has-local-master.js';
+import { hasLocalWorkermanMaster } from '../workerman/has-local-workerman-master.js';
 import { createStatusRefreshAction } from './actions/create-status-refresh-action.js';
 import { createTraceCancelAction, createTraceConfirmAction } from './actions/create-trace-confirm-action.js';
 import { createTraceSelectAction } from './actions/create-trace-select-action.js';

@@ -6,7 +6,7 @@ import { checkAccess } from '../../../src/access/check-access.js';
 import { parseConfigText } from '../../../src/config/load.js';
 import { isBuiltInLocalHost, isListedHost, resolveListedHosts } from '../../../src/config/local-host.js';
 import { resolveTargets } from '../../../src/config/resolve-targets.js';
-import { hasLocalWorkermanMaster } from '../../../src/workerman/has-local-master.js';
+import { hasLocalWorkermanMaster } from '../../../src/workerman/has-local-workerman-master.js';
 import { createFakeApp } from '../../helpers/workerman-app.js';
 
 const dirs: string[] = [];
