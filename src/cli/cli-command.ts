@@ -12,6 +12,8 @@ export interface CliIo {
   loadEnvFile?: (path: string) => void;
   /** The machine-wide config file (default /etc/workerman-ops/config.yml); tests pass their own. */
   systemConfigFile?: string;
+  /** Where this machine's processes are looked at for a Workerman master (default /proc); tests pass their own. */
+  procDir?: string;
 }
 
 /** One option: `--duration DURATION`, `--json`, `-h`. */
@@ -50,6 +52,11 @@ export interface CliContext {
   maxWidth: number | undefined;
   /** Loads the config on first call (see config/load.ts for where it is looked for). */
   config(): Promise<LoadedConfig>;
+  /**
+   * The config as `all` and `hosts` see it: the built-in `local` host listed only when a Workerman master
+   * runs on this machine (looked for on first call, only when there is a built-in host).
+   */
+  listedConfig(): Promise<LoadedConfig>;
   /** Opens the transport pool on first call (ssh2 and execa load only then); main closes it. */
   transports(): Promise<TransportPool>;
   /** The pool now belongs to something that outlives run() (the bot): main must not close it. */

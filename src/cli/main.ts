@@ -1,7 +1,9 @@
 import { loadConfig, type LoadedConfig } from '../config/load.js';
+import { resolveListedHosts } from '../config/local-host.js';
 import { BotError, EXIT_CODES, asBotError, oneLine } from '../errors.js';
 import { suggestClosest } from '../suggest/suggest-closest.js';
 import type { TransportPool } from '../transport/pool.js';
+import { hasLocalWorkermanMaster } from '../workerman/has-local-workerman-master.js';
 import { GLOBAL_OPTIONS, PROGRAM, type CliContext, type CliIo } from './cli-command.js';
 import { COMMANDS } from './commands/index.js';
 import { decideColor } from './decide-color.js';
@@ -65,6 +67,7 @@ async function runCommand(name: string, args: readonly string[], options: Record
   const command = findCommand(name);
   const json = options.json === true;
   let configPromise: Promise<LoadedConfig> | undefined;
+  let listedPromise: Promise<LoadedConfig> | undefined;
   // The promise is kept, not the pool, so concurrent fleet calls share one pool.
   let poolPromise: Promise<TransportPool> | undefined;
   let pool: TransportPool | undefined;
@@ -82,6 +85,11 @@ async function runCommand(name: string, args: readonly string[], options: Record
         cwd: io.cwd,
         ...(io.systemConfigFile === undefined ? {} : { systemConfigFile: io.systemConfigFile }),
       })),
+    listedConfig: () =>
+      (listedPromise ??= ctx.config().then(async (loaded) => ({
+        ...loaded,
+        config: await resolveListedHosts(loaded.config, () => hasLocalWorkermanMaster(io.procDir)),
+      }))),
     // ssh2 and execa load only for commands that reach a host (--help, --from-file and hosts start faster).
     transports: () =>
       (poolPromise ??= ctx.config().then(async (loaded) => {

@@ -5,15 +5,15 @@ import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { BotError } from '../errors.js';
 import { suggestClosest } from '../suggest/suggest-closest.js';
-import { Config, HostConfig } from './schema.js';
+import { createBuiltInLocalHost, LOCAL_HOST_NAME } from './local-host.js';
+import { Config } from './schema.js';
 
 export const DEFAULT_CONFIG_FILE = 'workerman-ops.yml';
 export const CONFIG_ENV_VAR = 'WORKERMAN_OPS_CONFIG';
 /** The machine-wide config, the last place looked in. */
 export const SYSTEM_CONFIG_FILE = '/etc/workerman-ops/config.yml';
 
-/** The built-in host: this machine, no SSH. Its start file is found from the running master's title. */
-export const LOCAL_HOST_NAME = 'local';
+export { LOCAL_HOST_NAME } from './local-host.js';
 
 export interface LoadedConfig {
   /** The file read, or null when none was named and none of the search paths exists. */
@@ -46,7 +46,8 @@ export function listConfigSearchPaths(env: NodeJS.ProcessEnv, cwd: string, syste
 /**
  * Reads and validates the config once, at start-up: `--config`, else $WORKERMAN_OPS_CONFIG (either must
  * exist), else the first of listConfigSearchPaths that exists (none is fine). Always contains the
- * built-in `local` host unless the file defines one. A bad file is a `config_invalid` error naming the
+ * built-in `local` host unless the file defines one (in `all` and `hosts` only when a Workerman app
+ * runs on this machine: resolveListedHosts). A bad file is a `config_invalid` error naming the
  * file and the path inside it.
  */
 export async function loadConfig(opts: LoadConfigOptions): Promise<LoadedConfig> {
@@ -156,10 +157,11 @@ function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
+// The built-in host can always be asked by name; `all` and `hosts` include it only once a Workerman
+// master is seen running here (local-host.ts), so a machine without one does not fail `status all`.
 function withLocalHost(config: Config): Config {
   if (config.hosts.some((h) => h.name === LOCAL_HOST_NAME)) return config;
-  const local = HostConfig.parse({ name: LOCAL_HOST_NAME, description: 'this machine (no SSH)' });
-  return { ...config, hosts: [...config.hosts, local] };
+  return { ...config, hosts: [...config.hosts, createBuiltInLocalHost()] };
 }
 
 function expandHome(config: Config, env: NodeJS.ProcessEnv): Config {

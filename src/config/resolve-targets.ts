@@ -1,19 +1,25 @@
 import { BotError, oneLine } from '../errors.js';
+import { isBuiltInLocalHost, isListedHost, LOCAL_HOST_NAME } from './local-host.js';
 import { ALL_HOSTS_GROUP, type Config, type HostConfig } from './schema.js';
 
 type GroupSource = Pick<Config, 'hosts' | 'groups'>;
 
 /**
  * Returns the hosts a name typed in chat stands for: the host of that name, the members of that group
- * (config order), or every host for `all`. Anything else is a `host_unknown` BotError; the name is
- * only compared, never used to build anything.
+ * (config order), or every listed host for `all` (the built-in `local` only once resolveListedHosts saw
+ * a Workerman app running here). Anything else is a `host_unknown` BotError; the name is only
+ * compared, never used to build anything.
  */
 export function resolveTargets(config: GroupSource, name: string): HostConfig[] {
   const host = config.hosts.find((h) => h.name === name);
   if (host !== undefined) return [host];
   if (name === ALL_HOSTS_GROUP) {
-    if (config.hosts.length === 0) throw new BotError('host_unknown', 'No hosts are configured: add some under `hosts` in the config.');
-    return [...config.hosts];
+    const listed = config.hosts.filter(isListedHost);
+    if (listed.length > 0) return listed;
+    const leftOut = config.hosts.some(isBuiltInLocalHost)
+      ? ` (the built-in host \`${LOCAL_HOST_NAME}\` is left out: no Workerman app runs on this machine; ask it by name to see why)`
+      : '';
+    throw new BotError('host_unknown', `No hosts are configured${leftOut}: add some under \`hosts\` in the config.`);
   }
   const members = listHostGroups(config).get(name);
   if (members === undefined) {

@@ -251,6 +251,12 @@ export const LimitsSettings = z.strictObject({
   fleetHostTimeoutMs: z.number().int().min(100).max(600_000).default(15_000),
   /** Slack posts about one message per second per channel. */
   postIntervalMs: z.number().int().min(0).max(60_000).default(1_000),
+  /**
+   * chat.update calls per minute across the workspace (Slack's Tier 3, "50+"). Results go at once;
+   * progress (trace bars, waiting notices) is sent only while the last minute, results included, is
+   * below four fifths of it, and each bar moves less often when several run at once.
+   */
+  updatesPerMinute: z.number().int().min(5).max(600).default(50),
   /** Retries of a Slack call answered with 429 (each waits `Retry-After`). */
   max429Retries: z.number().int().min(0).max(10).default(3),
 });
@@ -264,6 +270,7 @@ const LIMITS_DEFAULTS: LimitsSettings = {
   fleetConcurrency: 16,
   fleetHostTimeoutMs: 15_000,
   postIntervalMs: 1_000,
+  updatesPerMinute: 50,
   max429Retries: 3,
 };
 

@@ -23,7 +23,7 @@ interface Lane {
   queued: number;
 }
 
-/** Creates the per-channel pacer for chat.postMessage / chat.update (about 1 message/s per channel). */
+/** Creates the per-channel pacer for chat.postMessage and file shares (about 1 message/s per channel). */
 export function createPostPacer(opts: PostPacerOptions = {}): PostPacer {
   const intervalMs = opts.intervalMs ?? 1_000;
   const clock = opts.clock ?? systemClock;

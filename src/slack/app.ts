@@ -17,6 +17,7 @@ import type { TransportPool } from '../transport/pool.js';
 import type { Watcher } from '../watch/create-watcher.js';
 import { createAlertSilenceAction } from './actions/create-alert-silence-action.js';
 import { createHistoryChartAction } from './actions/create-history-chart-action.js';
+import { hasLocalWorkermanMaster } from '../workerman/has-local-workerman-master.js';
 import { createStatusRefreshAction } from './actions/create-status-refresh-action.js';
 import { createTraceCancelAction, createTraceConfirmAction } from './actions/create-trace-confirm-action.js';
 import { createTraceSelectAction } from './actions/create-trace-select-action.js';
@@ -62,6 +63,8 @@ export interface SlackAppDeps {
    * watcher's live window on the replica that watches, the state file (read-only) on the others.
    */
   history?: HistorySource;
+  /** Where this machine's processes are looked at for a Workerman master (default /proc); tests pass their own. */
+  procDir?: string;
 }
 
 export interface SlackApp {
@@ -137,7 +140,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   const ackGate = createAckGate();
   const ruleGroups = listRuleUserGroups(config);
   const limits = config.limits;
-  const poster = createSlackPoster({ intervalMs: limits.postIntervalMs, max429Retries: limits.max429Retries, logger });
+    const poster = createSlackPoster({ intervalMs: limits.postIntervalMs, updatesPerMinute: limits.updatesPerMinute, max429Retries: limits.max429Retries, logger });
   // Its own listener (METRICS_PORT on METRICS_HOST), in both modes: never a route of the Slack receiver.
   // The watcher is made further down (it needs the bot's deps); /metrics reads it through this, at scrape time.
   let ownWatcher: Watcher | null = null;
@@ -195,6 +198,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     poster,
     ackGate,
     ...(deps.history !== undefined ? { history: deps.history } : config.watch === undefined ? {} : { history: createHistorySource(config.watch) }),
+    hasLocalMaster: () => hasLocalWorkermanMaster(deps.procDir),
     ...(ruleGroups.length === 0
       ? {}
       : {

@@ -2,7 +2,8 @@ import { BotError } from '../errors.js';
 import { requireAccess, screenRequester, type AccessDecision, type AccessRequest, type Requester } from '../access/check-access.js';
 import { listRuleUserGroups } from '../access/create-user-group-resolver.js';
 import { requireAuditTrail } from '../audit/require-audit-trail.js';
-import type { AccessCommand } from '../config/schema.js';
+import { resolveListedHosts } from '../config/local-host.js';
+import { ALL_HOSTS_GROUP, type AccessCommand } from '../config/schema.js';
 import type { BotDeps } from './bot-deps.js';
 
 /** Commands with side effects on a host: they run only while the audit trail can be written. */
@@ -21,7 +22,9 @@ export async function authorizeRequest(
   // A trace has side effects: it re-checks membership that is at most access.traceUserGroupCacheS old.
   const traceMaxAgeS = deps.config.access?.traceUserGroupCacheS;
   const lookup = request.command === 'trace' && traceMaxAgeS !== undefined ? { maxAgeMs: traceMaxAgeS * 1000 } : {};
-  const decision = requireAccess(deps.config, { ...request, userGroupIds: await userGroupsOf(deps, request.userId, lookup) });
+  // `all` holds the built-in local host only when a Workerman app runs on this machine (looked for now).
+  const config = request.host === ALL_HOSTS_GROUP ? await resolveListedHosts(deps.config, deps.hasLocalMaster) : deps.config;
+  const decision = requireAccess(config, { ...request, userGroupIds: await userGroupsOf(deps, request.userId, lookup) });
   // After the access check: someone who may not run the command learns nothing about the trail.
   if (PRIVILEGED_COMMANDS.has(request.command)) {
     requireAuditTrail(deps.audit, { isRequired: deps.config.audit.requireForPrivileged, command: request.command });

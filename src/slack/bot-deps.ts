@@ -31,6 +31,8 @@ export interface BotDeps {
   poster: SlackPoster;
   /** Post-ack work waits on it so a burst of requests is acked first. */
   ackGate: AckGate;
+  /** Whether a Workerman master runs on this machine: then the built-in `local` host is in `all` and `hosts`. */
+  hasLocalMaster: () => Promise<boolean>;
   /** Membership of the user groups named in access rules; absent when no rule names one. */
   userGroups?: UserGroupResolver;
   /**

@@ -1,3 +1,4 @@
+import { isListedHost } from '../config/local-host.js';
 import { listHostGroups, resolveTargets } from '../config/resolve-targets.js';
 import { ALL_HOSTS_GROUP, HostName, type Config, type HostConfig } from '../config/schema.js';
 import { BotError, oneLine } from '../errors.js';
@@ -12,6 +13,7 @@ export type CommandInput =
   | { kind: 'help'; unknown?: string; suggestion?: string }
   | { kind: 'hosts' }
   | StatusTarget
+  | { kind: 'connections'; host: HostConfig }
   | { kind: 'trace'; host: HostConfig; target: TraceTarget; durationS: number }
   | { kind: 'doctor'; host: HostConfig }
   | { kind: 'history'; host: HostConfig; windowText?: string };
@@ -27,8 +29,8 @@ function isHostList(source: CommandSource): source is readonly HostConfig[] {
   return Array.isArray(source);
 }
 
-/** The subcommands `/workerman` takes, for "did you mean" on a typo. */
-const SUBCOMMAND_NAMES = ['status', 'trace', 'doctor', 'history', 'hosts', 'help'] as const;
+/** The subcommands `/workerman` takes (the manifest's usage_hint names each), for "did you mean" on a typo. */
+export const SUBCOMMAND_NAMES = ['status', 'connections', 'trace', 'doctor', 'history', 'hosts', 'help'] as const;
 
 // Only ever shown after screenRequest let the requester through: the same people are shown the whole
 // list of configured hosts in the same message (check-access.ts: "whoever passes may be told host names").
@@ -73,12 +75,13 @@ export function resolveStatusTarget(name: string, source: CommandSource): Status
     const guess = didYouMean(name, [...config.hosts.map((h) => h.name), ...groupNames]);
     throw new BotError('host_unknown', `Unknown host "${name}".${guess} Configured hosts: ${knownHosts(config.hosts)}. Groups: ${groupNames.join(', ')}.`);
   }
-  return { kind: 'fleet', group: name, hosts: resolveTargets(config, name) };
+  // `all` is left to the access check, which first looks whether the built-in local host belongs in it.
+  return { kind: 'fleet', group: name, hosts: name === ALL_HOSTS_GROUP ? config.hosts.filter(isListedHost) : resolveTargets(config, name) };
 }
 
 /**
- * Parses the text after `/workerman`: `status <host>`, `trace <host> <pid>`, `doctor <host>`,
- * `history <host> [window]`, `hosts`, `help` (empty or unknown → help).
+ * Parses the text after `/workerman`: `status <host>`, `connections <host>`, `trace <host> <pid>`,
+ * `doctor <host>`, `history <host> [window]`, `hosts`, `help` (empty or unknown → help).
  * Example: `status web-1` → `{ kind: 'status', host: <web-1's config> }`.
  */
 export function parseCommandText(text: string, source: CommandSource): CommandInput {
@@ -99,6 +102,12 @@ export function parseCommandText(text: string, source: CommandSource): CommandIn
         throw new BotError('input_invalid', `status takes one host, got ${args.length} words: "${oneLine(args.join(' '), 80)}".`);
       }
       return resolveStatusTarget(args[0]!.toLowerCase(), source);
+    }
+    case 'connections': {
+      if (args.length !== 1) {
+        throw new BotError('input_invalid', `Usage: /workerman connections <host> (one host). Configured hosts: ${knownHosts(hosts)}.`);
+      }
+      return { kind: 'connections', host: findHost(args[0]!.toLowerCase(), hosts) };
     }
     case 'doctor': {
       if (args.length !== 1) {

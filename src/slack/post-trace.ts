@@ -17,6 +17,7 @@ import { renderWaitingMessage } from '../render/slack/waiting-blocks.js';
 import { runTrace, type TraceResult } from '../strace/run-trace.js';
 import { resolveTraceTargets, type TraceTarget } from '../workerman/resolve-trace-targets.js';
 import type { BotDeps } from './bot-deps.js';
+import { createTraceProgress } from './create-trace-progress.js';
 import { openThread, type PostOutcome, type SlackThread, type ThreadRequest } from './thread.js';
 
 export interface TraceRequestInput extends ThreadRequest {
@@ -31,12 +32,10 @@ export interface TraceOutcome extends PostOutcome {
   pids: number[];
 }
 
-// chat.update is Tier 3 (~50/min per workspace): a trace updates its progress at most every 5 s.
-const PROGRESS_INTERVAL_MS = 5_000;
-
 /**
- * Posts a trace's parent message, keeps its progress bar current, then replaces it with the verdict and
- * puts the full tables and the summary in its thread. A worker name becomes its pids on the host (from
+ * Posts a trace's parent message, moves its progress bar every second or two while strace runs, then
+ * replaces it with the verdict as soon as the trace is in, and puts the full tables and the summary in
+ * its thread. A worker name becomes its pids on the host (from
  * /proc, never Workerman's `status`) once the trace's turn has come, and the parent names them from
  * then on; a name that matches nothing fails like any refusal. The redacted raw log goes where the host's
  * `strace.rawLog` says (the requester's DM by default, the thread, or nowhere), and the parent is
@@ -58,16 +57,21 @@ export async function postTrace(deps: BotDeps, req: TraceRequestInput, signal: A
   const opened = await openThread(deps, req, renderTracePending(base()), { host: host.name, orPrivately: false });
   if ('refused' in opened) return { ...opened.refused, pids };
   const thread = opened.thread;
+  let hasWaited = false;
   const showWaiting =
     (on: 'host' | 'traces') =>
-    ({ position, running }: { position: number; running: number }): void =>
+    ({ position, running }: { position: number; running: number }): void => {
+      hasWaited = true;
       thread.show(renderWaitingMessage({ what: 'trace', host: host.name, position, running, on }));
-  let lastProgressAt = Date.now();
-  const onProgress = (p: { elapsedMs: number; lines: number }): void => {
-    if (Date.now() - lastProgressAt < PROGRESS_INTERVAL_MS) return;
-    lastProgressAt = Date.now();
-    thread.show(renderTraceProgress({ ...base(), elapsedMs: p.elapsedMs, lines: p.lines }));
-  };
+    };
+  // About every 1.5 s while strace runs (less often when traces share the update budget), never so
+  // close to the end that the verdict would wait for an update in flight.
+  const progress = createTraceProgress({
+    show: (message) => thread.show(message),
+    render: ({ elapsedMs, lines }) => renderTraceProgress({ ...base(), elapsedMs, lines }),
+    joinProgress: () => deps.poster.joinProgress(),
+    durationMs,
+  });
 
   let result: TraceResult;
   const releases: (() => void)[] = [];
@@ -80,13 +84,17 @@ export async function postTrace(deps: BotDeps, req: TraceRequestInput, signal: A
     const transport = deps.transports.get(host.name);
     // Looked up now, in the trace's turn: the pids are as fresh as they can be when strace attaches.
     pids = (await resolveTraceTargets(transport, host, target, { signal })).pids;
-    if (workerName !== undefined) thread.show(renderTracePending(base()));
-    result = await runTrace(transport, host, { pids, durationS: req.durationS }, { signal, onProgress });
+    // The parent leaves "waiting", and names the worker's pids once they are known.
+    if (workerName !== undefined || hasWaited) thread.show(renderTracePending(base()));
+    result = await runTrace(transport, host, { pids, durationS: req.durationS }, { signal, onProgress: (tick) => progress.onProgress(tick) });
   } catch (error) {
+    progress.stop();
     releaseAll();
     const failed: FailedRequest = workerName === undefined ? { kind: 'trace', host: host.name, pid: pids[0]! } : { kind: 'trace', host: host.name, workerName, pids };
     return { ...(await thread.fail(error, failed, signal)), pids };
   }
+  // strace has detached and the host's after-checks are in: nothing more is shown before the verdict.
+  progress.stop();
   releaseAll();
 
   const log = result.rawLog;

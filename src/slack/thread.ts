@@ -66,7 +66,10 @@ export interface SlackThread {
    * text alone with `fallbackNote`. Waits for a `show` in flight, and `show` is ignored from then on.
    */
   update(message: SlackMessage, opts?: { fallback?: SlackMessage; fallbackNote?: string }): Promise<boolean>;
-  /** Shows a passing state (waiting, progress) without waiting: one update in flight, the latest wins. */
+  /**
+   * Shows a passing state (waiting, progress) without waiting: one update in flight, the latest wins; it
+   * is skipped when the workspace's update budget has no room for progress (poster.update).
+   */
   show(message: SlackMessage): void;
   /** Posts a reply in the thread; a refused one is said in the thread and counted in `gaps`. */
   reply(message: SlackMessage): Promise<StepResult>;
@@ -186,12 +189,16 @@ function createThread(
   let nextShow: SlackMessage | null = null;
   let showing: Promise<void> | null = null;
 
-  /** Runs one Web API call through the pacer (429s retried there); a failure is logged and returned as its code. */
-  const attempt = async (method: string, call: () => Promise<unknown>, fallbackCode: string): Promise<string | null> => {
+  /**
+   * Runs one Web API call through the poster: posts paced per channel, updates within the workspace's
+   * budget (429s retried there; a progress update may be skipped). A failure is logged and returned as its code.
+   */
+  const attempt = async (method: string, call: () => Promise<unknown>, fallbackCode: string, via: 'post' | 'update' | 'progress' = 'post'): Promise<string | null> => {
     if (parent === null) return 'no_thread';
     if (gone !== null) return gone;
     try {
-      await deps.poster.send(parent.channel, call);
+      if (via === 'post') await deps.poster.send(parent.channel, call);
+      else await deps.poster.update(parent.channel, call, { isProgress: via === 'progress' });
       return null;
     } catch (error) {
       const code = slackErrorCode(error) ?? (error instanceof BotError ? error.code : fallbackCode);
@@ -211,24 +218,25 @@ function createThread(
     nextShow = null;
     await showing;
     if (parent === null) return false;
-    const failed = await attempt('chat.update', chatUpdate(message), 'update_failed');
+    const failed = await attempt('chat.update', chatUpdate(message), 'update_failed', 'update');
     if (failed === null) return true;
     if (gone !== null) return false;
     if (opts.fallback !== undefined) {
       deps.logger.warn({ event: 'slack_blocks_refused', error: failed, next: 'fallback' });
-      if ((await attempt('chat.update', chatUpdate(opts.fallback), 'update_failed')) === null) return true;
+      if ((await attempt('chat.update', chatUpdate(opts.fallback), 'update_failed', 'update')) === null) return true;
       if (gone !== null) return false;
     }
     // Never leave the parent saying "…" forever: the summary alone, in one section Slack accepts.
     const text = truncateEscaped(`${message.text} ${opts.fallbackNote ?? '(the formatted message could not be shown)'}`, SLACK_LIMITS.sectionTextChars);
-    return (await attempt('chat.update', chatUpdate({ text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] }), 'update_failed')) === null;
+    return (await attempt('chat.update', chatUpdate({ text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] }), 'update_failed', 'update')) === null;
   };
   // Sends what show() left, newest only; clears `showing` in the same turn its loop ends, so no show() is lost.
   const showLatest = async (): Promise<void> => {
     while (nextShow !== null && !isSettled) {
       const message = nextShow;
       nextShow = null;
-      await attempt('chat.update', chatUpdate(message), 'update_failed');
+      // A progress update: skipped when the workspace's update budget has no room for it now.
+      await attempt('chat.update', chatUpdate(message), 'update_failed', 'progress');
     }
     showing = null;
   };

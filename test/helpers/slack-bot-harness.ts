@@ -37,6 +37,8 @@ export async function startBotHarness(
     /** Run the config's watcher on this replica (WATCH=on), on this clock. */
     isWatcher?: boolean;
     watchNow?: () => number;
+    /** A stand-in for /proc: whether a Workerman master runs on "this machine". */
+    procDir?: string;
   },
 ): Promise<BotHarness> {
   const logLines: LogLine[] = [];
@@ -60,6 +62,7 @@ export async function startBotHarness(
     ...(opts.shutdownGraceMs === undefined ? {} : { shutdownGraceMs: opts.shutdownGraceMs }),
     ...(opts.isWatcher === undefined ? {} : { isWatcher: opts.isWatcher }),
     ...(opts.watchNow === undefined ? {} : { watchNow: opts.watchNow }),
+    ...(opts.procDir === undefined ? {} : { procDir: opts.procDir }),
   });
   await bot.start();
   return { standIn, bot, eventsUrl: `http://127.0.0.1:${bot.httpAddress()!.port}/slack/events`, logLines, auditLines, stop: () => bot.stop() };

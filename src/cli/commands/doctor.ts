@@ -16,7 +16,7 @@ export const doctorCommand: CliCommand = {
   usage: ['doctor [host|group|all] [--json]'],
   options: [],
   details: [
-    'Without a name, every configured host is checked. Each host gets SSH reachability, the host key, Workerman status (run once), strace, ptrace permissions (Yama), the helper and its sudo rule where used.',
+    'Without a name, every host of `all` is checked (the built-in host local only when a Workerman app runs on this machine; `doctor local` checks it anyway). Each host gets SSH reachability, the host key, Workerman status (run once), strace, ptrace permissions (Yama), the helper and its sudo rule where used.',
     'The text ends with the config file used (`workerman-ops hosts` says it too); --json is the report alone, as before.',
     'Exit codes: 0 all checks passed (warnings allowed), 6 a check failed on some host, 2 bad arguments, 3 bad config, 4 unknown host.',
   ],
@@ -25,7 +25,9 @@ export const doctorCommand: CliCommand = {
     if (ctx.args.length > 1) throw new BotError('input_invalid', `Expected: workerman-ops doctor [host|group|all] (unexpected "${oneLine(ctx.args[1]!, 64)}"). See workerman-ops doctor --help.`);
     const loaded = await ctx.config();
     const name = ctx.args[0] ?? ALL_HOSTS_GROUP;
-    const targets = isGroupName(loaded, name) ? resolveTargets(loaded.config, name) : [pickHost(loaded, name, { withGroups: true })];
+    // `all` holds the built-in local host only when a Workerman app runs here (looked for only then).
+    const groupSource = name === ALL_HOSTS_GROUP ? (await ctx.listedConfig()).config : loaded.config;
+    const targets = isGroupName(loaded, name) ? resolveTargets(groupSource, name) : [pickHost(loaded, name, { withGroups: true })];
     const report = await runDoctorFleet(targets, async (h) => runDoctor((await ctx.transports()).get(h.name), h), {
       concurrency: loaded.config.limits.fleetConcurrency,
     });

@@ -1,4 +1,5 @@
 import type { Config } from '../../config/schema.js';
+import { isBuiltInLocalHost, isListedHost, LOCAL_HOST_NAME } from '../../config/local-host.js';
 import { listHostGroups } from '../../config/resolve-targets.js';
 import { escapeControlChars, renderTextTable } from '../../render/text/status-table.js';
 import type { CliCommand } from '../cli-command.js';
@@ -22,12 +23,13 @@ export const hostsCommand: CliCommand = {
   options: [],
   details: [
     'The config is --config FILE, else $WORKERMAN_OPS_CONFIG, else the first of ./workerman-ops.yml, $XDG_CONFIG_HOME/workerman-ops/config.yml (~/.config/… when unset) and /etc/workerman-ops/config.yml that exists. The last line says which file was used.',
+    'The built-in host local (this machine) is listed, and part of "all", only when the config names it or a Workerman app runs on this machine.',
     '--json prints the array of hosts (name, description, groups, transport, target, startFile), as before.',
   ],
   positionals: [],
   async run(ctx) {
     expectArgs(ctx.args, 0, 'hosts');
-    const loaded = await ctx.config();
+    const loaded = await ctx.listedConfig();
     const hosts = describeHosts(loaded.config);
     if (ctx.json) {
       ctx.io.stdout.write(`${JSON.stringify(hosts, null, 2)}\n`);
@@ -45,15 +47,22 @@ export const hostsCommand: CliCommand = {
     );
     const groups = [...listHostGroups(loaded.config).entries()].map(([name, members]) => `${name} (${members.map((h) => h.name).join(', ')})`);
     if (groups.length > 0) lines.push('', `groups: ${groups.join('; ')}; all (every host)`);
+    const builtIn = loaded.config.hosts.find(isBuiltInLocalHost);
+    if (builtIn !== undefined && !isListedHost(builtIn)) {
+      lines.push(`(the built-in host ${LOCAL_HOST_NAME} is left out, and out of "all": no Workerman app runs on this machine; \`status ${LOCAL_HOST_NAME}\` still asks it)`);
+    }
     lines.push(loaded.path === null ? `(no config file: only the built-in host; looked for ${loaded.searched.join(', ')})` : `(from ${loaded.path})`);
     ctx.io.stdout.write(`${lines.join('\n')}\n`);
     return 0;
   },
 };
 
-/** Hosts as users may see them: names, descriptions and where they point; never keys or secrets. */
+/**
+ * The hosts of `all` as users may see them: names, descriptions and where they point; never keys or
+ * secrets. The built-in `local` host only when listed (resolveListedHosts).
+ */
 export function describeHosts(config: Config): HostSummary[] {
-  return config.hosts.map((h) => ({
+  return config.hosts.filter(isListedHost).map((h) => ({
     name: h.name,
     description: h.description ?? null,
     groups: h.groups,

@@ -1,5 +1,6 @@
 import { renderFleetText } from '../../fleet/render-fleet-text.js';
 import { resolveTargets } from '../../config/resolve-targets.js';
+import { ALL_HOSTS_GROUP } from '../../config/schema.js';
 import { runFleetStatus } from '../../fleet/run-fleet-status.js';
 import { renderStatusText } from '../../render/text/status-table.js';
 import { parseStatus } from '../../workerman/parse-status.js';
@@ -22,7 +23,7 @@ export const statusCommand: CliCommand = {
     { name: 'from-file', value: 'FILE', help: 'parse a saved `php start.php status` output instead (- reads stdin)', complete: 'file' },
   ],
   details: [
-    'A group (or "all") runs every host of the group at once (limits.fleetConcurrency), each within limits.fleetHostTimeoutMs (15 s by default), one row per host.',
+    'A group (or "all": every configured host, and the built-in host local when a Workerman app runs on this machine) runs every host of the group at once (limits.fleetConcurrency), each within limits.fleetHostTimeoutMs (15 s by default), one row per host.',
     'Findings come first: busy processes, crash loops (non-zero exit counts), memory outliers, processes that did not answer, workers left running by a dead master.',
     'On a terminal narrower than the table, the least useful columns are hidden or cut (a last line says which); piped output and --json are never cut.',
     'Exit codes: 0 ok, 2 bad arguments, 3 bad config, 4 unknown host, 5 a host of the group is not up, 10-14 SSH or command, 20-24 Workerman.',
@@ -42,8 +43,10 @@ export const statusCommand: CliCommand = {
     const qps = options.qps === true;
     if (isGroupName(loaded, name)) {
       const limits = loaded.config.limits;
+      // `all` holds the built-in local host only when a Workerman app runs here (looked for only then).
+      const groupSource = name === ALL_HOSTS_GROUP ? (await ctx.listedConfig()).config : loaded.config;
       const rows = await runFleetStatus(
-        resolveTargets(loaded.config, name),
+        resolveTargets(groupSource, name),
         async (h, signal) => (await runStatus((await ctx.transports()).get(h.name), h, { qps, signal })).status,
         { concurrency: limits.fleetConcurrency, perHostTimeoutMs: limits.fleetHostTimeoutMs },
       );

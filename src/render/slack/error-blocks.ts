@@ -112,12 +112,14 @@ export function renderErrorOutcome(code: BotErrorCode): string {
 export type FailedRequest =
   | { kind: 'status'; host: string }
   | { kind: 'history'; host: string }
+  | { kind: 'connections'; host: string }
   | { kind: 'trace'; host: string; pid: number }
   | { kind: 'trace'; host: string; workerName: string; pids: readonly number[] };
 
 function describeFailedRequest(request: FailedRequest): { what: string; plainWhat: string } {
-  if (request.kind === 'status') {
-    return { what: `Workerman status of \`${escapeCodeSpan(request.host)}\``, plainWhat: escapeMrkdwn(`Workerman status of ${request.host}`) };
+  if (request.kind === 'status' || request.kind === 'connections') {
+    const noun = request.kind === 'status' ? 'status' : 'connections';
+    return { what: `Workerman ${noun} of \`${escapeCodeSpan(request.host)}\``, plainWhat: escapeMrkdwn(`Workerman ${noun} of ${request.host}`) };
   }
   if (request.kind === 'history') {
     return { what: `Chart of \`${escapeCodeSpan(request.host)}\``, plainWhat: escapeMrkdwn(`Chart of ${request.host}`) };

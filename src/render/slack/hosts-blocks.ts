@@ -41,5 +41,5 @@ export function renderHostsMessage(hosts: readonly HostListing[], opts: { comman
     chunk.push(line);
   }
   flush();
-  return { text: `${hosts.length} configured hosts: ${hosts.map((h) => h.name).join(', ')}`.slice(0, 3000), blocks };
+  return { text: `${hosts.length} configured host${hosts.length === 1 ? '' : 's'}: ${hosts.map((h) => h.name).join(', ')}`.slice(0, 3000), blocks };
 }

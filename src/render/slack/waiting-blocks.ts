@@ -6,7 +6,7 @@ import type { SlackMessage } from './limits.js';
  * or, for a trace, under the global trace cap. Example: ":hourglass: Waiting for a free slot on `web-1`
  * (2 commands running there, 1st in line)…".
  */
-export function renderWaitingMessage(opts: { what: 'status' | 'trace'; host: string; position: number; running: number; on: 'host' | 'traces' }): SlackMessage {
+export function renderWaitingMessage(opts: { what: 'status' | 'connections' | 'trace'; host: string; position: number; running: number; on: 'host' | 'traces' }): SlackMessage {
   const place = `${ordinal(opts.position)} in line`;
   const where =
     opts.on === 'host'

@@ -57,12 +57,14 @@ export function createTraceConfirmAction(deps: BotDeps): (args: ActionArgs) => P
         const { target, durationS } = parseTraceTarget(host, value.target, value.d);
         scope.host = host.name;
         const decision = await authorizeRequest(deps, { userId, channelId, teamId, command: 'trace', host: host.name });
-        // The question is answered: replace it so it cannot be clicked twice.
+        // The question is answered: replace it so it cannot be clicked twice. Not awaited before the
+        // trace starts: a round trip to Slack would only push the verdict back.
         const what = target.kind === 'pid' ? `PID ${target.pid}` : `worker ${target.workerName}`;
-        await respond({ replace_original: true, text: escapeMrkdwn(`Tracing ${what} on ${host.name} for ${durationS} s: the result follows in the channel.`) }).catch(
+        const answered = respond({ replace_original: true, text: escapeMrkdwn(`Tracing ${what} on ${host.name} for ${durationS} s: the result follows in the channel.`) }).catch(
           () => undefined,
         );
         const result = await deps.inFlight.run((signal) => postTrace(deps, { client, respond, channelId, userId, host, target, durationS }, signal));
+        await answered;
         return auditResultOf(result, { host: host.name, rule: decision.rule, pids: result.pids, hosts: [host.name] });
       },
       { ackFirst: true },

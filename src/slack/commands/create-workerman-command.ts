@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { isListedHost, resolveListedHosts } from '../../config/local-host.js';
 import { HostName } from '../../config/schema.js';
 import { renderHelpMessage } from '../../render/slack/help-blocks.js';
 import { renderHostsMessage } from '../../render/slack/hosts-blocks.js';
@@ -6,16 +7,17 @@ import { renderTraceConfirmation } from '../../render/slack/trace-confirm-blocks
 import { authorizeRequest, screenRequest } from '../authorize-request.js';
 import type { BotDeps } from '../bot-deps.js';
 import { ACTION_IDS } from '../ids.js';
-import { parseCommandText } from '../parse-command-text.js';
+import { parseCommandText, SUBCOMMAND_NAMES } from '../parse-command-text.js';
 import { postFleetStatus } from '../post-fleet.js';
 import { postHistory, prepareHistory } from '../post-history.js';
+import { postConnections } from '../post-connections.js';
 import { postStatus } from '../post-status.js';
 import { replyDoctor } from '../reply-doctor.js';
 import { auditResultOf, runAuditedRequest } from '../run-audited-request.js';
 
 type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
-const SUBCOMMANDS = new Set(['help', 'hosts', 'status', 'trace', 'doctor', 'history']);
+const SUBCOMMANDS: ReadonlySet<string> = new Set(SUBCOMMAND_NAMES);
 
 /**
  * Returns what the audit line names before the text is parsed: a known subcommand (else `help`) and
@@ -30,7 +32,7 @@ export function describeCommandText(text: string): { command: string; host: stri
 
 /**
  * Returns the `/workerman` listener: glue only. Answers that need no work (help, hosts, bad input, a
- * rate limit) are the ack itself (ephemeral); `status`, `trace` and `doctor` ack at once and do their work
+ * rate limit) are the ack itself (ephemeral); `status`, `connections`, `trace` and `doctor` ack at once and do their work
  * after, tracked for shutdown. With an `access` section, a requester no rule covers is denied before
  * the text is parsed. Every request yields one audit line.
  */
@@ -63,7 +65,9 @@ export function createWorkermanCommand(deps: BotDeps): (args: CommandArgs) => Pr
           }
           case 'hosts': {
             const decision = await authorizeRequest(deps, { userId, channelId, teamId, command: 'hosts', host: null });
-            const listing = deps.config.hosts.map((h) => ({
+            // The built-in local host only when a Workerman app runs on this machine (looked for now).
+            const listed = (await resolveListedHosts(deps.config, deps.hasLocalMaster)).hosts.filter(isListedHost);
+            const listing = listed.map((h) => ({
               name: h.name,
               groups: h.groups,
               kind: h.ssh === undefined ? ('local' as const) : ('ssh' as const),
@@ -79,6 +83,15 @@ export function createWorkermanCommand(deps: BotDeps): (args: CommandArgs) => Pr
             scope.host = host.name;
             const decision = await authorizeRequest(deps, { userId, channelId, teamId, command: 'status', host: host.name });
             const result = await deps.inFlight.run((signal) => postStatus(deps, { client, respond, channelId, userId, host }, signal));
+            return auditResultOf(result, { rule: decision.rule, hosts: [host.name] });
+          }
+          case 'connections': {
+            // Like status: acked at once, allowed where `connections` is (the same defaults as status).
+            await scope.ack();
+            const host = input.host;
+            scope.host = host.name;
+            const decision = await authorizeRequest(deps, { userId, channelId, teamId, command: 'connections', host: host.name });
+            const result = await deps.inFlight.run((signal) => postConnections(deps, { client, respond, channelId, userId, host }, signal));
             return auditResultOf(result, { rule: decision.rule, hosts: [host.name] });
           }
           case 'fleet': {

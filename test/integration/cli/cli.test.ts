@@ -106,7 +106,9 @@ describe('workerman-ops CLI', () => {
     const { config } = await configFor({});
     const r = cli(['hosts', '--config', config, '--json']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).map((h: { name: string }) => h.name)).toEqual(['app', 'local']);
+    // The built-in local host is listed only while a Workerman master runs on this machine (other
+    // suites start some): test/unit/cli/main.test.ts pins both cases with a stand-in /proc.
+    expect(JSON.parse(r.stdout).map((h: { name: string }) => h.name).filter((name: string) => name !== 'local')).toEqual(['app']);
     const text = cli(['hosts', '--config', config]);
     expect(text.stdout).toContain('fake app');
   });

@@ -321,9 +321,12 @@ describe('Slack bot in HTTP mode against the stand-in (local transport)', () => 
     );
     const answered = standIn.messages(CHANNEL);
     expect(answered).toHaveLength(50);
-    // Two at a time on the host (limits.perHostConcurrency): the others showed a waiting state first.
+    // Two at a time on the host (limits.perHostConcurrency): the others showed a waiting state first, as
+    // far as the workspace's update budget lets passing states go (four fifths of 50 a minute, answers
+    // included): the 50 answers are never held back for them.
     const waited = standIn.callsOf('chat.update').filter((c) => String(c.params['text']).includes('waiting for a free slot on `burst`'));
-    expect(waited.length).toBeGreaterThanOrEqual(40);
+    expect(waited.length).toBeGreaterThanOrEqual(20);
+    expect(waited.length).toBeLessThanOrEqual(40);
     expect(answered.every((m) => m.text.startsWith('Workerman status of burst'))).toBe(true);
     console.log(`burst: 50 acks, worst ${worst.toFixed(0)} ms; all answered after ${(performance.now() - started).toFixed(0)} ms`);
   });

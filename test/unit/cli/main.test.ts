@@ -2,7 +2,7 @@
 // main() with a fake io (the built CLI is exercised in test/integration/cli/). Nothing here reaches a host:
 // status reads a saved output, and the config search is pointed at an empty temp dir.
 import { readFileSync } from 'node:fs';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -22,7 +22,11 @@ interface Terminal {
   columns?: number;
 }
 
-async function run(argv: string[], env: NodeJS.ProcessEnv = {}, terminal: Terminal = {}) {
+/** A stand-in for /proc with no process at all: no Workerman master runs on "this machine". */
+const NO_PROCESSES = mkdtempSync(join(tmpdir(), 'wo-cli-proc-'));
+afterAll(() => rmSync(NO_PROCESSES, { recursive: true, force: true }));
+
+async function run(argv: string[], env: NodeJS.ProcessEnv = {}, terminal: Terminal = {}, procDir = NO_PROCESSES) {
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
@@ -33,6 +37,7 @@ async function run(argv: string[], env: NodeJS.ProcessEnv = {}, terminal: Termin
     env: { HOME: EMPTY, ...env },
     cwd: EMPTY,
     systemConfigFile: join(EMPTY, 'etc-config.yml'),
+    procDir,
   };
   const code = await main(argv, io);
   return { code, stdout, stderr };
@@ -159,9 +164,51 @@ describe('main(): colour and width', () => {
   });
 });
 
+/** A stand-in for /proc with one process titled as a Workerman master (and one that is not). */
+const withMaster = mkdtempSync(join(tmpdir(), 'wo-cli-proc-'));
+mkdirSync(join(withMaster, '4242'));
+writeFileSync(join(withMaster, '4242', 'cmdline'), 'WorkerMan: master process  start_file=/srv/app/start.php\0');
+mkdirSync(join(withMaster, '17'));
+writeFileSync(join(withMaster, '17', 'cmdline'), 'sshd\0-D\0');
+afterAll(() => rmSync(withMaster, { recursive: true, force: true }));
+
+describe('main(): the built-in local host in hosts and all', () => {
+  it('with no Workerman master here and no config, hosts lists nothing and says why; status all exits 4, not 5', async () => {
+    const hosts = await run(['hosts']);
+    expect(hosts.code).toBe(0);
+    expect(hosts.stdout).not.toMatch(/^local /m);
+    expect(hosts.stdout).toContain('(the built-in host local is left out, and out of "all": no Workerman app runs on this machine; `status local` still asks it)');
+    expect(JSON.parse((await run(['hosts', '--json'])).stdout)).toEqual([]);
+    const all = await run(['status', 'all', '--json']);
+    expect(all.code).toBe(4);
+    expect(JSON.parse(all.stdout)).toMatchObject({ error: { code: 'host_unknown', message: expect.stringContaining('the built-in host `local` is left out: no Workerman app runs on this machine') } });
+  });
+
+  it('with a Workerman master here, local is listed (and in all: test/unit/config/local-host.test.ts)', async () => {
+    const hosts = await run(['hosts', '--json'], {}, {}, withMaster);
+    expect(hosts.code).toBe(0);
+    expect(JSON.parse(hosts.stdout)).toEqual([expect.objectContaining({ name: 'local', transport: 'local', target: 'this machine' })]);
+    expect((await run(['hosts'], {}, {}, withMaster)).stdout).not.toContain('left out');
+  });
+
+  it('a config that names local keeps it in hosts and all whatever runs here', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wo-cli-local-'));
+    try {
+      const config = join(dir, 'ops.yml');
+      writeFileSync(config, 'hosts:\n  - name: local\n    description: this box\n  - name: web-1\n    workerman: { startFile: /srv/app/start.php }\n');
+      const hosts = await run(['hosts', '--json', '--config', config]);
+      expect(JSON.parse(hosts.stdout).map((h: { name: string }) => h.name)).toEqual(['local', 'web-1']);
+      const listed = await run(['hosts', '--config', config]);
+      expect(listed.stdout).not.toContain('left out');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('main(): config search and completion', () => {
   it('hosts says which file was used, or where it looked', async () => {
-    const r = await run(['hosts']);
+    const r = await run(['hosts'], {}, {}, withMaster);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^HOST +TARGET +START FILE +DESCRIPTION\nlocal +this machine/);
     expect(r.stdout).toContain(`(no config file: only the built-in host; looked for ${join(EMPTY, 'workerman-ops.yml')}, ${join(EMPTY, '.config', 'workerman-ops', 'config.yml')}`);

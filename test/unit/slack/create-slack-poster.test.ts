@@ -51,4 +51,39 @@ describe('createSlackPoster()', () => {
     const other = Object.assign(new Error('not_in_channel'), { code: 'slack_webapi_platform_error' });
     await expect(poster.send('C1', async () => Promise.reject(other))).rejects.toBe(other);
   });
+
+  test('updates are not paced per channel: a verdict does not wait behind posts queued in its channel', async () => {
+    const clock = createManualClock();
+    const poster = createSlackPoster({ intervalMs: 1000, max429Retries: 3, logger: createJsonLogger({ write: () => {} }), clock });
+    const started: string[] = [];
+    const posts = [poster.send('C1', async () => void started.push(`post1@${clock.now()}`)), poster.send('C1', async () => void started.push(`post2@${clock.now()}`))];
+    const update = poster.update('C1', async () => (started.push(`update@${clock.now()}`), 'updated'));
+    await clock.advance(0);
+    await expect(update).resolves.toBe('updated');
+    await clock.advance(1000);
+    await Promise.all(posts);
+    expect(started.slice().sort()).toEqual(['post1@0', 'post2@1000', 'update@0']);
+    expect(started.at(-1)).toBe('post2@1000');
+  });
+
+  test('a progress update beyond the budget is skipped and a 429 on it is not waited out; a result always goes at once', async () => {
+    const clock = createManualClock();
+    const poster = createSlackPoster({ intervalMs: 1000, updatesPerMinute: 10, max429Retries: 3, logger: createJsonLogger({ write: () => {} }), clock });
+    let calls = 0;
+    const call = async (): Promise<string> => (calls += 1, 'ok');
+    const progress = [];
+    for (let i = 0; i < 10; i += 1) progress.push(await poster.update('C1', call, { isProgress: true }));
+    // Four fifths of 10 for progress; the rest was skipped without a call.
+    expect(progress.filter((r) => r === 'ok')).toHaveLength(8);
+    expect(progress.filter((r) => r === undefined)).toHaveLength(2);
+    expect(calls).toBe(8);
+    // Results go at once, over the share, and count: progress stays off until the minute has passed.
+    for (let i = 0; i < 5; i += 1) await expect(poster.update('C1', call)).resolves.toBe('ok');
+    expect(calls).toBe(13);
+    await clock.advance(59_999);
+    await expect(poster.update('C1', call, { isProgress: true })).resolves.toBeUndefined();
+    await clock.advance(60_000);
+    const limited = poster.update('C1', async () => Promise.reject(rateLimitedError(30)), { isProgress: true });
+    await expect(limited).rejects.toMatchObject({ code: 'rate_limited' });
+  });
 });

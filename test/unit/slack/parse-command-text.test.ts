@@ -15,6 +15,7 @@ describe('parseCommandText()', () => {
     ['stauts web-1', { kind: 'help', unknown: 'stauts', suggestion: 'status' }],
     ['Trcae web-1 1', { kind: 'help', unknown: 'Trcae', suggestion: 'trace' }],
     ['host', { kind: 'help', unknown: 'host', suggestion: 'hosts' }],
+    ['conections web-1', { kind: 'help', unknown: 'conections', suggestion: 'connections' }],
   ])('parses %j', (text, expected) => {
     expect(parseCommandText(text, hosts)).toEqual(expected);
   });
@@ -104,6 +105,7 @@ describe('describeCommandText()', () => {
     ['STATUS Web', { command: 'status', host: 'web' }],
     ['trace web-1 123', { command: 'trace', host: 'web-1' }],
     ['doctor web-1', { command: 'doctor', host: 'web-1' }],
+    ['connections web-1', { command: 'connections', host: 'web-1' }],
     ['status <!channel>', { command: 'status', host: null }],
     ['hosts web-1', { command: 'hosts', host: null }],
     ['rm -rf /', { command: 'help', host: null }],
@@ -136,5 +138,17 @@ describe('parseCommandText() history', () => {
     expect(() => parseCommandText('history web-1 soon', hosts)).toThrowError(expect.objectContaining({ code: 'input_invalid' }));
     expect(() => parseCommandText('history nosuch', hosts)).toThrowError(expect.objectContaining({ code: 'host_unknown' }));
     expect(describeCommandText('history web-1 1h')).toEqual({ command: 'history', host: 'web-1' });
+  });
+});
+
+describe('parseCommandText() connections', () => {
+  test('takes exactly one configured host, like doctor', () => {
+    expect(parseCommandText('Connections WEB-2', hosts)).toMatchObject({ kind: 'connections', host: { name: 'web-2' } });
+    expect(() => parseCommandText('connections', hosts)).toThrowError(
+      expect.objectContaining({ code: 'input_invalid', message: 'Usage: /workerman connections <host> (one host). Configured hosts: web-1, web-2, local.' }),
+    );
+    expect(() => parseCommandText('connections web-1 web-2', hosts)).toThrowError(expect.objectContaining({ code: 'input_invalid' }));
+    expect(() => parseCommandText('connections web-l', hosts)).toThrowError(expect.objectContaining({ code: 'host_unknown', message: expect.stringContaining('Did you mean "web-1"?') }));
+    expect(() => parseCommandText('connections <!here>', hosts)).toThrowError(expect.objectContaining({ code: 'input_invalid' }));
   });
 });

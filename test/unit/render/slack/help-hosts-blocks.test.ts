@@ -9,6 +9,7 @@ describe('renderHelpMessage()', () => {
       "*Usage of \`/workerman\`*
       • \`/workerman status <host>\`: the Workerman status of a host, posted here with the full tables in a thread
       • \`/workerman status <group>\` or \`/workerman status all\`: one row per host of a group (\`/workerman hosts\` lists them), each host's details in the thread
+      • \`/workerman connections <host>\`: the client connections of a host (counts by worker, protocol and state here, the table in a thread)
       • \`/workerman trace <host> <pid|worker> [seconds]\`: a time-boxed strace of one process, or of all processes of a worker, with a verdict (asks for confirmation)
       • \`/workerman doctor <host>\`: what the bot needs on a host, checked one by one with a fix for each problem (only you see it)
       • \`/workerman history <host> [window]\`: memory per worker and requests per second over the watched window (\`1h\`, \`30m\`; all that is kept by default), as charts
