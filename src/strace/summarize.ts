@@ -1,14 +1,5 @@
-import {
-  createSyscallScratch,
-  describeFdNote,
-  isSocketNote,
-  parseStraceLineBytes,
-  parseStraceLineReusing,
-  peerOfFdNote,
-  type StraceErrorReason,
-  type StraceEvent,
-  type SyscallEvent,
-} from './parse-line.js';
+import { createSyscallScratch, type StraceErrorReason, type StraceEvent, type SyscallEvent } from './events.js';
+import { describeFdNote, isSocketNote, parseStraceLineBytes, parseStraceLineReusing, peerOfFdNote } from './parse-line.js';
 import { redactSecrets } from './redact.js';
 import type {
   ErrnoStat,
