@@ -1,5 +1,6 @@
 import { createSyscallScratch, type StraceErrorReason, type StraceEvent, type SyscallEvent } from './events.js';
-import { describeFdNote, isSocketNote, parseStraceLineBytes, parseStraceLineReusing, peerOfFdNote } from './parse-line.js';
+import { describeFdNote, isSocketNote, peerOfFdNote } from './fd-note.js';
+import { parseStraceLineBytes, parseStraceLineReusing } from './parse-line.js';
 import { redactSecrets } from './redact.js';
 import type {
   ErrnoStat,

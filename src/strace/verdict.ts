@@ -1,4 +1,4 @@
-import { describeFdNote } from './parse-line.js';
+import { describeFdNote } from './fd-note.js';
 import { redactSecrets } from './redact.js';
 import { syscallName } from './syscall-names.js';
 import type { LiveEvidence, ProcSnapshot, StraceSummary, SummarizeOptions, UnfinishedCall, Verdict, VerdictState } from './types.js';
