@@ -16,6 +16,7 @@ import {
   type SyscallState,
 } from './events.js';
 import { parseCountTableRow } from './parse-count-table.js';
+import { CONNECT, FD_FIRST, POLL, syscallKind } from './syscall-kinds.js';
 
 const CH_0 = 48;
 const CH_9 = 57;
@@ -36,18 +37,6 @@ const CH_UNDERSCORE = 95;
 const UNFINISHED = ' <unfinished ...>';
 const DETACHED = ' <detached ...>';
 const STRACE_PROCESS = 'strace: Process ';
-
-/** Syscalls whose first argument is a file descriptor (so it is worth reading). */
-const FD_FIRST = new Set([
-  'read', 'write', 'pread64', 'pwrite64', 'readv', 'writev', 'preadv', 'pwritev', 'preadv2', 'pwritev2',
-  'recv', 'recvfrom', 'recvmsg', 'recvmmsg', 'send', 'sendto', 'sendmsg', 'sendmmsg', 'sendfile',
-  'close', 'fstat', 'fstat64', 'newfstatat', 'statx', 'lseek', '_llseek', 'fcntl', 'fcntl64', 'ioctl',
-  'connect', 'accept', 'accept4', 'bind', 'listen', 'getsockopt', 'setsockopt', 'getsockname',
-  'getpeername', 'shutdown', 'epoll_wait', 'epoll_pwait', 'epoll_pwait2', 'epoll_ctl', 'flock',
-  'fsync', 'fdatasync', 'ftruncate', 'getdents', 'getdents64', 'fchmod', 'fchown', 'dup', 'dup2',
-  'dup3', 'splice', 'tee', 'fadvise64', 'fallocate', 'fstatfs', 'inotify_add_watch', 'timerfd_settime',
-  'timerfd_gettime', 'signalfd4',
-]);
 
 /**
  * Parses one line of strace output (without its line terminator). Returns undefined for a blank line.
@@ -249,9 +238,10 @@ function parseSyscall(line: string, start: number, pid: number | null, timeMs: n
   }
 
   // First argument.
-  if (FD_FIRST.has(name)) {
+  const kind = syscallKind(name);
+  if ((kind & FD_FIRST) !== 0) {
     readFdArg(line, open + 1, ev);
-  } else if (name === 'poll' || name === 'ppoll') {
+  } else if ((kind & POLL) !== 0) {
     if (line.startsWith('[{fd=', open + 1)) {
       readFdArg(line, open + 6, ev);
       let count = 1;
@@ -262,7 +252,7 @@ function parseSyscall(line: string, start: number, pid: number | null, timeMs: n
       ev.fdCount = 0;
     }
   }
-  if (name === 'connect') ev.peer = readSockaddrPeer(line, open);
+  if ((kind & CONNECT) !== 0) ev.peer = readSockaddrPeer(line, open);
   return ev;
 }
 
@@ -538,8 +528,9 @@ function internNameBytes(buf: Buffer, start: number, end: number): NameSlot {
     if (k === len) return hit;
   }
   const name = buf.toString('latin1', start, end); // [a-z0-9_] only
-  let flags = FD_FIRST.has(name) ? NF_FD_FIRST : 0;
-  if (name === 'poll' || name === 'ppoll' || name === 'connect') flags |= NF_SLOW;
+  const kind = syscallKind(name);
+  let flags = (kind & FD_FIRST) !== 0 ? NF_FD_FIRST : 0;
+  if ((kind & (POLL | CONNECT)) !== 0) flags |= NF_SLOW;
   const slot = { name, flags };
   BYTE_NAME_CACHE[key] = slot;
   return slot;

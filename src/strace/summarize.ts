@@ -12,7 +12,8 @@ import type {
   SyscallStat,
   UnfinishedCall,
 } from './types.js';
-import { decideVerdict, describeFromLive, isEventLoopWait, isSleepCall, type PidFacts, type TraceFacts } from './verdict.js';
+import { CHILD_WAIT, FORK, isEventLoopWait, KILL, LOOP_WAIT, READ, SLEEP, SOCKET, syscallKind, WRITE } from './syscall-kinds.js';
+import { decideVerdict, describeFromLive, type PidFacts, type TraceFacts } from './verdict.js';
 
 /**
  * Caps that keep memory flat whatever the trace length: the maps below grow with distinct keys
@@ -27,15 +28,6 @@ const MAX_FDS_SHOWN = 100;
 const MAX_UNPARSED_SAMPLES = 5;
 const MAX_STRACE_ERRORS = 10;
 const OTHER = '(other)';
-
-const READ_CALLS = new Set(['read', 'recv', 'recvfrom', 'recvmsg', 'readv', 'pread64', 'preadv', 'preadv2', 'recvmmsg']);
-const WRITE_CALLS = new Set(['write', 'send', 'sendto', 'sendmsg', 'writev', 'pwrite64', 'pwritev', 'pwritev2', 'sendmmsg']);
-/** Always on sockets, so they count as traffic even without `-y` annotations. */
-const SOCKET_CALLS = new Set([
-  'recv', 'recvfrom', 'recvmsg', 'recvmmsg', 'send', 'sendto', 'sendmsg', 'sendmmsg', 'accept', 'accept4',
-  'connect', 'socket', 'getsockopt', 'setsockopt', 'shutdown', 'getpeername', 'getsockname',
-]);
-const FORK_CALLS = new Set(['clone', 'clone3', 'fork', 'vfork']);
 
 /** Extras that are not part of the JSON contract: for display (unparsed samples) and for tests. */
 export interface StraceSummaryDetails {
@@ -67,29 +59,6 @@ export interface StraceSummarizer {
   details(): StraceSummaryDetails;
   /** Records lines the caller's line splitter cut (shown in details). */
   addOverlongLines(count: number): void;
-}
-
-/** What kind of call a name is, computed once per distinct name (not per line). */
-const K_READ = 1;
-const K_WRITE = 2;
-const K_SOCKET = 4;
-const K_LOOP = 8;
-const K_SLEEP = 16;
-const K_WAIT = 32;
-const K_KILL = 64;
-const K_FORK = 128;
-
-function kindOf(name: string): number {
-  let k = 0;
-  if (READ_CALLS.has(name)) k |= K_READ;
-  if (WRITE_CALLS.has(name)) k |= K_WRITE;
-  if (SOCKET_CALLS.has(name)) k |= K_SOCKET;
-  if (isEventLoopWait(name, null)) k |= K_LOOP;
-  if (isSleepCall(name)) k |= K_SLEEP;
-  if (name === 'wait4' || name === 'waitpid' || name === 'waitid') k |= K_WAIT;
-  if (name === 'kill' || name === 'tgkill') k |= K_KILL;
-  if (FORK_CALLS.has(name)) k |= K_FORK;
-  return k;
 }
 
 interface SyscallAcc {
@@ -216,7 +185,7 @@ function createByteStraceSummarizer(opts: SummarizeOptions = {}): ByteStraceSumm
       const key = syscalls.size >= MAX_SYSCALL_NAMES ? OTHER : name;
       acc = syscalls.get(key);
       if (acc === undefined) {
-        acc = { kind: kindOf(name), count: 0, errors: 0, totalMs: 0, maxMs: 0, timed: false };
+        acc = { kind: syscallKind(name), count: 0, errors: 0, totalMs: 0, maxMs: 0, timed: false };
         syscalls.set(key, acc);
       }
     }
@@ -301,9 +270,9 @@ function createByteStraceSummarizer(opts: SummarizeOptions = {}): ByteStraceSumm
     const f = facts(pid);
     if (ret !== null && ret > 0) {
       const kind = acc.kind;
-      if ((kind & K_READ) !== 0) {
+      if ((kind & READ) !== 0) {
         if (fa !== null) fa.bytesRead += ret;
-        if ((kind & K_SOCKET) !== 0 || (fa !== null && (isSocketNote(fa.note) || fa.connectPeer !== null))) {
+        if ((kind & SOCKET) !== 0 || (fa !== null && (isSocketNote(fa.note) || fa.connectPeer !== null))) {
           f.socketReads++;
           // Mutated in place: one object per request, not per read (pending calls take a copy).
           if (f.requestRead === null) f.requestRead = { fd: fa?.fd ?? null, note: fa?.note ?? null };
@@ -312,19 +281,19 @@ function createByteStraceSummarizer(opts: SummarizeOptions = {}): ByteStraceSumm
             f.requestRead.note = fa?.note ?? null;
           }
         }
-      } else if ((kind & K_WRITE) !== 0) {
+      } else if ((kind & WRITE) !== 0) {
         if (fa !== null) fa.bytesWritten += ret;
-      } else if ((kind & K_WAIT) !== 0) {
+      } else if ((kind & CHILD_WAIT) !== 0) {
         f.reapedPids.push(ret);
         if (f.reapedPids.length > 10) f.reapedPids.shift();
-      } else if ((kind & K_FORK) !== 0) {
+      } else if ((kind & FORK) !== 0) {
         f.forkedPids.push(ret);
         if (f.forkedPids.length > 10) f.forkedPids.shift();
       }
     }
     if (durationMs !== null) {
-      if ((acc.kind & K_LOOP) !== 0) f.eventLoopMs += durationMs;
-      else if ((acc.kind & K_SLEEP) !== 0) f.sleepMs += durationMs;
+      if ((acc.kind & LOOP_WAIT) !== 0) f.eventLoopMs += durationMs;
+      else if ((acc.kind & SLEEP) !== 0) f.sleepMs += durationMs;
     }
     // A call interrupted by a stop or the tracer is resumed by restart_syscall; a chain of restarts keeps its name.
     if (errno === 'ERESTART_RESTARTBLOCK') {
@@ -391,19 +360,19 @@ function createByteStraceSummarizer(opts: SummarizeOptions = {}): ByteStraceSumm
       acc.connectPeer = null;
       if (isSocketNote(ev.retNote)) f.socketsSeen = true;
     }
-    if ((kind & K_SOCKET) !== 0) {
+    if ((kind & SOCKET) !== 0) {
       f.socketsSeen = true;
       f.ioCalls++;
-    } else if ((kind & (K_READ | K_WRITE)) !== 0 && isSocketNote(ev.fdNote)) {
+    } else if ((kind & (READ | WRITE)) !== 0 && isSocketNote(ev.fdNote)) {
       f.ioCalls++;
     }
-    if ((kind & K_LOOP) !== 0 || (ev.fdCount !== null && isEventLoopWait(ev.name, ev.fdCount))) {
+    if ((kind & LOOP_WAIT) !== 0 || (ev.fdCount !== null && isEventLoopWait(ev.name, ev.fdCount))) {
       f.eventLoopCalls++;
       f.requestRead = null;
       if (ev.fdNote !== null && isSocketNote(ev.fdNote)) f.socketsSeen = true;
     }
-    if ((kind & K_WAIT) !== 0) f.waitCalls++;
-    if ((kind & K_KILL) !== 0) f.killCalls++;
+    if ((kind & CHILD_WAIT) !== 0) f.waitCalls++;
+    if ((kind & KILL) !== 0) f.killCalls++;
 
     if (ev.state === 'complete') {
       applyResult(ev.name, sacc, pid, fa, ev.ret, ev.errno, ev.durationMs, timeMs);

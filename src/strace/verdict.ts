@@ -1,5 +1,22 @@
 import { describeFdNote } from './fd-note.js';
 import { redactSecrets } from './redact.js';
+import {
+  ACCEPT,
+  CHILD_WAIT,
+  CONNECT,
+  FORK,
+  isEventLoopWait,
+  isKind,
+  isMasterWait,
+  isSleepCall,
+  KILL,
+  LOOP_WAIT,
+  READ,
+  SOCKET,
+  syscallKind,
+  WAITS_ON_FD,
+  WRITE,
+} from './syscall-kinds.js';
 import { syscallName } from './syscall-names.js';
 import type { LiveEvidence, ProcSnapshot, StraceSummary, SummarizeOptions, UnfinishedCall, Verdict, VerdictState } from './types.js';
 
@@ -62,33 +79,14 @@ export interface VerdictInput {
   opts: SummarizeOptions;
 }
 
-const EVENT_LOOP_WAITS = new Set(['epoll_wait', 'epoll_pwait', 'epoll_pwait2', 'pselect6', 'select', '_newselect']);
-const SLEEP_CALLS = new Set(['clock_nanosleep', 'nanosleep']);
-const MASTER_WAITS = new Set(['wait4', 'waitid', 'waitpid', 'pause', 'rt_sigsuspend', 'sigsuspend', 'rt_sigtimedwait']);
 /** Enough socket traffic in one trace to call the process busy serving. */
 const ACTIVE_MIN_IO_CALLS = 20;
 
-/** Calls whose first argument is the fd they wait on (read from `/proc/PID/syscall` of a call that is not restart_syscall). */
-const FD_FIRST_CALLS = new Set([
-  'read', 'write', 'close', 'pread64', 'pwrite64', 'readv', 'writev', 'preadv', 'pwritev', 'connect', 'accept', 'accept4',
-  'sendto', 'recvfrom', 'sendmsg', 'recvmsg', 'recvmmsg', 'sendmmsg', 'fcntl', 'flock', 'fsync', 'fdatasync',
-]);
 /**
  * What the kernel resumes with restart_syscall (set_restart_fn): poll, the nanosleep family and timed
  * futex waits. ppoll, select and epoll waits and socket reads restart as themselves, under their own number.
  */
 const RESTARTED_BY_KERNEL = 'restart_syscall resumes only an interrupted poll(), nanosleep()/clock_nanosleep() or timed futex() wait; which one, and on what, is not visible';
-
-/** True for calls an event loop waits in (epoll_wait, pselect6, select, poll on several fds). */
-export function isEventLoopWait(name: string, fdCount: number | null): boolean {
-  if (EVENT_LOOP_WAITS.has(name)) return true;
-  return (name === 'poll' || name === 'ppoll') && fdCount !== null && fdCount > 1;
-}
-
-/** True for sleeps (PHP sleep()/usleep(), the Select loop's timer wait). */
-export function isSleepCall(name: string): boolean {
-  return SLEEP_CALLS.has(name);
-}
 
 // Which pid's verdict leads when several were traced: evidence-backed findings first, then `waiting`
 // (in a call, unknown which) ahead of `silent` (not even known to be in a call).
@@ -206,21 +204,24 @@ function topCalls(summary: Omit<StraceSummary, 'verdict'>, n = 4): string {
   return summary.syscalls.slice(0, n).map((s) => `${s.name} ×${s.count}`).join(', ');
 }
 
-function count(summary: Omit<StraceSummary, 'verdict'>, names: string[]): number {
+/** Calls in the summary whose kind bits pass `test` (kinds from syscall-kinds.ts). */
+function count(summary: Omit<StraceSummary, 'verdict'>, test: (kind: number) => boolean): number {
   let n = 0;
-  for (const s of summary.syscalls) if (names.includes(s.name)) n += s.count;
+  for (const s of summary.syscalls) if (test(syscallKind(s.name))) n += s.count;
   return n;
 }
+
+const any = (kinds: number) => (kind: number) => (kind & kinds) !== 0;
 
 function tableVerdict(summary: Omit<StraceSummary, 'verdict'>, opts: SummarizeOptions): Verdict {
   const note = 'from a strace -c table: calls still running at the end are not counted';
   const pid = opts.pids?.[0];
   const role = pid !== undefined ? opts.roles?.[pid]?.role : undefined;
-  const waits = count(summary, ['wait4', 'waitid']);
-  const kills = count(summary, ['kill']);
-  const forks = count(summary, ['clone', 'clone3', 'fork', 'vfork']);
-  const io = count(summary, ['recvfrom', 'recv', 'recvmsg', 'sendto', 'send', 'sendmsg', 'accept', 'accept4']);
-  const loop = count(summary, [...EVENT_LOOP_WAITS]);
+  const waits = count(summary, any(CHILD_WAIT));
+  const kills = count(summary, any(KILL));
+  const forks = count(summary, any(FORK));
+  const io = count(summary, (k) => (k & SOCKET) !== 0 && (k & (READ | WRITE | ACCEPT)) !== 0);
+  const loop = count(summary, any(LOOP_WAIT));
   const evidence = [`${summary.syscallCount} calls finished: ${topCalls(summary, 6)}`, note];
   if (role === 'master' || (role === undefined && waits > 0 && (kills > 0 || forks > 0))) {
     const extra = [kills > 0 ? `kill() ×${kills}` : null, forks > 0 ? `fork/clone ×${forks}` : null].filter((x) => x !== null).join(', ');
@@ -229,7 +230,8 @@ function tableVerdict(summary: Omit<StraceSummary, 'verdict'>, opts: SummarizeOp
   if (io >= ACTIVE_MIN_IO_CALLS) {
     return make('active', `Serving I/O: ${io} socket reads/writes/accepts finished${loop > 0 ? `, between ${loop} event-loop waits` : ''}`, evidence, {});
   }
-  if (count(summary, ['connect']) > 0 && count(summary, ['recvfrom', 'recv', 'read']) > 0) {
+  const reads = count(summary, any(READ));
+  if (count(summary, any(CONNECT)) > 0 && reads > 0) {
     return make(
       'blocked',
       'Probably blocked on an outbound connection: after reading a request it connected out and sent data, then no call finished',
@@ -237,7 +239,7 @@ function tableVerdict(summary: Omit<StraceSummary, 'verdict'>, opts: SummarizeOp
       {},
     );
   }
-  if (count(summary, ['recvfrom', 'recv', 'read']) > 0) {
+  if (reads > 0) {
     return make('silent', 'No call finished after a request was read: stuck in one call (sleep, blocking read) or running PHP code; the -c table cannot tell which', evidence, {});
   }
   return make('silent', 'No syscall finished during the trace', evidence, {});
@@ -413,14 +415,14 @@ function verdictForPid(pid: number | null, summary: Omit<StraceSummary, 'verdict
 
   const isMaster =
     role?.role === 'master' ||
-    (role === undefined && pf.waitCalls > 0 && (pf.sigchld > 0 || pf.killCalls > 0 || pf.forkedPids.length > 0 || (u !== undefined && MASTER_WAITS.has(u.syscall))));
+    (role === undefined && pf.waitCalls > 0 && (pf.sigchld > 0 || pf.killCalls > 0 || pf.forkedPids.length > 0 || (u !== undefined && isMasterWait(u.syscall))));
   const evidence: string[] = [];
 
   if (u !== undefined && u.syscall === 'restart_syscall' && facts.pendingFirst.get(pid) === true) {
     return attachedLate(pid, u, opts, null);
   }
 
-  if (isMaster && (u === undefined || MASTER_WAITS.has(u.syscall) || isEventLoopWait(u.syscall, facts.pendingFdCount.get(pid) ?? null))) {
+  if (isMaster && (u === undefined || isMasterWait(u.syscall) || isEventLoopWait(u.syscall, facts.pendingFdCount.get(pid) ?? null))) {
     return masterVerdict(pid, pf, u, summary);
   }
 
@@ -445,7 +447,7 @@ function verdictForPid(pid: number | null, summary: Omit<StraceSummary, 'verdict
       });
     }
     if (u.syscall === 'restart_syscall') return attachedLate(pid, u, opts, resumes);
-    if (MASTER_WAITS.has(u.syscall)) {
+    if (isMasterWait(u.syscall)) {
       evidence.push(`${u.syscall} unfinished when the trace ended`);
       addCommonEvidence(evidence, summary);
       return make('idle', `Idle: waiting in ${u.syscall}${waited}`, evidence, { syscall: u.syscall, waitedMs: u.waitedMs });
@@ -515,14 +517,14 @@ function idleVerdict(pid: number | null, pf: PidFacts, u: UnfinishedCall | undef
 }
 
 function mostCommonLoopCall(summary: Omit<StraceSummary, 'verdict'>): string | null {
-  for (const s of summary.syscalls) if (EVENT_LOOP_WAITS.has(s.name)) return s.name;
+  for (const s of summary.syscalls) if (isKind(s.name, LOOP_WAIT)) return s.name;
   return null;
 }
 
 function activeVerdict(pid: number | null, pf: PidFacts, summary: Omit<StraceSummary, 'verdict'>, facts: TraceFacts): Verdict {
-  const reads = count(summary, ['recvfrom', 'recv', 'recvmsg', 'read', 'readv']);
-  const writes = count(summary, ['sendto', 'send', 'sendmsg', 'write', 'writev']);
-  const accepts = count(summary, ['accept', 'accept4']);
+  const reads = count(summary, any(READ));
+  const writes = count(summary, any(WRITE));
+  const accepts = count(summary, any(ACCEPT));
   const share = loopShare(pf, undefined, summary, facts);
   const sockets = summary.fds.filter((f) => f.pid === pid || pid === null).filter((f) => f.description !== null && /^(TCP|UDP|UNIX)/.test(f.description));
   const bytesIn = summary.fds.reduce((s, f) => s + f.bytesRead, 0);
@@ -654,7 +656,7 @@ function liveCallVerdict(pid: number | null, opts: SummarizeOptions, waitedMs: n
   if (isEventLoopWait(name, null)) {
     return make('idle', `Idle in the event loop: waiting in ${name}${waited}`, evidence, { syscall: name, waitedMs });
   }
-  if (name === 'wait4' || name === 'waitid' || name === 'pause' || name === 'rt_sigsuspend') {
+  if (isMasterWait(name)) {
     return make('idle', `${role?.role === 'master' ? 'Master idle' : 'Idle'}: waiting in ${name}${waited}`, evidence, { syscall: name, waitedMs });
   }
   if (isSleepCall(name)) {
@@ -669,7 +671,7 @@ function liveCallVerdict(pid: number | null, opts: SummarizeOptions, waitedMs: n
   let description: string | null = null;
   let peer: string | null = null;
   // Only a call /proc/PID/syscall itself names has its own arguments there (never restart_syscall's).
-  if (call.via === 'syscall' && FD_FIRST_CALLS.has(name) && snap.syscall?.args[0] !== undefined) {
+  if (call.via === 'syscall' && isKind(name, WAITS_ON_FD) && snap.syscall?.args[0] !== undefined) {
     const n = Number.parseInt(snap.syscall.args[0], snap.syscall.args[0].startsWith('0x') ? 16 : 10);
     if (Number.isFinite(n)) {
       fd = n;
