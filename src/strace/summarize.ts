@@ -1,6 +1,7 @@
 import { createSyscallScratch, type StraceErrorReason, type StraceEvent, type SyscallEvent } from './events.js';
 import { describeFdNote, isSocketNote, peerOfFdNote } from './fd-note.js';
-import { parseStraceLineBytes, parseStraceLineReusing } from './parse-line.js';
+import { parseStraceLineReusing } from './parse-line.js';
+import { parseStraceLineBytes } from './parse-line-bytes.js';
 import { redactSecrets } from './redact.js';
 import type {
   ErrnoStat,

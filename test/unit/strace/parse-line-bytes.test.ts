@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createSyscallScratch, type StraceEvent } from '../../../src/strace/events.js';
-import { parseStraceLineBytes, parseStraceLineReusing } from '../../../src/strace/parse-line.js';
+import { parseStraceLineReusing } from '../../../src/strace/parse-line.js';
+import { parseStraceLineBytes } from '../../../src/strace/parse-line-bytes.js';
 import { createStraceSummarizer, summarizeStrace, summarizeStraceChunksWithDetails } from '../../../src/strace/summarize.js';
 import { LineSplitter } from '../../../src/transport/line-splitter.js';
 import { linesOf, loadSeedStrace, loadStraceFixtures } from './fixture-helpers.js';
