@@ -1,4 +1,6 @@
+import type { TraceFacts as Facts } from './facts.js';
 import { describeFdNote } from './fd-note.js';
+import type { PidFacts } from './pid-facts.js';
 import { redactSecrets } from './redact.js';
 import {
   ACCEPT,
@@ -20,39 +22,12 @@ import {
 import { syscallName } from './syscall-names.js';
 import type { LiveEvidence, ProcSnapshot, StraceSummary, SummarizeOptions, UnfinishedCall, Verdict, VerdictState } from './types.js';
 
-/** What the summariser learnt about one pid while streaming (beyond the JSON contract). */
-export interface PidFacts {
-  pid: number | null;
-  calls: number;
-  /** Socket traffic calls (recv, send, accept, connect families; read/write on annotated sockets). */
-  ioCalls: number;
-  /** Socket reads that returned data. */
-  socketReads: number;
-  eventLoopCalls: number;
-  eventLoopMs: number;
-  sleepMs: number;
-  socketsSeen: boolean;
-  /** The last socket read with data since the last event-loop wait (a request being served). */
-  requestRead: { fd: number | null; note: string | null } | null;
-  /** The call that last returned ERESTART_RESTARTBLOCK (stopped or interrupted by the tracer), which a restart_syscall resumes. */
-  restartable: string | null;
-  lastCall: { name: string; errno: string | null; endMs: number | null } | null;
-  firstTimeMs: number | null;
-  lastTimeMs: number | null;
-  waitCalls: number;
-  killCalls: number;
-  signals: number;
-  sigchld: number;
-  reapedPids: number[];
-  forkedPids: number[];
-}
-
-/** Everything the verdict needs besides the summary itself. */
-export interface TraceFacts {
+/** What the verdict reads of the facts (the shape it was written against). */
+interface TraceFacts {
   mainPid: number | null;
   /** The pids asked for (or the first attached one). */
-  targetPids: number[];
-  pids: Map<number | null, PidFacts>;
+  targetPids: readonly number[];
+  pids: ReadonlyMap<number | null, PidFacts>;
   /** Per pid with an unfinished call: was it the first call seen (in progress at attach)? */
   pendingFirst: Map<number | null, boolean>;
   /** Per pid with an unfinished call: the request read before it, if any. */
@@ -61,22 +36,48 @@ export interface TraceFacts {
   /** Per pid with an unfinished restart_syscall: the call it resumes, when this trace saw it interrupted. */
   pendingResumes: Map<number | null, string | null>;
   /** Peer of each `summary.unfinished` entry (same order). */
-  unfinishedPeers: (string | null)[];
-  straceErrors: { reason: string; message: string; pid: number | null }[];
+  unfinishedPeers: readonly (string | null)[];
+  straceErrors: readonly { reason: string; message: string; pid: number | null }[];
   sawAttach: boolean;
   /** Pids strace detached from while they ran user code (no syscall in progress). */
-  detachedRunning: Set<number | null>;
+  detachedRunning: ReadonlySet<number | null>;
   countSource: 'trace' | 'table' | 'none';
   firstTimeMs: number | null;
   traceEndMs: number | null;
   hasDurations: boolean;
-  hasTimestamps: boolean;
 }
 
+/** What the verdict is decided from: the summary's tables, the trace's facts, the options known at the end. */
 export interface VerdictInput {
   summary: Omit<StraceSummary, 'verdict'>;
-  facts: TraceFacts;
+  facts: Facts;
+  /** When the trace ended (see SummaryBody). */
+  traceEndMs: number | null;
+  /** The peer of each `summary.unfinished` entry, same order. */
+  unfinishedPeers: readonly (string | null)[];
   opts: SummarizeOptions;
+}
+
+function viewOf(input: VerdictInput): TraceFacts {
+  const { facts, opts } = input;
+  const pending = [...facts.pending.values()];
+  return {
+    mainPid: facts.mainPid,
+    targetPids: opts.pids !== undefined && opts.pids.length > 0 ? opts.pids : facts.mainPid !== null ? [facts.mainPid] : [],
+    pids: facts.pids,
+    pendingFirst: new Map(pending.map((p) => [p.pid, p.first])),
+    pendingAfterRequest: new Map(pending.map((p) => [p.pid, p.afterRequest])),
+    pendingFdCount: new Map(pending.map((p) => [p.pid, p.fdCount])),
+    pendingResumes: new Map(pending.map((p) => [p.pid, p.resumes])),
+    unfinishedPeers: input.unfinishedPeers,
+    straceErrors: facts.straceErrors,
+    sawAttach: facts.sawAttach,
+    detachedRunning: facts.detachedRunning,
+    countSource: facts.countSource,
+    firstTimeMs: facts.firstTimeMs,
+    traceEndMs: input.traceEndMs,
+    hasDurations: facts.hasDurations,
+  };
 }
 
 /** Enough socket traffic in one trace to call the process busy serving. */
@@ -96,11 +97,11 @@ const PRIORITY: Record<VerdictState, number> = {
 
 /** Decides the verdict (state, one-sentence text, evidence) from a summary and what the stream showed. */
 export function decideVerdict(input: VerdictInput): Verdict {
-  const v = decide(input);
+  const v = decide({ summary: input.summary, facts: viewOf(input), opts: input.opts });
   return { ...v, text: redactSecrets(v.text), evidence: v.evidence.map(redactSecrets) };
 }
 
-function decide({ summary, facts, opts }: VerdictInput): Verdict {
+function decide({ summary, facts, opts }: { summary: Omit<StraceSummary, 'verdict'>; facts: TraceFacts; opts: SummarizeOptions }): Verdict {
   const live = opts.live;
   if (live?.attachError !== undefined) return notTraced(live.attachError.code, live.attachError.message, firstPid(facts, summary), live);
   if (facts.straceErrors.length > 0 && summary.syscallCount === 0 && !facts.sawAttach) {
@@ -108,7 +109,7 @@ function decide({ summary, facts, opts }: VerdictInput): Verdict {
     return notTraced(e.reason, e.message, e.pid ?? firstPid(facts, summary), live);
   }
 
-  const targets: (number | null)[] = facts.targetPids.length > 0 ? facts.targetPids : [facts.mainPid];
+  const targets: readonly (number | null)[] = facts.targetPids.length > 0 ? facts.targetPids : [facts.mainPid];
   const exited = summary.exits.filter((e) => targets.includes(e.pid));
   if (exited.length > 0 && exited.length >= targets.length) return exitedVerdict(exited, summary, facts);
   if (live !== undefined && live.after.length > 0 && live.after.every((s) => !s.exists) && live.before.some((s) => s.exists)) {

@@ -1,0 +1,92 @@
+/**
+ * What a trace showed per (pid, fd): calls, bytes, time, and what the fd is (its last `-y/-yy`
+ * annotation, the address connect() gave it). Capped at MAX_FDS entries; later fds fold into one.
+ */
+
+const MAX_FDS = 1024;
+
+/** One fd of one pid. */
+export interface FdAcc {
+  pid: number | null;
+  /** -1 for the bucket that fds past the cap fold into. */
+  fd: number;
+  note: string | null;
+  connectPeer: string | null;
+  /** How many other things this fd number was before (fds are reused after close). */
+  earlierUses: number;
+  calls: number;
+  bytesRead: number;
+  bytesWritten: number;
+  timeMs: number;
+  timed: boolean;
+}
+
+/** A fresh account (also the start of a fold of several). */
+export function blankFdAcc(pid: number | null, fd: number): FdAcc {
+  return { pid, fd, note: null, connectPeer: null, earlierUses: 0, calls: 0, bytesRead: 0, bytesWritten: 0, timeMs: 0, timed: false };
+}
+
+/** The fd accounts of one trace; the facts reducer owns one. */
+export class FdAccounts {
+  // pid -> fd -> account: nested maps avoid building a string key per line.
+  private readonly byPid = new Map<number | null, Map<number, FdAcc>>();
+  private count = 0;
+  private overflow: FdAcc | null = null;
+  // Consecutive lines mostly touch the same fd: remember the last lookup.
+  private last: FdAcc | null = null;
+
+  /** The account of `fd` in `pid` (the shared overflow account once MAX_FDS are taken). */
+  get(pid: number | null, fd: number): FdAcc {
+    const last = this.last;
+    if (last !== null && last.fd === fd && last.pid === pid) return last;
+    let byFd = this.byPid.get(pid);
+    if (byFd === undefined) {
+      byFd = new Map();
+      this.byPid.set(pid, byFd);
+    }
+    let acc = byFd.get(fd);
+    if (acc === undefined) {
+      if (this.count >= MAX_FDS) {
+        this.overflow ??= blankFdAcc(null, -1);
+        return this.overflow;
+      }
+      acc = blankFdAcc(pid, fd);
+      byFd.set(fd, acc);
+      this.count++;
+    }
+    this.last = acc;
+    return acc;
+  }
+
+  /** Every account, in no particular order. */
+  all(): FdAcc[] {
+    return [...this.byPid.values()].flatMap((m) => [...m.values()]);
+  }
+
+  /** What the fds past the cap added up to, or null when none was past it. */
+  folded(): Readonly<FdAcc> | null {
+    return this.overflow;
+  }
+}
+
+/** Records the annotation an fd argument carried, when it differs from the last one. */
+export function seeNote(acc: FdAcc, note: string): void {
+  // A socket's annotation changes when it connects (`TCP:[46583]` -> `TCP:[a->b]`): same socket.
+  if (acc.note !== null && !(acc.note.startsWith('TCP:[') && note.startsWith('TCP:['))) acc.earlierUses++;
+  acc.note = flatCopy(note);
+}
+
+/** Records what a returned fd is (socket(), accept(), openat() print it): a new use of that number. */
+export function seeNewFd(acc: FdAcc, note: string): void {
+  if (acc.note !== null && acc.note !== note) acc.earlierUses++;
+  acc.note = flatCopy(note);
+  acc.connectPeer = null;
+}
+
+/**
+ * A copy that does not share memory with the line it was sliced from: notes are kept for the whole
+ * trace, and a slice would pin its (possibly 64 KB) line or chunk.
+ */
+function flatCopy(s: string): string {
+  return Buffer.from(s, 'utf8').toString('utf8');
+}
