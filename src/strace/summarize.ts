@@ -13,7 +13,7 @@ import { redactSecrets } from './redact.js';
 import { createByteLineSplitter } from './split-byte-lines.js';
 import { buildSummaryBody } from './summary-body.js';
 import type { StraceSummary, SummarizeOptions } from './types.js';
-import { decideVerdict } from './verdict.js';
+import { decideVerdict } from './verdict/decide.js';
 
 /** Same default as LineSplitter: a longer line is cut there and counted. */
 const DEFAULT_MAX_LINE_LENGTH = 64 * 1024;

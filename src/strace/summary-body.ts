@@ -8,7 +8,7 @@ import type { TraceFacts } from './facts.js';
 import { blankFdAcc, type FdAcc } from './fd-accounts.js';
 import { describeFdNote, peerOfFdNote } from './fd-note.js';
 import type { FdStat, SignalStat, StraceSummary, SummarizeOptions, SyscallStat, UnfinishedCall } from './types.js';
-import { describeFromLive } from './verdict.js';
+import { describeFromLive } from './verdict/live-evidence.js';
 
 const MAX_FDS_SHOWN = 100;
 
