@@ -63,9 +63,53 @@ function internErrnoBytes(buf: Buffer, start: number, end: number): string {
   return errno;
 }
 
-/** Last annotation seen per fd number, as bytes (to compare) and as text (to return). */
-const NOTE_BYTES_BY_FD: (Buffer | undefined)[] = new Array(1024);
-const NOTE_TEXT_BY_FD: (string | undefined)[] = new Array(1024);
+/**
+ * The last annotation seen of an fd number: its text (to return) and its bytes as little-endian 32-bit
+ * words plus a tail (to compare): the same fd usually carries the same annotation line after line, and
+ * comparing 4 bytes at a time through a DataView is about twice as fast as byte by byte.
+ */
+interface NoteSlot {
+  text: string;
+  length: number;
+  words: Int32Array;
+  tail: Uint8Array;
+}
+
+const NOTE_BY_FD: (NoteSlot | undefined)[] = new Array(1024);
+
+function noteSlot(bytes: Buffer, text: string): NoteSlot {
+  const length = bytes.length;
+  const whole = length & ~3;
+  const words = new Int32Array(whole >> 2);
+  for (let k = 0; k < whole; k += 4) words[k >> 2] = bytes.readInt32LE(k);
+  return { text, length, words, tail: Uint8Array.from(bytes.subarray(whole)) };
+}
+
+// A DataView over the buffer being parsed, made once per buffer (a chunk holds hundreds of lines).
+let viewBuf: Buffer | null = null;
+let view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+
+function viewOf(buf: Buffer): DataView<ArrayBufferLike> {
+  if (buf !== viewBuf) {
+    viewBuf = buf;
+    view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
+  return view;
+}
+
+/** True when `buf` holds the annotation `slot` at `s`, followed by its `>`. */
+function holdsNote(buf: Buffer, s: number, end: number, slot: NoteSlot): boolean {
+  const len = slot.length;
+  if (s + len >= end || buf[s + len] !== CH_GT) return false;
+  const dv = viewOf(buf);
+  const words = slot.words;
+  const n = words.length;
+  for (let w = 0; w < n; w++) if (dv.getInt32(s + (w << 2), true) !== words[w]) return false;
+  const tail = slot.tail;
+  const at = s + (n << 2);
+  for (let k = 0; k < tail.length; k++) if (buf[at + k] !== tail[k]) return false;
+  return true;
+}
 
 const UNFINISHED_BYTES = Buffer.from(UNFINISHED, 'latin1');
 const DETACHED_BYTES = Buffer.from(DETACHED, 'latin1');
@@ -327,27 +371,16 @@ function readFdArgBytes(buf: Buffer, start: number, end: number, ev: SyscallEven
   if (c !== CH_LT && c !== 44 /* , */ && c !== 41 /* ) */ && c !== CH_SPACE && c !== 125 /* } */) return;
   ev.fd = n;
   if (c !== CH_LT) return;
-  const cachedBytes = n < NOTE_BYTES_BY_FD.length ? NOTE_BYTES_BY_FD[n] : undefined;
-  if (cachedBytes !== undefined) {
-    const len = cachedBytes.length;
-    const s = i + 1;
-    if (s + len < end && buf[s + len] === CH_GT) {
-      let k = 0;
-      while (k < len && buf[s + k] === cachedBytes[k]) k++;
-      if (k === len) {
-        ev.fdNote = NOTE_TEXT_BY_FD[n] as string;
-        return;
-      }
-    }
+  const cached = n < NOTE_BY_FD.length ? NOTE_BY_FD[n] : undefined;
+  if (cached !== undefined && holdsNote(buf, i + 1, end, cached)) {
+    ev.fdNote = cached.text;
+    return;
   }
   const close = annotationEndBytes(buf, i, end);
   if (close > 0) {
     const note = buf.toString('utf8', i + 1, close);
     ev.fdNote = note;
-    if (n < NOTE_BYTES_BY_FD.length) {
-      // A copy: the chunk is reused or freed, the cache outlives it.
-      NOTE_BYTES_BY_FD[n] = Buffer.from(buf.subarray(i + 1, close));
-      NOTE_TEXT_BY_FD[n] = note;
-    }
+    // Copies: the chunk is reused or freed, the cache outlives it.
+    if (n < NOTE_BY_FD.length) NOTE_BY_FD[n] = noteSlot(buf.subarray(i + 1, close), note);
   }
 }
