@@ -155,10 +155,17 @@ export function parseStraceLineBytes(buf: Buffer, start: number, end: number, sc
   if (i >= end) return null;
   c = buf[i] as number;
   if (c >= CH_0 && c <= CH_9) {
-    const ms = readTimestampBytes(buf, i, end);
-    if (ms < 0) return null;
-    timeMs = ms;
-    i = scanEnd;
+    // `-tt`'s `HH:MM:SS.ffffff ` is read in place; other forms (and anything odd) by readTimestampBytes.
+    const t = i + 16 <= end && buf[i + 2] === CH_COLON && buf[i + 5] === CH_COLON && buf[i + 8] === CH_DOT && buf[i + 15] === CH_SPACE ? clockTime(buf, i) : -1;
+    if (t >= 0) {
+      timeMs = t;
+      i += 16;
+    } else {
+      const ms = readTimestampBytes(buf, i, end);
+      if (ms < 0) return null;
+      timeMs = ms;
+      i = scanEnd;
+    }
     if (i >= end) return null;
     c = buf[i] as number;
   }
@@ -207,6 +214,18 @@ export function parseStraceLineBytes(buf: Buffer, start: number, end: number, sc
   }
   if ((slot.flags & NF_FD_FIRST) !== 0) readFdArgBytes(buf, open + 1, end, ev);
   return ev;
+}
+
+/** `HH:MM:SS.ffffff` at `i` (separators already checked) -> ms, as readTimestampBytes computes it; -1 if a digit is not one. */
+function clockTime(buf: Buffer, i: number): number {
+  const h = twoDigitsBytes(buf, i);
+  const m = twoDigitsBytes(buf, i + 3);
+  const sec = twoDigitsBytes(buf, i + 6);
+  const f1 = twoDigitsBytes(buf, i + 9);
+  const f2 = twoDigitsBytes(buf, i + 11);
+  const f3 = twoDigitsBytes(buf, i + 13);
+  if ((h | m | sec | f1 | f2 | f3) < 0) return -1;
+  return (h * 3600 + m * 60 + sec) * 1000 + ((f1 * 10000 + f2 * 100 + f3) / 1000000) * 1000;
 }
 
 function readTimestampBytes(buf: Buffer, start: number, end: number): number {
