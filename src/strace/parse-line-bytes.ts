@@ -190,17 +190,28 @@ export function parseStraceLineBytes(buf: Buffer, start: number, end: number, sc
   let durationMs: number | null = null;
   let retEnd = end;
   if (last === CH_GT) {
-    if (endsWithBytes(buf, start, end, UNFINISHED_BYTES)) {
-      state = 'unfinished';
-      retEnd -= UNFINISHED_BYTES.length;
-    } else if (endsWithBytes(buf, start, end, DETACHED_BYTES)) {
-      state = 'detached';
-      retEnd -= DETACHED_BYTES.length;
-    } else {
-      const d = readDurationBytes(buf, start, end);
+    const before = buf[end - 2] as number; // the `(` makes the line at least 2 long
+    if (before === CH_DOT) {
+      // ` <unfinished ...>` / ` <detached ...>` (a duration never ends in a dot).
+      if (endsWithBytes(buf, start, end, UNFINISHED_BYTES)) {
+        state = 'unfinished';
+        retEnd -= UNFINISHED_BYTES.length;
+      } else if (endsWithBytes(buf, start, end, DETACHED_BYTES)) {
+        state = 'detached';
+        retEnd -= DETACHED_BYTES.length;
+      }
+    } else if (before >= CH_0 && before <= CH_9) {
+      // `-T`'s usual ` <S.ffffff>` is read in place; other widths by readDurationBytes.
+      const d = end - start >= 11 && buf[end - 8] === CH_DOT && buf[end - 10] === CH_LT && buf[end - 11] === CH_SPACE ? shortDuration(buf, end) : -1;
       if (d >= 0) {
         durationMs = d;
-        retEnd = scanEnd;
+        retEnd = end - 11;
+      } else {
+        const long = readDurationBytes(buf, start, end);
+        if (long >= 0) {
+          durationMs = long;
+          retEnd = scanEnd;
+        }
       }
     }
   }
@@ -278,6 +289,16 @@ function readFractionBytes(buf: Buffer, start: number, end: number): number {
   }
   scanEnd = i;
   return (n / scale) * 1000;
+}
+
+/** ` <S.ffffff>` ending at `end` (separators already checked) -> ms, as readDurationBytes computes it; -1 if a digit is not one. */
+function shortDuration(buf: Buffer, end: number): number {
+  const whole = (buf[end - 9] as number) - CH_0;
+  const f1 = twoDigitsBytes(buf, end - 7);
+  const f2 = twoDigitsBytes(buf, end - 5);
+  const f3 = twoDigitsBytes(buf, end - 3);
+  if (whole < 0 || whole > 9 || (f1 | f2 | f3) < 0) return -1;
+  return (whole + (f1 * 10000 + f2 * 100 + f3) / 1000000) * 1000;
 }
 
 /** Mirror of readDuration() on bytes: ` <0.000123>` ending at `end`. */
