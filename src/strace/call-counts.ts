@@ -28,6 +28,14 @@ export interface SyscallAcc {
   timed: boolean;
 }
 
+/** A recently counted name: its accumulator and its counter under the prefix it last came with. */
+interface RecentName {
+  name: string;
+  acc: SyscallAcc;
+  prefix: number | null | undefined;
+  perPrefix: { n: number } | undefined;
+}
+
 /** One row of a `strace -c` table, summed when a name repeats (`-f -c` of several runs). */
 export interface TableRow {
   calls: number;
@@ -51,6 +59,28 @@ export class CallCounts {
   // Consecutive lines mostly carry the same prefix: remember the last lookup.
   private lastPrefix: number | null = null;
   private lastPrefixCounts: Map<string, { n: number }> | undefined = undefined;
+  // The few names of a trace come back line after line, each time as the same string (the parsers
+  // intern them): a small direct-mapped table keyed by length and end characters finds a name's
+  // counters by identity, without hashing the string into the two maps on every line.
+  private readonly recent: (RecentName | undefined)[] = new Array(256);
+
+  /** Counts one call of `name` under its `[pid N]` prefix (null: none); returns the name's accumulator. */
+  countCall(name: string, prefix: number | null): SyscallAcc {
+    const len = name.length;
+    const key = (len * 31 + name.charCodeAt(0) * 7 + name.charCodeAt(len - 1)) & 255;
+    let r = this.recent[key];
+    if (r === undefined || r.name !== name) {
+      r = { name, acc: this.syscall(name), prefix: undefined, perPrefix: undefined };
+      this.recent[key] = r;
+    }
+    r.acc.count++;
+    if (r.perPrefix !== undefined && r.prefix === prefix) r.perPrefix.n++;
+    else {
+      r.prefix = prefix;
+      r.perPrefix = this.countPrefix(prefix, name);
+    }
+    return r.acc;
+  }
 
   /** The accumulator of a syscall name (OTHER's past MAX_SYSCALL_NAMES names). */
   syscall(name: string): SyscallAcc {
@@ -66,8 +96,8 @@ export class CallCounts {
     return acc;
   }
 
-  /** Counts one call of `name` under its `[pid N]` prefix as written (null: none). */
-  countPrefix(prefix: number | null, name: string): void {
+  /** Counts one call of `name` under its `[pid N]` prefix; returns its counter (undefined past a cap). */
+  private countPrefix(prefix: number | null, name: string): { n: number } | undefined {
     let byName = prefix === this.lastPrefix && this.lastPrefixCounts !== undefined ? this.lastPrefixCounts : this.byPrefix.get(prefix);
     if (byName === undefined && this.byPrefix.size < MAX_PIDS) {
       byName = new Map();
@@ -75,11 +105,14 @@ export class CallCounts {
     }
     this.lastPrefix = prefix;
     this.lastPrefixCounts = byName;
-    if (byName !== undefined) {
-      const c = byName.get(name);
-      if (c !== undefined) c.n++;
-      else if (byName.size < MAX_SYSCALL_NAMES) byName.set(name, { n: 1 });
+    if (byName === undefined) return undefined;
+    let c = byName.get(name);
+    if (c !== undefined) c.n++;
+    else if (byName.size < MAX_SYSCALL_NAMES) {
+      c = { n: 1 };
+      byName.set(name, c);
     }
+    return c;
   }
 
   /** Counts one failure of `name` with `errno`. */

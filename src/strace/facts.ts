@@ -97,7 +97,7 @@ export function createTraceReducer(pids: readonly number[] = []): TraceReducer {
   function applyResult(
     name: string,
     acc: SyscallAcc,
-    pid: number | null,
+    f: PidFacts,
     fa: FdAcc | null,
     ret: number | null,
     errno: string | null,
@@ -118,7 +118,6 @@ export function createTraceReducer(pids: readonly number[] = []): TraceReducer {
         fa.timeMs += durationMs;
       }
     }
-    const f = pidFacts.get(pid);
     const kind = acc.kind;
     if (ret !== null && ret > 0) {
       if ((kind & READ) !== 0) {
@@ -160,10 +159,8 @@ export function createTraceReducer(pids: readonly number[] = []): TraceReducer {
     const pid = ev.pid ?? mainPid;
     const timeMs = clock.stamp(ev.timeMs);
     syscallCount++;
-    const sacc = calls.syscall(ev.name);
-    sacc.count++;
+    const sacc = calls.countCall(ev.name, ev.pid);
     const kind = sacc.kind;
-    calls.countPrefix(ev.pid, ev.name);
 
     const f = pidFacts.get(pid);
     const first = f.calls === 0;
@@ -207,7 +204,7 @@ export function createTraceReducer(pids: readonly number[] = []): TraceReducer {
     if ((kind & KILL) !== 0) f.killCalls++;
 
     if (ev.state === 'complete') {
-      applyResult(ev.name, sacc, pid, fa, ev.ret, ev.errno, ev.durationMs, timeMs);
+      applyResult(ev.name, sacc, f, fa, ev.ret, ev.errno, ev.durationMs, timeMs);
     } else if (ev.state === 'unfinished' || ev.state === 'detached') {
       pending.set(pid, {
         pid, name: ev.name, fd: ev.fd, fdAcc: fa, fdCount: ev.fdCount, timeMs, first,
@@ -233,11 +230,11 @@ export function createTraceReducer(pids: readonly number[] = []): TraceReducer {
         if (p !== undefined && p.name === ev.name) {
           if (ev.incomplete) return; // still running: keep it pending
           pending.delete(pid);
-          applyResult(ev.name, calls.syscall(ev.name), pid, p.fdAcc, ev.ret, ev.errno, ev.durationMs, p.timeMs ?? timeMs);
+          applyResult(ev.name, calls.syscall(ev.name), pidFacts.get(pid), p.fdAcc, ev.ret, ev.errno, ev.durationMs, p.timeMs ?? timeMs);
           clock.seeEnd(timeMs, 0);
         } else if (!ev.incomplete) {
           // Its unfinished half was before the attach or lost: still account the result.
-          applyResult(ev.name, calls.syscall(ev.name), pid, null, ev.ret, ev.errno, ev.durationMs, timeMs);
+          applyResult(ev.name, calls.syscall(ev.name), pidFacts.get(pid), null, ev.ret, ev.errno, ev.durationMs, timeMs);
         }
         return;
       }
