@@ -151,7 +151,7 @@ export function createTraceReducer(pids: readonly number[] = []): TraceReducer {
     } else if (f.restartable !== null) {
       f.restartable = null;
     }
-    setLastCall(f, name, errno, timeMs !== null && durationMs !== null ? timeMs + durationMs : timeMs);
+    setLastCall(f, name, errno, timeMs, durationMs);
     clock.seeEnd(timeMs, durationMs);
   }
 
@@ -212,9 +212,9 @@ export function createTraceReducer(pids: readonly number[] = []): TraceReducer {
         resumes,
       });
       if (pending.size > MAX_PIDS) pending.delete(pending.keys().next().value as number | null);
-      setLastCall(f, ev.name, null, null);
+      setLastCall(f, ev.name, null, null, null);
     } else {
-      setLastCall(f, ev.name, null, timeMs);
+      setLastCall(f, ev.name, null, timeMs, null);
     }
   }
 

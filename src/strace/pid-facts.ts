@@ -22,7 +22,8 @@ export interface PidFacts {
   requestRead: { fd: number | null; note: string | null } | null;
   /** The call that last returned ERESTART_RESTARTBLOCK (stopped or interrupted by the tracer), which a restart_syscall resumes. */
   restartable: string | null;
-  lastCall: { name: string; errno: string | null; endMs: number | null } | null;
+  /** The last call seen: when it started (null: in progress or no timestamp) and its `-T` duration. */
+  lastCall: { name: string; errno: string | null; timeMs: number | null; durationMs: number | null } | null;
   firstTimeMs: number | null;
   lastTimeMs: number | null;
   waitCalls: number;
@@ -81,12 +82,23 @@ export class PidFactsTable {
   }
 }
 
-/** Updates the last call in place (no allocation per line). */
-export function setLastCall(f: PidFacts, name: string, errno: string | null, endMs: number | null): void {
-  if (f.lastCall === null) f.lastCall = { name, errno, endMs };
+/**
+ * Updates the last call in place. Its end is not added up here: a new number per line would be a
+ * new heap object per line; lastCallEndMs() adds it up once, when it is read.
+ */
+export function setLastCall(f: PidFacts, name: string, errno: string | null, timeMs: number | null, durationMs: number | null): void {
+  if (f.lastCall === null) f.lastCall = { name, errno, timeMs, durationMs };
   else {
     f.lastCall.name = name;
     f.lastCall.errno = errno;
-    f.lastCall.endMs = endMs;
+    f.lastCall.timeMs = timeMs;
+    f.lastCall.durationMs = durationMs;
   }
+}
+
+/** When the last call ended (its start without a duration), or null when unknown or still in progress. */
+export function lastCallEndMs(f: PidFacts): number | null {
+  const call = f.lastCall;
+  if (call === null || call.timeMs === null) return null;
+  return call.durationMs !== null ? call.timeMs + call.durationMs : call.timeMs;
 }

@@ -6,7 +6,7 @@
  */
 
 import type { TraceFacts } from '../facts.js';
-import type { PidFacts } from '../pid-facts.js';
+import { lastCallEndMs, type PidFacts } from '../pid-facts.js';
 import { ACCEPT, CHILD_WAIT, CONNECT, FORK, isEventLoopWait, isMasterWait, isSleepCall, KILL, LOOP_WAIT, READ, SOCKET, WRITE } from '../syscall-kinds.js';
 import type { SummarizeOptions, UnfinishedCall, Verdict, VerdictState } from '../types.js';
 import { attachedLate, liveCallVerdict } from './live-call.js';
@@ -167,7 +167,8 @@ function verdictForPid(pid: number | null, input: VerdictInput): Verdict {
   if (cpu?.busy === true) return cpuBound(pid, cpu, 'no syscall after the last one');
   const running = facts.detachedRunning.has(pid) || (pid === facts.mainPid && facts.detachedRunning.has(null));
   if (running && (pf.lastCall === null || !isEventLoopWait(pf.lastCall.name, null))) {
-    const since = pf.lastCall?.endMs != null && input.traceEndMs !== null ? input.traceEndMs - pf.lastCall.endMs : null;
+    const lastEndMs = lastCallEndMs(pf);
+    const since = lastEndMs !== null && input.traceEndMs !== null ? input.traceEndMs - lastEndMs : null;
     return runningAtDetachVerdict(pf, since, cpu, summary);
   }
   if (pf.eventLoopCalls > 0) return idleVerdict(pf, undefined, summary, loopShare(pf, undefined, input));
