@@ -26,41 +26,54 @@ export function blankFdAcc(pid: number | null, fd: number): FdAcc {
   return { pid, fd, note: null, connectPeer: null, earlierUses: 0, calls: 0, bytesRead: 0, bytesWritten: 0, timeMs: 0, timed: false };
 }
 
+/** Fds below this are found by index in an array per pid; higher ones (rare) in a map. */
+const DIRECT_FDS = 1024;
+
+interface PidFds {
+  low: (FdAcc | undefined)[];
+  high: Map<number, FdAcc> | null;
+}
+
 /** The fd accounts of one trace; the facts reducer owns one. */
 export class FdAccounts {
-  // pid -> fd -> account: nested maps avoid building a string key per line.
-  private readonly byPid = new Map<number | null, Map<number, FdAcc>>();
-  private count = 0;
+  private readonly byPid = new Map<number | null, PidFds>();
+  /** Every account, in the order they were opened (at most MAX_FDS). */
+  private readonly list: FdAcc[] = [];
   private overflow: FdAcc | null = null;
-  // Consecutive lines mostly touch the same fd: remember the last lookup.
+  // Consecutive lines mostly touch the same fd, or at least the same pid: remember the last lookups.
   private last: FdAcc | null = null;
+  private lastPid: number | null = null;
+  private lastFds: PidFds | null = null;
 
   /** The account of `fd` in `pid` (the shared overflow account once MAX_FDS are taken). */
   get(pid: number | null, fd: number): FdAcc {
     const last = this.last;
     if (last !== null && last.fd === fd && last.pid === pid) return last;
-    let byFd = this.byPid.get(pid);
-    if (byFd === undefined) {
-      byFd = new Map();
-      this.byPid.set(pid, byFd);
+    let fds = this.lastFds !== null && this.lastPid === pid ? this.lastFds : this.byPid.get(pid);
+    if (fds === undefined) {
+      fds = { low: [], high: null };
+      this.byPid.set(pid, fds);
     }
-    let acc = byFd.get(fd);
+    this.lastPid = pid;
+    this.lastFds = fds;
+    let acc = fd < DIRECT_FDS ? fds.low[fd] : fds.high?.get(fd);
     if (acc === undefined) {
-      if (this.count >= MAX_FDS) {
+      if (this.list.length >= MAX_FDS) {
         this.overflow ??= blankFdAcc(null, -1);
         return this.overflow;
       }
       acc = blankFdAcc(pid, fd);
-      byFd.set(fd, acc);
-      this.count++;
+      if (fd < DIRECT_FDS) fds.low[fd] = acc;
+      else (fds.high ??= new Map()).set(fd, acc);
+      this.list.push(acc);
     }
     this.last = acc;
     return acc;
   }
 
-  /** Every account, in no particular order. */
+  /** Every account, in the order they were opened. */
   all(): FdAcc[] {
-    return [...this.byPid.values()].flatMap((m) => [...m.values()]);
+    return [...this.list];
   }
 
   /** What the fds past the cap added up to, or null when none was past it. */
