@@ -14,6 +14,11 @@ export type SyscallState =
   /** `name(args` without an end: cut (overlong line) or the last line of a cut file. */
   | 'truncated';
 
+/**
+ * A syscall line. Its strings (name, annotations, errno, peer) share no memory with the line they were
+ * read from, so a consumer may keep them for the whole trace; a name, an errno or an annotation that
+ * repeats comes back as the same string object.
+ */
 export interface SyscallEvent {
   kind: 'syscall';
   pid: number | null;

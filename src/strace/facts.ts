@@ -122,7 +122,7 @@ export function createTraceReducer(pids: readonly number[] = []): TraceReducer {
     if (ret !== null && ret > 0) {
       if ((kind & READ) !== 0) {
         if (fa !== null) fa.bytesRead += ret;
-        if ((kind & SOCKET) !== 0 || (fa !== null && (isSocketNote(fa.note) || fa.connectPeer !== null))) {
+        if ((kind & SOCKET) !== 0 || (fa !== null && (fa.isSocket || fa.connectPeer !== null))) {
           f.socketReads++;
           // Changed in place: one object per request, not per read (pending calls take a copy).
           if (f.requestRead === null) f.requestRead = { fd: fa?.fd ?? null, note: fa?.note ?? null };
@@ -182,7 +182,7 @@ export function createTraceReducer(pids: readonly number[] = []): TraceReducer {
       acc.calls++;
       if (ev.fdNote !== null && acc.note !== ev.fdNote) seeNote(acc, ev.fdNote);
       if (ev.peer !== null) acc.connectPeer = ev.peer;
-      if (!f.socketsSeen && isSocketNote(ev.fdNote)) f.socketsSeen = true;
+      if (ev.fdNote !== null && acc.isSocket) f.socketsSeen = true;
     }
     if (ev.retNote !== null && ev.ret !== null && ev.ret >= 0) {
       // socket()/accept()/openat() return a new fd with its annotation: remember what it is.
@@ -192,13 +192,13 @@ export function createTraceReducer(pids: readonly number[] = []): TraceReducer {
     if ((kind & SOCKET) !== 0) {
       f.socketsSeen = true;
       f.ioCalls++;
-    } else if ((kind & (READ | WRITE)) !== 0 && isSocketNote(ev.fdNote)) {
+    } else if ((kind & (READ | WRITE)) !== 0 && fa !== null && ev.fdNote !== null && fa.isSocket) {
       f.ioCalls++;
     }
     if ((kind & LOOP_WAIT) !== 0 || (ev.fdCount !== null && isEventLoopWait(ev.name, ev.fdCount))) {
       f.eventLoopCalls++;
       f.requestRead = null;
-      if (ev.fdNote !== null && isSocketNote(ev.fdNote)) f.socketsSeen = true;
+      if (fa !== null && ev.fdNote !== null && fa.isSocket) f.socketsSeen = true;
     }
     if ((kind & CHILD_WAIT) !== 0) f.waitCalls++;
     if ((kind & KILL) !== 0) f.killCalls++;

@@ -3,6 +3,8 @@
  * annotation, the address connect() gave it). Capped at MAX_FDS entries; later fds fold into one.
  */
 
+import { isSocketNote } from './fd-note.js';
+
 const MAX_FDS = 1024;
 
 /** One fd of one pid. */
@@ -11,6 +13,8 @@ export interface FdAcc {
   /** -1 for the bucket that fds past the cap fold into. */
   fd: number;
   note: string | null;
+  /** `note` names a socket (kept with it, so that the hot path does not test the text per line). */
+  isSocket: boolean;
   connectPeer: string | null;
   /** How many other things this fd number was before (fds are reused after close). */
   earlierUses: number;
@@ -23,7 +27,7 @@ export interface FdAcc {
 
 /** A fresh account (also the start of a fold of several). */
 export function blankFdAcc(pid: number | null, fd: number): FdAcc {
-  return { pid, fd, note: null, connectPeer: null, earlierUses: 0, calls: 0, bytesRead: 0, bytesWritten: 0, timeMs: 0, timed: false };
+  return { pid, fd, note: null, isSocket: false, connectPeer: null, earlierUses: 0, calls: 0, bytesRead: 0, bytesWritten: 0, timeMs: 0, timed: false };
 }
 
 /** Fds below this are found by index in an array per pid; higher ones (rare) in a map. */
@@ -82,24 +86,18 @@ export class FdAccounts {
   }
 }
 
-/** Records the annotation an fd argument carried, when it differs from the last one. */
+/** Records the annotation an fd argument carried, when it differs from the last one (the parsers' strings are the caller's to keep). */
 export function seeNote(acc: FdAcc, note: string): void {
   // A socket's annotation changes when it connects (`TCP:[46583]` -> `TCP:[a->b]`): same socket.
   if (acc.note !== null && !(acc.note.startsWith('TCP:[') && note.startsWith('TCP:['))) acc.earlierUses++;
-  acc.note = flatCopy(note);
+  acc.note = note;
+  acc.isSocket = isSocketNote(note);
 }
 
 /** Records what a returned fd is (socket(), accept(), openat() print it): a new use of that number. */
 export function seeNewFd(acc: FdAcc, note: string): void {
   if (acc.note !== null && acc.note !== note) acc.earlierUses++;
-  acc.note = flatCopy(note);
+  acc.note = note;
+  acc.isSocket = isSocketNote(note);
   acc.connectPeer = null;
-}
-
-/**
- * A copy that does not share memory with the line it was sliced from: notes are kept for the whole
- * trace, and a slice would pin its (possibly 64 KB) line or chunk.
- */
-function flatCopy(s: string): string {
-  return Buffer.from(s, 'utf8').toString('utf8');
 }

@@ -22,7 +22,7 @@ export function parseSyscall(line: string, start: number, pid: number | null, ti
     const c = line.charCodeAt(k);
     if (!((c >= CH_a && c <= CH_z) || (c >= CH_0 && c <= CH_9) || c === CH_UNDERSCORE)) return { kind: 'unparsed', line };
   }
-  const name = internName(line, start, open);
+  const name = intern(NAME_CACHE, line, start, open);
   let end = line.length;
 
   // strace's own message glued to the end of the line: `...SIGCHLDstrace: Process 22098 attached`.
@@ -130,7 +130,7 @@ function readReturn(line: string, start: number, end: number, ev: { ret: number 
     if (line.charCodeAt(i) === CH_LT) {
       const close = annotationEnd(line, i, end);
       if (close > 0) {
-        ev.retNote = line.slice(i + 1, close);
+        ev.retNote = ownCopy(line.slice(i + 1, close));
         i = close + 1;
       }
     }
@@ -140,7 +140,7 @@ function readReturn(line: string, start: number, end: number, ev: { ret: number 
     const s = i + 1;
     let k = s + 1;
     for (c = line.charCodeAt(k); (c >= 65 && c <= 90) || (c >= CH_0 && c <= CH_9) || c === CH_UNDERSCORE; c = line.charCodeAt(++k));
-    if (k < end + 1 && (k === end || line.charCodeAt(k) === CH_SPACE)) ev.errno = line.slice(s, k);
+    if (k < end + 1 && (k === end || line.charCodeAt(k) === CH_SPACE)) ev.errno = intern(ERRNO_CACHE, line, s, k);
   }
 }
 
@@ -184,19 +184,30 @@ function annotationEnd(line: string, lt: number, limit: number): number {
   return k > 0 && k < limit ? k : -1;
 }
 
-// A small cache so that syscall names, which repeat on every line, are not allocated again per line:
-// a cheap key (length + a few chars) picks a candidate, and a native startsWith() confirms it. A miss
-// slices and replaces the slot. (Tried for fd annotations too: slower than slicing.)
+// Small caches so that syscall names and errnos, which repeat line after line, are neither sliced nor
+// copied again per line: a cheap key (length + a few chars) picks a candidate, and a native
+// startsWith() confirms it. A miss copies the text and replaces the slot. (Tried for fd annotations
+// too: slower than slicing; those have their own per-fd cache below.)
 const NAME_CACHE: (string | undefined)[] = new Array(1024);
+const ERRNO_CACHE: (string | undefined)[] = new Array(256);
 
-function internName(line: string, start: number, end: number): string {
+function intern(cache: (string | undefined)[], line: string, start: number, end: number): string {
   const len = end - start;
-  const key = (len * 31 + line.charCodeAt(start) * 7 + line.charCodeAt(end - 1) * 3 + line.charCodeAt(start + (len >> 1))) & 1023;
-  const hit = NAME_CACHE[key];
+  const key = (len * 31 + line.charCodeAt(start) * 7 + line.charCodeAt(end - 1) * 3 + line.charCodeAt(start + (len >> 1))) & (cache.length - 1);
+  const hit = cache[key];
   if (hit !== undefined && hit.length === len && line.startsWith(hit, start)) return hit;
-  const name = line.slice(start, end);
-  NAME_CACHE[key] = name;
-  return name;
+  const text = ownCopy(line.slice(start, end));
+  cache[key] = text;
+  return text;
+}
+
+/**
+ * A copy that shares no memory with the line it was sliced from. What the events carry is kept by the
+ * facts for the whole trace (names, errnos, annotations, peers), and a slice of a line would keep the
+ * whole line (up to 64 KB) alive with it.
+ */
+function ownCopy(s: string): string {
+  return Buffer.from(s, 'utf8').toString('utf8');
 }
 
 function readFdArg(line: string, start: number, ev: SyscallEvent): void {
@@ -217,7 +228,7 @@ function readFdArg(line: string, start: number, ev: SyscallEvent): void {
     }
     const close = annotationEnd(line, i, line.length);
     if (close > 0) {
-      const note = line.slice(i + 1, close);
+      const note = ownCopy(line.slice(i + 1, close));
       ev.fdNote = note;
       if (n < NOTE_BY_FD.length) NOTE_BY_FD[n] = note;
     }
@@ -234,9 +245,9 @@ function readSockaddrPeer(line: string, open: number): string | null {
   const pe = line.indexOf(')', p);
   const port = line.slice(p + 6, pe);
   const a4 = line.indexOf('inet_addr("', open);
-  if (a4 >= 0) return `${line.slice(a4 + 11, line.indexOf('"', a4 + 11))}:${port}`;
+  if (a4 >= 0) return ownCopy(`${line.slice(a4 + 11, line.indexOf('"', a4 + 11))}:${port}`);
   const a6 = line.indexOf('inet_pton(AF_INET6, "', open);
-  if (a6 >= 0) return `[${line.slice(a6 + 21, line.indexOf('"', a6 + 21))}]:${port}`;
+  if (a6 >= 0) return ownCopy(`[${line.slice(a6 + 21, line.indexOf('"', a6 + 21))}]:${port}`);
   return null;
 }
 
@@ -245,7 +256,7 @@ export function parseResumed(line: string, start: number, pid: number | null, ti
   const nameStart = start + 5;
   const r = line.indexOf(' resumed>', nameStart);
   if (r < 0) return { kind: 'unparsed', line };
-  const name = line.slice(nameStart, r);
+  const name = intern(NAME_CACHE, line, nameStart, r);
   const ev: ResumedEvent = { kind: 'resumed', pid, timeMs, name, ret: null, retNote: null, errno: null, durationMs: null, incomplete: false };
   let end = line.length;
   if (line.endsWith(DETACHED) || line.endsWith(' attached') || line.endsWith(' detached') || line.endsWith(UNFINISHED)) {
