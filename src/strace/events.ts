@@ -17,7 +17,7 @@ export type SyscallState =
 /**
  * A syscall line. Its strings (name, annotations, errno, peer) share no memory with the line they were
  * read from, so a consumer may keep them for the whole trace; a name, an errno or an annotation that
- * repeats comes back as the same string object.
+ * repeats usually comes back as the same string object (the parsers' caches), so comparing is cheap.
  */
 export interface SyscallEvent {
   kind: 'syscall';

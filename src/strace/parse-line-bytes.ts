@@ -46,6 +46,44 @@ function internNameBytes(buf: Buffer, start: number, end: number): NameSlot {
   return slot;
 }
 
+/**
+ * Names by their first 4 bytes, two per set: a known name is confirmed with a compare of its bytes and
+ * the `(` after them, without scanning it byte by byte (read, readv and readlink share a set).
+ */
+interface KnownName {
+  slot: NameSlot;
+  length: number;
+  words: Int32Array;
+  tail: Uint8Array;
+}
+
+const KNOWN_NAMES: (KnownName | undefined)[] = new Array(2048);
+
+function nameSet(buf: Buffer, start: number): number {
+  return (Math.imul(viewOf(buf).getInt32(start, true), 0x9e3779b1) >>> 22) << 1;
+}
+
+/** The name at `start` if it is a known one followed by `(` (there are at least 5 bytes from `start`). */
+function knownName(buf: Buffer, start: number, end: number): NameSlot | null {
+  const set = nameSet(buf, start);
+  for (let way = set; way < set + 2; way++) {
+    const k = KNOWN_NAMES[way];
+    if (k !== undefined && start + k.length < end && buf[start + k.length] === CH_LPAREN && holdsBytes(buf, start, k.words, k.tail)) return k.slot;
+  }
+  return null;
+}
+
+/** Remembers a name just read (at `start`, at least 5 bytes before the end) as the newest of its set. */
+function learnName(buf: Buffer, start: number, slot: NameSlot): void {
+  const set = nameSet(buf, start);
+  KNOWN_NAMES[set + 1] = KNOWN_NAMES[set];
+  const bytes = Buffer.from(slot.name, 'latin1');
+  const whole = bytes.length & ~3;
+  const words = new Int32Array(whole >> 2);
+  for (let k = 0; k < whole; k += 4) words[k >> 2] = bytes.readInt32LE(k);
+  KNOWN_NAMES[set] = { slot, length: bytes.length, words, tail: Uint8Array.from(bytes.subarray(whole)) };
+}
+
 const ERRNO_CACHE: (string | undefined)[] = new Array(256);
 
 /** `EAGAIN` etc. from bytes ([A-Z0-9_], ASCII), without a new string per failing call. */
@@ -100,12 +138,14 @@ function viewOf(buf: Buffer): DataView<ArrayBufferLike> {
 /** True when `buf` holds the annotation `slot` at `s`, followed by its `>`. */
 function holdsNote(buf: Buffer, s: number, end: number, slot: NoteSlot): boolean {
   const len = slot.length;
-  if (s + len >= end || buf[s + len] !== CH_GT) return false;
+  return s + len < end && buf[s + len] === CH_GT && holdsBytes(buf, s, slot.words, slot.tail);
+}
+
+/** True when `buf` holds, at `s`, the bytes whose 32-bit little-endian words and tail these are (the caller knows they fit). */
+function holdsBytes(buf: Buffer, s: number, words: Int32Array, tail: Uint8Array): boolean {
   const dv = viewOf(buf);
-  const words = slot.words;
   const n = words.length;
   for (let w = 0; w < n; w++) if (dv.getInt32(s + (w << 2), true) !== words[w]) return false;
-  const tail = slot.tail;
   const at = s + (n << 2);
   for (let k = 0; k < tail.length; k++) if (buf[at + k] !== tail[k]) return false;
   return true;
@@ -172,14 +212,19 @@ export function parseStraceLineBytes(buf: Buffer, start: number, end: number, sc
   if (!((c >= CH_a && c <= CH_z) || c === CH_UNDERSCORE)) return null;
 
   // The name runs up to `(`; anything else (`strace: ...`, garbage) is the string parser's business.
+  // A name seen before is recognised whole from its first 4 bytes; a new one is scanned and learnt.
   const nameStart = i;
-  for (i++; i < end; i++) {
-    c = buf[i] as number;
-    if (!((c >= CH_a && c <= CH_z) || (c >= CH_0 && c <= CH_9) || c === CH_UNDERSCORE)) break;
+  let slot = i + 4 < end ? knownName(buf, i, end) : null;
+  if (slot === null) {
+    for (i++; i < end; i++) {
+      c = buf[i] as number;
+      if (!((c >= CH_a && c <= CH_z) || (c >= CH_0 && c <= CH_9) || c === CH_UNDERSCORE)) break;
+    }
+    if (i >= end || c !== CH_LPAREN) return null;
+    slot = internNameBytes(buf, nameStart, i);
+    if (nameStart + 4 < end) learnName(buf, nameStart, slot);
   }
-  if (i >= end || c !== CH_LPAREN) return null;
-  const open = i;
-  const slot = internNameBytes(buf, nameStart, open);
+  const open = nameStart + slot.name.length;
   if ((slot.flags & NF_SLOW) !== 0) return null;
 
   const last = buf[end - 1] as number;
