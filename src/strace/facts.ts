@@ -172,8 +172,6 @@ export function createTraceReducer(pids: readonly number[] = []): TraceReducer {
       if (ev.name === 'restart_syscall') resumes = f.restartable;
       else f.restartable = null;
     }
-    if (f.firstTimeMs === null) f.firstTimeMs = timeMs;
-    if (timeMs !== null) f.lastTimeMs = timeMs;
 
     let fa: FdAcc | null = null;
     if (ev.fd !== null) {

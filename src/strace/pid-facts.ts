@@ -22,10 +22,8 @@ export interface PidFacts {
   requestRead: { fd: number | null; note: string | null } | null;
   /** The call that last returned ERESTART_RESTARTBLOCK (stopped or interrupted by the tracer), which a restart_syscall resumes. */
   restartable: string | null;
-  /** The last call seen: when it started (null: in progress or no timestamp) and its `-T` duration. */
-  lastCall: { name: string; errno: string | null; timeMs: number | null; durationMs: number | null } | null;
-  firstTimeMs: number | null;
-  lastTimeMs: number | null;
+  /** The last call seen: when it started (NaN: in progress, or no timestamp) and its `-T` duration (NaN: none). */
+  lastCall: { name: string; errno: string | null; startMs: number; durationMs: number } | null;
   waitCalls: number;
   killCalls: number;
   signals: number;
@@ -68,8 +66,6 @@ export class PidFactsTable {
       requestRead: null,
       restartable: null,
       lastCall: null,
-      firstTimeMs: null,
-      lastTimeMs: null,
       waitCalls: 0,
       killCalls: 0,
       signals: 0,
@@ -83,22 +79,24 @@ export class PidFactsTable {
 }
 
 /**
- * Updates the last call in place. Its end is not added up here: a new number per line would be a
- * new heap object per line; lastCallEndMs() adds it up once, when it is read.
+ * Updates the last call in place. Times are kept in number-only fields (NaN for none), which V8
+ * updates in place: storing the line's own (new) number objects into this long-lived object would
+ * cost a new heap number or a write-barrier slow path per line. Its end is added up when it is read.
  */
 export function setLastCall(f: PidFacts, name: string, errno: string | null, timeMs: number | null, durationMs: number | null): void {
-  if (f.lastCall === null) f.lastCall = { name, errno, timeMs, durationMs };
+  const call = f.lastCall;
+  if (call === null) f.lastCall = { name, errno, startMs: timeMs ?? Number.NaN, durationMs: durationMs ?? Number.NaN };
   else {
-    f.lastCall.name = name;
-    f.lastCall.errno = errno;
-    f.lastCall.timeMs = timeMs;
-    f.lastCall.durationMs = durationMs;
+    call.name = name;
+    call.errno = errno;
+    call.startMs = timeMs ?? Number.NaN;
+    call.durationMs = durationMs ?? Number.NaN;
   }
 }
 
 /** When the last call ended (its start without a duration), or null when unknown or still in progress. */
 export function lastCallEndMs(f: PidFacts): number | null {
   const call = f.lastCall;
-  if (call === null || call.timeMs === null) return null;
-  return call.durationMs !== null ? call.timeMs + call.durationMs : call.timeMs;
+  if (call === null || Number.isNaN(call.startMs)) return null;
+  return Number.isNaN(call.durationMs) ? call.startMs : call.startMs + call.durationMs;
 }
