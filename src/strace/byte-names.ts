@@ -90,24 +90,41 @@ export function internErrnoBytes(buf: Buffer, start: number, end: number): strin
   return errno;
 }
 
-/** The last annotation seen of an fd number (all pids share it; a stale entry just fails the check). */
+/**
+ * The last two annotations seen of an fd number, newest first (all pids share them: with -f, one pid's
+ * fd 4 is its epoll and another's a file, line after line; two ways keep both; a stale entry just
+ * fails the check).
+ */
 interface NoteSlot extends ByteWords {
   text: string;
 }
 
-const NOTE_BY_FD: (NoteSlot | undefined)[] = new Array(1024);
+const NOTE_FDS = 1024;
+const NOTES: (NoteSlot | undefined)[] = new Array(2 * NOTE_FDS);
 
-/** The annotation of fd `fd` at `s` (after its `<`) when it is the one this fd had last time, else null. */
+/** The annotation of fd `fd` at `s` (after its `<`) when it is one this fd had lately, else null. */
 export function knownNote(buf: Buffer, s: number, end: number, fd: number): string | null {
-  const slot = fd < NOTE_BY_FD.length ? NOTE_BY_FD[fd] : undefined;
-  if (slot === undefined) return null;
-  const len = slot.length;
-  return s + len < end && buf[s + len] === CH_GT && holdsBytes(buf, s, slot.words, slot.tail) ? slot.text : null;
+  if (fd >= NOTE_FDS) return null;
+  const first = NOTES[2 * fd];
+  if (first === undefined) return null;
+  if (holdsNote(buf, s, end, first)) return first.text;
+  const second = NOTES[2 * fd + 1];
+  if (second === undefined || !holdsNote(buf, s, end, second)) return null;
+  // Newest first: the next line of this fd most likely carries this one again.
+  NOTES[2 * fd + 1] = first;
+  NOTES[2 * fd] = second;
+  return second.text;
 }
 
-/** Remembers `text`, decoded from `bytes`, as the annotation of fd `fd`. */
+function holdsNote(buf: Buffer, s: number, end: number, slot: NoteSlot): boolean {
+  const len = slot.length;
+  return s + len < end && buf[s + len] === CH_GT && holdsBytes(buf, s, slot.words, slot.tail);
+}
+
+/** Remembers `text`, decoded from `bytes`, as the newest annotation of fd `fd`. */
 export function learnNote(fd: number, bytes: Uint8Array, text: string): void {
-  if (fd >= NOTE_BY_FD.length) return;
+  if (fd >= NOTE_FDS) return;
   const { length, words, tail } = byteWords(bytes);
-  NOTE_BY_FD[fd] = { text, length, words, tail };
+  NOTES[2 * fd + 1] = NOTES[2 * fd];
+  NOTES[2 * fd] = { text, length, words, tail };
 }
