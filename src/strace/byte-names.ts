@@ -73,20 +73,20 @@ export function learnName(buf: Buffer, start: number, slot: NameSlot): void {
   KNOWN_NAMES[set] = { slot, length, words, tail };
 }
 
-const ERRNO_CACHE: (string | undefined)[] = new Array(256);
+const TOKEN_CACHE: (string | undefined)[] = new Array(256);
 
-/** `EAGAIN` etc. from bytes ([A-Z0-9_], ASCII), without a new string per failing call. */
-export function internErrnoBytes(buf: Buffer, start: number, end: number): string {
+/** An ASCII token of 2+ bytes (`EAGAIN`, `SIGCHLD`) from bytes, without a new string per line that has it. */
+export function internTokenBytes(buf: Buffer, start: number, end: number): string {
   const len = end - start;
   const key = (len * 31 + (buf[start + 1] as number) * 7 + (buf[end - 1] as number) * 3 + (buf[start + (len >> 1)] as number)) & 255;
-  const hit = ERRNO_CACHE[key];
+  const hit = TOKEN_CACHE[key];
   if (hit !== undefined && hit.length === len) {
     let k = 0;
     while (k < len && hit.charCodeAt(k) === buf[start + k]) k++;
     if (k === len) return hit;
   }
   const errno = buf.toString('latin1', start, end);
-  ERRNO_CACHE[key] = errno;
+  TOKEN_CACHE[key] = errno;
   return errno;
 }
 

@@ -4,7 +4,7 @@
  * when it is an fd (with its annotation). Mirrors of parse-syscall-line.ts's readers, on bytes.
  */
 
-import { internErrnoBytes, knownNote, learnNote } from './byte-names.js';
+import { internTokenBytes, knownNote, learnNote } from './byte-names.js';
 import type { SyscallEvent } from './events.js';
 import { CH_0, CH_9, CH_GT, CH_LT, CH_MINUS, CH_SPACE, CH_UNDERSCORE } from './line-chars.js';
 
@@ -73,7 +73,7 @@ export function readReturnBytes(buf: Buffer, start: number, end: number, lineEnd
       c = buf[k] as number;
       if (!((c >= 65 && c <= 90) || (c >= CH_0 && c <= CH_9) || c === CH_UNDERSCORE)) break;
     }
-    if (k < end + 1 && (k === end || (k < lineEnd && buf[k] === CH_SPACE))) ev.errno = internErrnoBytes(buf, s, k);
+    if (k < end + 1 && (k === end || (k < lineEnd && buf[k] === CH_SPACE))) ev.errno = internTokenBytes(buf, s, k);
   }
   return true;
 }

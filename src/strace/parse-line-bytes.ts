@@ -27,47 +27,11 @@ let scanEnd = 0;
  * it accepts, the result equals what parseStraceLineReusing() gives for the decoded line.
  */
 export function parseStraceLineBytes(buf: Buffer, start: number, end: number, scratch: SyscallEvent): SyscallEvent | null {
-  let i = start;
-  let pid: number | null = null;
+  let i = readLineStart(buf, start, end);
+  if (i < 0) return null;
+  const pid = linePid;
+  const timeMs = lineTimeMs;
   let c = buf[i] as number;
-
-  if (c === CH_LBRACKET) {
-    // `[pid 22098] `
-    if (end - i < 6 || buf[i + 1] !== 112 || buf[i + 2] !== 105 || buf[i + 3] !== 100 || buf[i + 4] !== CH_SPACE) return null;
-    i += 5;
-    while (i < end && buf[i] === CH_SPACE) i++;
-    let n = 0;
-    let digits = 0;
-    for (; i < end; i++) {
-      c = buf[i] as number;
-      if (c < CH_0 || c > CH_9) break;
-      n = n * 10 + (c - CH_0);
-      digits++;
-    }
-    if (digits === 0 || i >= end || buf[i] !== CH_RBRACKET) return null;
-    pid = n;
-    i++;
-    if (i < end && buf[i] === CH_SPACE) i++;
-  }
-
-  let timeMs: number | null = null;
-  if (i >= end) return null;
-  c = buf[i] as number;
-  if (c >= CH_0 && c <= CH_9) {
-    // `-tt`'s `HH:MM:SS.ffffff ` is read in place; other forms (and anything odd) by readTimestampBytes.
-    const t = i + 16 <= end && buf[i + 2] === CH_COLON && buf[i + 5] === CH_COLON && buf[i + 8] === CH_DOT && buf[i + 15] === CH_SPACE ? clockTime(buf, i) : -1;
-    if (t >= 0) {
-      timeMs = t;
-      i += 16;
-    } else {
-      const ms = readTimestampBytes(buf, i, end);
-      if (ms < 0) return null;
-      timeMs = ms;
-      i = scanEnd;
-    }
-    if (i >= end) return null;
-    c = buf[i] as number;
-  }
   if (!((c >= CH_a && c <= CH_z) || c === CH_UNDERSCORE)) return null;
 
   // The name runs up to `(`; anything else (`strace: ...`, garbage) is the string parser's business.
@@ -129,6 +93,71 @@ export function parseStraceLineBytes(buf: Buffer, start: number, end: number, sc
   }
   if ((slot.flags & NF_FD_FIRST) !== 0) readFdArgBytes(buf, open + 1, end, ev);
   return ev;
+}
+
+// What readLineStart() read: the `[pid N]` prefix's pid and the timestamp (null when absent).
+let linePid: number | null = null;
+let lineTimeMs: number | null = null;
+
+/** The pid of the `[pid N]` prefix readLineStart() read last (null: none). */
+export function lineStartPid(): number | null {
+  return linePid;
+}
+
+/** The timestamp readLineStart() read last, in ms (null: none). */
+export function lineStartTimeMs(): number | null {
+  return lineTimeMs;
+}
+
+/**
+ * Reads the `[pid N] ` prefix and the timestamp of the line in `buf[start, end)` into linePid and
+ * lineTimeMs; returns where the rest starts (before `end`), or -1 when either is malformed or nothing
+ * follows them (the string parser's business). Shared by every byte reader of a line.
+ */
+export function readLineStart(buf: Buffer, start: number, end: number): number {
+  let i = start;
+  let pid: number | null = null;
+  let c = buf[i] as number;
+
+  if (c === CH_LBRACKET) {
+    // `[pid 22098] `
+    if (end - i < 6 || buf[i + 1] !== 112 || buf[i + 2] !== 105 || buf[i + 3] !== 100 || buf[i + 4] !== CH_SPACE) return -1;
+    i += 5;
+    while (i < end && buf[i] === CH_SPACE) i++;
+    let n = 0;
+    let digits = 0;
+    for (; i < end; i++) {
+      c = buf[i] as number;
+      if (c < CH_0 || c > CH_9) break;
+      n = n * 10 + (c - CH_0);
+      digits++;
+    }
+    if (digits === 0 || i >= end || buf[i] !== CH_RBRACKET) return -1;
+    pid = n;
+    i++;
+    if (i < end && buf[i] === CH_SPACE) i++;
+  }
+
+  let timeMs: number | null = null;
+  if (i >= end) return -1;
+  c = buf[i] as number;
+  if (c >= CH_0 && c <= CH_9) {
+    // `-tt`'s `HH:MM:SS.ffffff ` is read in place; other forms (and anything odd) by readTimestampBytes.
+    const t = i + 16 <= end && buf[i + 2] === CH_COLON && buf[i + 5] === CH_COLON && buf[i + 8] === CH_DOT && buf[i + 15] === CH_SPACE ? clockTime(buf, i) : -1;
+    if (t >= 0) {
+      timeMs = t;
+      i += 16;
+    } else {
+      const ms = readTimestampBytes(buf, i, end);
+      if (ms < 0) return -1;
+      timeMs = ms;
+      i = scanEnd;
+    }
+    if (i >= end) return -1;
+  }
+  linePid = pid;
+  lineTimeMs = timeMs;
+  return i;
 }
 
 /** `HH:MM:SS.ffffff` at `i` (separators already checked) -> ms, as readTimestampBytes computes it; -1 if a digit is not one. */

@@ -8,6 +8,7 @@
 import { createSyscallScratch, type StraceErrorReason, type StraceEvent } from './events.js';
 import { createTraceReducer } from './facts.js';
 import { parseStraceLineReusing } from './parse-line.js';
+import { parseOtherLineBytes } from './parse-bytes-other.js';
 import { parseStraceLineBytes } from './parse-line-bytes.js';
 import { redactSecrets } from './redact.js';
 import { createByteLineSplitter } from './split-byte-lines.js';
@@ -102,6 +103,12 @@ function createByteStraceSummarizer(opts: SummarizeOptions): ByteStraceSummarize
       const ev = parseStraceLineBytes(buf, start, end, scratch);
       if (ev !== null) {
         reducer.onSyscall(ev);
+        return;
+      }
+      // The lines a fork or a signal brings (attach, signal, a syscall line cut by strace's message).
+      const other = parseOtherLineBytes(buf, start, end);
+      if (other !== null) {
+        take(other);
         return;
       }
     }

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createSyscallScratch, type StraceEvent } from '../../../src/strace/events.js';
 import { parseStraceLineReusing } from '../../../src/strace/parse-line.js';
+import { parseOtherLineBytes } from '../../../src/strace/parse-bytes-other.js';
 import { parseStraceLineBytes } from '../../../src/strace/parse-line-bytes.js';
 import { createStraceSummarizer, summarizeStrace, summarizeStraceChunksWithDetails } from '../../../src/strace/summarize.js';
 import { LineSplitter } from '../../../src/transport/line-splitter.js';
@@ -188,6 +189,60 @@ describe('parseStraceLineBytes()', () => {
       '% time     seconds  usecs/call     calls    errors syscall',
     ]) {
       expect(viaBytes(line), line).toBeNull();
+    }
+  });
+});
+
+/** parseOtherLineBytes' answer for a line placed inside larger buffers; all placements must agree. */
+function otherViaBytes(line: string): StraceEvent | null {
+  const body = Buffer.from(line, 'utf8');
+  let first: StraceEvent | null | undefined;
+  for (const [b, a] of [...SURROUNDINGS, ['strace: Process 1 attached\n', '']] as [string, string][]) {
+    const before = Buffer.from(b, 'utf8');
+    const buf = Buffer.concat([before, body, Buffer.from(a, 'utf8')]);
+    const ev = parseOtherLineBytes(buf, before.length, before.length + body.length);
+    if (first === undefined) first = ev;
+    else expect(ev, `${JSON.stringify(b)} + line + ${JSON.stringify(a)}`).toEqual(first);
+  }
+  return first ?? null;
+}
+
+describe('parseOtherLineBytes()', () => {
+  it("gives the string parser's event for every fixture line it accepts, and takes attach, detach, signal and cut lines", () => {
+    const taken = new Set<string>();
+    for (const line of fixtureLines) {
+      const fast = otherViaBytes(line);
+      if (fast === null) continue;
+      taken.add(fast.kind === 'split' ? `split-${fast.message.kind}` : fast.kind);
+      expect(fast, line).toEqual(viaString(line));
+    }
+    expect([...taken].sort()).toEqual(['attach', 'detach', 'signal', 'split-attach', 'split-detach']);
+  });
+
+  it('agrees with the string parser on fixture lines cut, spliced, and changed byte by byte', () => {
+    fc.assert(
+      fc.property(changedFixtureLine, (line) => {
+        if (line.length === 0) return;
+        const fast = otherViaBytes(line);
+        if (fast !== null) expect(fast, line).toEqual(viaString(line));
+      }),
+      { numRuns: 30000 },
+    );
+  });
+
+  it('leaves every other line to the string parser', () => {
+    for (const line of [
+      'strace: attach: ptrace(PTRACE_SEIZE, 1): Operation not permitted',
+      'strace: Process 12 resumed',
+      '--- stopped by SIGSTOP ---',
+      '--- SIGCHLDé {si_signo=SIGCHLD} ---',
+      '+++ exited with 0 +++',
+      '<... read resumed>"x", 1) = 1',
+      'read(3, "abc", 3) = 3 attached',
+      'clone(child_stack=NULL strace: Process 12 stopped',
+      '[pid 7] strace: Process 12 attached',
+    ]) {
+      expect(otherViaBytes(line), line).toBeNull();
     }
   });
 });
