@@ -42,35 +42,48 @@ export function internNameBytes(buf: Buffer, start: number, end: number): NameSl
 }
 
 /**
- * Names by their first 4 bytes, two per set: a known name is confirmed with a compare of its bytes and
- * the `(` after them, without scanning it byte by byte (read, readv and readlink share a set).
+ * Names by their first 4 bytes, four per set, the last one found first: a known name is confirmed with
+ * a compare of its bytes and the `(` after them, without scanning it byte by byte. (rt_sigaction,
+ * rt_sigprocmask and rt_sigreturn share a set, and so do the epoll calls.)
  */
 interface KnownName extends ByteWords {
   slot: NameSlot;
 }
 
-const KNOWN_NAMES: (KnownName | undefined)[] = new Array(2048);
+const NAME_WAYS = 4;
+const KNOWN_NAMES: (KnownName | undefined)[] = new Array(1024 * NAME_WAYS);
 
 function nameSet(buf: Buffer, start: number): number {
-  return (Math.imul(viewOf(buf).getInt32(start, true), 0x9e3779b1) >>> 22) << 1;
+  return (Math.imul(viewOf(buf).getInt32(start, true), 0x9e3779b1) >>> 22) * NAME_WAYS;
 }
 
 /** The name at `start` if it is a known one followed by `(` (there are at least 5 bytes from `start`). */
 export function knownName(buf: Buffer, start: number, end: number): NameSlot | null {
   const set = nameSet(buf, start);
-  for (let way = set; way < set + 2; way++) {
+  for (let way = set; way < set + NAME_WAYS; way++) {
     const k = KNOWN_NAMES[way];
-    if (k !== undefined && start + k.length < end && buf[start + k.length] === CH_LPAREN && holdsBytes(buf, start, k.words, k.tail)) return k.slot;
+    if (k === undefined) return null;
+    if (start + k.length < end && buf[start + k.length] === CH_LPAREN && holdsBytes(buf, start, k.words, k.tail)) {
+      if (way !== set) moveToFront(KNOWN_NAMES, set, way);
+      return k.slot;
+    }
   }
   return null;
 }
 
-/** Remembers a name just read (at `start`, at least 5 bytes before the end) as the newest of its set. */
+/** Remembers a name just read (at `start`, at least 5 bytes before the end) as the first of its set. */
 export function learnName(buf: Buffer, start: number, slot: NameSlot): void {
   const set = nameSet(buf, start);
-  KNOWN_NAMES[set + 1] = KNOWN_NAMES[set];
   const { length, words, tail } = byteWords(Buffer.from(slot.name, 'latin1'));
+  moveToFront(KNOWN_NAMES, set, set + NAME_WAYS - 1);
   KNOWN_NAMES[set] = { slot, length, words, tail };
+}
+
+/** Moves entry `way` of the set starting at `set` to its front, shifting the ones before it back. */
+function moveToFront<T>(ways: (T | undefined)[], set: number, way: number): void {
+  const entry = ways[way];
+  for (let k = way; k > set; k--) ways[k] = ways[k - 1];
+  ways[set] = entry;
 }
 
 const TOKEN_CACHE: (string | undefined)[] = new Array(256);
@@ -91,40 +104,39 @@ export function internTokenBytes(buf: Buffer, start: number, end: number): strin
 }
 
 /**
- * The last two annotations seen of an fd number, newest first (all pids share them: with -f, one pid's
- * fd 4 is its epoll and another's a file, line after line; two ways keep both; a stale entry just
- * fails the check).
+ * The last four annotations seen of an fd number, the last one found first (all pids share them: with
+ * -f, one pid's fd 2 is a log file while another's is a source file it opens and its epoll, line after
+ * line; a stale entry just fails the check).
  */
 interface NoteSlot extends ByteWords {
   text: string;
 }
 
 const NOTE_FDS = 1024;
-const NOTES: (NoteSlot | undefined)[] = new Array(2 * NOTE_FDS);
+const NOTE_WAYS = 4;
+const NOTES: (NoteSlot | undefined)[] = new Array(NOTE_FDS * NOTE_WAYS);
 
 /** The annotation of fd `fd` at `s` (after its `<`) when it is one this fd had lately, else null. */
 export function knownNote(buf: Buffer, s: number, end: number, fd: number): string | null {
   if (fd >= NOTE_FDS) return null;
-  const first = NOTES[2 * fd];
-  if (first === undefined) return null;
-  if (holdsNote(buf, s, end, first)) return first.text;
-  const second = NOTES[2 * fd + 1];
-  if (second === undefined || !holdsNote(buf, s, end, second)) return null;
-  // Newest first: the next line of this fd most likely carries this one again.
-  NOTES[2 * fd + 1] = first;
-  NOTES[2 * fd] = second;
-  return second.text;
+  const set = fd * NOTE_WAYS;
+  for (let way = set; way < set + NOTE_WAYS; way++) {
+    const slot = NOTES[way];
+    if (slot === undefined) return null;
+    const len = slot.length;
+    if (s + len < end && buf[s + len] === CH_GT && holdsBytes(buf, s, slot.words, slot.tail)) {
+      if (way !== set) moveToFront(NOTES, set, way);
+      return slot.text;
+    }
+  }
+  return null;
 }
 
-function holdsNote(buf: Buffer, s: number, end: number, slot: NoteSlot): boolean {
-  const len = slot.length;
-  return s + len < end && buf[s + len] === CH_GT && holdsBytes(buf, s, slot.words, slot.tail);
-}
-
-/** Remembers `text`, decoded from `bytes`, as the newest annotation of fd `fd`. */
+/** Remembers `text`, decoded from `bytes`, as the first annotation of fd `fd`. */
 export function learnNote(fd: number, bytes: Uint8Array, text: string): void {
   if (fd >= NOTE_FDS) return;
+  const set = fd * NOTE_WAYS;
   const { length, words, tail } = byteWords(bytes);
-  NOTES[2 * fd + 1] = NOTES[2 * fd];
-  NOTES[2 * fd] = { text, length, words, tail };
+  moveToFront(NOTES, set, set + NOTE_WAYS - 1);
+  NOTES[set] = { text, length, words, tail };
 }
