@@ -97,9 +97,14 @@ function createByteStraceSummarizer(opts: SummarizeOptions): ByteStraceSummarize
   }
 
   function pushBytes(buf: Buffer, start: number, end: number): void {
-    // The common syscall line is read from the bytes; everything else (and anything right after a
-    // split line) goes through the string parser, exactly as push() would.
-    if (splitHead === null && end > start) {
+    // The common syscall line is read from the bytes; everything else goes through the string parser,
+    // exactly as push() would.
+    if (splitHead !== null) {
+      if (end > start && buf[start] === 44 /* , */) {
+        pushContinuation(buf, start, end);
+        return;
+      }
+    } else if (end > start) {
       const ev = parseStraceLineBytes(buf, start, end, scratch);
       if (ev !== null) {
         reducer.onSyscall(ev);
@@ -113,6 +118,27 @@ function createByteStraceSummarizer(opts: SummarizeOptions): ByteStraceSummarize
       }
     }
     push(buf.toString('utf8', start, end));
+  }
+
+  // The head of a cut syscall line and the bytes of its continuation, glued (grown when needed).
+  let glued = Buffer.allocUnsafe(1024);
+
+  /**
+   * `, child_tidptr=...) = 22098` after a line strace cut with its message: push() would parse
+   * head + line; the same text is glued as bytes (the head's UTF-8, then the line's bytes, which decode
+   * to head + line) and read by the byte parser, or by the string parser when it declines.
+   */
+  function pushContinuation(buf: Buffer, start: number, end: number): void {
+    const head = splitHead as string;
+    splitHead = null;
+    const headBytes = Buffer.byteLength(head, 'utf8');
+    const length = headBytes + (end - start);
+    if (glued.length < length) glued = Buffer.allocUnsafe(Math.max(length, 2 * glued.length));
+    glued.write(head, 0, 'utf8');
+    buf.copy(glued, headBytes, start, end);
+    const ev = parseStraceLineBytes(glued, 0, length, scratch);
+    if (ev !== null) reducer.onSyscall(ev);
+    else take(parse(glued.toString('utf8', 0, length)));
   }
 
   function finish(final?: SummarizeOptions): StraceSummary {
