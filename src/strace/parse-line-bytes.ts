@@ -69,17 +69,10 @@ export function parseStraceLineBytes(buf: Buffer, start: number, end: number, sc
         retEnd -= DETACHED_BYTES.length;
       }
     } else if (before >= CH_0 && before <= CH_9) {
-      // `-T`'s usual ` <S.ffffff>` is read in place; other widths by readDurationBytes.
-      const d = end - start >= 11 && buf[end - 8] === CH_DOT && buf[end - 10] === CH_LT && buf[end - 11] === CH_SPACE ? shortDuration(buf, end) : -1;
+      const d = readEndDuration(buf, start, end);
       if (d >= 0) {
         durationMs = d;
-        retEnd = end - 11;
-      } else {
-        const long = readDurationBytes(buf, start, end);
-        if (long >= 0) {
-          durationMs = long;
-          retEnd = scanEnd;
-        }
+        retEnd = scanEnd;
       }
     }
   }
@@ -216,6 +209,27 @@ function readFractionBytes(buf: Buffer, start: number, end: number): number {
   }
   scanEnd = i;
   return (n / scale) * 1000;
+}
+
+/**
+ * The `-T` duration ` <0.000123>` that ends the line `buf[start, end)` (whose last byte is `>`), in ms,
+ * or -1; durationStart() then says where its ` <` is. The usual ` <S.ffffff>` is read in place, other
+ * widths by readDurationBytes.
+ */
+export function readEndDuration(buf: Buffer, start: number, end: number): number {
+  if (end - start >= 11 && buf[end - 8] === CH_DOT && buf[end - 10] === CH_LT && buf[end - 11] === CH_SPACE) {
+    const d = shortDuration(buf, end);
+    if (d >= 0) {
+      scanEnd = end - 11;
+      return d;
+    }
+  }
+  return readDurationBytes(buf, start, end);
+}
+
+/** Where the ` <` of the duration readEndDuration() read last starts. */
+export function durationStart(): number {
+  return scanEnd;
 }
 
 /** ` <S.ffffff>` ending at `end` (separators already checked) -> ms, as readDurationBytes computes it; -1 if a digit is not one. */

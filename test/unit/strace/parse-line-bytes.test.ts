@@ -208,7 +208,7 @@ function otherViaBytes(line: string): StraceEvent | null {
 }
 
 describe('parseOtherLineBytes()', () => {
-  it("gives the string parser's event for every fixture line it accepts, and takes attach, detach, signal and cut lines", () => {
+  it("gives the string parser's event for every fixture line it accepts, and takes attach, detach, signal, cut and resumed lines", () => {
     const taken = new Set<string>();
     for (const line of fixtureLines) {
       const fast = otherViaBytes(line);
@@ -216,7 +216,7 @@ describe('parseOtherLineBytes()', () => {
       taken.add(fast.kind === 'split' ? `split-${fast.message.kind}` : fast.kind);
       expect(fast, line).toEqual(viaString(line));
     }
-    expect([...taken].sort()).toEqual(['attach', 'detach', 'signal', 'split-attach', 'split-detach']);
+    expect([...taken].sort()).toEqual(['attach', 'detach', 'resumed', 'signal', 'split-attach', 'split-detach']);
   });
 
   it('agrees with the string parser on fixture lines cut, spliced, and changed byte by byte', () => {
@@ -237,7 +237,8 @@ describe('parseOtherLineBytes()', () => {
       '--- stopped by SIGSTOP ---',
       '--- SIGCHLDé {si_signo=SIGCHLD} ---',
       '+++ exited with 0 +++',
-      '<... read resumed>"x", 1) = 1',
+      '<... é resumed>"x", 1) = 1',
+      '<... read resumed>"x", 1) = 0xffffffffffffffff',
       'read(3, "abc", 3) = 3 attached',
       'clone(child_stack=NULL strace: Process 12 stopped',
       '[pid 7] strace: Process 12 attached',
