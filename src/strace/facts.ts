@@ -108,6 +108,8 @@ export function createTraceReducer(pids: readonly number[] = []): TraceReducer {
       acc.errors++;
       calls.error(name, errno);
     }
+    // The common case here, the rare ones (children, restarts) in functions of their own: small
+    // functions on the per-line path are the ones V8 inlines.
     if (durationMs !== null) {
       hasDurations = true;
       acc.timed = true;
@@ -122,35 +124,18 @@ export function createTraceReducer(pids: readonly number[] = []): TraceReducer {
     if (ret !== null && ret > 0) {
       if ((kind & READ) !== 0) {
         if (fa !== null) fa.bytesRead += ret;
-        if ((kind & SOCKET) !== 0 || (fa !== null && (fa.isSocket || fa.connectPeer !== null))) {
-          f.socketReads++;
-          // Changed in place: one object per request, not per read (pending calls take a copy).
-          if (f.requestRead === null) f.requestRead = { fd: fa?.fd ?? null, note: fa?.note ?? null };
-          else {
-            f.requestRead.fd = fa?.fd ?? null;
-            f.requestRead.note = fa?.note ?? null;
-          }
-        }
+        if ((kind & SOCKET) !== 0 || (fa !== null && (fa.isSocket || fa.connectPeer !== null))) seeRequestRead(f, fa);
       } else if ((kind & WRITE) !== 0) {
         if (fa !== null) fa.bytesWritten += ret;
-      } else if ((kind & CHILD_WAIT) !== 0) {
-        f.reapedPids.push(ret);
-        if (f.reapedPids.length > 10) f.reapedPids.shift();
-      } else if ((kind & FORK) !== 0) {
-        f.forkedPids.push(ret);
-        if (f.forkedPids.length > 10) f.forkedPids.shift();
+      } else if ((kind & (CHILD_WAIT | FORK)) !== 0) {
+        seeChild(f, kind, ret);
       }
     }
     if (durationMs !== null) {
       if ((kind & LOOP_WAIT) !== 0) f.eventLoopMs += durationMs;
       else if ((kind & SLEEP) !== 0) f.sleepMs += durationMs;
     }
-    // A call interrupted by a stop or the tracer is resumed by restart_syscall; a chain of restarts keeps its name.
-    if (errno === 'ERESTART_RESTARTBLOCK') {
-      if (name !== 'restart_syscall') f.restartable = name;
-    } else if (f.restartable !== null) {
-      f.restartable = null;
-    }
+    if (errno !== null || f.restartable !== null) seeRestart(f, name, errno);
     setLastCall(f, name, errno, timeMs, durationMs);
     clock.seeEnd(timeMs, durationMs);
   }
@@ -307,4 +292,30 @@ export function createTraceReducer(pids: readonly number[] = []): TraceReducer {
   }
 
   return { onSyscall, onEvent, facts };
+}
+
+/** A child reaped (wait calls) or started (fork calls): the last 10 of each. */
+function seeChild(f: PidFacts, kind: number, pid: number): void {
+  const list = (kind & CHILD_WAIT) !== 0 ? f.reapedPids : f.forkedPids;
+  list.push(pid);
+  if (list.length > 10) list.shift();
+}
+
+/** A call interrupted by a stop or the tracer is resumed by restart_syscall; a chain of restarts keeps its name. */
+function seeRestart(f: PidFacts, name: string, errno: string | null): void {
+  if (errno === 'ERESTART_RESTARTBLOCK') {
+    if (name !== 'restart_syscall') f.restartable = name;
+  } else if (f.restartable !== null) {
+    f.restartable = null;
+  }
+}
+
+/** A socket read returned data: a request is being served (changed in place; pending calls take a copy). */
+function seeRequestRead(f: PidFacts, fa: FdAcc | null): void {
+  f.socketReads++;
+  if (f.requestRead === null) f.requestRead = { fd: fa?.fd ?? null, note: fa?.note ?? null };
+  else {
+    f.requestRead.fd = fa?.fd ?? null;
+    f.requestRead.note = fa?.note ?? null;
+  }
 }
