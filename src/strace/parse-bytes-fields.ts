@@ -21,8 +21,33 @@ export function findReturnBytes(buf: Buffer, open: number, from: number, lineEnd
   }
 }
 
-/** Mirror of readReturn() on bytes; false when the value needs the string parser (a hex value too wide to add up exactly by hand). */
+/**
+ * Mirror of readReturn() on bytes; false when the value needs the string parser (a hex value too wide
+ * to add up exactly by hand). The plain decimal value is read here; `?`, hex values, a returned fd's
+ * annotation and the errno by readOtherReturn(): keeping this small lets V8 inline it into the line.
+ */
 export function readReturnBytes(buf: Buffer, start: number, end: number, lineEnd: number, ev: SyscallEvent): boolean {
+  let i = start;
+  let c = i < lineEnd ? (buf[i] as number) : -1;
+  let negative = false;
+  if (c === CH_MINUS) {
+    negative = true;
+    c = ++i < lineEnd ? (buf[i] as number) : -1;
+  }
+  if (c < CH_0 || c > CH_9 || (c === CH_0 && i + 1 < lineEnd && buf[i + 1] === 120 /* x */)) return readOtherReturn(buf, start, end, lineEnd, ev);
+  let n = 0;
+  for (; i < lineEnd; i++) {
+    c = buf[i] as number;
+    if (c < CH_0 || c > CH_9) break;
+    n = n * 10 + (c - CH_0);
+  }
+  ev.ret = negative ? -n : n;
+  // Nothing follows (the usual case), or a space that is not the start of an errno.
+  if (i >= lineEnd || (buf[i] === CH_SPACE && (i + 1 >= lineEnd || buf[i + 1] !== 69 /* E */))) return true;
+  return readOtherReturn(buf, start, end, lineEnd, ev);
+}
+
+function readOtherReturn(buf: Buffer, start: number, end: number, lineEnd: number, ev: SyscallEvent): boolean {
   let i = start;
   let c = i < lineEnd ? (buf[i] as number) : -1;
   if (c === 63 /* ? */) {
