@@ -9,7 +9,7 @@ import { CallCounts, MAX_PIDS, type SyscallAcc } from './call-counts.js';
 import type { StraceErrorReason, StraceEvent, SyscallEvent } from './events.js';
 import { FdAccounts, seeNewFd, seeNote, type FdAcc } from './fd-accounts.js';
 import { isSocketNote } from './fd-note.js';
-import { PidFactsTable, setLastCall, type PidFacts } from './pid-facts.js';
+import { PidFactsTable, seeChild, seeRequestRead, seeRestart, setLastCall, type PidFacts } from './pid-facts.js';
 import { CHILD_WAIT, FORK, isEventLoopWait, KILL, LOOP_WAIT, READ, SLEEP, SOCKET, WRITE } from './syscall-kinds.js';
 import { TraceClock } from './trace-clock.js';
 import type { ProcessExit } from './types.js';
@@ -292,30 +292,4 @@ export function createTraceReducer(pids: readonly number[] = []): TraceReducer {
   }
 
   return { onSyscall, onEvent, facts };
-}
-
-/** A child reaped (wait calls) or started (fork calls): the last 10 of each. */
-function seeChild(f: PidFacts, kind: number, pid: number): void {
-  const list = (kind & CHILD_WAIT) !== 0 ? f.reapedPids : f.forkedPids;
-  list.push(pid);
-  if (list.length > 10) list.shift();
-}
-
-/** A call interrupted by a stop or the tracer is resumed by restart_syscall; a chain of restarts keeps its name. */
-function seeRestart(f: PidFacts, name: string, errno: string | null): void {
-  if (errno === 'ERESTART_RESTARTBLOCK') {
-    if (name !== 'restart_syscall') f.restartable = name;
-  } else if (f.restartable !== null) {
-    f.restartable = null;
-  }
-}
-
-/** A socket read returned data: a request is being served (changed in place; pending calls take a copy). */
-function seeRequestRead(f: PidFacts, fa: FdAcc | null): void {
-  f.socketReads++;
-  if (f.requestRead === null) f.requestRead = { fd: fa?.fd ?? null, note: fa?.note ?? null };
-  else {
-    f.requestRead.fd = fa?.fd ?? null;
-    f.requestRead.note = fa?.note ?? null;
-  }
 }

@@ -5,6 +5,8 @@
  */
 
 import { MAX_PIDS } from './call-counts.js';
+import type { FdAcc } from './fd-accounts.js';
+import { CHILD_WAIT } from './syscall-kinds.js';
 
 /** What the trace showed about one pid (beyond the JSON contract). */
 export interface PidFacts {
@@ -99,4 +101,30 @@ export function lastCallEndMs(f: PidFacts): number | null {
   const call = f.lastCall;
   if (call === null || Number.isNaN(call.startMs)) return null;
   return Number.isNaN(call.durationMs) ? call.startMs : call.startMs + call.durationMs;
+}
+
+/** A child reaped (wait calls) or started (fork calls): the last 10 of each. */
+export function seeChild(f: PidFacts, kind: number, pid: number): void {
+  const list = (kind & CHILD_WAIT) !== 0 ? f.reapedPids : f.forkedPids;
+  list.push(pid);
+  if (list.length > 10) list.shift();
+}
+
+/** A call interrupted by a stop or the tracer is resumed by restart_syscall; a chain of restarts keeps its name. */
+export function seeRestart(f: PidFacts, name: string, errno: string | null): void {
+  if (errno === 'ERESTART_RESTARTBLOCK') {
+    if (name !== 'restart_syscall') f.restartable = name;
+  } else if (f.restartable !== null) {
+    f.restartable = null;
+  }
+}
+
+/** A socket read returned data: a request is being served (changed in place; pending calls take a copy). */
+export function seeRequestRead(f: PidFacts, fa: FdAcc | null): void {
+  f.socketReads++;
+  if (f.requestRead === null) f.requestRead = { fd: fa?.fd ?? null, note: fa?.note ?? null };
+  else {
+    f.requestRead.fd = fa?.fd ?? null;
+    f.requestRead.note = fa?.note ?? null;
+  }
 }
