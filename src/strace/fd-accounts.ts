@@ -53,6 +53,14 @@ export class FdAccounts {
   get(pid: number | null, fd: number): FdAcc {
     const last = this.last;
     if (last !== null && last.fd === fd && last.pid === pid) return last;
+    const fds = this.lastFds;
+    const acc = fds !== null && this.lastPid === pid && fd < DIRECT_FDS ? fds.low[fd] : undefined;
+    if (acc === undefined) return this.find(pid, fd);
+    this.last = acc;
+    return acc;
+  }
+
+  private find(pid: number | null, fd: number): FdAcc {
     let fds = this.lastFds !== null && this.lastPid === pid ? this.lastFds : this.byPid.get(pid);
     if (fds === undefined) {
       fds = { low: [], high: null };

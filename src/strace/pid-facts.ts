@@ -45,7 +45,10 @@ export class PidFactsTable {
   /** The facts of `pid`, created on first use. */
   get(pid: number | null): PidFacts {
     const last = this.last;
-    if (last !== null && last.pid === pid) return last;
+    return last !== null && last.pid === pid ? last : this.find(pid);
+  }
+
+  private find(pid: number | null): PidFacts {
     let f = this.byPid.get(pid);
     if (f === undefined) {
       if (this.byPid.size >= MAX_PIDS) return this.byPid.get(-1) ?? this.create(-1);
@@ -87,13 +90,18 @@ export class PidFactsTable {
  */
 export function setLastCall(f: PidFacts, name: string, errno: string | null, timeMs: number | null, durationMs: number | null): void {
   const call = f.lastCall;
-  if (call === null) f.lastCall = { name, errno, startMs: timeMs ?? Number.NaN, durationMs: durationMs ?? Number.NaN };
-  else {
-    call.name = name;
-    call.errno = errno;
-    call.startMs = timeMs ?? Number.NaN;
-    call.durationMs = durationMs ?? Number.NaN;
+  if (call === null) {
+    firstCall(f, name, errno, timeMs, durationMs);
+    return;
   }
+  call.name = name;
+  call.errno = errno;
+  call.startMs = timeMs ?? Number.NaN;
+  call.durationMs = durationMs ?? Number.NaN;
+}
+
+function firstCall(f: PidFacts, name: string, errno: string | null, timeMs: number | null, durationMs: number | null): void {
+  f.lastCall = { name, errno, startMs: timeMs ?? Number.NaN, durationMs: durationMs ?? Number.NaN };
 }
 
 /** When the last call ended (its start without a duration), or null when unknown or still in progress. */

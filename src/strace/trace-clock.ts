@@ -23,6 +23,14 @@ export class TraceClock {
 
   /** Returns a line's timestamp on the trace's clock (null stays null). */
   stamp(raw: number | null): number | null {
+    // The usual case inline: the same day, after the first timestamp (stamp() is on every line).
+    if (raw === null || !this.seen || this.dayOffsetMs !== 0 || raw + 43_200_000 < this.lastRawMs) return this.stampRare(raw);
+    this.lastRawMs = raw;
+    if (raw > this.last) this.last = raw;
+    return raw;
+  }
+
+  private stampRare(raw: number | null): number | null {
     if (raw === null) return null;
     // `-t`/`-tt` restart at midnight: keep the clock monotonic.
     if (raw < 86_400_000 && this.lastRawMs >= 0 && raw + 43_200_000 < this.lastRawMs) this.dayOffsetMs += 86_400_000;
