@@ -60,7 +60,15 @@ function nameSet(buf: Buffer, start: number): number {
 /** The name at `start` if it is a known one followed by `(` (there are at least 5 bytes from `start`). */
 export function knownName(buf: Buffer, start: number, end: number): NameSlot | null {
   const set = nameSet(buf, start);
-  for (let way = set; way < set + NAME_WAYS; way++) {
+  // The first way inline, the others apart: this is on every line, and small is what V8 inlines.
+  const k = KNOWN_NAMES[set];
+  if (k === undefined) return null;
+  if (start + k.length < end && buf[start + k.length] === CH_LPAREN && holdsBytes(buf, start, k.words, k.tail)) return k.slot;
+  return otherKnownName(buf, start, end, set);
+}
+
+function otherKnownName(buf: Buffer, start: number, end: number, set: number): NameSlot | null {
+  for (let way = set + 1; way < set + NAME_WAYS; way++) {
     const k = KNOWN_NAMES[way];
     if (k === undefined) return null;
     if (start + k.length < end && buf[start + k.length] === CH_LPAREN && holdsBytes(buf, start, k.words, k.tail)) {
@@ -120,7 +128,16 @@ const NOTES: (NoteSlot | undefined)[] = new Array(NOTE_FDS * NOTE_WAYS);
 export function knownNote(buf: Buffer, s: number, end: number, fd: number): string | null {
   if (fd >= NOTE_FDS) return null;
   const set = fd * NOTE_WAYS;
-  for (let way = set; way < set + NOTE_WAYS; way++) {
+  // The first way inline, the others apart (as in knownName).
+  const first = NOTES[set];
+  if (first === undefined) return null;
+  const len = first.length;
+  if (s + len < end && buf[s + len] === CH_GT && holdsBytes(buf, s, first.words, first.tail)) return first.text;
+  return otherKnownNote(buf, s, end, set);
+}
+
+function otherKnownNote(buf: Buffer, s: number, end: number, set: number): string | null {
+  for (let way = set + 1; way < set + NOTE_WAYS; way++) {
     const slot = NOTES[way];
     if (slot === undefined) return null;
     const len = slot.length;

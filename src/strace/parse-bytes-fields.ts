@@ -119,15 +119,14 @@ export function readFdArgBytes(buf: Buffer, start: number, end: number, ev: Sysc
   if (c !== CH_LT && c !== 44 /* , */ && c !== 41 /* ) */ && c !== CH_SPACE && c !== 125 /* } */) return;
   ev.fd = n;
   if (c !== CH_LT) return;
-  const known = knownNote(buf, i + 1, end, n);
-  if (known !== null) {
-    ev.fdNote = known;
-    return;
-  }
-  const close = annotationEndBytes(buf, i, end);
-  if (close > 0) {
-    const note = buf.toString('utf8', i + 1, close);
-    ev.fdNote = note;
-    learnNote(n, buf.subarray(i + 1, close), note);
-  }
+  ev.fdNote = knownNote(buf, i + 1, end, n) ?? newNote(buf, i, end, n);
+}
+
+// Apart from readFdArgBytes, which is on most lines: small functions are the ones V8 inlines.
+function newNote(buf: Buffer, lt: number, end: number, fd: number): string | null {
+  const close = annotationEndBytes(buf, lt, end);
+  if (close < 0) return null;
+  const note = buf.toString('utf8', lt + 1, close);
+  learnNote(fd, buf.subarray(lt + 1, close), note);
+  return note;
 }
