@@ -1,6 +1,7 @@
 /**
  * The ASCII codes and fixed markers of strace's line syntax, shared by the string parsers
- * (parse-line.ts, parse-syscall-line.ts) and the byte parser (parse-line-bytes.ts).
+ * (parse-line.ts, parse-syscall-line.ts, parse-strace-message.ts) and the byte readers
+ * (parse-line-bytes.ts, parse-bytes-fields.ts, parse-bytes-other.ts).
  */
 
 export const CH_0 = 48;

@@ -1,8 +1,8 @@
 /**
  * strace output -> StraceSummary, streaming. The one way down: lines (or byte ranges of chunks) ->
- * parser (the byte fast path for the common syscall line, else the string parser) -> the facts
- * reducer -> at the end, the summary's tables and then the verdict, made once and never changed.
- * Memory does not grow with the trace's length.
+ * parser (from the bytes for syscall lines and the extra lines of a -f trace, else the string parser)
+ * -> the facts reducer -> at the end, the summary's tables and then the verdict, made once and never
+ * changed. Memory does not grow with the trace's length.
  */
 
 import { createSyscallScratch, type StraceErrorReason, type StraceEvent } from './events.js';

@@ -1,6 +1,7 @@
 /**
  * How each verdict is said: one sentence for the person who asked, and the evidence lines behind it.
- * decide.ts and live-call.ts choose the state and pass what they found; nothing here decides a state.
+ * decide.ts chooses the state and passes what it found; nothing here decides a state. (A call named
+ * from /proc is worded in live-call.ts, beside the evidence it reads.)
  * Strings from the trace and from /proc go in as they are: the render boundary redacts them
  * (render/redact-strace-summary.ts).
  */
