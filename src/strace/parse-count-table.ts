@@ -1,4 +1,4 @@
-import type { CountRowEvent, CountTableLineEvent } from './parse-line.js';
+import type { CountRowEvent, CountTableLineEvent } from './events.js';
 
 /**
  * Rows of the `strace -c` summary table, e.g.

@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createSyscallScratch, parseStraceLineBytes, parseStraceLineReusing, type StraceEvent } from '../../../src/strace/parse-line.js';
+import { createSyscallScratch, type StraceEvent } from '../../../src/strace/events.js';
+import { parseStraceLineReusing } from '../../../src/strace/parse-line.js';
+import { parseOtherLineBytes } from '../../../src/strace/parse-bytes-other.js';
+import { parseStraceLineBytes } from '../../../src/strace/parse-line-bytes.js';
 import { createStraceSummarizer, summarizeStrace, summarizeStraceChunksWithDetails } from '../../../src/strace/summarize.js';
 import { LineSplitter } from '../../../src/transport/line-splitter.js';
 import { linesOf, loadSeedStrace, loadStraceFixtures } from './fixture-helpers.js';
@@ -14,6 +17,35 @@ function viaString(line: string): StraceEvent | undefined {
   const ev = parseStraceLineReusing(line, createSyscallScratch());
   return ev === undefined ? undefined : { ...ev };
 }
+
+/** Every distinct line of the fixtures and the seed: what the generated lines below are made of. */
+const fixtureLines = [...new Set(allTexts.flatMap(({ text }) => linesOf(text)).filter((l) => l.length > 0))];
+const fixtureLine = fc.constantFrom(...fixtureLines);
+/** Characters a change may put into a line: structure, digits, letters, a multi-byte one (no line breaks). */
+const someChar = fc.constantFrom(' ', '(', ')', '<', '>', '-', '=', '.', ':', ',', '[', ']', '"', '?', '0', '7', '9', 'a', 'x', 'E', '_', 'é', '€');
+
+/**
+ * A fixture line as a real trace may differ from it: as is, cut anywhere (a cut line or file), spliced
+ * with another at any points (lines glued by strace), a character inserted or replaced, or every
+ * number in it replaced (other pids, fds, times, return values, durations).
+ */
+const changedFixtureLine = fc.oneof(
+  fixtureLine,
+  fc.tuple(fixtureLine, fc.nat()).map(([l, n]) => l.slice(0, n % (l.length + 1))),
+  fc.tuple(fixtureLine, fixtureLine, fc.nat(), fc.nat()).map(([a, b, i, j]) => a.slice(0, i % (a.length + 1)) + b.slice(j % (b.length + 1))),
+  fc.tuple(fixtureLine, fc.nat(), someChar).map(([l, i, c]) => {
+    const k = i % (l.length + 1);
+    return l.slice(0, k) + c + l.slice(k);
+  }),
+  fc.tuple(fixtureLine, fc.nat(), someChar).map(([l, i, c]) => {
+    const k = i % (l.length + 1);
+    return l.slice(0, k) + c + l.slice(k + 1);
+  }),
+  fc.tuple(fixtureLine, fc.array(fc.oneof(fc.nat(), fc.constantFrom(0, 1, 9, 10, 99, 1023, 1024, 4096, 2 ** 31, 2 ** 53)), { minLength: 1, maxLength: 12 })).map(([l, ns]) => {
+    let k = 0;
+    return l.replace(/\d+/g, () => String(ns[k++ % ns.length]));
+  }),
+);
 
 /** Bytes around the line that a read past either end of its range would pick up. */
 const SURROUNDINGS: [string, string][] = [
@@ -134,6 +166,17 @@ describe('parseStraceLineBytes()', () => {
     );
   });
 
+  it('agrees with the string parser on fixture lines cut, spliced, and changed byte by byte', () => {
+    fc.assert(
+      fc.property(changedFixtureLine, (line) => {
+        if (line.length === 0) return;
+        const fast = viaBytes(line);
+        if (fast !== null) expect(fast, line).toEqual(viaString(line));
+      }),
+      { numRuns: 30000 },
+    );
+  });
+
   it('leaves lines it does not read fully to the string parser', () => {
     for (const line of [
       '<... read resumed>"x", 1) = 1',
@@ -146,6 +189,61 @@ describe('parseStraceLineBytes()', () => {
       '% time     seconds  usecs/call     calls    errors syscall',
     ]) {
       expect(viaBytes(line), line).toBeNull();
+    }
+  });
+});
+
+/** parseOtherLineBytes' answer for a line placed inside larger buffers; all placements must agree. */
+function otherViaBytes(line: string): StraceEvent | null {
+  const body = Buffer.from(line, 'utf8');
+  let first: StraceEvent | null | undefined;
+  for (const [b, a] of [...SURROUNDINGS, ['strace: Process 1 attached\n', '']] as [string, string][]) {
+    const before = Buffer.from(b, 'utf8');
+    const buf = Buffer.concat([before, body, Buffer.from(a, 'utf8')]);
+    const ev = parseOtherLineBytes(buf, before.length, before.length + body.length);
+    if (first === undefined) first = ev;
+    else expect(ev, `${JSON.stringify(b)} + line + ${JSON.stringify(a)}`).toEqual(first);
+  }
+  return first ?? null;
+}
+
+describe('parseOtherLineBytes()', () => {
+  it("gives the string parser's event for every fixture line it accepts, and takes attach, detach, signal, cut and resumed lines", () => {
+    const taken = new Set<string>();
+    for (const line of fixtureLines) {
+      const fast = otherViaBytes(line);
+      if (fast === null) continue;
+      taken.add(fast.kind === 'split' ? `split-${fast.message.kind}` : fast.kind);
+      expect(fast, line).toEqual(viaString(line));
+    }
+    expect([...taken].sort()).toEqual(['attach', 'detach', 'resumed', 'signal', 'split-attach', 'split-detach']);
+  });
+
+  it('agrees with the string parser on fixture lines cut, spliced, and changed byte by byte', () => {
+    fc.assert(
+      fc.property(changedFixtureLine, (line) => {
+        if (line.length === 0) return;
+        const fast = otherViaBytes(line);
+        if (fast !== null) expect(fast, line).toEqual(viaString(line));
+      }),
+      { numRuns: 30000 },
+    );
+  });
+
+  it('leaves every other line to the string parser', () => {
+    for (const line of [
+      'strace: attach: ptrace(PTRACE_SEIZE, 1): Operation not permitted',
+      'strace: Process 12 resumed',
+      '--- stopped by SIGSTOP ---',
+      '--- SIGCHLDé {si_signo=SIGCHLD} ---',
+      '+++ exited with 0 +++',
+      '<... é resumed>"x", 1) = 1',
+      '<... read resumed>"x", 1) = 0xffffffffffffffff',
+      'read(3, "abc", 3) = 3 attached',
+      'clone(child_stack=NULL strace: Process 12 stopped',
+      '[pid 7] strace: Process 12 attached',
+    ]) {
+      expect(otherViaBytes(line), line).toBeNull();
     }
   });
 });
@@ -168,6 +266,21 @@ describe('summarizeStraceChunks() on bytes', () => {
       }
     });
   }
+
+  it('gives the summary and details of the string path for any mix of changed fixture lines, in any chunks', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(changedFixtureLine, { maxLength: 80 }), fc.integer({ min: 1, max: 300 }), fc.boolean(), async (lines, size, crlf) => {
+        const opts = { durationMs: 2000, pids: [21134] };
+        const reference = createStraceSummarizer(opts);
+        for (const line of lines) reference.push(line);
+        const expected = { summary: reference.finish(), details: reference.details() };
+        const text = lines.map((l) => (crlf ? `${l}\r\n` : `${l}\n`)).join('');
+        const got = await summarizeStraceChunksWithDetails(chunksOf(Buffer.from(text, 'utf8'), size), opts);
+        expect(got).toEqual(expected);
+      }),
+      { numRuns: 400 },
+    );
+  });
 
   it('cuts and counts lines like LineSplitter does, measured in characters, not bytes', async () => {
     const maxLineLength = 60;

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { describeFdNote, parseStraceLine, peerOfFdNote } from '../../../src/strace/parse-line.js';
+import { describeFdNote, peerOfFdNote } from '../../../src/strace/fd-note.js';
+import { parseStraceLine } from '../../../src/strace/parse-line.js';
 import { parseCountTableRow } from '../../../src/strace/parse-count-table.js';
 
 describe('parseStraceLine()', () => {

@@ -4,14 +4,13 @@ import { describe, expect, it } from 'vitest';
 import {
   hasCapSysPtrace,
   parseFdListing,
-  parseNetLine,
-  parseNetTable,
   parseProcSnapshot,
   parseProcStat,
   parseProcStatus,
   parseProcSyscall,
   socketInodeOf,
 } from '../../../src/strace/parse-proc.js';
+import { parseNetLine, parseNetTable } from '../../../src/strace/parse-net-table.js';
 import { syscallArchOf, syscallName } from '../../../src/strace/syscall-names.js';
 import { STRACE_FIXTURES } from '../../helpers/paths.js';
 

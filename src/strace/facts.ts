@@ -1,0 +1,295 @@
+/**
+ * The facts reducer: line events in, TraceFacts out. It counts and remembers what the trace showed
+ * (calls, errors, signals, fds, calls still in progress, exits, per-pid facts, timestamps) and nothing
+ * else: no wording, no verdict, no live evidence. Memory grows with distinct pids, fds and names, never
+ * with lines. The summariser feeds it and builds the summary and verdict from its facts.
+ */
+
+import { CallCounts, MAX_PIDS, type SyscallAcc } from './call-counts.js';
+import type { StraceErrorReason, StraceEvent, SyscallEvent } from './events.js';
+import { FdAccounts, seeNewFd, seeNote, type FdAcc } from './fd-accounts.js';
+import { isSocketNote } from './fd-note.js';
+import { PidFactsTable, seeChild, seeRequestRead, seeRestart, setLastCall, type PidFacts } from './pid-facts.js';
+import { CHILD_WAIT, FORK, isEventLoopWait, KILL, LOOP_WAIT, READ, SLEEP, SOCKET, WRITE } from './syscall-kinds.js';
+import { TraceClock } from './trace-clock.js';
+import type { ProcessExit } from './types.js';
+
+const MAX_UNPARSED_SAMPLES = 5;
+const MAX_STRACE_ERRORS = 10;
+
+/** A call that started and had not returned when last seen (unfinished or detached). */
+export interface PendingCall {
+  pid: number | null;
+  name: string;
+  fd: number | null;
+  fdAcc: FdAcc | null;
+  fdCount: number | null;
+  timeMs: number | null;
+  /** It was the first call seen of its pid (in progress at attach: waited at least the whole trace). */
+  first: boolean;
+  /** A socket read returned data since the last event-loop wait (a request was being served). */
+  afterRequest: { fd: number | null; note: string | null } | null;
+  /** For restart_syscall: the call it resumes, when this trace saw that call interrupted; else null. */
+  resumes: string | null;
+}
+
+/** What a trace showed. Collections are the reducer's own: read them, do not change them. */
+export interface TraceFacts {
+  /** The pid lines without a `[pid N]` prefix belong to: the one pid asked for, else the first attached. */
+  mainPid: number | null;
+  /** Pids asked for or seen (attach, exit, strace messages), up to MAX_PIDS. */
+  seenPids: ReadonlySet<number>;
+  pids: ReadonlyMap<number | null, PidFacts>;
+  calls: CallCounts;
+  fds: FdAccounts;
+  /** Per pid, the call in progress when last seen. */
+  pending: ReadonlyMap<number | null, PendingCall>;
+  exits: ReadonlyMap<number, ProcessExit>;
+  /** strace's own refusals (attach failures), in order, up to MAX_STRACE_ERRORS. */
+  straceErrors: readonly { reason: StraceErrorReason; message: string; pid: number | null }[];
+  /** The first 300 characters of the first unparsed lines, as they were (not redacted). */
+  unparsedSamples: readonly string[];
+  unparsedLines: number;
+  syscallCount: number;
+  sawAttach: boolean;
+  /** Pids strace detached from while they ran user code (no syscall in progress). */
+  detachedRunning: ReadonlySet<number | null>;
+  /** Where the syscall counts come from: trace lines, a `strace -c` table, or nothing. */
+  countSource: 'trace' | 'table' | 'none';
+  /** First and last time seen (ms; `-tt` ones since midnight, kept monotonic past it), null without timestamps. */
+  firstTimeMs: number | null;
+  lastTimeMs: number | null;
+  hasDurations: boolean;
+}
+
+/** Feeds events into facts. onSyscall is the hot path (a reused event: read now, never kept). */
+export interface TraceReducer {
+  onSyscall(ev: SyscallEvent): void;
+  /** Any other event; a `split` event's message is taken, its head is the caller's to glue. */
+  onEvent(ev: StraceEvent): void;
+  /** The facts so far. */
+  facts(): TraceFacts;
+}
+
+/** Creates a reducer for a trace of `pids` (the ones asked for; one pid owns the unprefixed lines). */
+export function createTraceReducer(pids: readonly number[] = []): TraceReducer {
+  const calls = new CallCounts();
+  const fds = new FdAccounts();
+  const pidFacts = new PidFactsTable();
+  const pending = new Map<number | null, PendingCall>();
+  const exits = new Map<number, ProcessExit>();
+  const seenPids = new Set<number>(pids);
+  const straceErrors: { reason: StraceErrorReason; message: string; pid: number | null }[] = [];
+  const unparsedSamples: string[] = [];
+  const detachedRunning = new Set<number | null>();
+  let syscallCount = 0;
+  let unparsedLines = 0;
+  const clock = new TraceClock();
+  let sawAttach = false;
+  let hasDurations = false;
+  let mainPid: number | null = pids.length === 1 ? (pids[0] as number) : null;
+
+  function seePid(pid: number | null): void {
+    if (pid !== null && seenPids.size < MAX_PIDS) seenPids.add(pid);
+  }
+
+  /** Result of a call (complete line or resumed): errors, time, bytes. */
+  function applyResult(
+    name: string,
+    acc: SyscallAcc,
+    f: PidFacts,
+    fa: FdAcc | null,
+    ret: number | null,
+    errno: string | null,
+    durationMs: number | null,
+    timeMs: number | null,
+  ): void {
+    if (errno !== null) {
+      acc.errors++;
+      calls.error(name, errno);
+    }
+    // The common case here, the rare ones (children, restarts) in functions of their own: small
+    // functions on the per-line path are the ones V8 inlines.
+    if (durationMs !== null) {
+      hasDurations = true;
+      acc.timed = true;
+      acc.totalMs += durationMs;
+      if (durationMs > acc.maxMs) acc.maxMs = durationMs;
+      if (fa !== null) {
+        fa.timed = true;
+        fa.timeMs += durationMs;
+      }
+    }
+    const kind = acc.kind;
+    if (ret !== null && ret > 0) {
+      if ((kind & READ) !== 0) {
+        if (fa !== null) fa.bytesRead += ret;
+        if ((kind & SOCKET) !== 0 || (fa !== null && (fa.isSocket || fa.connectPeer !== null))) seeRequestRead(f, fa);
+      } else if ((kind & WRITE) !== 0) {
+        if (fa !== null) fa.bytesWritten += ret;
+      } else if ((kind & (CHILD_WAIT | FORK)) !== 0) {
+        seeChild(f, kind, ret);
+      }
+    }
+    if (durationMs !== null) {
+      if ((kind & LOOP_WAIT) !== 0) f.eventLoopMs += durationMs;
+      else if ((kind & SLEEP) !== 0) f.sleepMs += durationMs;
+    }
+    if (errno !== null || f.restartable !== null) seeRestart(f, name, errno);
+    setLastCall(f, name, errno, timeMs, durationMs);
+    clock.seeEnd(timeMs, durationMs);
+  }
+
+  function onSyscall(ev: SyscallEvent): void {
+    const pid = ev.pid ?? mainPid;
+    const timeMs = clock.stamp(ev.timeMs);
+    syscallCount++;
+    const sacc = calls.countCall(ev.name, ev.pid);
+    const kind = sacc.kind;
+
+    const f = pidFacts.get(pid);
+    const first = f.calls === 0;
+    f.calls++;
+    // strace's `<... resuming interrupted X ...>` names X right only when it saw X interrupted; at attach
+    // it is a leftover ("read" on x86_64 whatever the call). Keep the call this trace saw instead.
+    let resumes: string | null = null;
+    if (f.restartable !== null) {
+      if (ev.name === 'restart_syscall') resumes = f.restartable;
+      else f.restartable = null;
+    }
+
+    let fa: FdAcc | null = null;
+    if (ev.fd !== null) {
+      const acc = fds.get(pid, ev.fd);
+      fa = acc;
+      acc.calls++;
+      if (ev.fdNote !== null && acc.note !== ev.fdNote) seeNote(acc, ev.fdNote);
+      if (ev.peer !== null) acc.connectPeer = ev.peer;
+      if (ev.fdNote !== null && acc.isSocket) f.socketsSeen = true;
+    }
+    if (ev.retNote !== null && ev.ret !== null && ev.ret >= 0) {
+      // socket()/accept()/openat() return a new fd with its annotation: remember what it is.
+      seeNewFd(fds.get(pid, ev.ret), ev.retNote);
+      if (isSocketNote(ev.retNote)) f.socketsSeen = true;
+    }
+    if ((kind & SOCKET) !== 0) {
+      f.socketsSeen = true;
+      f.ioCalls++;
+    } else if ((kind & (READ | WRITE)) !== 0 && fa !== null && ev.fdNote !== null && fa.isSocket) {
+      f.ioCalls++;
+    }
+    if ((kind & LOOP_WAIT) !== 0 || (ev.fdCount !== null && isEventLoopWait(ev.name, ev.fdCount))) {
+      f.eventLoopCalls++;
+      f.requestRead = null;
+      if (fa !== null && ev.fdNote !== null && fa.isSocket) f.socketsSeen = true;
+    }
+    if ((kind & CHILD_WAIT) !== 0) f.waitCalls++;
+    if ((kind & KILL) !== 0) f.killCalls++;
+
+    if (ev.state === 'complete') {
+      applyResult(ev.name, sacc, f, fa, ev.ret, ev.errno, ev.durationMs, timeMs);
+    } else if (ev.state === 'unfinished' || ev.state === 'detached') {
+      pending.set(pid, {
+        pid, name: ev.name, fd: ev.fd, fdAcc: fa, fdCount: ev.fdCount, timeMs, first,
+        afterRequest: f.requestRead === null ? null : { ...f.requestRead },
+        resumes,
+      });
+      if (pending.size > MAX_PIDS) pending.delete(pending.keys().next().value as number | null);
+      setLastCall(f, ev.name, null, null, null);
+    } else {
+      setLastCall(f, ev.name, null, timeMs, null);
+    }
+  }
+
+  function onEvent(ev: StraceEvent): void {
+    switch (ev.kind) {
+      case 'syscall':
+        onSyscall(ev);
+        return;
+      case 'resumed': {
+        const pid = ev.pid ?? mainPid;
+        const timeMs = clock.stamp(ev.timeMs);
+        const p = pending.get(pid);
+        if (p !== undefined && p.name === ev.name) {
+          if (ev.incomplete) return; // still running: keep it pending
+          pending.delete(pid);
+          applyResult(ev.name, calls.syscall(ev.name), pidFacts.get(pid), p.fdAcc, ev.ret, ev.errno, ev.durationMs, p.timeMs ?? timeMs);
+          clock.seeEnd(timeMs, 0);
+        } else if (!ev.incomplete) {
+          // Its unfinished half was before the attach or lost: still account the result.
+          applyResult(ev.name, calls.syscall(ev.name), pidFacts.get(pid), null, ev.ret, ev.errno, ev.durationMs, timeMs);
+        }
+        return;
+      }
+      case 'signal': {
+        clock.stamp(ev.timeMs);
+        calls.signal(ev.signal);
+        const f = pidFacts.get(ev.pid ?? mainPid);
+        f.signals++;
+        if (ev.signal === 'SIGCHLD') f.sigchld++;
+        return;
+      }
+      case 'exit': {
+        clock.stamp(ev.timeMs);
+        const pid = ev.pid ?? mainPid ?? 0;
+        seePid(pid);
+        pending.delete(pid);
+        if (exits.size < MAX_PIDS) exits.set(pid, { pid, code: ev.code, signal: ev.signal });
+        return;
+      }
+      case 'attach':
+        sawAttach = true;
+        seePid(ev.pid);
+        mainPid ??= ev.pid;
+        return;
+      case 'detach':
+        seePid(ev.pid);
+        // Detached while not inside a syscall: it was running user code at that moment.
+        if (!pending.has(ev.pid) && !(ev.pid === mainPid && pending.has(null))) detachedRunning.add(ev.pid);
+        return;
+      case 'split':
+        if (ev.message.kind === 'attach') onEvent(ev.message);
+        else seePid(ev.message.pid);
+        return;
+      case 'strace-error':
+        if (straceErrors.length < MAX_STRACE_ERRORS) straceErrors.push({ reason: ev.reason, message: ev.message, pid: ev.pid });
+        if (ev.pid !== null) seePid(ev.pid);
+        return;
+      case 'count-row':
+        calls.tableRow(ev);
+        return;
+      case 'unparsed':
+        unparsedLines++;
+        if (unparsedSamples.length < MAX_UNPARSED_SAMPLES) unparsedSamples.push(ev.line.slice(0, 300));
+        return;
+      case 'continuation': // only meaningful right after a split line: the caller glues those
+      case 'strace-message':
+      case 'count-table':
+        return;
+    }
+  }
+
+  function facts(): TraceFacts {
+    return {
+      mainPid,
+      seenPids,
+      pids: pidFacts.byPid,
+      calls,
+      fds,
+      pending,
+      exits,
+      straceErrors,
+      unparsedSamples,
+      unparsedLines,
+      syscallCount,
+      sawAttach,
+      detachedRunning,
+      countSource: syscallCount > 0 ? 'trace' : calls.table.size > 0 ? 'table' : 'none',
+      firstTimeMs: clock.firstTimeMs,
+      lastTimeMs: clock.lastTimeMs,
+      hasDurations,
+    };
+  }
+
+  return { onSyscall, onEvent, facts };
+}
