@@ -1,3 +1,4 @@
+export type { AlertPoster, SilenceResult } from './alert-poster.js';
 import type { WebClient } from '@slack/web-api';
 import type { AuditAlert, AuditOutcome } from '../audit/audit-log.js';
 import {
@@ -8,6 +9,7 @@ import {
 } from '../render/slack/alert-blocks.js';
 import type { AlertChangeEvent, Watcher } from '../watch/create-watcher.js';
 import type { Alert } from '../watch/types.js';
+import type { AlertPoster, SilenceResult } from './alert-poster.js';
 import type { BotDeps } from './bot-deps.js';
 import { alertShape, decideAlertStep, type AlertSlackMeta } from './decide-alert-step.js';
 import { describeError } from './json-logger.js';
@@ -36,22 +38,6 @@ export interface AlertPosterDeps {
   now: () => number;
 }
 
-/** What a Silence click did. */
-export interface SilenceResult {
-  alert: Alert;
-  untilMs: number;
-}
-
-export interface AlertPoster {
-  /** Takes one change from `watcher.onAlertChange`; the Slack work is queued per alert, in order. Never throws. */
-  handle(event: AlertChangeEvent): void;
-  /** Posts the open alerts that have no message yet (opened while no channel was set, or before a crash). */
-  catchUp(): void;
-  /** Silences an open alert for SILENCE_MS (no edits), says who in its thread; null when it is not open. */
-  silence(key: string, userId: string): Promise<SilenceResult | null>;
-  /** Resolves once every queued post, edit and reply has finished. */
-  idle(): Promise<void>;
-}
 
 /**
  * Creates the Slack side of the watcher: one message per open alert in `watch.channel` (through the
