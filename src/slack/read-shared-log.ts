@@ -1,5 +1,4 @@
-import { pipeline, Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { Readable } from 'node:stream';
 import type { WebClient } from '@slack/web-api';
 import { BotError } from '../errors.js';
 import { isStraceLog, notStraceLogError } from '../strace/is-strace-log.js';
@@ -7,7 +6,8 @@ import { summarizeStraceChunksWithDetails } from '../strace/summarize.js';
 import type { StraceSummary } from '../strace/types.js';
 import type { BotDeps } from './bot-deps.js';
 import type { SlackFileDownloader } from './download-slack-file.js';
-import { checkSharedFile, pickSharedLog, tooLargeError, type SlackFileObject } from './pick-shared-log.js';
+import { gunzipWhenCompressed } from './gunzip-when-compressed.js';
+import { checkSharedFile, pickSharedLog, type SlackFileObject } from './pick-shared-log.js';
 import { retryOn429 } from './retry-on-429.js';
 import { slackErrorCode } from './slack-error-code.js';
 
@@ -82,48 +82,6 @@ async function describeFile(deps: Pick<BotDeps, 'config'>, client: WebClient, id
     }
     const why = code ?? (error instanceof Error ? error.message : String(error));
     throw new BotError('file_unavailable', `Slack did not describe ${quoted} (${why}).`, { cause: error });
-  }
-}
-
-/**
- * Passes `chunks` through, gunzipped when they start with gzip's magic bytes (`1f 8b`: what the bot
- * uploads as `.log.gz`), at most `maxBytes` of text either way (a small `.gz` can inflate a lot).
- */
-async function* gunzipWhenCompressed(chunks: AsyncIterable<Uint8Array>, quoted: string, maxBytes: number): AsyncGenerator<Uint8Array> {
-  const iterator = chunks[Symbol.asyncIterator]();
-  const head: Uint8Array[] = [];
-  let headBytes = 0;
-  while (headBytes < 2) {
-    const next = await iterator.next();
-    if (next.done === true) break;
-    head.push(next.value);
-    headBytes += next.value.byteLength;
-  }
-  const first = head.length === 0 ? new Uint8Array(0) : Buffer.concat(head);
-  const rest = async function* (): AsyncGenerator<Uint8Array> {
-    if (first.byteLength > 0) yield first;
-    for (let next = await iterator.next(); next.done !== true; next = await iterator.next()) yield next.value;
-  };
-  if (!(first[0] === 0x1f && first[1] === 0x8b)) {
-    yield* rest();
-    return;
-  }
-  // pipeline() destroys every stage when one fails or this loop stops early (the cap): the download too.
-  const text = pipeline(Readable.from(rest()), createGunzip(), () => {});
-  let out = 0;
-  try {
-    for await (const chunk of text as AsyncIterable<Buffer>) {
-      out += chunk.byteLength;
-      if (out > maxBytes) throw tooLargeError(quoted, maxBytes, null);
-      yield chunk;
-    }
-  } catch (error) {
-    if (error instanceof BotError || (error as { code?: unknown }).code === 'ABORT_ERR') throw error;
-    const zlibCode = (error as { code?: unknown }).code;
-    if (typeof zlibCode === 'string' && zlibCode.startsWith('Z_')) {
-      throw new BotError('not_strace_log', `${quoted} starts like a gzip file but cannot be gunzipped (${zlibCode}).`, { cause: error });
-    }
-    throw error;
   }
 }
 
