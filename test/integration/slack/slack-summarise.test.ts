@@ -23,6 +23,7 @@ const BOT_TOKEN = 'xoxb-1111-2222-summarisetoken';
 const OPS = 'C0OPS0001';
 const RANDOM = 'C0RANDOM1';
 const SECRET_ROOM = 'G0SECRET1';
+const WEBBER_DM = 'D0WEBBER1';
 const ANN = 'U0ANN0001';
 const WEBBER = 'U0WEB0001';
 const HOSTS_ONLY = 'U0HOSTS01';
@@ -96,6 +97,7 @@ describe('the "Summarise strace log" message shortcut', () => {
         { id: OPS, kind: 'public', botIsMember: true },
         { id: RANDOM, kind: 'public', botIsMember: true },
         { id: SECRET_ROOM, kind: 'private', botIsMember: false },
+        { id: WEBBER_DM, kind: 'im', botIsMember: true },
       ],
     });
     h = await startBotHarness(standIn, config, { botToken: BOT_TOKEN });
@@ -272,6 +274,14 @@ describe('the "Summarise strace log" message shortcut', () => {
     expect(standIn.callsOf('files.info').length).toBe(infoCalls);
     expect(outsiders.file.downloads).toEqual([]);
     expect(botReplies(RANDOM, String(outsiders.message['ts']))).toEqual([]);
+  });
+
+  test('in a DM with the bot: the file is read and the summary goes to the thread there', async () => {
+    const shared = standIn.shareFile({ channel: WEBBER_DM, user: WEBBER, name: IDLE, bytes: strace(IDLE) });
+    await use(shared.message, { userId: WEBBER, channelId: WEBBER_DM });
+    expect(await settle(h.auditLines.length + 1)).toMatchObject({ userId: WEBBER, channelId: WEBBER_DM, outcome: 'ok' });
+    const cli = await cliSummary(IDLE);
+    expect(botReplies(WEBBER_DM, String(shared.message['ts']))[0]?.text).toContain(escapeMrkdwn(cli.verdict.text));
   });
 
   test('a file the bot cannot see (a private channel it is not in): it asks to be invited', async () => {
