@@ -29,6 +29,9 @@ export type BotErrorCode =
   | 'rate_limited'
   | 'audit_unavailable'
   | 'alert_not_open'
+  | 'not_strace_log'
+  | 'file_too_large'
+  | 'file_unavailable'
   | 'slack_unreachable'
   | 'history_unavailable'
   | 'internal';
@@ -58,10 +61,13 @@ export const EXIT_CODES: Record<BotErrorCode, number> = {
   pid_reused: 36,
   target_left_traced: 37,
   host_setup_invalid: 38,
+  not_strace_log: 39,
   access_denied: 40,
   rate_limited: 41,
   audit_unavailable: 42,
   alert_not_open: 43,
+  file_too_large: 44,
+  file_unavailable: 45,
   slack_unreachable: 50,
   history_unavailable: 60,
 };

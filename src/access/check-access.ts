@@ -34,7 +34,10 @@ export type AccessDecision =
     };
 
 /** Commands allowed in `access.channels` to anyone; `trace` and `silence` are never allowed by default. */
-const READ_ONLY_COMMANDS: ReadonlySet<AccessCommand> = new Set(['status', 'connections', 'hosts']);
+const READ_ONLY_COMMANDS: ReadonlySet<AccessCommand> = new Set(['status', 'connections', 'hosts', 'summarise']);
+
+/** Rules naming one of these allow `summarise` too: it is open wherever a host may be read or traced. */
+const SUMMARISE_GRANTED_BY: ReadonlySet<AccessCommand> = new Set(['summarise', 'status', 'connections', 'trace']);
 
 type AccessSource = Pick<Config, 'hosts' | 'groups' | 'access'>;
 
@@ -129,7 +132,8 @@ function decideOne(
   const onHost = host === null || host.name === request.host ? '' : ` (on ${host.name})`;
   let found: { rule: AccessRule; label: string; userMatches: boolean } | null = null;
   for (const [index, rule] of access.rules.entries()) {
-    if (!ruleNamesCommand(rule, request.command) || !coversHost(rule, host, groups)) continue;
+    // A shared log comes from no host: a rule's hosts do not narrow `summarise`.
+    if (!ruleNamesCommand(rule, request.command) || (request.command !== 'summarise' && !coversHost(rule, host, groups))) continue;
     const label = rule.name === undefined ? `access.rules[${index}]` : `"${rule.name}" (access.rules[${index}])`;
     const userMatches = matchesUser(rule, request);
     const channelMatches = rule.channels.length === 0 || rule.channels.includes(request.channelId);
@@ -137,7 +141,8 @@ function decideOne(
     // The first rule that covers the command and host is the one a denial names.
     found ??= { rule, label, userMatches };
   }
-  if (found !== null) {
+  // A summarise denial names no rule: no single rule is "the" one (any read rule would do), the default says which.
+  if (found !== null && request.command !== 'summarise') {
     const contact = found.rule.contact ?? access.contact ?? null;
     const why = found.userMatches
       ? `rule ${found.label} allows it only in its own channels, not this one`
@@ -151,14 +156,19 @@ function decideOne(
   if (request.command === 'silence') {
     return deny('default: silence needs an access rule', contact, `${what}${onHost} is not allowed: silencing an alert needs a rule in \`access.rules\` that allows \`silence\` or \`trace\` on the host, and none does for ${host === null ? 'this request' : host.name}.${askLine(contact)}`);
   }
+  if (request.command === 'summarise') {
+    return deny('default: access.channels', contact, `${what} is not allowed here: summarising a strace log is allowed in the channels listed in \`access.channels\` and to whoever a rule in \`access.rules\` allows \`status\`, \`connections\`, \`trace\` or \`summarise\`, and none of them covers you in this channel.${askLine(contact)}`);
+  }
   return deny('default: access.channels', contact, `${what}${onHost} is not allowed here: ${request.command} is allowed in the channels listed in \`access.channels\` and by rules in \`access.rules\`, and none of them covers this channel.${askLine(contact)}`);
 }
 
 /**
  * Whether `rule` speaks of `command`. Whoever may trace a host may also silence its alerts (a trace is
- * the stronger act, and the one the alert asks for); `silence` alone grants only the button.
+ * the stronger act, and the one the alert asks for); `silence` alone grants only the button. Whoever
+ * may read or trace a host may have a shared strace log summarised (SUMMARISE_GRANTED_BY).
  */
 function ruleNamesCommand(rule: AccessRule, command: AccessCommand): boolean {
+  if (command === 'summarise') return rule.commands.some((c) => SUMMARISE_GRANTED_BY.has(c));
   return rule.commands.includes(command) || (command === 'silence' && rule.commands.includes('trace'));
 }
 

@@ -16,7 +16,7 @@ export interface AuditAlert {
 export interface AuditEntry {
   userId: string;
   channelId: string;
-  /** `status`, `connections`, `trace`, `hosts`, or a button's action (`trace-confirm`). */
+  /** `status`, `connections`, `trace`, `hosts`, `summarise`, or a button's action (`trace-confirm`). */
   command: string;
   /** The host or group as resolved/typed; null for commands without a target. */
   host: string | null;
@@ -30,8 +30,8 @@ export interface AuditEntry {
   errorCode?: string | null;
   /** The access rule that allowed or denied it. */
   rule?: string | null;
-  /** `command` or `button`; `watch` for what the watcher did on its own (userId `watch`). */
-  via?: 'command' | 'button' | 'cli' | 'watch';
+  /** `command`, `button` or `shortcut` (a message shortcut); `watch` for what the watcher did on its own (userId `watch`). */
+  via?: 'command' | 'button' | 'shortcut' | 'cli' | 'watch';
   /** For a watch alert (command `watch-alert`) and its Silence button. */
   alert?: AuditAlert;
 }

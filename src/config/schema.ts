@@ -150,8 +150,10 @@ export const SlackTeamId = z.string().regex(/^[TE][A-Z0-9]{2,20}$/, 'expected a 
 /**
  * The commands access rules talk about. `hosts` lists the configured hosts (it has no target host).
  * `silence` is the Silence button of a watch alert: a rule that allows `trace` on a host allows it too.
+ * `summarise` is the "Summarise strace log" message shortcut (no host: the log was shared in Slack): a
+ * rule that allows `status`, `connections` or `trace` on any host allows it too.
  */
-export const AccessCommand = z.enum(['status', 'connections', 'trace', 'hosts', 'silence']);
+export const AccessCommand = z.enum(['status', 'connections', 'trace', 'hosts', 'silence', 'summarise']);
 export type AccessCommand = z.infer<typeof AccessCommand>;
 
 /** The built-in group holding every host; `*` in a rule means the same. */
@@ -191,6 +193,9 @@ export type AccessRule = z.infer<typeof AccessRule>;
  *   `access.channels`, and otherwise only by a rule; `trace` only by a rule (deny by default).
  * - `silence` (a watch alert's Silence button) only by a rule that names `silence` or `trace` for the
  *   alert's host: whoever may trace a host may silence its alerts; never by `channels`, never by default.
+ * - `summarise` (the message shortcut) wherever `status` is open: to everyone without `access`; with it, in
+ *   `access.channels` and by any rule that names `summarise`, `status`, `connections` or `trace` (on any
+ *   host: the log comes from none), for that rule's users and channels.
  * - `teams`, when set, denies every request from another workspace (Slack Connect channels).
  * Strict objects: a typo such as `user:` must fail loudly rather than widen a rule.
  */
@@ -259,6 +264,11 @@ export const LimitsSettings = z.strictObject({
   updatesPerMinute: z.number().int().min(5).max(600).default(50),
   /** Retries of a Slack call answered with 429 (each waits `Retry-After`). */
   max429Retries: z.number().int().min(0).max(10).default(3),
+  /**
+   * The largest strace log the "Summarise strace log" shortcut reads (bytes of text, after gunzip).
+   * A larger file is refused before its download; a download that runs past it is stopped there.
+   */
+  summariseMaxBytes: z.number().int().min(1024).max(256 * 1024 * 1024).default(8 * 1024 * 1024),
 });
 export type LimitsSettings = z.infer<typeof LimitsSettings>;
 
@@ -272,6 +282,7 @@ const LIMITS_DEFAULTS: LimitsSettings = {
   postIntervalMs: 1_000,
   updatesPerMinute: 50,
   max429Retries: 3,
+  summariseMaxBytes: 8 * 1024 * 1024,
 };
 
 /**

@@ -28,11 +28,13 @@ import type { AlertPoster } from './create-alert-poster.js';
 import { createBotWatch, type BotWatch } from './create-bot-watch.js';
 import { createSlackNetwork, type SlackNetwork } from './create-slack-network.js';
 import { createSlackPoster } from './create-slack-poster.js';
+import { createSlackFileDownloader } from './download-slack-file.js';
 import { explainSlackNetworkError } from './explain-slack-network-error.js';
-import { ACTION_IDS, COMMAND, EVENTS_PATH, HEALTH_PATH } from './ids.js';
+import { ACTION_IDS, COMMAND, EVENTS_PATH, HEALTH_PATH, SHORTCUT_IDS } from './ids.js';
 import { createInFlight } from './in-flight.js';
 import { createJsonLogger } from './json-logger.js';
 import { retryOn429 } from './retry-on-429.js';
+import { createSummariseShortcut } from './shortcuts/create-summarise-shortcut.js';
 import { slackErrorCode } from './slack-error-code.js';
 
 export interface SlackAppDeps {
@@ -93,7 +95,7 @@ const DEFAULT_RETRY = { retries: 3, factor: 2, minTimeout: 1000, maxTimeout: 10_
 // for about 20 minutes (a Slack outage), not 7 s. A rejected app token is not retried (invalid_auth).
 const SOCKET_RETRY = { retries: 50, factor: 1.5, minTimeout: 1000, maxTimeout: 30_000 };
 
-/** Returns the Bolt app with the `/workerman` command and its buttons, in Socket Mode or HTTP mode per `env`. */
+/** Returns the Bolt app with the `/workerman` command, its buttons and the message shortcut, in Socket Mode or HTTP mode per `env`. */
 export function createSlackApp(deps: SlackAppDeps): SlackApp {
   const { env, config } = deps;
   const logger = deps.logger ?? createJsonLogger({ level: env.logLevel as LogLevel });
@@ -234,6 +236,9 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   app.action(ACTION_IDS.traceSelect, createTraceSelectAction(botDeps));
   app.action(ACTION_IDS.alertSilence, createAlertSilenceAction(botDeps));
   app.action(ACTION_IDS.historyChart, createHistoryChartAction(botDeps));
+  // Its downloads carry the bot token, only to Slack's file hosts (or SLACK_API_URL's origin), through the proxy if any.
+  const download = createSlackFileDownloader({ token: env.botToken, ...(network.fetch === undefined ? {} : { fetch: network.fetch }), ...(env.apiUrl === undefined ? {} : { apiUrl: env.apiUrl }) });
+  app.shortcut({ type: 'message_action', callback_id: SHORTCUT_IDS.summarise }, createSummariseShortcut(botDeps, download));
   // Delivered only when the app subscribes to it (manifest.yml): a changed group is looked up again.
   app.event('subteam_members_changed', async ({ event }) => {
     if (botDeps.userGroups === undefined || !ruleGroups.includes(event.subteam_id)) return;

@@ -22,3 +22,9 @@ export const ACTION_IDS = {
   /** "Chart" button (on an alert): value = `host` or `host window` (`web-1 1h`), re-validated on click. */
   historyChart: 'history_chart',
 } as const;
+
+/** Shortcut callback_ids, as registered in manifest.yml (`features.shortcuts`). */
+export const SHORTCUT_IDS = {
+  /** "Summarise strace log" on a message (type `message`): its file, snippet or pasted text is summarised in its thread. */
+  summarise: 'summarise_strace_log',
+} as const;

@@ -133,3 +133,38 @@ export function sendEvent(eventsUrl: string, event: Record<string, unknown>, o: 
   if (o.signature !== undefined) headers['x-slack-signature'] = o.signature;
   return fetch(eventsUrl, { method: 'POST', headers, body });
 }
+
+export interface MessageShortcutFields {
+  callbackId: string;
+  responseUrl: string;
+  /** The message it was used on, as the stand-in's shareFile/postUserMessage return it. */
+  message: Record<string, unknown>;
+  channelId?: string;
+  userId?: string;
+  teamId?: string;
+}
+
+/** The `message_action` payload of a message shortcut, as Slack sends it (interactivity wire format). */
+export function messageShortcutPayload(f: MessageShortcutFields): Record<string, unknown> {
+  const teamId = f.teamId ?? 'T0123ABCD';
+  return {
+    type: 'message_action',
+    token: 'legacy-verification-token-ignored',
+    action_ts: '1700000003.000100',
+    team: { id: teamId, domain: 'acme' },
+    user: { id: f.userId ?? 'U0123ABCD', username: 'jdoe', name: 'jdoe', team_id: teamId },
+    channel: { id: f.channelId ?? 'C0123ABCD', name: 'ops' },
+    is_enterprise_install: false,
+    enterprise: null,
+    callback_id: f.callbackId,
+    trigger_id: '123.456.abc',
+    response_url: f.responseUrl,
+    message_ts: f.message['ts'],
+    message: f.message,
+  };
+}
+
+/** POSTs a signed `message_action` payload (a message shortcut). */
+export function sendMessageShortcut(eventsUrl: string, fields: MessageShortcutFields, o: SendOptions = {}): Promise<Response> {
+  return send(eventsUrl, `payload=${encodeURIComponent(JSON.stringify(messageShortcutPayload(fields)))}`, o);
+}

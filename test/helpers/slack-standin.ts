@@ -3,7 +3,7 @@
 // passes here sends messages Slack would accept. Rules that real Slack does not enforce but that are bugs
 // for this bot (an unescaped <!channel>, a thread_ts that is not a parent, an upload whose bytes never
 // arrived) are recorded in `violations`; tests assert it stays empty.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface StandInChannel {
@@ -62,6 +62,42 @@ export interface StoredFile {
   isComplete: boolean;
 }
 
+/** A file someone shared in a conversation (an upload or a snippet), for the shortcut tests: see `shareFile`. */
+export interface SharedFileSpec {
+  /** The conversation the message with the file is in. */
+  channel: string;
+  /** Who shared it. Default `U0123ABCD`. */
+  user?: string;
+  name: string;
+  bytes: Buffer;
+  /** Default `text/plain`. */
+  mimetype?: string;
+  /** Slack's own type name (`text`, `gzip`, `png`). Default `text`. */
+  filetype?: string;
+  prettyType?: string;
+  /** `snippet` for a text snippet made in Slack; `external`, `tombstone`, `hidden_by_limit` as Slack says them. Default `hosted`. */
+  mode?: 'hosted' | 'snippet' | 'external' | 'tombstone' | 'hidden_by_limit';
+  /**
+   * The size files.info declares, when it differs from the bytes: the download then has no
+   * Content-Length (chunked), as for a file whose size was misdeclared. Default: the bytes' length.
+   */
+  declaredSize?: number;
+  /** Share it as a reply in this thread (the ts of a top-level message). */
+  threadTs?: string;
+  /** The message's text beside the file. Default empty. */
+  text?: string;
+}
+
+/** A shared file as the stand-in keeps it: Slack's file object and every download of its bytes. */
+export interface SharedFileRecord {
+  id: string;
+  spec: SharedFileSpec;
+  /** Slack's file object (files.info's `file`, and the entry in the message's `files`). */
+  object: Record<string, unknown>;
+  /** Each GET of `url_private_download`: with the bot token or not, bytes written before the client left. */
+  downloads: { authorized: boolean; bytesSent: number; isComplete: boolean }[];
+}
+
 export interface RecordedResponse {
   id: string;
   body: Record<string, unknown>;
@@ -101,6 +137,18 @@ export interface SlackStandIn {
   fail(method: string, error: string, times?: number, match?: CallMatch): void;
   /** Makes the next `times` calls of `method` (those `match` accepts) answer HTTP 429 with `Retry-After: retryAfterS`. */
   rateLimit(method: string, retryAfterS: number, times?: number, match?: CallMatch): void;
+  /**
+   * Posts a message by a person with `spec`'s file attached, as Slack stores it, and returns the message as
+   * a `message_action` payload carries it (`files[]` holds the file object). The bytes are served at the
+   * file's `url_private_download` only with the bot token (`Authorization: Bearer`); without it Slack
+   * redirects to its sign-in page, a web page, and so does the stand-in. files.info describes the file
+   * only where the bot is a member of the conversation (else `file_not_found`).
+   */
+  shareFile(spec: SharedFileSpec): { message: Record<string, unknown>; file: SharedFileRecord };
+  /** Posts a message by a person (no file) and returns it as a `message_action` payload carries it. */
+  postUserMessage(m: { channel: string; text: string; user?: string; threadTs?: string }): Record<string, unknown>;
+  /** Files shared with `shareFile`, with their downloads. */
+  sharedFiles: SharedFileRecord[];
   /** Polls until `check` returns a truthy value (work continues after the ack), or throws after `timeoutMs`. */
   waitFor<T>(check: () => T | undefined | null | false, timeoutMs?: number, what?: string): Promise<T>;
   reset(): void;
@@ -417,6 +465,7 @@ export async function startSlackStandIn(opts: StandInOptions): Promise<SlackStan
   const files: StoredFile[] = [];
   const violations: string[] = [];
   const stored = new Map<string, StoredMessage>();
+  const sharedFiles: SharedFileRecord[] = [];
   const injected = new Map<string, { error: string; times: number; match?: CallMatch }>();
   const limited = new Map<string, { retryAfterS: number; times: number; match?: CallMatch }>();
   let counter = 0;
@@ -467,7 +516,23 @@ export async function startSlackStandIn(opts: StandInOptions): Promise<SlackStan
     return null;
   };
 
+  /** Stores a person's message (never updatable by the bot) and returns it in a payload's shape. */
+  const storeUserMessage = (m: { channel: string; text: string; user?: string; threadTs?: string }, extra: Record<string, unknown> = {}): Record<string, unknown> => {
+    if (m.threadTs !== undefined && threadError('test message', m.channel, m.threadTs) !== null) throw new Error(`stand-in: no top-level message ${m.threadTs} in ${m.channel}`);
+    const ts = nextTs();
+    const user = m.user ?? 'U0123ABCD';
+    stored.set(key(m.channel, ts), { channel: m.channel, ts, ...(m.threadTs === undefined ? {} : { threadTs: m.threadTs }), text: m.text, user, updates: 0 });
+    return { type: 'message', user, ts, text: m.text, team: teamId, ...(m.threadTs === undefined ? {} : { thread_ts: m.threadTs }), ...extra };
+  };
+  /** files.info shows a file only in a conversation the bot is in (a file in a DM between people is not the bot's). */
+  const botSeesFile = (record: SharedFileRecord): boolean => channels.get(record.spec.channel)?.botIsMember === true;
+
   const handlers: Record<string, (p: Record<string, unknown>) => Record<string, unknown>> = {
+    'files.info': (p) => {
+      const record = sharedFiles.find((f) => f.id === p['file']);
+      if (record === undefined || !botSeesFile(record)) return { ok: false, error: 'file_not_found' };
+      return { ok: true, file: record.object, comments: [], response_metadata: { next_cursor: '' } };
+    },
     'apps.connections.open': () => {
       if (issueSocketUrl === null) {
         violations.push('apps.connections.open: no Socket Mode stand-in is attached (serveSocketMode)');
@@ -589,6 +654,15 @@ export async function startSlackStandIn(opts: StandInOptions): Promise<SlackStan
         res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${file.bytes.length}`);
         return;
       }
+      if (req.method === 'GET' && url.pathname.startsWith('/files-pri/')) {
+        await serveSharedFile(url, req.headers.authorization ?? '', res);
+        return;
+      }
+      if (req.method === 'GET' && url.pathname === '/signin') {
+        // What Slack shows a download without a usable token: its sign-in page, HTTP 200.
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!DOCTYPE html><html><head><title>Slack</title></head><body>Sign in to acme</body></html>');
+        return;
+      }
       if (url.pathname.startsWith('/response/')) {
         const body = JSON.parse(raw.toString('utf8') || '{}') as Record<string, unknown>;
         responses.push({ id: url.pathname.slice('/response/'.length), body, at: Date.now() });
@@ -636,6 +710,45 @@ export async function startSlackStandIn(opts: StandInOptions): Promise<SlackStan
       res.end(JSON.stringify({ ok: false, error: 'internal_error' }));
     });
   });
+  /** GET url_private_download: the bytes with the bot token (in 64 KiB writes, as fast as the client reads), else a redirect to /signin. */
+  const serveSharedFile = async (url: URL, authorization: string, res: ServerResponse): Promise<void> => {
+    const id = /^\/files-pri\/[^/]+-(F[A-Z0-9]+)\/download\//.exec(url.pathname)?.[1];
+    const record = sharedFiles.find((f) => f.id === id);
+    const download = { authorized: authorization === `Bearer ${opts.botToken}`, bytesSent: 0, isComplete: false };
+    calls.push({ method: 'download', params: { id: id ?? null, authorized: download.authorized }, at: Date.now() });
+    if (!download.authorized) {
+      record?.downloads.push(download);
+      res.writeHead(302, { location: `${baseUrl}/signin?redir=${encodeURIComponent(url.pathname)}` }).end();
+      return;
+    }
+    if (record === undefined || record.spec.mode === 'tombstone') {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('file not found');
+      return;
+    }
+    record.downloads.push(download);
+    const bytes = record.spec.bytes;
+    res.writeHead(200, {
+      'content-type': String(record.object['mimetype']),
+      ...(record.spec.declaredSize === undefined ? { 'content-length': String(bytes.length) } : {}),
+    });
+    let isClosed = false;
+    res.on('close', () => {
+      isClosed = true;
+    });
+    for (let at = 0; at < bytes.length && !isClosed; at += 64 * 1024) {
+      const piece = bytes.subarray(at, at + 64 * 1024);
+      download.bytesSent += piece.length;
+      if (!res.write(piece)) await new Promise((resolve) => {
+        res.once('drain', resolve);
+        res.once('close', resolve);
+      });
+    }
+    if (!isClosed) {
+      res.end();
+      download.isComplete = true;
+    }
+  };
+
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   baseUrl = `http://127.0.0.1:${port}`;
@@ -654,6 +767,46 @@ export async function startSlackStandIn(opts: StandInOptions): Promise<SlackStan
     replies: (channel, ts) => all().filter((m) => m.channel === channel && m.threadTs === ts),
     message: (channel, ts) => stored.get(key(channel, ts)),
     callsOf: (method) => calls.filter((c) => c.method === method),
+    sharedFiles,
+    shareFile(spec) {
+      const id = `F5${String(sharedFiles.length + 1).padStart(8, '0')}`;
+      const mode = spec.mode ?? 'hosted';
+      const kind = channels.get(spec.channel)?.kind;
+      const urlPrivate = `${baseUrl}/files-pri/${teamId}-${id}/${encodeURIComponent(spec.name)}`;
+      const object: Record<string, unknown> = {
+        id,
+        created: Math.floor(Date.now() / 1000),
+        timestamp: Math.floor(Date.now() / 1000),
+        name: spec.name,
+        title: spec.name,
+        mimetype: spec.mimetype ?? 'text/plain',
+        filetype: spec.filetype ?? 'text',
+        pretty_type: spec.prettyType ?? 'Plain Text',
+        user: spec.user ?? 'U0123ABCD',
+        user_team: teamId,
+        editable: mode === 'snippet',
+        size: spec.declaredSize ?? spec.bytes.length,
+        mode,
+        is_external: mode === 'external',
+        external_type: mode === 'external' ? 'gdrive' : '',
+        is_public: kind === 'public',
+        url_private: urlPrivate,
+        url_private_download: `${baseUrl}/files-pri/${teamId}-${id}/download/${encodeURIComponent(spec.name)}`,
+        permalink: `https://acme.slack.com/files/${spec.user ?? 'U0123ABCD'}/${id}/${encodeURIComponent(spec.name)}`,
+        channels: kind === 'public' ? [spec.channel] : [],
+        groups: kind === 'private' || kind === 'mpim' ? [spec.channel] : [],
+        ims: kind === 'im' ? [spec.channel] : [],
+        ...(mode === 'snippet' ? { lines: spec.bytes.toString('utf8').split('\n').length, preview: spec.bytes.toString('utf8').slice(0, 200) } : {}),
+      };
+      const record: SharedFileRecord = { id, spec, object, downloads: [] };
+      sharedFiles.push(record);
+      const message = storeUserMessage(
+        { channel: spec.channel, text: spec.text ?? '', ...(spec.user === undefined ? {} : { user: spec.user }), ...(spec.threadTs === undefined ? {} : { threadTs: spec.threadTs }) },
+        { files: [object], upload: true, display_as_bot: false },
+      );
+      return { message, file: record };
+    },
+    postUserMessage: (m) => storeUserMessage(m),
     serveSocketMode: (issueUrl) => {
       issueSocketUrl = issueUrl;
     },
@@ -681,6 +834,7 @@ export async function startSlackStandIn(opts: StandInOptions): Promise<SlackStan
       files.length = 0;
       violations.length = 0;
       stored.clear();
+      sharedFiles.length = 0;
       for (const id of dms.values()) channels.delete(id);
       dms.clear();
       injected.clear();

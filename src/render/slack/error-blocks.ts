@@ -39,6 +39,11 @@ const HINTS: Record<BotErrorCode, string> = {
   alert_not_open:
     'The alert\'s thread says whether it resolved. With several replicas, only the one started with `WATCH=on` takes Silence clicks: click again, or ask whoever runs the bot to send interactivity to that replica.',
   history_unavailable: 'History comes from the watcher: the host must be in `watch.hosts`, and the watcher (`WATCH=on`) must have sampled it.',
+  not_strace_log:
+    'Use it on a message with what strace wrote (`strace -f -tt -T -p PID -o trace.txt`) attached as a text file or a snippet, or pasted in a code block.',
+  file_too_large: 'Summarise it where it is with `workerman-ops trace --from-file FILE`, or share a shorter part of the log.',
+  file_unavailable:
+    'Check that the file is still in Slack and that the bot is in this conversation (`/invite @workerman`); where the message says so, whoever runs the bot must add the `files:read` scope to the Slack app and reinstall it.',
   internal: 'Something unexpected failed inside the bot: the details are in its log.',
 };
 
@@ -97,6 +102,9 @@ const OUTCOMES: Record<BotErrorCode, string> = {
   slack_unreachable: 'Slack could not be reached',
   alert_not_open: 'the alert is not open here',
   history_unavailable: 'no history of this host',
+  not_strace_log: 'not a strace log',
+  file_too_large: 'the file is too large',
+  file_unavailable: 'the file could not be read',
   internal: 'an internal error',
 };
 

@@ -42,6 +42,15 @@ const CASES: Case[] = [
   ['UALICE', [], 'COPS', 'silence', 'web-1', 'deny "trace-web-oncall" (access.rules[0])'],
   ['UANYONE', [], 'COPS', 'silence', 'db-1', 'deny default: silence needs an access rule'],
   ['UANYONE', [], 'CSTATUS', 'silence', 'db-1', 'deny default: silence needs an access rule'],
+  // summarise (the message shortcut, no host): in access.channels, and by any rule naming status,
+  // connections, trace or summarise, whatever its hosts, for that rule's users and channels.
+  ['UALICE', [], 'COPS', 'summarise', null, 'allow access.channels'],
+  ['UALICE', [], 'CRANDOM', 'summarise', null, 'allow access.rules[1]'],
+  ['UCAROL', ['SONCALL'], 'COPS', 'summarise', null, 'allow access.channels'],
+  ['UCAROL', ['SONCALL'], 'CRANDOM', 'summarise', null, 'deny default: access.channels'],
+  ['UANYONE', [], 'CSTATUS', 'summarise', null, 'allow access.rules[2]'],
+  ['UBOB', [], 'CRANDOM', 'summarise', null, 'deny default: access.channels'],
+  ['UMALLORY', [], 'CRANDOM', 'summarise', null, 'deny default: no rule covers this user or channel'],
 ];
 
 describe('checkAccess()', () => {
@@ -80,6 +89,23 @@ describe('checkAccess()', () => {
       allowed: false,
       rule: 'default: silence needs an access rule',
     });
+  });
+
+  it('checkAccess() allows summarise to everyone without an access section, by a rule that names only it, and says what it needs', () => {
+    const open = Config.parse({ hosts: [{ name: 'web-1' }] });
+    expect(checkAccess(open, { userId: 'UX1', channelId: 'DX1', command: 'summarise', host: null })).toMatchObject({ allowed: true, rule: 'default: no access section' });
+    const config = Config.parse({
+      hosts: [{ name: 'web-1' }],
+      access: { contact: '@ops', rules: [{ name: 'log readers', commands: ['summarise'], hosts: ['web-1'], userGroups: ['SLOGS'] }, { commands: ['hosts'], users: ['UBOB'] }] },
+    });
+    expect(checkAccess(config, { userId: 'UX1', userGroupIds: ['SLOGS'], channelId: 'CX1', command: 'summarise', host: null })).toMatchObject({ allowed: true, rule: '"log readers" (access.rules[0])' });
+    // A summarise rule grants nothing else.
+    expect(checkAccess(config, { userId: 'UX1', userGroupIds: ['SLOGS'], channelId: 'CX1', command: 'status', host: 'web-1' }).allowed).toBe(false);
+    const denied = checkAccess(config, { userId: 'UBOB', channelId: 'CX1', command: 'summarise', host: null });
+    expect(denied).toMatchObject({ allowed: false, rule: 'default: access.channels', contact: '@ops' });
+    expect(!denied.allowed && denied.message).toBe(
+      '`summarise` is not allowed here: summarising a strace log is allowed in the channels listed in `access.channels` and to whoever a rule in `access.rules` allows `status`, `connections`, `trace` or `summarise`, and none of them covers you in this channel. Ask @ops.',
+    );
   });
 
   it('checkAccess() names the rule and the contact in a denial', () => {
