@@ -107,7 +107,7 @@ describe('createSlackFileDownloader()', () => {
 
   it('createSlackFileDownloader() sends the token only to https Slack hosts besides SLACK_API_URL', async () => {
     const seen: string[] = [];
-    const recording = (async (input: URL | RequestInfo, init?: RequestInit) => {
+    const recording = (async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
       seen.push(`${String(input)} ${new Headers(init?.headers).get('authorization')}`);
       return new Response('strace: Process 1 attached\n', { headers: { 'content-type': 'text/plain' } });
     }) as typeof fetch;
