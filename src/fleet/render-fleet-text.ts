@@ -1,3 +1,4 @@
+import { formatBytes } from '../render/format.js';
 import { cutToWidth, describeFit, fitColumns, type ColumnFit } from '../render/text/fit-columns.js';
 import type { FleetHostState, FleetRow } from './run-fleet-status.js';
 
@@ -66,17 +67,6 @@ export function summarizeFleetStates(rows: readonly FleetRow[]): string {
 
 function numberOrDash(n: number | null): string {
   return n === null ? '-' : String(n);
-}
-
-function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
 
 function formatDuration(ms: number): string {

@@ -3,10 +3,10 @@ import type { FleetHostState, FleetRow } from '../../fleet/run-fleet-status.js';
 import { summarizeFleetStates } from '../../fleet/render-fleet-text.js';
 import type { BotErrorCode } from '../../errors.js';
 import { redactSecrets } from '../../strace/redact.js';
+import { formatBytes } from '../format.js';
 import { renderErrorHint, renderErrorOutcome } from './error-blocks.js';
 import { escapeCodeSpan, escapeMrkdwn, truncateEscaped, truncatePlain } from './escape.js';
 import { measureBlockText, SLACK_LIMITS, type SlackMessage, type ThreadGaps } from './limits.js';
-import { formatMemory } from './status-blocks.js';
 import { describeThreadGaps } from './thread-notes.js';
 
 export interface FleetRenderOptions {
@@ -156,7 +156,7 @@ function rowCells(row: FleetRow): string[] {
     n(row.processes),
     n(row.busy),
     n(row.crashLoops),
-    row.memoryBytes === null ? '-' : formatMemory(row.memoryBytes),
+    row.memoryBytes === null ? '-' : formatBytes(row.memoryBytes),
     formatSeconds(row.durationMs),
   ];
 }

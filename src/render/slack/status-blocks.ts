@@ -1,5 +1,6 @@
 import type { ActionsBlockElement, ContextBlock, KnownBlock, RawTextElement, SectionBlock, TableBlock } from '@slack/types';
 import { redactSecrets } from '../../strace/redact.js';
+import { formatMiB } from '../format.js';
 import type { Finding, FindingKind, ProcessRow, WorkermanStatus } from '../../workerman/types.js';
 import { countChars, escapeCodeBlock, escapeCodeSpan, escapeMrkdwn, truncatePlain } from './escape.js';
 import { measureBlockText, SLACK_LIMITS, type SlackFile, type SlackMessage, type ThreadGaps } from './limits.js';
@@ -254,12 +255,6 @@ function packLines(lines: readonly string[], maxChars: number, more: (omitted: n
   return { text: kept.join('\n'), omitted: 0 };
 }
 
-/** Formats PHP's memory_get_usage() bytes the way Workerman prints them (`1.2M`), `N/A` when unknown. */
-export function formatMemory(bytes: number | null): string {
-  if (bytes === null) return 'N/A';
-  return `${(bytes / 1048576).toFixed(2).replace(/\.?0+$/, '')}M`;
-}
-
 function numberOrNa(n: number | null): string {
   return n === null ? 'N/A' : String(n);
 }
@@ -275,7 +270,7 @@ const COLUMNS: readonly Column[] = [
   { title: 'pid', get: (p) => String(p.pid), align: 'right' },
   { title: 'worker', get: (p) => p.workerName, align: 'left', maxWidth: 32 },
   { title: 'listen', get: (p) => p.listen ?? 'none', align: 'left', maxWidth: 30 },
-  { title: 'memory', get: (p) => formatMemory(p.memoryBytes), align: 'right' },
+  { title: 'memory (MiB)', get: (p) => (p.memoryBytes === null ? 'N/A' : formatMiB(p.memoryBytes)), align: 'right' },
   { title: 'conns', get: (p) => numberOrNa(p.connections), align: 'right' },
   { title: 'send_fail', get: (p) => numberOrNa(p.sendFail), align: 'right' },
   { title: 'timers', get: (p) => numberOrNa(p.timers), align: 'right' },

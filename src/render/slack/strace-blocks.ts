@@ -1,5 +1,6 @@
 import type { ContextBlock, HeaderBlock, KnownBlock, RawTextElement, SectionBlock, TableBlock } from '@slack/types';
 import type { FdStat, StraceSummary, UnfinishedCall, VerdictState } from '../../strace/types.js';
+import { formatBytes } from '../format.js';
 import { redactStraceSummary } from '../redact-strace-summary.js';
 import { escapeControlChars } from '../text/status-table.js';
 import { renderStraceText } from '../text/strace-summary.js';
@@ -310,12 +311,6 @@ function formatMs(ms: number | null): string {
 
 function formatWait(ms: number): string {
   return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${formatMs(ms)} ms`;
-}
-
-function formatBytes(n: number): string {
-  if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
-  if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${n} B`;
 }
 
 function pidList(pids: readonly number[]): string {

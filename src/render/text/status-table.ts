@@ -1,5 +1,6 @@
 import type { Finding, ProcessRow, WorkermanStatus } from '../../workerman/types.js';
 import { describeExitStatus } from '../../workerman/compute-findings.js';
+import { formatMiB } from '../format.js';
 import { cutToWidth, describeFit, fitColumns, joinWithin, wrapWords, type ColumnFit } from './fit-columns.js';
 
 export interface TextRenderOptions {
@@ -152,7 +153,7 @@ export function renderStatusText(status: WorkermanStatus, opts: TextRenderOption
     { header: 'PID', cell: (p) => String(p.pid) },
     { header: 'WORKER', cell: (p) => escapeControlChars(p.workerName), fit: { shrink: { step: 3, minWidth: 14 } } },
     { header: 'LISTEN', cell: (p) => (p.listen === null ? '-' : escapeControlChars(p.listen)), fit: { shrink: { step: 3, minWidth: 22, keep: 'ends' }, drop: 4 } },
-    { header: 'MEM MB', align: 'right', cell: (p) => (p.memoryBytes === null ? '-' : (p.memoryBytes / 1024 / 1024).toFixed(2)) },
+    { header: 'MEM MiB', align: 'right', cell: (p) => (p.memoryBytes === null ? '-' : formatMiB(p.memoryBytes)) },
     { header: 'CONNS', align: 'right', cell: (p) => numberCell(p.connections), fit: { drop: 6 } },
     { header: 'SEND_FAIL', align: 'right', cell: (p) => numberCell(p.sendFail), fit: { drop: 1 } },
     { header: 'TIMERS', align: 'right', cell: (p) => numberCell(p.timers), fit: { drop: 2 } },

@@ -1,4 +1,5 @@
 import type { StraceSummary, VerdictState } from '../../strace/types.js';
+import { formatBytes } from '../format.js';
 import { redactStraceSummary } from '../redact-strace-summary.js';
 import { joinWithin, wrapWords } from './fit-columns.js';
 import { escapeControlChars, paint, renderTextTable } from './status-table.js';
@@ -31,12 +32,6 @@ function fmtMs(ms: number | null): string {
   if (ms >= 100) return ms.toFixed(0);
   if (ms >= 1) return ms.toFixed(1);
   return ms.toFixed(3);
-}
-
-function fmtBytes(n: number): string {
-  if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
-  if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${n} B`;
 }
 
 /**
@@ -111,8 +106,8 @@ export function renderStraceText(traced: StraceSummary, opts: StraceTextOptions)
           { header: 'PID', align: 'right', cell: (f) => (f.pid === null ? '-' : String(f.pid)) },
           { header: 'FD', align: 'right', cell: (f) => (f.fd < 0 ? '*' : String(f.fd)) },
           { header: 'CALLS', align: 'right', cell: (f) => String(f.calls) },
-          { header: 'READ', align: 'right', cell: (f) => fmtBytes(f.bytesRead) },
-          { header: 'WRITTEN', align: 'right', cell: (f) => fmtBytes(f.bytesWritten) },
+          { header: 'READ', align: 'right', cell: (f) => formatBytes(f.bytesRead) },
+          { header: 'WRITTEN', align: 'right', cell: (f) => formatBytes(f.bytesWritten) },
           { header: 'MS', align: 'right', cell: (f) => fmtMs(f.timeMs) },
           { header: 'WHAT', cell: (f) => e(f.description ?? ''), fit: { shrink: { step: 1, minWidth: 16 } } },
         ],
