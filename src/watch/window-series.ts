@@ -144,8 +144,3 @@ export function formatDuration(ms: number): string {
   const h = Math.floor(min / 60);
   return `${h} h ${min % 60} min`;
 }
-
-/** `41.2 MB`: bytes in MB (1024²) with one decimal. */
-export function formatMb(bytes: number): string {
-  return `${(bytes / 1_048_576).toFixed(1)} MB`;
-}

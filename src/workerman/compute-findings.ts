@@ -1,3 +1,4 @@
+import { formatBytes } from '../render/format.js';
 import type { Finding, ProcessRow, WorkermanStatus } from './types.js';
 
 /** A process is an outlier above this multiple of its worker's median memory. */
@@ -61,7 +62,7 @@ export function computeFindings(status: WorkermanStatus): Finding[] {
         kind: 'memory-outlier',
         pid: p.pid,
         worker,
-        message: `pid ${p.pid} (${worker}) uses ${formatMb(bytes)}, ${(bytes / median).toFixed(1)}x the median ${formatMb(median)} of its ${list.length} processes: a leak or an unusually large request.`,
+        message: `pid ${p.pid} (${worker}) uses ${formatBytes(bytes)}, ${(bytes / median).toFixed(1)}x the median ${formatBytes(median)} of its ${list.length} processes: a leak or an unusually large request.`,
       });
     }
   }
@@ -119,8 +120,4 @@ function medianOf(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
-function formatMb(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(2)} MB`;
 }

@@ -6,6 +6,7 @@
  * (render/redact-strace-summary.ts).
  */
 
+import { formatBytes } from '../../render/format.js';
 import type { PidFacts } from '../pid-facts.js';
 import { describeFdNote } from '../fd-note.js';
 import { isKind, LOOP_WAIT, syscallKind } from '../syscall-kinds.js';
@@ -38,12 +39,6 @@ export function fmtMs(ms: number): string {
   if (ms >= 1000) return `${(ms / 1000).toFixed(1)} s`;
   if (ms >= 10) return `${Math.round(ms)} ms`;
   return `${ms.toFixed(1)} ms`;
-}
-
-function fmtBytes(n: number): string {
-  if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
-  if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${n} B`;
 }
 
 function noteText(note: string | null): string | null {
@@ -192,9 +187,9 @@ export function activeVerdict(pid: number | null, counts: { reads: number; write
   const sockets = summary.fds.filter((f) => f.pid === pid || pid === null).filter((f) => f.description !== null && /^(TCP|UDP|UNIX)/.test(f.description));
   const bytesIn = summary.fds.reduce((s, f) => s + f.bytesRead, 0);
   const bytesOut = summary.fds.reduce((s, f) => s + f.bytesWritten, 0);
-  const evidence = [`${reads} reads, ${writes} writes${accepts > 0 ? `, ${accepts} accepts` : ''}; ${fmtBytes(bytesIn)} in, ${fmtBytes(bytesOut)} out`];
+  const evidence = [`${reads} reads, ${writes} writes${accepts > 0 ? `, ${accepts} accepts` : ''}; ${formatBytes(bytesIn)} in, ${formatBytes(bytesOut)} out`];
   const top = [...summary.fds].filter((f) => f.fd >= 0).sort((a, b) => b.calls - a.calls).slice(0, 3);
-  for (const f of top) evidence.push(`fd ${f.fd}${f.description !== null ? ` (${f.description})` : ''}: ${f.calls} calls, ${fmtBytes(f.bytesRead)} read, ${fmtBytes(f.bytesWritten)} written`);
+  for (const f of top) evidence.push(`fd ${f.fd}${f.description !== null ? ` (${f.description})` : ''}: ${f.calls} calls, ${formatBytes(f.bytesRead)} read, ${formatBytes(f.bytesWritten)} written`);
   addCommonEvidence(evidence, summary);
   const dur = summary.durationMs !== null ? ` in ${fmtMs(summary.durationMs)}` : '';
   const conns = sockets.length > 0 ? ` on ${sockets.length} socket(s)` : '';

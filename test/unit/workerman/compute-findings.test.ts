@@ -86,7 +86,7 @@ describe('computeFindings()', () => {
     const leak = status({ processes: [proc(1, 'web'), proc(2, 'web'), proc(3, 'web', { memoryBytes: 2.01 * MB }), proc(4, 'ws', { memoryBytes: 9 * MB })] });
     const found = computeFindings(leak);
     expect(found.map((f) => [f.kind, f.pid, f.worker])).toEqual([['memory-outlier', 3, 'web']]);
-    expect(found[0]?.message).toContain('2.0x the median 1.00 MB of its 3 processes');
+    expect(found[0]?.message).toContain('uses 2.0 MiB, 2.0x the median 1.0 MiB of its 3 processes');
   });
 
   it('computeFindings() does not judge memory with fewer than 3 measured processes of a worker', () => {
