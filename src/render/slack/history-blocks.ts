@@ -48,8 +48,8 @@ export interface HistoryMessageOptions {
   gaps?: ThreadGaps;
 }
 
-const TITLES = { memory: 'Memory per worker (MB, RSS)', requests: 'Requests per second per worker' } as const;
-const AXES = { memory: 'MB (RSS of its processes, summed)', requests: 'requests per second' } as const;
+const TITLES = { memory: 'Memory per worker (MiB, RSS)', requests: 'Requests per second per worker' } as const;
+const AXES = { memory: 'MiB (RSS of its processes, summed)', requests: 'requests per second' } as const;
 const EMPTY = {
   memory: 'No memory data: no /proc sample in this window answered.',
   requests: 'No requests per second yet: they come from two status samples in a row (`watch.statusEveryS`).',

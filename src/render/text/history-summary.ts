@@ -28,13 +28,13 @@ const plain = (s: string): string => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, 
 const mb = (v: number): string => v.toFixed(1);
 const rate = (v: number): string => (v >= 100 ? v.toFixed(0) : v.toFixed(2));
 
-/** One phrase per line of a chart, largest first: `HttpApi01 41.0 → 58.3 MB (max 58.3)` / `HttpApi01 12.34 req/s (max 40.10)`. */
+/** One phrase per line of a chart, largest first: `HttpApi01 41.0 → 58.3 MiB (max 58.3)` / `HttpApi01 12.34 req/s (max 40.10)`. */
 export function describeChartLines(chart: HistoryChart): string[] {
   return chart.series.flatMap((s) => {
     const stats = summarizeSeries(s);
     if (stats === null) return [];
     return chart.kind === 'memory'
-      ? [`${plain(s.name)} ${mb(stats.first)} → ${mb(stats.last)} MB (max ${mb(stats.max)})`]
+      ? [`${plain(s.name)} ${mb(stats.first)} → ${mb(stats.last)} MiB (max ${mb(stats.max)})`]
       : [`${plain(s.name)} ${rate(stats.mean)} req/s on average (max ${rate(stats.max)})`];
   });
 }
@@ -42,7 +42,7 @@ export function describeChartLines(chart: HistoryChart): string[] {
 /**
  * Returns the alt text of the history PNG (at most `maxChars`): what the two charts show, in words, for
  * a screen reader or a client that shows no image.
- * Example: `Line charts of web-1, 11-26 06:02–12:01 UTC (6 h). Memory per worker (RSS, MB): HttpApi01 41.0 → 58.3 MB (max 58.3); …`
+ * Example: `Line charts of web-1, 11-26 06:02–12:01 UTC (6 h). Memory per worker (RSS of its processes summed): HttpApi01 41.0 → 58.3 MiB (max 58.3); …`
  */
 export function renderHistoryAltText(history: HostHistory, maxChars = 1000): string {
   const part = (title: string, chart: HistoryChart, none: string): string => {
@@ -68,7 +68,7 @@ export function renderHistoryText(history: HostHistory): string {
     const cps = Array.from(plain(name));
     return cps.length > width ? `${cps.slice(0, width - 1).join('')}…` : plain(name).padEnd(width + (plain(name).length - cps.length));
   };
-  out.push('', 'Memory per worker (MB, RSS of its processes summed):');
+  out.push('', 'Memory per worker (MiB, RSS of its processes summed):');
   const memLines = history.memory.series.flatMap((s) => {
     const st = summarizeSeries(s);
     return st === null ? [] : [`  ${pad(s.name)}  ${mb(st.first).padStart(8)} → ${mb(st.last).padStart(8)}   min ${mb(st.min)}  max ${mb(st.max)}`];
