@@ -1,4 +1,4 @@
-import { formatBytes } from '../render/format.js';
+import { formatBytes, formatMs } from '../render/format.js';
 import { cutToWidth, describeFit, fitColumns, type ColumnFit } from '../render/text/fit-columns.js';
 import type { FleetHostState, FleetRow } from './run-fleet-status.js';
 
@@ -34,7 +34,7 @@ export function renderFleetText(rows: readonly FleetRow[], opts: { maxWidth?: nu
     numberOrDash(row.busy),
     numberOrDash(row.crashLoops),
     row.memoryBytes === null ? '-' : formatBytes(row.memoryBytes),
-    formatDuration(row.durationMs),
+    formatMs(row.durationMs),
   ]);
   const natural = HEADERS.map((header, col) => Math.max(displayWidth(header), ...table.map((cells) => displayWidth(cells[col] ?? ''))));
   const fitted = fitColumns(natural, FITS, opts.maxWidth);
@@ -67,10 +67,6 @@ export function summarizeFleetStates(rows: readonly FleetRow[]): string {
 
 function numberOrDash(n: number | null): string {
   return n === null ? '-' : String(n);
-}
-
-function formatDuration(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
 function escapeControl(text: string): string {

@@ -1,5 +1,6 @@
 import type { HostConfig } from '../config/schema.js';
 import { BotError, asBotError, oneLine, type BotErrorCode } from '../errors.js';
+import { formatMsAsSeconds } from '../render/format.js';
 import type { WorkermanStatus } from '../workerman/types.js';
 
 export type FleetHostState = 'up' | 'not-running' | 'unreachable' | 'error';
@@ -131,7 +132,7 @@ async function withTimeout(
       reject(error);
     };
     timer = setTimeout(
-      () => fail(new BotError('command_timed_out', `${host.name} did not answer within ${formatSeconds(timeoutMs)}; shown as unreachable.`)),
+      () => fail(new BotError('command_timed_out', `${host.name} did not answer within ${formatMsAsSeconds(timeoutMs)} s; shown as unreachable.`)),
       timeoutMs,
     );
     onOuterAbort = () => fail(new BotError('command_timed_out', `The fleet status was cancelled before ${host.name} answered.`));
@@ -146,8 +147,4 @@ async function withTimeout(
     if (onOuterAbort !== undefined) outer?.removeEventListener('abort', onOuterAbort);
     stopped.catch(() => undefined);
   }
-}
-
-function formatSeconds(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 }

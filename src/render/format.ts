@@ -47,11 +47,13 @@ export function formatMsValue(ms: number | null): string {
   return ms.toFixed(3);
 }
 
-/** `0.4 ms`, `12 ms`, `1.5 s`: a short time with its unit (a syscall's wait, CPU time, a host's answer). */
+/** `0.043 ms`, `2.4 ms`, `12 ms`, `1.5 s`: a short time with its unit (a syscall's wait, CPU time, a host's answer). */
 export function formatMs(ms: number): string {
   if (ms >= 1000) return `${(ms / 1000).toFixed(1)} s`;
   if (ms >= 10) return `${Math.round(ms)} ms`;
-  return `${ms.toFixed(1)} ms`;
+  if (ms >= 1) return `${ms.toFixed(1)} ms`;
+  // Below a millisecond two significant digits: a syscall's 0.043 ms is not "0.0 ms".
+  return `${Number(ms.toPrecision(2))} ms`;
 }
 
 /** `2.5`, `5`: milliseconds as seconds, at most one decimal, for a sentence that names the unit (`for 5 s`). */

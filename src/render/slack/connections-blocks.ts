@@ -1,5 +1,6 @@
 import type { KnownBlock, RawTextElement, SectionBlock, TableBlock } from '@slack/types';
 import { redactSecrets } from '../../strace/redact.js';
+import { formatMs, plural } from '../format.js';
 import type { ConnectionRow, WorkermanConnections } from '../../workerman/types.js';
 import { countChars, escapeCodeBlock, escapeCodeSpan, escapeMrkdwn, truncatePlain } from './escape.js';
 import { SLACK_LIMITS, type SlackFile, type SlackMessage, type ThreadGaps } from './limits.js';
@@ -111,7 +112,7 @@ export function renderConnectionsMessage(conns: WorkermanConnections, opts: Conn
     if (fileArrived) parts.push(`the whole output is attached ${parts.length > 0 ? 'there' : 'in the thread'}`);
     if (parts.length > 0) where = `${parts.join(', ').replace(/^t/, 'T')}.`;
   }
-  const context = [askedBy(opts.requestedBy).replace(/^, /, ''), opts.durationMs === undefined ? '' : `took ${Math.round(opts.durationMs)} ms`, where]
+  const context = [askedBy(opts.requestedBy).replace(/^, /, ''), opts.durationMs === undefined ? '' : `took ${formatMs(opts.durationMs)}`, where]
     .filter((s) => s !== '')
     .join(' · ');
   if (context !== '') blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: context }] });
@@ -237,8 +238,4 @@ function askedBy(userId: string | undefined): string {
 
 function section(text: string): SectionBlock {
   return { type: 'section', text: { type: 'mrkdwn', text } };
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

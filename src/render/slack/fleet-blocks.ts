@@ -3,7 +3,7 @@ import type { FleetHostState, FleetRow } from '../../fleet/run-fleet-status.js';
 import { summarizeFleetStates } from '../../fleet/render-fleet-text.js';
 import type { BotErrorCode } from '../../errors.js';
 import { redactSecrets } from '../../strace/redact.js';
-import { formatBytes } from '../format.js';
+import { formatBytes, formatMs } from '../format.js';
 import { renderErrorHint, renderErrorOutcome } from './error-blocks.js';
 import { escapeCodeSpan, escapeMrkdwn, truncateEscaped, truncatePlain } from './escape.js';
 import { measureBlockText, SLACK_LIMITS, type SlackMessage, type ThreadGaps } from './limits.js';
@@ -51,7 +51,7 @@ export function renderFleetMessage(rows: readonly FleetRow[], opts: FleetRenderO
     type: 'header',
     text: { type: 'plain_text', emoji: true, text: truncatePlain(`${icon} Workerman status of ${opts.target}`, SLACK_LIMITS.headerChars) },
   };
-  const took = opts.durationMs === undefined ? '' : ` in ${formatSeconds(opts.durationMs)}`;
+  const took = opts.durationMs === undefined ? '' : ` in ${formatMs(opts.durationMs)}`;
   // Each host's details are a reply of their own: the parent points there only while they all arrived.
   const gapNote = describeThreadGaps(opts.gaps);
   const where = gapNote === null ? " Each host's details are in the thread." : ` ${gapNote}`;
@@ -157,12 +157,8 @@ function rowCells(row: FleetRow): string[] {
     n(row.busy),
     n(row.crashLoops),
     row.memoryBytes === null ? '-' : formatBytes(row.memoryBytes),
-    formatSeconds(row.durationMs),
+    formatMs(row.durationMs),
   ];
-}
-
-function formatSeconds(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
 function askedBy(userId: string | undefined): string {

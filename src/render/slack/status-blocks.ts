@@ -1,6 +1,6 @@
 import type { ActionsBlockElement, ContextBlock, KnownBlock, RawTextElement, SectionBlock, TableBlock } from '@slack/types';
 import { redactSecrets } from '../../strace/redact.js';
-import { formatMiB } from '../format.js';
+import { formatMiB, formatMs, plural } from '../format.js';
 import type { Finding, FindingKind, ProcessRow, WorkermanStatus } from '../../workerman/types.js';
 import { countChars, escapeCodeBlock, escapeCodeSpan, escapeMrkdwn, truncatePlain } from './escape.js';
 import { measureBlockText, SLACK_LIMITS, type SlackFile, type SlackMessage, type ThreadGaps } from './limits.js';
@@ -186,10 +186,6 @@ function countFindings(findings: readonly Finding[]): FindingCounts {
   return counts;
 }
 
-function plural(n: number, word: string, words = `${word}s`): string {
-  return `${n} ${n === 1 ? word : words}`;
-}
-
 function countsPhrase(status: WorkermanStatus, counts: FindingCounts): string[] {
   const parts = [
     plural(status.workerCount ?? new Set(status.processes.map((p) => p.workerName)).size, 'worker'),
@@ -229,7 +225,7 @@ function contextBlock(status: WorkermanStatus, opts: StatusRenderOptions): Conte
   if (status.loadAverage !== null && status.loadAverage.length > 0) parts.push(`load ${status.loadAverage.join(' ')}`);
   parts.push(countsPhrase(status, { busy: 0, crashLoops: 0, memoryOutliers: 0, other: 0 }).join(' · '));
   const who = askedBy(opts.requestedBy).replace(/^, /, '');
-  const took = opts.durationMs === undefined ? '' : `took ${Math.round(opts.durationMs)} ms`;
+  const took = opts.durationMs === undefined ? '' : `took ${formatMs(opts.durationMs)}`;
   const tail = [who, took].filter((s) => s !== '').join(' · ');
   if (tail !== '') parts.push(tail);
   return {

@@ -1,6 +1,6 @@
 import type { ContextBlock, HeaderBlock, KnownBlock, RawTextElement, SectionBlock, TableBlock } from '@slack/types';
 import type { FdStat, StraceSummary, UnfinishedCall, VerdictState } from '../../strace/types.js';
-import { formatBytes } from '../format.js';
+import { formatBytes, formatCount, formatMs, formatMsAsSeconds, formatMsValue, plural } from '../format.js';
 import { redactStraceSummary } from '../redact-strace-summary.js';
 import { escapeControlChars } from '../text/status-table.js';
 import { renderStraceText } from '../text/strace-summary.js';
@@ -137,10 +137,10 @@ const FOOTER_RESERVE_CHARS = 300;
 /** Returns the parent message posted when a trace is accepted, before strace attaches (0% bar). */
 export function renderTracePending(opts: TracePendingOptions): SlackMessage {
   const what = traceTitle(opts.host, opts.pids, opts.workerName);
-  const line = `\`${progressBar(0)}\` 0% · ${formatSeconds(opts.durationMs)} s time box · checking strace and permissions…`;
+  const line = `\`${progressBar(0)}\` 0% · ${formatMsAsSeconds(opts.durationMs)} s time box · checking strace and permissions…`;
   return {
-    text: escapeMrkdwn(truncatePlain(`Tracing ${plainTarget(opts.host, opts.pids, opts.workerName)} for ${formatSeconds(opts.durationMs)} s…`, SLACK_LIMITS.fallbackTextChars)),
-    blocks: [section(`:mag: *${what}* for ${formatSeconds(opts.durationMs)} s\n${line}`), progressContext(opts.requestedBy)],
+    text: escapeMrkdwn(truncatePlain(`Tracing ${plainTarget(opts.host, opts.pids, opts.workerName)} for ${formatMsAsSeconds(opts.durationMs)} s…`, SLACK_LIMITS.fallbackTextChars)),
+    blocks: [section(`:mag: *${what}* for ${formatMsAsSeconds(opts.durationMs)} s\n${line}`), progressContext(opts.requestedBy)],
   };
 }
 
@@ -152,7 +152,7 @@ export function renderTraceProgress(opts: TraceProgressOptions): SlackMessage {
   const lines = `${formatCount(opts.lines)} ${opts.lines === 1 ? 'line' : 'lines'}`;
   // Past the time box strace still detaches and the host re-reads /proc: say so rather than sit at 100%.
   const finishing = fraction >= 1 ? ' · detaching and summarising…' : '';
-  const progress = `${percent}% · ${formatSeconds(shownElapsedMs)} of ${formatSeconds(opts.durationMs)} s · ${lines}${finishing}`;
+  const progress = `${percent}% · ${formatMsAsSeconds(shownElapsedMs)} of ${formatMsAsSeconds(opts.durationMs)} s · ${lines}${finishing}`;
   return {
     text: escapeMrkdwn(truncatePlain(`Tracing ${plainTarget(opts.host, opts.pids, opts.workerName)}: ${progress}`, SLACK_LIMITS.fallbackTextChars)),
     blocks: [section(`:mag: *${traceTitle(opts.host, opts.pids, opts.workerName)}*\n\`${progressBar(fraction)}\` ${progress}`), progressContext(opts.requestedBy)],
@@ -292,27 +292,6 @@ function progressBar(fraction: number): string {
   return '▓'.repeat(filled) + '░'.repeat(PROGRESS_CELLS - filled);
 }
 
-/** `1234567` -> `1,234,567` (fixed, not the host's locale, so snapshots and messages are stable). */
-function formatCount(n: number): string {
-  return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-
-/** `2500` -> `2.5`, `5000` -> `5`. */
-function formatSeconds(ms: number): string {
-  return (ms / 1000).toFixed(1).replace(/\.0$/, '');
-}
-
-function formatMs(ms: number | null): string {
-  if (ms === null) return '-';
-  if (ms >= 100) return ms.toFixed(0);
-  if (ms >= 1) return ms.toFixed(1);
-  return ms.toFixed(3);
-}
-
-function formatWait(ms: number): string {
-  return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${formatMs(ms)} ms`;
-}
-
 function pidList(pids: readonly number[]): string {
   if (pids.length === 0) return 'no pid';
   const shown = pids.slice(0, PIDS_SHOWN).join(', ');
@@ -343,10 +322,6 @@ function pidSlug(pids: readonly number[]): string {
   return pids.length > 3 ? `${pids.slice(0, 3).join('-')}-and-${pids.length - 3}-more` : pids.join('-');
 }
 
-function plural(n: number, word: string, words = `${word}s`): string {
-  return `${formatCount(n)} ${n === 1 ? word : words}`;
-}
-
 function fallbackText(summary: StraceSummary, host: string): string {
   const v = summary.verdict;
   const text = `${STATE_LABEL[v.state]}: strace of ${plainTarget(host, summary.pids)}: ${escapeControlChars(v.text)}`;
@@ -356,7 +331,7 @@ function fallbackText(summary: StraceSummary, host: string): string {
 function scopeContext(summary: StraceSummary, opts: StraceRenderOptions): ContextBlock {
   const parts = [`\`${escapeCodeSpan(opts.host)}\` · ${pidList(summary.pids)}`];
   const facts: string[] = [];
-  if (summary.durationMs !== null) facts.push(`${formatSeconds(summary.durationMs)} s traced`);
+  if (summary.durationMs !== null) facts.push(`${formatMsAsSeconds(summary.durationMs)} s traced`);
   facts.push(plural(summary.syscallCount, 'syscall'));
   if (summary.unparsedLines > 0) facts.push(`${plural(summary.unparsedLines, 'line')} not understood`);
   parts.push(facts.join(' · '));
@@ -418,7 +393,7 @@ function hasManyPids(summary: StraceSummary): boolean {
 
 function unfinishedLine(u: UnfinishedCall, showPid: boolean): string {
   const where = fdTarget(u.pid, u.fd, u.description, showPid);
-  const waited = u.waitedMs === null ? '' : `: waited ${formatWait(u.waitedMs)}`;
+  const waited = u.waitedMs === null ? '' : `: waited ${formatMs(u.waitedMs)}`;
   return `• \`${escapeCodeSpan(clean(u.syscall, NAME_CHARS))}\`${where === '' ? '' : ` on ${where}`}${waited}`;
 }
 
@@ -463,7 +438,7 @@ function fdLine(f: FdStat, showPid: boolean, maxChars = DESCRIPTION_CHARS): stri
   const facts = [plural(f.calls, 'call')];
   if (f.bytesRead > 0) facts.push(`${formatBytes(f.bytesRead)} read`);
   if (f.bytesWritten > 0) facts.push(`${formatBytes(f.bytesWritten)} written`);
-  if (f.timeMs !== null) facts.push(`${formatMs(f.timeMs)} ms`);
+  if (f.timeMs !== null) facts.push(formatMs(f.timeMs));
   return `• ${fdTarget(f.pid, f.fd, f.description, showPid, maxChars)} · ${facts.join(' · ')}`;
 }
 
@@ -506,8 +481,8 @@ const SYSCALL_COLUMNS: readonly Column<SyscallRow>[] = [
   { title: 'calls', align: 'right', get: (s) => formatCount(s.count) },
   // Blank rather than 0 so the rows with errors stand out.
   { title: 'errors', align: 'right', get: (s) => (s.errors > 0 ? formatCount(s.errors) : '') },
-  { title: 'total ms', align: 'right', get: (s) => formatMs(s.totalTimeMs) },
-  { title: 'max ms', align: 'right', get: (s) => formatMs(s.maxTimeMs) },
+  { title: 'total ms', align: 'right', get: (s) => formatMsValue(s.totalTimeMs) },
+  { title: 'max ms', align: 'right', get: (s) => formatMsValue(s.maxTimeMs) },
 ];
 
 function renderTopSyscalls(summary: StraceSummary, style: 'block' | 'monospace'): KnownBlock[] {
@@ -598,7 +573,7 @@ const FD_COLUMNS: readonly Column<FdStat>[] = [
   { title: 'calls', align: 'right', get: (f) => formatCount(f.calls) },
   { title: 'read', align: 'right', get: (f) => formatBytes(f.bytesRead) },
   { title: 'written', align: 'right', get: (f) => formatBytes(f.bytesWritten) },
-  { title: 'ms', align: 'right', get: (f) => formatMs(f.timeMs) },
+  { title: 'ms', align: 'right', get: (f) => formatMsValue(f.timeMs) },
   { title: 'what', align: 'left', get: (f) => clean(f.description ?? '', THREAD_DESCRIPTION_CHARS) },
 ];
 
@@ -606,7 +581,7 @@ const UNFINISHED_COLUMNS: readonly Column<UnfinishedCall>[] = [
   { title: 'pid', align: 'right', get: (u) => (u.pid === null ? '-' : String(u.pid)) },
   { title: 'syscall', align: 'left', get: (u) => clean(u.syscall, NAME_CHARS) },
   { title: 'fd', align: 'right', get: (u) => (u.fd === null ? '' : String(u.fd)) },
-  { title: 'waited ms', align: 'right', get: (u) => formatMs(u.waitedMs) },
+  { title: 'waited ms', align: 'right', get: (u) => formatMsValue(u.waitedMs) },
   { title: 'what', align: 'left', get: (u) => clean(u.description ?? '', THREAD_DESCRIPTION_CHARS) },
 ];
 

@@ -1,5 +1,5 @@
 import type { StraceSummary, VerdictState } from '../../strace/types.js';
-import { formatBytes } from '../format.js';
+import { formatBytes, formatMs, formatMsValue } from '../format.js';
 import { redactStraceSummary } from '../redact-strace-summary.js';
 import { joinWithin, wrapWords } from './fit-columns.js';
 import { escapeControlChars, paint, renderTextTable } from './status-table.js';
@@ -27,13 +27,6 @@ const STATE_TONE: Record<VerdictState, 'red' | 'yellow' | 'bold' | 'dim'> = {
   idle: 'bold',
 };
 
-function fmtMs(ms: number | null): string {
-  if (ms === null) return '-';
-  if (ms >= 100) return ms.toFixed(0);
-  if (ms >= 1) return ms.toFixed(1);
-  return ms.toFixed(3);
-}
-
 /**
  * Renders a strace summary for a terminal: the verdict first (state + one sentence), its evidence,
  * then the top syscalls, errors by errno, signals, top fds, unfinished calls, exits and the unparsed
@@ -53,7 +46,7 @@ export function renderStraceText(traced: StraceSummary, opts: StraceTextOptions)
   const scope = [
     summary.host !== null ? `host ${e(summary.host)}` : null,
     summary.pids.length > 0 ? `pid${summary.pids.length > 1 ? 's' : ''} ${summary.pids.join(', ')}` : null,
-    summary.durationMs !== null ? `${(summary.durationMs / 1000).toFixed(1)} s` : null,
+    summary.durationMs !== null ? formatMs(summary.durationMs) : null,
     `${summary.syscallCount} syscalls`,
   ].filter((s): s is string => s !== null);
   out.push('', ...joinWithin(scope, ' | ', maxWidth).map((line) => paint(line, 'dim', color)));
@@ -67,8 +60,8 @@ export function renderStraceText(traced: StraceSummary, opts: StraceTextOptions)
           { header: 'SYSCALL', cell: (s) => e(s.name) },
           { header: 'CALLS', align: 'right', cell: (s) => String(s.count) },
           { header: 'ERRORS', align: 'right', cell: (s) => (s.errors > 0 ? String(s.errors) : '') },
-          { header: 'TOTAL MS', align: 'right', cell: (s) => fmtMs(s.totalTimeMs) },
-          { header: 'MAX MS', align: 'right', cell: (s) => fmtMs(s.maxTimeMs) },
+          { header: 'TOTAL MS', align: 'right', cell: (s) => formatMsValue(s.totalTimeMs) },
+          { header: 'MAX MS', align: 'right', cell: (s) => formatMsValue(s.maxTimeMs) },
         ],
         { color },
       ),
@@ -108,7 +101,7 @@ export function renderStraceText(traced: StraceSummary, opts: StraceTextOptions)
           { header: 'CALLS', align: 'right', cell: (f) => String(f.calls) },
           { header: 'READ', align: 'right', cell: (f) => formatBytes(f.bytesRead) },
           { header: 'WRITTEN', align: 'right', cell: (f) => formatBytes(f.bytesWritten) },
-          { header: 'MS', align: 'right', cell: (f) => fmtMs(f.timeMs) },
+          { header: 'MS', align: 'right', cell: (f) => formatMsValue(f.timeMs) },
           { header: 'WHAT', cell: (f) => e(f.description ?? ''), fit: { shrink: { step: 1, minWidth: 16 } } },
         ],
         { color, maxWidth },
@@ -125,7 +118,7 @@ export function renderStraceText(traced: StraceSummary, opts: StraceTextOptions)
           { header: 'PID', align: 'right', cell: (u) => (u.pid === null ? '-' : String(u.pid)) },
           { header: 'SYSCALL', cell: (u) => e(u.syscall) },
           { header: 'FD', align: 'right', cell: (u) => (u.fd === null ? '' : String(u.fd)) },
-          { header: 'WAITED MS', align: 'right', cell: (u) => fmtMs(u.waitedMs) },
+          { header: 'WAITED MS', align: 'right', cell: (u) => formatMsValue(u.waitedMs) },
           { header: 'WHAT', cell: (u) => e(u.description ?? ''), fit: { shrink: { step: 1, minWidth: 16 } } },
         ],
         { color, maxWidth },

@@ -34,7 +34,7 @@ describe('render/format', () => {
   });
 
   it('formatMs() gives a short time with its unit, seconds from 1 s', () => {
-    expect([0.42, 9.95, 10, 12.4, 999, 1000, 1500, 61_000].map(formatMs)).toEqual(['0.4 ms', '9.9 ms', '10 ms', '12 ms', '999 ms', '1.0 s', '1.5 s', '61.0 s']);
+    expect([0, 0.0434, 0.42, 1, 9.94, 10, 12.4, 999, 1000, 1500, 61_000].map(formatMs)).toEqual(['0 ms', '0.043 ms', '0.42 ms', '1.0 ms', '9.9 ms', '10 ms', '12 ms', '999 ms', '1.0 s', '1.5 s', '61.0 s']);
   });
 
   it('formatMsAsSeconds() takes milliseconds and drops a trailing .0', () => {
