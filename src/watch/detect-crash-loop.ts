@@ -1,7 +1,7 @@
+import { formatDuration } from '../render/format.js';
 import { describeExitStatus } from '../workerman/compute-findings.js';
 import { openOfKind, verdictOn, type DetectContext } from './detector.js';
 import type { AlertSignal, StatusSnapshot } from './types.js';
-import { formatDuration } from './window-series.js';
 
 const MIN_MS = 60_000;
 

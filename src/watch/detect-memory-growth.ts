@@ -1,8 +1,8 @@
 import { openOfKind, traceCommand, type DetectContext } from './detector.js';
 import { summarizeTrend, type Trend } from './summarize-trend.js';
 import type { AlertSignal } from './types.js';
-import { formatBytes } from '../render/format.js';
-import { formatDuration, type ProcSeries } from './window-series.js';
+import { formatBytes, formatDuration } from '../render/format.js';
+import type { ProcSeries } from './window-series.js';
 
 const MB = 1_048_576;
 const MIN_MS = 60_000;

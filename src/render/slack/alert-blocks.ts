@@ -1,6 +1,6 @@
 import type { Button, KnownBlock } from '@slack/types';
 import type { Alert } from '../../watch/types.js';
-import { formatDuration } from '../../watch/window-series.js';
+import { formatDuration } from '../format.js';
 import { countChars, escapeCodeSpan, escapeMrkdwn, truncateEscaped, truncatePlain } from './escape.js';
 import { SLACK_LIMITS, type SlackMessage } from './limits.js';
 

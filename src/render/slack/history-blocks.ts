@@ -1,7 +1,7 @@
 import type { Button, ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
-import { formatWindow } from '../../history/parse-history-window.js';
 import type { HistoryChart, HostHistory } from '../../history/types.js';
 import { describeHistorySpan } from '../describe-history-span.js';
+import { formatDuration } from '../format.js';
 import { describeChartLines } from '../text/history-summary.js';
 import { escapeCodeBlock, escapeCodeSpan, escapeMrkdwn, truncateEscaped } from './escape.js';
 import { SLACK_LIMITS, type SlackMessage, type ThreadGaps } from './limits.js';
@@ -68,7 +68,7 @@ export function renderHistoryPending(host: string, requestedBy?: string): SlackM
  */
 export function renderHistoryMessage(history: HostHistory, opts: HistoryMessageOptions): SlackMessage {
   const span = describeHistorySpan(history);
-  const clamped = opts.askedMs === undefined || opts.askedMs === null ? '' : ` (${formatWindow(opts.askedMs)} asked: the watcher keeps ${formatWindow(history.windowMs)})`;
+  const clamped = opts.askedMs === undefined || opts.askedMs === null ? '' : ` (${formatDuration(opts.askedMs)} asked: the watcher keeps ${formatDuration(history.windowMs)})`;
   const head = `:chart_with_upwards_trend: *Memory and requests of \`${escapeCodeSpan(history.host)}\`*, ${span}${clamped}`;
   const blocks: KnownBlock[] = [section(head)];
   for (const chart of [history.memory, history.requests]) {
