@@ -1,3 +1,4 @@
+import { escapeControl } from '../render/escape-control.js';
 import { formatBytes, formatMs } from '../render/format.js';
 import { cutToWidth, describeFit, fitColumns, type ColumnFit } from '../render/text/fit-columns.js';
 import type { FleetHostState, FleetRow } from './run-fleet-status.js';
@@ -69,11 +70,6 @@ function numberOrDash(n: number | null): string {
   return n === null ? '-' : String(n);
 }
 
-function escapeControl(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => escapeCodePoint(c));
-}
-
 // Code points, not UTF-16 units, so an emoji counts once; East Asian wide characters are not special-cased.
 function displayWidth(text: string): number {
   return [...text].length;
@@ -82,9 +78,4 @@ function displayWidth(text: string): number {
 function pad(text: string, width: number, right: boolean): string {
   const fill = ' '.repeat(Math.max(0, width - displayWidth(text)));
   return right ? fill + text : text + fill;
-}
-
-function escapeCodePoint(c: string): string {
-  const code = c.charCodeAt(0);
-  return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
 }

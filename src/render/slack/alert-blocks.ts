@@ -1,5 +1,6 @@
 import type { Button, KnownBlock } from '@slack/types';
 import type { Alert } from '../../watch/types.js';
+import { escapeControl } from '../escape-control.js';
 import { formatDuration } from '../format.js';
 import { countChars, escapeCodeSpan, escapeMrkdwn, truncateEscaped, truncatePlain } from './escape.js';
 import { SLACK_LIMITS, type SlackMessage } from './limits.js';
@@ -90,7 +91,7 @@ function renderButtons(alert: Alert, opts: AlertMessageOptions): Button[] {
 
 /** `host \`web-1\` · stuck · \`19366\``: where the alert is, all of it escaped (the subject may be a worker name). */
 function describeWhere(alert: Alert): string {
-  const subject = alert.subject === 'host' ? '' : ` · \`${escapeCodeSpan(truncatePlain(oneLineOf(alert.subject), 80))}\``;
+  const subject = alert.subject === 'host' ? '' : ` · \`${escapeCodeSpan(truncatePlain(escapeControl(alert.subject), 80))}\``;
   return `host \`${escapeCodeSpan(alert.host)}\` · ${escapeMrkdwn(alert.kind)}${subject}`;
 }
 
@@ -101,7 +102,7 @@ function renderEvidence(lines: readonly string[]): string | null {
   const shown: string[] = [];
   let used = 0;
   for (const line of lines.slice(0, MAX_EVIDENCE_LINES)) {
-    const bullet = `• ${escapeMrkdwn(truncatePlain(oneLineOf(line), EVIDENCE_LINE_CHARS))}`;
+    const bullet = `• ${escapeMrkdwn(truncatePlain(escapeControl(line), EVIDENCE_LINE_CHARS))}`;
     const size = countChars(bullet) + 1;
     if (used + size > budget) break;
     shown.push(bullet);
@@ -121,11 +122,6 @@ function formatClock(ms: number, now: number): string {
 /** `<@U0123>` for a Slack user ID; anything else as plain escaped text. */
 function mention(userId: string): string {
   return SLACK_USER_ID.test(userId) ? `<@${userId}>` : escapeMrkdwn(userId);
-}
-
-function oneLineOf(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f]+/g, ' ');
 }
 
 function section(text: string): KnownBlock {

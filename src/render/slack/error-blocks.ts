@@ -1,6 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { BotError, BotErrorCode } from '../../errors.js';
 import { redactSecrets } from '../../strace/redact.js';
+import { escapeControl } from '../escape-control.js';
 import { escapeCodeSpan, escapeMrkdwn, truncateEscaped, truncatePlain } from './escape.js';
 import type { SlackMessage } from './limits.js';
 
@@ -137,7 +138,7 @@ function describeFailedRequest(request: FailedRequest): { what: string; plainWha
   }
   const pids = request.pids.length === 0 ? '' : ` (${request.pids.length === 1 ? 'pid' : 'pids'} ${request.pids.slice(0, 5).join(', ')}${request.pids.length > 5 ? ', …' : ''})`;
   // One line, at most 40 characters of the name: it is shown in the channel.
-  const name = truncatePlain(request.workerName.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?'), 40);
+  const name = truncatePlain(escapeControl(request.workerName), 40);
   return {
     what: `Trace of worker \`${escapeCodeSpan(name)}\`${pids} on \`${escapeCodeSpan(request.host)}\``,
     plainWhat: escapeMrkdwn(`Trace of worker ${name}${pids} on ${request.host}`),

@@ -1,6 +1,7 @@
 import type { Button, ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
 import type { HistoryChart, HostHistory } from '../../history/types.js';
 import { describeHistorySpan } from '../describe-history-span.js';
+import { escapeControl } from '../escape-control.js';
 import { formatDuration } from '../format.js';
 import { describeChartLines } from '../text/history-summary.js';
 import { escapeCodeBlock, escapeCodeSpan, escapeMrkdwn, truncateEscaped } from './escape.js';
@@ -138,7 +139,7 @@ export function renderHistoryChartButton(actionId: string, host: string, window?
 
 // Plain strings (not mrkdwn): no escaping, but no control characters and never over the limit.
 function cut(text: string, max: number): string {
-  const cps = Array.from(text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?'));
+  const cps = Array.from(escapeControl(text));
   return cps.length <= max ? cps.join('') : `${cps.slice(0, max - 1).join('')}…`;
 }
 

@@ -1,8 +1,8 @@
 import type { ContextBlock, HeaderBlock, KnownBlock, RawTextElement, SectionBlock, TableBlock } from '@slack/types';
 import type { FdStat, StraceSummary, UnfinishedCall, VerdictState } from '../../strace/types.js';
+import { escapeControl } from '../escape-control.js';
 import { formatBytes, formatCount, formatMs, formatMsAsSeconds, formatMsValue, plural } from '../format.js';
 import { redactStraceSummary } from '../redact-strace-summary.js';
-import { escapeControlChars } from '../text/status-table.js';
 import { renderStraceText } from '../text/strace-summary.js';
 import { countChars, escapeCodeBlock, escapeCodeSpan, escapeMrkdwn, truncateEscaped, truncatePlain } from './escape.js';
 import { measureBlockText, SLACK_LIMITS, type SlackFile, type SlackMessage, type ThreadGaps } from './limits.js';
@@ -271,7 +271,7 @@ function context(texts: readonly string[]): ContextBlock {
 
 /** Trace text made single-line and bounded before escaping (control chars would break bullets). */
 function clean(text: string, maxChars: number): string {
-  return truncatePlain(escapeControlChars(text), maxChars);
+  return truncatePlain(escapeControl(text), maxChars);
 }
 
 function askedBy(userId: string | undefined): string | null {
@@ -302,14 +302,14 @@ function pidList(pids: readonly number[]): string {
 /** Unescaped "pid 1 on web-1" (or "worker W (pids 1, 2) on web-1"), for plain_text and (escaped later) fallback text and file titles. */
 function plainTarget(host: string, pids: readonly number[], workerName?: string): string {
   if (workerName === undefined) return `${pidList(pids)} on ${host}`;
-  const name = truncatePlain(escapeControlChars(workerName), NAME_CHARS);
+  const name = truncatePlain(escapeControl(workerName), NAME_CHARS);
   return `worker ${name}${pids.length === 0 ? '' : ` (${pidList(pids)})`} on ${host}`;
 }
 
 /** mrkdwn "strace of pid 1 on `web-1`" (or "strace of worker `W` (pids 1, 2) on `web-1`"). */
 function traceTitle(host: string, pids: readonly number[], workerName?: string): string {
   if (workerName === undefined) return `strace of ${pidList(pids)} on \`${escapeCodeSpan(host)}\``;
-  const name = escapeCodeSpan(truncatePlain(escapeControlChars(workerName), NAME_CHARS));
+  const name = escapeCodeSpan(truncatePlain(escapeControl(workerName), NAME_CHARS));
   return `strace of worker \`${name}\`${pids.length === 0 ? '' : ` (${pidList(pids)})`} on \`${escapeCodeSpan(host)}\``;
 }
 
@@ -324,7 +324,7 @@ function pidSlug(pids: readonly number[]): string {
 
 function fallbackText(summary: StraceSummary, host: string): string {
   const v = summary.verdict;
-  const text = `${STATE_LABEL[v.state]}: strace of ${plainTarget(host, summary.pids)}: ${escapeControlChars(v.text)}`;
+  const text = `${STATE_LABEL[v.state]}: strace of ${plainTarget(host, summary.pids)}: ${escapeControl(v.text)}`;
   return escapeMrkdwn(truncatePlain(text, SLACK_LIMITS.fallbackTextChars));
 }
 

@@ -1,5 +1,6 @@
 import type { HistoryChart, HistorySeries, HostHistory } from '../../history/types.js';
 import { describeHistorySpan } from '../describe-history-span.js';
+import { escapeControl } from '../escape-control.js';
 
 /** First, last, lowest, highest and mean of the buckets that have a value; null when none has. */
 export interface SeriesStats {
@@ -24,7 +25,7 @@ export function summarizeSeries(series: HistorySeries): SeriesStats | null {
 }
 
 // Control characters from a host stay out of any text we print.
-const plain = (s: string): string => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+const plain = escapeControl;
 const mb = (v: number): string => v.toFixed(1);
 const rate = (v: number): string => (v >= 100 ? v.toFixed(0) : v.toFixed(2));
 

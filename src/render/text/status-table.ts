@@ -1,5 +1,6 @@
 import type { Finding, ProcessRow, WorkermanStatus } from '../../workerman/types.js';
 import { describeExitStatus } from '../../workerman/compute-findings.js';
+import { escapeControl } from '../escape-control.js';
 import { formatMiB } from '../format.js';
 import { cutToWidth, describeFit, fitColumns, joinWithin, wrapWords, type ColumnFit } from './fit-columns.js';
 
@@ -27,21 +28,6 @@ type Tone = keyof Omit<typeof ANSI, 'reset'>;
 /** Wraps text in an ANSI colour when colour is on; returns it unchanged otherwise. */
 export function paint(text: string, tone: Tone, color: boolean): string {
   return color ? `${ANSI[tone]}${text}${ANSI.reset}` : text;
-}
-
-// C0/C1 controls, DEL, and the bidi overrides/isolates that can reorder what a terminal shows.
-// eslint-disable-next-line no-control-regex
-const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-
-/**
- * Returns text from the host (worker names, addresses, messages) with every control character written
- * as a visible escape (`\x1b`), so output from a host can never drive the operator's terminal.
- */
-export function escapeControlChars(text: string): string {
-  return text.replace(UNSAFE_CHARS, (ch) => {
-    const code = ch.charCodeAt(0);
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-  });
 }
 
 /** A column of a text table: header, alignment, the cell text per row (already escaped), how it gives way. */
@@ -96,15 +82,15 @@ export function renderStatusText(status: WorkermanStatus, opts: TextRenderOption
   const out: string[] = [];
   const wm = status.workerman;
   const title = [
-    status.host === null ? 'Workerman status' : `Workerman status of ${escapeControlChars(status.host)}`,
-    wm.version === null ? null : `Workerman ${escapeControlChars(wm.version)}`,
-    wm.phpVersion === null ? null : `PHP ${escapeControlChars(wm.phpVersion)}`,
-    wm.eventLoop === null ? null : `event loop ${escapeControlChars(wm.eventLoop)}`,
+    status.host === null ? 'Workerman status' : `Workerman status of ${escapeControl(status.host)}`,
+    wm.version === null ? null : `Workerman ${escapeControl(wm.version)}`,
+    wm.phpVersion === null ? null : `PHP ${escapeControl(wm.phpVersion)}`,
+    wm.eventLoop === null ? null : `event loop ${escapeControl(wm.eventLoop)}`,
   ].filter((s): s is string => s !== null);
   for (const line of joinWithin(title, ' | ', maxWidth)) out.push(paint(line, 'bold', color));
   const facts = [
-    status.startedAt === null ? null : `started ${escapeControlChars(status.startedAt)}`,
-    status.uptime === null ? null : `up ${escapeControlChars(status.uptime)}`,
+    status.startedAt === null ? null : `started ${escapeControl(status.startedAt)}`,
+    status.uptime === null ? null : `up ${escapeControl(status.uptime)}`,
     status.loadAverage === null ? null : `load ${status.loadAverage.join(' ')}`,
     status.workerCount === null ? null : `${status.workerCount} workers`,
     status.processCount === null ? null : `${status.processCount} processes`,
@@ -114,7 +100,7 @@ export function renderStatusText(status: WorkermanStatus, opts: TextRenderOption
   if (status.findings.length > 0) {
     out.push('');
     for (const f of status.findings) {
-      for (const line of wrapWords(`! ${f.kind}: ${escapeControlChars(f.message)}`, maxWidth)) out.push(paint(line, toneOfFinding(f), color));
+      for (const line of wrapWords(`! ${f.kind}: ${escapeControl(f.message)}`, maxWidth)) out.push(paint(line, toneOfFinding(f), color));
     }
   }
 
@@ -124,8 +110,8 @@ export function renderStatusText(status: WorkermanStatus, opts: TextRenderOption
       ...renderTextTable(
         status.workers,
         [
-          { header: 'WORKER', cell: (w) => escapeControlChars(w.name), fit: { shrink: { step: 1, minWidth: 12 } } },
-          { header: 'EXIT STATUS', cell: (w) => (w.exitStatus === 0 ? 'normal (0)' : escapeControlChars(describeExitStatus(w.exitStatus))), fit: { shrink: { step: 1, minWidth: 12 } } },
+          { header: 'WORKER', cell: (w) => escapeControl(w.name), fit: { shrink: { step: 1, minWidth: 12 } } },
+          { header: 'EXIT STATUS', cell: (w) => (w.exitStatus === 0 ? 'normal (0)' : escapeControl(describeExitStatus(w.exitStatus))), fit: { shrink: { step: 1, minWidth: 12 } } },
           { header: 'COUNT', align: 'right', cell: (w) => String(w.exitCount) },
         ],
         { color, maxWidth, tone: (w) => (w.exitCount > 0 && w.exitStatus !== 0 && w.exitStatus !== '0' ? 'yellow' : undefined) },
@@ -151,8 +137,8 @@ export function renderStatusText(status: WorkermanStatus, opts: TextRenderOption
   // and connections. PID, STATUS, memory and a measured QPS (asked for) always stay.
   const columns: TextColumn<ProcessRow>[] = [
     { header: 'PID', cell: (p) => String(p.pid) },
-    { header: 'WORKER', cell: (p) => escapeControlChars(p.workerName), fit: { shrink: { step: 3, minWidth: 14 } } },
-    { header: 'LISTEN', cell: (p) => (p.listen === null ? '-' : escapeControlChars(p.listen)), fit: { shrink: { step: 3, minWidth: 22, keep: 'ends' }, drop: 4 } },
+    { header: 'WORKER', cell: (p) => escapeControl(p.workerName), fit: { shrink: { step: 3, minWidth: 14 } } },
+    { header: 'LISTEN', cell: (p) => (p.listen === null ? '-' : escapeControl(p.listen)), fit: { shrink: { step: 3, minWidth: 22, keep: 'ends' }, drop: 4 } },
     { header: 'MEM MiB', align: 'right', cell: (p) => (p.memoryBytes === null ? '-' : formatMiB(p.memoryBytes)) },
     { header: 'CONNS', align: 'right', cell: (p) => numberCell(p.connections), fit: { drop: 6 } },
     { header: 'SEND_FAIL', align: 'right', cell: (p) => numberCell(p.sendFail), fit: { drop: 1 } },
@@ -161,8 +147,8 @@ export function renderStatusText(status: WorkermanStatus, opts: TextRenderOption
     ...(showQps ? [{ header: 'QPS', align: 'right' as const, cell: (p: ProcessRow) => numberCell(p.qps) }] : []),
     { header: 'STATUS', cell: (p) => p.status ?? '-' },
     ...extraNames.map((name) => ({
-      header: escapeControlChars(name),
-      cell: (p: ProcessRow) => escapeControlChars(p.extra[name] ?? ''),
+      header: escapeControl(name),
+      cell: (p: ProcessRow) => escapeControl(p.extra[name] ?? ''),
       fit: { drop: 0 },
     })),
   ];

@@ -1,8 +1,9 @@
 import type { StraceSummary, VerdictState } from '../../strace/types.js';
+import { escapeControl } from '../escape-control.js';
 import { formatBytes, formatMs, formatMsValue } from '../format.js';
 import { redactStraceSummary } from '../redact-strace-summary.js';
 import { joinWithin, wrapWords } from './fit-columns.js';
-import { escapeControlChars, paint, renderTextTable } from './status-table.js';
+import { paint, renderTextTable } from './status-table.js';
 
 export interface StraceTextOptions {
   /** ANSI colour (the CLI decides: see cli/decide-color.ts). */
@@ -36,7 +37,7 @@ export function renderStraceText(traced: StraceSummary, opts: StraceTextOptions)
   const summary = redactStraceSummary(traced);
   const { color, maxWidth } = opts;
   const maxRows = opts.maxRows ?? 10;
-  const e = escapeControlChars;
+  const e = escapeControl;
   const v = summary.verdict;
   const out: string[] = [];
 

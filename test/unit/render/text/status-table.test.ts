@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderConnectionsText } from '../../../../src/render/text/connections-table.js';
-import { escapeControlChars, renderStatusText } from '../../../../src/render/text/status-table.js';
+import { renderStatusText } from '../../../../src/render/text/status-table.js';
 import { parseConnections } from '../../../../src/workerman/parse-connections.js';
 import { parseStatus } from '../../../../src/workerman/parse-status.js';
 import type { WorkermanStatus } from '../../../../src/workerman/types.js';
@@ -105,14 +105,6 @@ describe('renderStatusText()', () => {
     const s = status('wm5.2.2-idle');
     expect(renderStatusText(s, { color: false, maxWidth: 200 })).toBe(renderStatusText(s, { color: false }));
     expect(renderStatusText(s, { color: false, maxWidth: undefined })).not.toContain('fit to');
-  });
-
-  it('escapeControlChars() leaves printable text, tabs become visible too', () => {
-    expect(escapeControlChars('HttpApi01 ws-notifications-gateway http://127.0.0.1:18700')).toBe(
-      'HttpApi01 ws-notifications-gateway http://127.0.0.1:18700',
-    );
-    expect(escapeControlChars('a\tb\nc\u0000')).toBe('a\\x09b\\x0ac\\x00');
-    expect(escapeControlChars('café ünïcode')).toBe('café ünïcode');
   });
 });
 
