@@ -2,7 +2,7 @@ import type { Config } from '../../config/schema.js';
 import { isBuiltInLocalHost, isListedHost, LOCAL_HOST_NAME } from '../../config/local-host.js';
 import { listHostGroups } from '../../config/resolve-targets.js';
 import { escapeControl } from '../../render/escape-control.js';
-import { renderTextTable } from '../../render/text/status-table.js';
+import { renderTextTable } from '../../render/text/table.js';
 import type { CliCommand } from '../cli-command.js';
 import { expectArgs } from '../expect-args.js';
 

@@ -1,6 +1,7 @@
 import type { WorkermanConnections } from '../../workerman/types.js';
 import { escapeControl } from '../escape-control.js';
-import { paint, renderTextTable, type TextRenderOptions } from './status-table.js';
+import { paint, type TextRenderOptions } from './paint.js';
+import { renderTextTable } from './table.js';
 
 /**
  * Renders `connections` for a terminal: a title with the count, then one aligned row per client

@@ -1,6 +1,6 @@
 import type { DoctorCheck, DoctorCheckOutcome, DoctorReport } from '../../host/doctor-types.js';
 import { escapeControl } from '../escape-control.js';
-import { paint, type TextRenderOptions } from './status-table.js';
+import { paint, type TextRenderOptions } from './paint.js';
 
 /** The mark of an outcome: symbols where colour shows them apart, words everywhere else (copy-paste, logs). */
 function mark(ok: DoctorCheckOutcome, color: boolean): string {

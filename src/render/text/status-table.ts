@@ -2,76 +2,9 @@ import type { Finding, ProcessRow, WorkermanStatus } from '../../workerman/types
 import { describeExitStatus } from '../../workerman/compute-findings.js';
 import { escapeControl } from '../escape-control.js';
 import { formatMiB } from '../format.js';
-import { cutToWidth, describeFit, fitColumns, joinWithin, wrapWords, type ColumnFit } from './fit-columns.js';
-
-export interface TextRenderOptions {
-  /** ANSI colour (the CLI decides: see cli/decide-color.ts). */
-  color: boolean;
-  /**
-   * The terminal's width: wider tables give way column by column (each column's `fit`) and say so in
-   * one line; prose wraps at spaces. Undefined (piped, or not a terminal): nothing is cut.
-   */
-  maxWidth?: number | undefined;
-}
-
-const ANSI = {
-  bold: '\x1b[1m',
-  red: '\x1b[31m',
-  green: '\x1b[32m',
-  yellow: '\x1b[33m',
-  dim: '\x1b[2m',
-  reset: '\x1b[0m',
-} as const;
-
-type Tone = keyof Omit<typeof ANSI, 'reset'>;
-
-/** Wraps text in an ANSI colour when colour is on; returns it unchanged otherwise. */
-export function paint(text: string, tone: Tone, color: boolean): string {
-  return color ? `${ANSI[tone]}${text}${ANSI.reset}` : text;
-}
-
-/** A column of a text table: header, alignment, the cell text per row (already escaped), how it gives way. */
-export interface TextColumn<Row> {
-  header: string;
-  align?: 'left' | 'right';
-  cell: (row: Row) => string;
-  /** On a terminal narrower than the table: when this column is cut or hidden (see fitColumns). */
-  fit?: ColumnFit;
-}
-
-/**
- * Lays rows out as an aligned table (two spaces between columns, no trailing spaces); `tone` picks a
- * colour per row, applied after padding so escape codes never shift the alignment. With `maxWidth`,
- * columns give way as their `fit` says and a last line says which.
- */
-export function renderTextTable<Row>(
-  rows: readonly Row[],
-  columns: readonly TextColumn<Row>[],
-  opts: TextRenderOptions & { tone?: (row: Row) => Tone | undefined },
-): string[] {
-  const cells = rows.map((row) => columns.map((c) => c.cell(row)));
-  const natural = columns.map((c, i) => Math.max(c.header.length, ...cells.map((r) => (r[i] as string).length)));
-  const fitted = fitColumns(natural, columns.map((c) => c.fit ?? {}), opts.maxWidth);
-  const layout = (values: readonly string[]): string =>
-    values
-      .flatMap((v, i) => {
-        const width = fitted.widths[i];
-        if (width === null || width === undefined) return [];
-        const text = cutToWidth(v, width, columns[i]?.fit?.shrink?.keep);
-        return [columns[i]?.align === 'right' ? text.padStart(width) : text.padEnd(width)];
-      })
-      .join('  ')
-      .trimEnd();
-  const lines = [paint(layout(columns.map((c) => c.header)), 'bold', opts.color)];
-  rows.forEach((row, r) => {
-    const line = layout(cells[r] as string[]);
-    const tone = opts.tone?.(row);
-    lines.push(tone ? paint(line, tone, opts.color) : line);
-  });
-  const note = opts.maxWidth === undefined ? null : describeFit(fitted, columns.map((c) => c.header), opts.maxWidth);
-  if (note !== null) for (const line of wrapWords(note, opts.maxWidth, 1)) lines.push(paint(line, 'dim', opts.color));
-  return lines;
-}
+import { joinWithin, wrapWords } from './fit-columns.js';
+import { paint, type TextRenderOptions, type Tone } from './paint.js';
+import { renderTextTable, type TextColumn } from './table.js';
 
 /**
  * Renders a parsed status for a terminal: header lines, findings first (marked `!`), the exit table

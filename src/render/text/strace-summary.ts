@@ -3,7 +3,8 @@ import { escapeControl } from '../escape-control.js';
 import { formatBytes, formatMs, formatMsValue } from '../format.js';
 import { redactStraceSummary } from '../redact-strace-summary.js';
 import { joinWithin, wrapWords } from './fit-columns.js';
-import { paint, renderTextTable } from './status-table.js';
+import { paint } from './paint.js';
+import { renderTextTable } from './table.js';
 
 export interface StraceTextOptions {
   /** ANSI colour (the CLI decides: see cli/decide-color.ts). */
