@@ -2,24 +2,7 @@ import type { HostConfig } from '../config/schema.js';
 import { BotError, asBotError, oneLine, type BotErrorCode } from '../errors.js';
 import { formatMsAsSeconds } from '../render/format.js';
 import type { WorkermanStatus } from '../workerman/types.js';
-
-export type FleetHostState = 'up' | 'not-running' | 'unreachable' | 'error';
-
-/** One host's line in a fleet status. Numbers are null when the host did not answer. */
-export interface FleetRow {
-  host: string;
-  state: FleetHostState;
-  errorCode: BotErrorCode | null;
-  /** The error message for the thread (one line), null when up. */
-  message: string | null;
-  version: string | null;
-  processes: number | null;
-  busy: number | null;
-  crashLoops: number | null;
-  memoryBytes: number | null;
-  durationMs: number;
-  status?: WorkermanStatus;
-}
+import type { FleetHostState, FleetRow } from './types.js';
 
 export interface FleetStatusOptions {
   /** Hosts queried at once. */

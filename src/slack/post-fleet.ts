@@ -1,5 +1,6 @@
 import type { HostConfig } from '../config/schema.js';
-import { runFleetStatus, type FleetRow } from '../fleet/run-fleet-status.js';
+import { runFleetStatus } from '../fleet/run-fleet-status.js';
+import type { FleetRow } from '../fleet/types.js';
 import { renderFailureNotice } from '../render/slack/error-blocks.js';
 import { renderFleetFailureDetails, renderFleetMessage, renderFleetPending } from '../render/slack/fleet-blocks.js';
 import { joinMessages } from '../render/slack/limits.js';

@@ -1,7 +1,7 @@
-import { renderFleetText } from '../../fleet/render-fleet-text.js';
 import { resolveTargets } from '../../config/resolve-targets.js';
 import { ALL_HOSTS_GROUP } from '../../config/schema.js';
 import { runFleetStatus } from '../../fleet/run-fleet-status.js';
+import { renderFleetText } from '../../render/text/fleet-table.js';
 import { renderStatusText } from '../../render/text/status-table.js';
 import { parseStatus } from '../../workerman/parse-status.js';
 import { runStatus } from '../../workerman/run-status.js';

@@ -1,8 +1,8 @@
 import type { KnownBlock, RawTextElement, TableBlock } from '@slack/types';
-import type { FleetHostState, FleetRow } from '../../fleet/run-fleet-status.js';
-import { summarizeFleetStates } from '../../fleet/render-fleet-text.js';
+import type { FleetHostState, FleetRow } from '../../fleet/types.js';
 import type { BotErrorCode } from '../../errors.js';
 import { redactSecrets } from '../../strace/redact.js';
+import { describeFleetStates, FLEET_STATE_TEXT } from '../describe-fleet-states.js';
 import { formatBytes, formatMs } from '../format.js';
 import { renderErrorHint, renderErrorOutcome } from './error-blocks.js';
 import { escapeCodeSpan, escapeMrkdwn, truncateEscaped, truncatePlain } from './escape.js';
@@ -21,7 +21,6 @@ export interface FleetRenderOptions {
   gaps?: ThreadGaps;
 }
 
-const STATE_TEXT: Record<FleetHostState, string> = { up: 'up', 'not-running': 'not running', unreachable: 'unreachable', error: 'error' };
 const STATE_EMOJI: Record<FleetHostState, string> = { up: ':large_green_circle:', 'not-running': ':red_circle:', unreachable: ':black_circle:', error: ':warning:' };
 const HEADERS = ['host', 'state', 'version', 'processes', 'busy', 'crash loops', 'memory', 'time'];
 // A table block holds 100 rows: the header and 99 hosts; the rest are named in a context line.
@@ -43,7 +42,7 @@ export function renderFleetPending(target: string, hostCount: number, requestedB
  * quote the host's output, and goes to the requester only (renderFleetFailureDetails).
  */
 export function renderFleetMessage(rows: readonly FleetRow[], opts: FleetRenderOptions): SlackMessage {
-  const summary = summarizeFleetStates(rows);
+  const summary = describeFleetStates(rows);
   const healthy = rows.every((r) => r.state === 'up' && (r.busy ?? 0) === 0 && (r.crashLoops ?? 0) === 0);
   const anyDown = rows.some((r) => r.state !== 'up');
   const icon = healthy ? ':white_check_mark:' : anyDown ? ':x:' : ':warning:';
@@ -70,7 +69,7 @@ export function renderFleetMessage(rows: readonly FleetRow[], opts: FleetRenderO
               type: 'mrkdwn',
               text: truncateEscaped(
                 failures
-                  .map((r) => `${STATE_EMOJI[r.state]} \`${escapeCodeSpan(r.host)}\` ${STATE_TEXT[r.state]}${r.errorCode === null ? '' : `: ${renderErrorOutcome(r.errorCode)} (\`${r.errorCode}\`)`}`)
+                  .map((r) => `${STATE_EMOJI[r.state]} \`${escapeCodeSpan(r.host)}\` ${FLEET_STATE_TEXT[r.state]}${r.errorCode === null ? '' : `: ${renderErrorOutcome(r.errorCode)} (\`${r.errorCode}\`)`}`)
                   .join('\n'),
                 SLACK_LIMITS.sectionTextChars - 100,
                 gapNote === null ? `\n…and more (see the thread)` : '\n…and more',
@@ -104,7 +103,7 @@ export function renderFleetMessage(rows: readonly FleetRow[], opts: FleetRenderO
   };
   const blocks: KnownBlock[] = [...fixed, ...(rows.length === 0 ? [] : [table])];
   if (shown < rows.length) {
-    const rest = rows.slice(shown).map((r) => `${r.host} ${STATE_TEXT[r.state]}`);
+    const rest = rows.slice(shown).map((r) => `${r.host} ${FLEET_STATE_TEXT[r.state]}`);
     blocks.push({
       type: 'context',
       elements: [{ type: 'mrkdwn', text: truncateEscaped(escapeMrkdwn(`Showing ${shown} of ${rows.length} hosts. The others: ${rest.join(', ')}`), 2000) }],
@@ -124,7 +123,7 @@ export function renderFleetFailureDetails(rows: readonly FleetRow[], target: str
   if (failed.length === 0) return null;
   const lines = failed.map((r) => {
     const code = r.errorCode === null ? '' : ` (\`${r.errorCode}\`)`;
-    return `• \`${escapeCodeSpan(r.host)}\` ${STATE_TEXT[r.state]}: ${escapeMrkdwn(redactSecrets(r.message ?? 'no answer'))}${code}`;
+    return `• \`${escapeCodeSpan(r.host)}\` ${FLEET_STATE_TEXT[r.state]}: ${escapeMrkdwn(redactSecrets(r.message ?? 'no answer'))}${code}`;
   });
   const codes = [...new Set(failed.map((r) => r.errorCode).filter((c): c is BotErrorCode => c !== null))];
   const head = `*Hosts of \`${escapeCodeSpan(target)}\` that failed* (only you see this)`;
@@ -151,7 +150,7 @@ function rowCells(row: FleetRow): string[] {
   const n = (v: number | null): string => (v === null ? '-' : String(v));
   return [
     row.host,
-    STATE_TEXT[row.state],
+    FLEET_STATE_TEXT[row.state],
     row.version ?? '-',
     n(row.processes),
     n(row.busy),

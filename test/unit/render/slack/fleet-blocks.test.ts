@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { summarizeHost, type FleetRow } from '../../../../src/fleet/run-fleet-status.js';
+import { summarizeHost } from '../../../../src/fleet/run-fleet-status.js';
+import type { FleetRow } from '../../../../src/fleet/types.js';
 import { renderFleetFailureDetails, renderFleetMessage, renderFleetPending } from '../../../../src/render/slack/fleet-blocks.js';
 import { renderWaitingMessage } from '../../../../src/render/slack/waiting-blocks.js';
 import { parseStatus } from '../../../../src/workerman/parse-status.js';
