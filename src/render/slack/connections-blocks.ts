@@ -1,8 +1,9 @@
-import type { KnownBlock, RawTextElement, SectionBlock, TableBlock } from '@slack/types';
+import type { KnownBlock, SectionBlock } from '@slack/types';
 import { redactSecrets } from '../../strace/redact.js';
 import { formatMs, plural } from '../format.js';
 import type { ConnectionRow, WorkermanConnections } from '../../workerman/types.js';
-import { countChars, escapeCodeBlock, escapeCodeSpan, escapeMrkdwn, truncatePlain } from './escape.js';
+import { codeBlock, monospaceTable, tableBlock, type SlackColumn } from './blocks.js';
+import { countChars, escapeCodeSpan, escapeMrkdwn, truncatePlain } from './escape.js';
 import { SLACK_LIMITS, type SlackFile, type SlackMessage, type ThreadGaps } from './limits.js';
 import { describeThreadGaps } from './thread-notes.js';
 
@@ -37,25 +38,21 @@ const SUMMARY_ENTRIES = 8;
 const ROWS_PER_REPLY = 99;
 const CELL_CHARS_PER_REPLY = 9_000;
 
-interface Column {
-  title: string;
-  get: (c: ConnectionRow) => string;
-  align: 'left' | 'right';
-  maxWidth: number;
-}
+// Cells are cut to a column's width in the table block, the code block and the file alike.
+const cut = (max: number, get: (c: ConnectionRow) => string) => (c: ConnectionRow): string => truncatePlain(get(c), max);
 
-const COLUMNS: readonly Column[] = [
-  { title: 'pid', get: (c) => String(c.pid), align: 'right', maxWidth: 10 },
-  { title: 'worker', get: (c) => c.worker, align: 'left', maxWidth: 32 },
-  { title: 'cid', get: (c) => String(c.cid), align: 'right', maxWidth: 12 },
-  { title: 'proto', get: (c) => `${c.transport}/${c.protocol}`, align: 'left', maxWidth: 32 },
-  { title: 'local', get: (c) => c.localAddress, align: 'left', maxWidth: 48 },
-  { title: 'foreign', get: (c) => c.foreignAddress, align: 'left', maxWidth: 48 },
-  { title: 'state', get: (c) => c.status, align: 'left', maxWidth: 16 },
-  { title: 'recv-q', get: (c) => c.recvQueue, align: 'right', maxWidth: 12 },
-  { title: 'send-q', get: (c) => c.sendQueue, align: 'right', maxWidth: 12 },
-  { title: 'read', get: (c) => c.bytesRead, align: 'right', maxWidth: 12 },
-  { title: 'written', get: (c) => c.bytesWritten, align: 'right', maxWidth: 12 },
+const COLUMNS: readonly SlackColumn<ConnectionRow>[] = [
+  { title: 'pid', cell: cut(10, (c) => String(c.pid)), align: 'right' },
+  { title: 'worker', cell: cut(32, (c) => c.worker), align: 'left', isWrapped: true },
+  { title: 'cid', cell: cut(12, (c) => String(c.cid)), align: 'right' },
+  { title: 'proto', cell: cut(32, (c) => `${c.transport}/${c.protocol}`), align: 'left' },
+  { title: 'local', cell: cut(48, (c) => c.localAddress), align: 'left' },
+  { title: 'foreign', cell: cut(48, (c) => c.foreignAddress), align: 'left', isWrapped: true },
+  { title: 'state', cell: cut(16, (c) => c.status), align: 'left' },
+  { title: 'recv-q', cell: cut(12, (c) => c.recvQueue), align: 'right' },
+  { title: 'send-q', cell: cut(12, (c) => c.sendQueue), align: 'right' },
+  { title: 'read', cell: cut(12, (c) => c.bytesRead), align: 'right' },
+  { title: 'written', cell: cut(12, (c) => c.bytesWritten), align: 'right' },
 ];
 
 /** Returns the parent message posted before `connections` runs. */
@@ -136,8 +133,8 @@ export function renderConnectionsPrivately(conns: WorkermanConnections, opts: Co
   const message = renderConnectionsMessage(conns, { ...opts, maxThreadReplies: 0 });
   const rows = conns.connections;
   if (rows.length === 0) return { text: message.text, blocks: message.blocks.filter((b) => b.type !== 'context') };
-  const lines = monospaceTable(rows);
-  const fence = (k: number): string => `\`\`\`${escapeCodeBlock(lines.slice(0, k + 1).join('\n'))}\`\`\``;
+  const table = monospaceTable(COLUMNS, rows);
+  const fence = (k: number): string => codeBlock([table.header, ...table.rows.slice(0, k)]);
   let k = rows.length;
   while (k > 1 && countChars(fence(k)) > SLACK_LIMITS.sectionTextChars) k -= 1;
   const blocks: KnownBlock[] = [...message.blocks.filter((b) => b.type !== 'context'), section(fence(k))];
@@ -149,7 +146,7 @@ export function renderConnectionsPrivately(conns: WorkermanConnections, opts: Co
 export function renderConnectionsFile(conns: WorkermanConnections, host: string, raw?: { stdout: string; stderr: string }): SlackFile {
   const redacted = (text: string): string => text.split('\n').map(redactSecrets).join('\n');
   const content =
-    raw === undefined ? `${monospaceTable(conns.connections).join('\n')}\n` : redacted(raw.stdout) + (raw.stderr === '' ? '' : `\n--- stderr ---\n${redacted(raw.stderr)}`);
+    raw === undefined ? `${tableLines(conns.connections).join('\n')}\n` : redacted(raw.stdout) + (raw.stderr === '' ? '' : `\n--- stderr ---\n${redacted(raw.stderr)}`);
   return { filename: `${host}-connections.txt`, title: `php start.php connections on ${host}`, content };
 }
 
@@ -158,7 +155,7 @@ function hasSendQueue(c: ConnectionRow): boolean {
 }
 
 function cells(c: ConnectionRow): string[] {
-  return COLUMNS.map((col) => truncatePlain(col.get(c), col.maxWidth));
+  return COLUMNS.map((col) => col.cell(c));
 }
 
 interface Page {
@@ -189,13 +186,8 @@ function paginate(rows: readonly ConnectionRow[], maxPages: number): Page[] {
 }
 
 function renderPage(page: Page, rest: number, host: string, total: number): SlackMessage {
-  const cell = (text: string): RawTextElement => ({ type: 'raw_text', text: text === '' ? ' ' : text });
-  const table: TableBlock = {
-    type: 'table',
-    column_settings: COLUMNS.map((c) => ({ align: c.align, ...(c.title === 'worker' || c.title === 'foreign' ? { is_wrapped: true } : {}) })),
-    // raw_text is literal (no mrkdwn): a worker named `<!channel>` shows as such, so cells are not escaped.
-    rows: [COLUMNS.map((c) => cell(c.title)), ...page.rows.map((r) => cells(r).map(cell))],
-  };
+  // raw_text cells are literal: a worker named `<!channel>` shows as such, so cells are not escaped.
+  const table = tableBlock(COLUMNS, page.rows);
   const last = page.first + page.rows.length;
   const title = `*Connections ${page.first + 1}–${last} of ${total}*`;
   const blocks: KnownBlock[] = [section(title), table];
@@ -204,18 +196,9 @@ function renderPage(page: Page, rest: number, host: string, total: number): Slac
 }
 
 /** Plain aligned lines (header first), unescaped. */
-function monospaceTable(rows: readonly ConnectionRow[]): string[] {
-  const all = [COLUMNS.map((c) => c.title), ...rows.map(cells)];
-  const widths = COLUMNS.map((_, i) => Math.max(...all.map((r) => countChars(r[i] ?? ''))));
-  return all.map((r) =>
-    r
-      .map((text, i) => {
-        const pad = ' '.repeat(Math.max(0, (widths[i] ?? 0) - countChars(text)));
-        return COLUMNS[i]?.align === 'right' ? pad + text : text + pad;
-      })
-      .join('  ')
-      .trimEnd(),
-  );
+function tableLines(rows: readonly ConnectionRow[]): string[] {
+  const table = monospaceTable(COLUMNS, rows);
+  return [table.header, ...table.rows];
 }
 
 /** A `*title*` field listing values by count, most first (ties in first-seen order), at most SUMMARY_ENTRIES. */

@@ -1,11 +1,12 @@
-import type { KnownBlock, RawTextElement, TableBlock } from '@slack/types';
+import type { KnownBlock } from '@slack/types';
 import type { FleetHostState, FleetRow } from '../../fleet/types.js';
 import type { BotErrorCode } from '../../errors.js';
 import { redactSecrets } from '../../strace/redact.js';
 import { describeFleetStates, FLEET_STATE_TEXT } from '../describe-fleet-states.js';
 import { formatBytes, formatMs } from '../format.js';
 import { renderErrorHint, renderErrorOutcome } from './error-blocks.js';
-import { escapeCodeSpan, escapeMrkdwn, truncateEscaped, truncatePlain } from './escape.js';
+import { tableBlock, type SlackColumn } from './blocks.js';
+import { countChars, escapeCodeSpan, escapeMrkdwn, truncateEscaped, truncatePlain } from './escape.js';
 import { measureBlockText, SLACK_LIMITS, type SlackMessage, type ThreadGaps } from './limits.js';
 import { describeThreadGaps } from './thread-notes.js';
 
@@ -22,7 +23,20 @@ export interface FleetRenderOptions {
 }
 
 const STATE_EMOJI: Record<FleetHostState, string> = { up: ':large_green_circle:', 'not-running': ':red_circle:', unreachable: ':black_circle:', error: ':warning:' };
-const HEADERS = ['host', 'state', 'version', 'processes', 'busy', 'crash loops', 'memory', 'time'];
+// Cells are cut to 40 characters: a host's row stays one line in the channel.
+const cut = (get: (r: FleetRow) => string) => (r: FleetRow): string => truncatePlain(get(r), 40);
+const count = (v: number | null): string => (v === null ? '-' : String(v));
+
+const COLUMNS: readonly SlackColumn<FleetRow>[] = [
+  { title: 'host', align: 'left', cell: cut((r) => r.host) },
+  { title: 'state', align: 'left', cell: cut((r) => FLEET_STATE_TEXT[r.state]) },
+  { title: 'version', align: 'left', cell: cut((r) => r.version ?? '-') },
+  { title: 'processes', align: 'right', cell: cut((r) => count(r.processes)) },
+  { title: 'busy', align: 'right', cell: cut((r) => count(r.busy)) },
+  { title: 'crash loops', align: 'right', cell: cut((r) => count(r.crashLoops)) },
+  { title: 'memory', align: 'right', cell: cut((r) => (r.memoryBytes === null ? '-' : formatBytes(r.memoryBytes))) },
+  { title: 'time', align: 'right', cell: cut((r) => formatMs(r.durationMs)) },
+];
 // A table block holds 100 rows: the header and 99 hosts; the rest are named in a context line.
 const MAX_TABLE_HOSTS = SLACK_LIMITS.tableRows - 1;
 // Room for the failures section, the note and the actions block when filling the table.
@@ -84,23 +98,17 @@ export function renderFleetMessage(rows: readonly FleetRow[], opts: FleetRenderO
 
   const fixed = [header, context];
   const budget = SLACK_LIMITS.messageTextChars - measureBlockText([...fixed, ...failureBlocks, ...actions]) - RESERVED_CHARS;
-  const cell = (text: string): RawTextElement => ({ type: 'raw_text', text: text === '' ? '-' : truncatePlain(text, 40) });
-  const tableRows: RawTextElement[][] = [HEADERS.map(cell)];
-  let used = measureBlockText(tableRows);
+  let used = COLUMNS.reduce((n, c) => n + c.title.length, 0);
+  const fitting: FleetRow[] = [];
   for (const row of rows.slice(0, MAX_TABLE_HOSTS)) {
-    const cells = rowCells(row).map(cell);
-    const size = measureBlockText(cells);
+    const size = COLUMNS.reduce((n, c) => n + countChars(c.cell(row) || '-'), 0);
     if (used + size > budget) break;
-    tableRows.push(cells);
+    fitting.push(row);
     used += size;
   }
-  const shown = tableRows.length - 1;
-  const table: TableBlock = {
-    type: 'table',
-    column_settings: HEADERS.map((_, i) => ({ align: i >= 3 ? 'right' : 'left' })),
-    // raw_text is literal (no mrkdwn): a version string like `<!channel>` shows as such, so no escaping.
-    rows: tableRows,
-  };
+  const shown = fitting.length;
+  // raw_text is literal (no mrkdwn): a version string like `<!channel>` shows as such, so no escaping.
+  const table = tableBlock(COLUMNS, fitting, '-');
   const blocks: KnownBlock[] = [...fixed, ...(rows.length === 0 ? [] : [table])];
   if (shown < rows.length) {
     const rest = rows.slice(shown).map((r) => `${r.host} ${FLEET_STATE_TEXT[r.state]}`);
@@ -139,25 +147,6 @@ export function renderFleetFailureDetails(rows: readonly FleetRow[], target: str
     SLACK_LIMITS.fallbackTextChars,
   );
   return { text, blocks };
-}
-
-/** Returns the cells of one host's row (plain text), as the table shows them. */
-export function renderFleetRowCells(row: FleetRow): string[] {
-  return rowCells(row);
-}
-
-function rowCells(row: FleetRow): string[] {
-  const n = (v: number | null): string => (v === null ? '-' : String(v));
-  return [
-    row.host,
-    FLEET_STATE_TEXT[row.state],
-    row.version ?? '-',
-    n(row.processes),
-    n(row.busy),
-    n(row.crashLoops),
-    row.memoryBytes === null ? '-' : formatBytes(row.memoryBytes),
-    formatMs(row.durationMs),
-  ];
 }
 
 function askedBy(userId: string | undefined): string {

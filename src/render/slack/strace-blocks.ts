@@ -1,13 +1,14 @@
-import type { ContextBlock, HeaderBlock, KnownBlock, RawTextElement, SectionBlock, TableBlock } from '@slack/types';
+import type { ContextBlock, HeaderBlock, KnownBlock, SectionBlock } from '@slack/types';
 import type { FdStat, StraceSummary, UnfinishedCall, VerdictState } from '../../strace/types.js';
 import { escapeControl } from '../escape-control.js';
 import { formatBytes, formatCount, formatMs, formatMsAsSeconds, formatMsValue, plural } from '../format.js';
 import { redactStraceSummary } from '../redact-strace-summary.js';
 import { renderStraceText } from '../text/strace-summary.js';
-import { countChars, escapeCodeBlock, escapeCodeSpan, escapeMrkdwn, truncateEscaped, truncatePlain } from './escape.js';
+import { askedBy, codeBlock, codeTableSections, context, listSections, monospaceTable, packLines, rowsHeading, section, tableBlock, type SlackColumn, type ThreadSection } from './blocks.js';
+import { countChars, escapeCodeSpan, escapeMrkdwn, truncateEscaped, truncatePlain } from './escape.js';
 import { measureBlockText, SLACK_LIMITS, type SlackFile, type SlackMessage, type ThreadGaps } from './limits.js';
 import { describeThreadGaps } from './thread-notes.js';
-import { packThreadReplies, type ThreadSection } from './thread-replies.js';
+import { packThreadReplies } from './thread-replies.js';
 
 /** What the parent message says before strace attached (preflight still running). */
 export interface TracePendingOptions {
@@ -180,8 +181,9 @@ export function renderStraceMessage(traced: StraceSummary, opts: StraceRenderOpt
   const verdictLine = `*${escapeMrkdwn(clean(v.text, VERDICT_CHARS))}*`;
   const evidence = packLines(
     v.evidence.slice(0, EVIDENCE_SHOWN).map((e) => `• ${escapeMrkdwn(clean(e, EVIDENCE_CHARS))}`),
-    v.evidence.length,
     SLACK_LIMITS.sectionTextChars - countChars(verdictLine) - 1,
+    moreLine,
+    v.evidence.length,
   );
   const verdict = section([verdictLine, ...evidence.lines].join('\n'));
   const scope = scopeContext(summary, opts);
@@ -261,23 +263,9 @@ function renderRawLogUpload(host: string, pids: readonly number[], bytes: number
   };
 }
 
-function section(text: string): SectionBlock {
-  return { type: 'section', text: { type: 'mrkdwn', text } };
-}
-
-function context(texts: readonly string[]): ContextBlock {
-  return { type: 'context', elements: texts.slice(0, SLACK_LIMITS.contextElements).map((text) => ({ type: 'mrkdwn' as const, text })) };
-}
-
 /** Trace text made single-line and bounded before escaping (control chars would break bullets). */
 function clean(text: string, maxChars: number): string {
   return truncatePlain(escapeControl(text), maxChars);
-}
-
-function askedBy(userId: string | undefined): string | null {
-  if (userId === undefined) return null;
-  // A user ID from Slack's payload; anything else is shown as text, never as markup.
-  return /^[UW][A-Z0-9]{2,}$/.test(userId) ? `asked by <@${userId}>` : `asked by ${escapeMrkdwn(userId)}`;
 }
 
 function progressContext(requestedBy: string | undefined): ContextBlock {
@@ -401,22 +389,8 @@ function moreLine(omitted: number): string {
   return `_…and ${formatCount(omitted)} more (see the thread)_`;
 }
 
-/** Keeps lines while they fit `maxChars` (of `total` lines in all), then says how many more there are. */
-function packLines(lines: readonly string[], total: number, maxChars: number): { lines: string[]; omitted: number } {
-  const kept: string[] = [];
-  let used = 0;
-  for (const line of lines) {
-    const reserve = countChars(moreLine(total)) + 1;
-    if (used + countChars(line) + 1 + reserve > maxChars) break;
-    kept.push(line);
-    used += countChars(line) + 1;
-  }
-  const omitted = total - kept.length;
-  return { lines: omitted > 0 ? [...kept, moreLine(omitted)] : kept, omitted };
-}
-
 function listSection(title: string, lines: readonly string[], total: number): string {
-  return [title, ...packLines(lines, total, SLACK_LIMITS.sectionTextChars - countChars(title) - 1).lines].join('\n');
+  return [title, ...packLines(lines, SLACK_LIMITS.sectionTextChars - countChars(title) - 1, moreLine, total).lines].join('\n');
 }
 
 function unfinishedSection(summary: StraceSummary): string | null {
@@ -468,121 +442,55 @@ function exitText(x: StraceSummary['exits'][number]): string {
   return `pid ${x.pid} ${x.signal !== null ? `killed by ${escapeMrkdwn(clean(x.signal, NAME_CHARS))}` : `exited with ${x.code ?? '?'}`}`;
 }
 
-interface Column<Row> {
-  title: string;
-  align: 'left' | 'right';
-  get: (row: Row) => string;
-}
-
 type SyscallRow = StraceSummary['syscalls'][number];
 
-const SYSCALL_COLUMNS: readonly Column<SyscallRow>[] = [
-  { title: 'syscall', align: 'left', get: (s) => clean(s.name, NAME_CHARS) },
-  { title: 'calls', align: 'right', get: (s) => formatCount(s.count) },
+const SYSCALL_COLUMNS: readonly SlackColumn<SyscallRow>[] = [
+  { title: 'syscall', align: 'left', cell: (s) => clean(s.name, NAME_CHARS) },
+  { title: 'calls', align: 'right', cell: (s) => formatCount(s.count) },
   // Blank rather than 0 so the rows with errors stand out.
-  { title: 'errors', align: 'right', get: (s) => (s.errors > 0 ? formatCount(s.errors) : '') },
-  { title: 'total ms', align: 'right', get: (s) => formatMsValue(s.totalTimeMs) },
-  { title: 'max ms', align: 'right', get: (s) => formatMsValue(s.maxTimeMs) },
+  { title: 'errors', align: 'right', cell: (s) => (s.errors > 0 ? formatCount(s.errors) : '') },
+  { title: 'total ms', align: 'right', cell: (s) => formatMsValue(s.totalTimeMs) },
+  { title: 'max ms', align: 'right', cell: (s) => formatMsValue(s.maxTimeMs) },
 ];
 
 function renderTopSyscalls(summary: StraceSummary, style: 'block' | 'monospace'): KnownBlock[] {
   const rows = summary.syscalls.slice(0, PARENT_SYSCALL_ROWS);
   if (rows.length === 0) return [];
   if (style === 'monospace') {
-    return [section(`*Top syscalls*\n\`\`\`${escapeCodeBlock(monospaceLines(SYSCALL_COLUMNS, rows).join('\n'))}\`\`\``)];
+    const table = monospaceTable(SYSCALL_COLUMNS, rows);
+    return [section(`*Top syscalls*\n${codeBlock([table.header, ...table.rows])}`)];
   }
-  const cell = (text: string): RawTextElement => ({ type: 'raw_text', text: text === '' ? ' ' : text });
-  const table: TableBlock = {
-    type: 'table',
-    column_settings: SYSCALL_COLUMNS.map((c) => ({ align: c.align })),
-    // raw_text is literal (no mrkdwn), so cells are NOT escaped: a syscall named `<!channel>` shows as such.
-    rows: [SYSCALL_COLUMNS.map((c) => cell(c.title)), ...rows.map((r) => SYSCALL_COLUMNS.map((c) => cell(c.get(r))))],
-  };
-  return [table];
-}
-
-/** Plain (unescaped) aligned lines: header first. */
-function monospaceLines<Row>(columns: readonly Column<Row>[], rows: readonly Row[]): string[] {
-  const cells = rows.map((r) => columns.map((c) => c.get(r)));
-  const widths = columns.map((c, i) => Math.max(countChars(c.title), ...cells.map((row) => countChars(row[i] ?? ''))));
-  const line = (row: readonly string[]): string =>
-    row
-      .map((cell, i) => {
-        const pad = ' '.repeat(Math.max(0, (widths[i] ?? 0) - countChars(cell)));
-        return columns[i]?.align === 'right' ? pad + cell : cell + pad;
-      })
-      .join('  ')
-      .trimEnd();
-  return [line(columns.map((c) => c.title)), ...cells.map(line)];
+  // raw_text cells are literal: a syscall named `<!channel>` shows as such.
+  return [tableBlock(SYSCALL_COLUMNS, rows)];
 }
 
 /** A full table as code-block sections of at most 3000 chars each, the header repeated in each. */
-function tableSections<Row>(title: string, label: string, columns: readonly Column<Row>[], rows: readonly Row[]): { text: string; label: string }[] {
-  if (rows.length === 0) return [];
-  const [header = '', ...lines] = monospaceLines(columns, rows);
-  const out: { text: string; label: string }[] = [];
-  const fenceCost = 6;
-  for (let start = 0; start < lines.length; ) {
-    const intro = `*${title} ${start + 1}–${lines.length} of ${lines.length}*\n`;
-    let end = start;
-    let used = countChars(intro) + fenceCost + countChars(escapeCodeBlock(header)) + 1;
-    while (end < lines.length && used + countChars(escapeCodeBlock(lines[end]!)) + 1 <= SLACK_LIMITS.sectionTextChars) {
-      used += countChars(escapeCodeBlock(lines[end]!)) + 1;
-      end += 1;
-    }
-    // A single row longer than a section cannot happen (cells are capped), but never loop forever.
-    if (end === start) end = start + 1;
-    const heading = start === 0 && end === lines.length ? `*${title} (${lines.length})*` : `*${title} ${start + 1}–${end} of ${lines.length}*`;
-    const body = truncateEscaped(escapeCodeBlock([header, ...lines.slice(start, end)].join('\n')), SLACK_LIMITS.sectionTextChars - countChars(heading) - 8);
-    out.push({ text: `${heading}\n\`\`\`${body}\`\`\``, label });
-    start = end;
-  }
-  return out;
+function tableSections<Row>(title: string, label: string, columns: readonly SlackColumn<Row>[], rows: readonly Row[]): ThreadSection[] {
+  return rows.length === 0 ? [] : codeTableSections(monospaceTable(columns, rows), rowsHeading(title), label);
 }
 
-/** Bulleted mrkdwn lines packed into sections of at most 3000 chars. */
-function listSections(title: string, label: string, lines: readonly string[]): { text: string; label: string }[] {
-  const out: { text: string; label: string }[] = [];
-  for (let start = 0; start < lines.length; ) {
-    const heading = out.length === 0 ? `*${title}*` : `*${title} (continued)*`;
-    const chunk: string[] = [];
-    let used = countChars(heading) + 1;
-    while (start < lines.length && used + countChars(lines[start]!) + 1 <= SLACK_LIMITS.sectionTextChars) {
-      used += countChars(lines[start]!) + 1;
-      chunk.push(lines[start]!);
-      start += 1;
-    }
-    if (chunk.length === 0) {
-      chunk.push(truncateEscaped(lines[start]!, SLACK_LIMITS.sectionTextChars - used, '…'));
-      start += 1;
-    }
-    out.push({ text: [heading, ...chunk].join('\n'), label });
-  }
-  return out;
-}
-
-const ERROR_COLUMNS: readonly Column<StraceSummary['errors'][number]>[] = [
-  { title: 'syscall', align: 'left', get: (e) => clean(e.syscall, NAME_CHARS) },
-  { title: 'errno', align: 'left', get: (e) => clean(e.errno, NAME_CHARS) },
-  { title: 'count', align: 'right', get: (e) => formatCount(e.count) },
+const ERROR_COLUMNS: readonly SlackColumn<StraceSummary['errors'][number]>[] = [
+  { title: 'syscall', align: 'left', cell: (e) => clean(e.syscall, NAME_CHARS) },
+  { title: 'errno', align: 'left', cell: (e) => clean(e.errno, NAME_CHARS) },
+  { title: 'count', align: 'right', cell: (e) => formatCount(e.count) },
 ];
 
-const FD_COLUMNS: readonly Column<FdStat>[] = [
-  { title: 'pid', align: 'right', get: (f) => (f.pid === null ? '-' : String(f.pid)) },
-  { title: 'fd', align: 'right', get: (f) => (f.fd < 0 ? '*' : String(f.fd)) },
-  { title: 'calls', align: 'right', get: (f) => formatCount(f.calls) },
-  { title: 'read', align: 'right', get: (f) => formatBytes(f.bytesRead) },
-  { title: 'written', align: 'right', get: (f) => formatBytes(f.bytesWritten) },
-  { title: 'ms', align: 'right', get: (f) => formatMsValue(f.timeMs) },
-  { title: 'what', align: 'left', get: (f) => clean(f.description ?? '', THREAD_DESCRIPTION_CHARS) },
+const FD_COLUMNS: readonly SlackColumn<FdStat>[] = [
+  { title: 'pid', align: 'right', cell: (f) => (f.pid === null ? '-' : String(f.pid)) },
+  { title: 'fd', align: 'right', cell: (f) => (f.fd < 0 ? '*' : String(f.fd)) },
+  { title: 'calls', align: 'right', cell: (f) => formatCount(f.calls) },
+  { title: 'read', align: 'right', cell: (f) => formatBytes(f.bytesRead) },
+  { title: 'written', align: 'right', cell: (f) => formatBytes(f.bytesWritten) },
+  { title: 'ms', align: 'right', cell: (f) => formatMsValue(f.timeMs) },
+  { title: 'what', align: 'left', cell: (f) => clean(f.description ?? '', THREAD_DESCRIPTION_CHARS) },
 ];
 
-const UNFINISHED_COLUMNS: readonly Column<UnfinishedCall>[] = [
-  { title: 'pid', align: 'right', get: (u) => (u.pid === null ? '-' : String(u.pid)) },
-  { title: 'syscall', align: 'left', get: (u) => clean(u.syscall, NAME_CHARS) },
-  { title: 'fd', align: 'right', get: (u) => (u.fd === null ? '' : String(u.fd)) },
-  { title: 'waited ms', align: 'right', get: (u) => formatMsValue(u.waitedMs) },
-  { title: 'what', align: 'left', get: (u) => clean(u.description ?? '', THREAD_DESCRIPTION_CHARS) },
+const UNFINISHED_COLUMNS: readonly SlackColumn<UnfinishedCall>[] = [
+  { title: 'pid', align: 'right', cell: (u) => (u.pid === null ? '-' : String(u.pid)) },
+  { title: 'syscall', align: 'left', cell: (u) => clean(u.syscall, NAME_CHARS) },
+  { title: 'fd', align: 'right', cell: (u) => (u.fd === null ? '' : String(u.fd)) },
+  { title: 'waited ms', align: 'right', cell: (u) => formatMsValue(u.waitedMs) },
+  { title: 'what', align: 'left', cell: (u) => clean(u.description ?? '', THREAD_DESCRIPTION_CHARS) },
 ];
 
 /** Every table in full, as sections packed into thread replies; stops at `maxReplies`. */
