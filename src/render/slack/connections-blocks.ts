@@ -1,8 +1,8 @@
-import type { KnownBlock, SectionBlock } from '@slack/types';
+import type { KnownBlock } from '@slack/types';
 import { redactSecrets } from '../../strace/redact.js';
 import { formatMs, plural } from '../format.js';
 import type { ConnectionRow, WorkermanConnections } from '../../workerman/types.js';
-import { codeBlock, monospaceTable, tableBlock, type SlackColumn } from './blocks.js';
+import { askedBy, codeBlock, context, header, monospaceTable, section, sectionMessage, tableBlock, type SlackColumn } from './blocks.js';
 import { countChars, escapeCodeSpan, escapeMrkdwn, truncatePlain } from './escape.js';
 import { SLACK_LIMITS, type SlackFile, type SlackMessage, type ThreadGaps } from './limits.js';
 import { describeThreadGaps } from './thread-notes.js';
@@ -57,8 +57,8 @@ const COLUMNS: readonly SlackColumn<ConnectionRow>[] = [
 
 /** Returns the parent message posted before `connections` runs. */
 export function renderConnectionsPending(host: string, requestedBy?: string): SlackMessage {
-  const text = `:hourglass_flowing_sand: Workerman connections of \`${escapeCodeSpan(host)}\`${askedBy(requestedBy)}…`;
-  return { text, blocks: [section(text)] };
+  const who = askedBy(requestedBy);
+  return sectionMessage(`:hourglass_flowing_sand: Workerman connections of \`${escapeCodeSpan(host)}\`${who === null ? '' : `, ${who}`}…`);
 }
 
 /**
@@ -69,10 +69,7 @@ export function renderConnectionsPending(host: string, requestedBy?: string): Sl
 export function renderConnectionsMessage(conns: WorkermanConnections, opts: ConnectionsRenderOptions): ConnectionsMessage {
   const rows = conns.connections;
   const n = rows.length;
-  const header: KnownBlock = {
-    type: 'header',
-    text: { type: 'plain_text', emoji: true, text: truncatePlain(`:link: Workerman connections of ${opts.host}`, SLACK_LIMITS.headerChars) },
-  };
+  const title = header(`:link: Workerman connections of ${opts.host}`);
   const workers = new Set(rows.map((c) => c.worker)).size;
   const waiting = rows.filter(hasSendQueue).length;
   const summary =
@@ -80,7 +77,7 @@ export function renderConnectionsMessage(conns: WorkermanConnections, opts: Conn
       ? `\`${escapeCodeSpan(opts.host)}\` has no client connections.`
       : `\`${escapeCodeSpan(opts.host)}\`: *${plural(n, 'client connection')}* to ${plural(workers, 'worker')}` +
         (waiting === 0 ? ', no data waiting to be sent.' : `, *${waiting} with data waiting to be sent* (the peer is not reading).`);
-  const blocks: KnownBlock[] = [header, section(summary)];
+  const blocks: KnownBlock[] = [title, section(summary)];
   if (n > 0) {
     blocks.push({
       type: 'section',
@@ -109,12 +106,12 @@ export function renderConnectionsMessage(conns: WorkermanConnections, opts: Conn
     if (fileArrived) parts.push(`the whole output is attached ${parts.length > 0 ? 'there' : 'in the thread'}`);
     if (parts.length > 0) where = `${parts.join(', ').replace(/^t/, 'T')}.`;
   }
-  const context = [askedBy(opts.requestedBy).replace(/^, /, ''), opts.durationMs === undefined ? '' : `took ${formatMs(opts.durationMs)}`, where]
+  const facts = [askedBy(opts.requestedBy) ?? '', opts.durationMs === undefined ? '' : `took ${formatMs(opts.durationMs)}`, where]
     .filter((s) => s !== '')
     .join(' · ');
-  if (context !== '') blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: context }] });
+  if (facts !== '') blocks.push(context([facts]));
   const gapNote = describeThreadGaps(opts.gaps);
-  if (gapNote !== null) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: gapNote }] });
+  if (gapNote !== null) blocks.push(context([gapNote]));
 
   const text = escapeMrkdwn(
     truncatePlain(
@@ -138,7 +135,7 @@ export function renderConnectionsPrivately(conns: WorkermanConnections, opts: Co
   let k = rows.length;
   while (k > 1 && countChars(fence(k)) > SLACK_LIMITS.sectionTextChars) k -= 1;
   const blocks: KnownBlock[] = [...message.blocks.filter((b) => b.type !== 'context'), section(fence(k))];
-  if (k < rows.length) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `Showing ${k} of ${rows.length} connections.` }] });
+  if (k < rows.length) blocks.push(context([`Showing ${k} of ${rows.length} connections.`]));
   return { text: message.text, blocks };
 }
 
@@ -191,7 +188,7 @@ function renderPage(page: Page, rest: number, host: string, total: number): Slac
   const last = page.first + page.rows.length;
   const title = `*Connections ${page.first + 1}–${last} of ${total}*`;
   const blocks: KnownBlock[] = [section(title), table];
-  if (rest > 0) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `${rest} more did not fit in the thread: see the attached output.` }] });
+  if (rest > 0) blocks.push(context([`${rest} more did not fit in the thread: see the attached output.`]));
   return { text: escapeMrkdwn(`Workerman connections of ${host}: ${page.first + 1}–${last} of ${total}`), blocks };
 }
 
@@ -214,11 +211,3 @@ function countField(title: string, values: readonly string[]): { type: 'mrkdwn';
   return { type: 'mrkdwn', text: [`*${title}*`, ...lines].join('\n') };
 }
 
-function askedBy(userId: string | undefined): string {
-  if (userId === undefined) return '';
-  return /^[UW][A-Z0-9]{2,}$/.test(userId) ? `, asked by <@${userId}>` : `, asked by ${escapeMrkdwn(userId)}`;
-}
-
-function section(text: string): SectionBlock {
-  return { type: 'section', text: { type: 'mrkdwn', text } };
-}

@@ -3,9 +3,9 @@ import type { FleetHostState, FleetRow } from '../../fleet/types.js';
 import type { BotErrorCode } from '../../errors.js';
 import { redactSecrets } from '../../strace/redact.js';
 import { describeFleetStates, FLEET_STATE_TEXT } from '../describe-fleet-states.js';
-import { formatBytes, formatMs } from '../format.js';
+import { formatBytes, formatMs, plural } from '../format.js';
 import { renderErrorHint, renderErrorOutcome } from './error-blocks.js';
-import { tableBlock, type SlackColumn } from './blocks.js';
+import { askedBy, context, header, section, sectionMessage, tableBlock, type SlackColumn } from './blocks.js';
 import { countChars, escapeCodeSpan, escapeMrkdwn, truncateEscaped, truncatePlain } from './escape.js';
 import { measureBlockText, SLACK_LIMITS, type SlackMessage, type ThreadGaps } from './limits.js';
 import { describeThreadGaps } from './thread-notes.js';
@@ -44,8 +44,8 @@ const RESERVED_CHARS = 3400;
 
 /** Returns the parent message posted before a fleet status runs: "Workerman status of `web` (6 hosts), asked by @u…". */
 export function renderFleetPending(target: string, hostCount: number, requestedBy?: string): SlackMessage {
-  const text = `:hourglass_flowing_sand: Workerman status of \`${escapeCodeSpan(target)}\` (${hostCount} host${hostCount === 1 ? '' : 's'})${askedBy(requestedBy)}…`;
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+  const who = askedBy(requestedBy);
+  return sectionMessage(`:hourglass_flowing_sand: Workerman status of \`${escapeCodeSpan(target)}\` (${plural(hostCount, 'host')})${who === null ? '' : `, ${who}`}…`);
 }
 
 /**
@@ -60,43 +60,34 @@ export function renderFleetMessage(rows: readonly FleetRow[], opts: FleetRenderO
   const healthy = rows.every((r) => r.state === 'up' && (r.busy ?? 0) === 0 && (r.crashLoops ?? 0) === 0);
   const anyDown = rows.some((r) => r.state !== 'up');
   const icon = healthy ? ':white_check_mark:' : anyDown ? ':x:' : ':warning:';
-  const header: KnownBlock = {
-    type: 'header',
-    text: { type: 'plain_text', emoji: true, text: truncatePlain(`${icon} Workerman status of ${opts.target}`, SLACK_LIMITS.headerChars) },
-  };
+  const title = header(`${icon} Workerman status of ${opts.target}`);
   const took = opts.durationMs === undefined ? '' : ` in ${formatMs(opts.durationMs)}`;
   // Each host's details are a reply of their own: the parent points there only while they all arrived.
   const gapNote = describeThreadGaps(opts.gaps);
   const where = gapNote === null ? " Each host's details are in the thread." : ` ${gapNote}`;
-  const context: KnownBlock = {
-    type: 'context',
-    elements: [{ type: 'mrkdwn', text: `${escapeMrkdwn(summary)}${took}${askedBy(opts.requestedBy)}.${where}` }],
-  };
+  const who = askedBy(opts.requestedBy);
+  const facts = context([`${escapeMrkdwn(summary)}${took}${who === null ? '' : `, ${who}`}.${where}`]);
   const failures = rows.filter((r) => r.state !== 'up');
   const failureBlocks: KnownBlock[] =
     failures.length === 0
       ? []
       : [
-          {
-            type: 'section',
-            text: {
-              type: 'mrkdwn',
-              text: truncateEscaped(
-                failures
-                  .map((r) => `${STATE_EMOJI[r.state]} \`${escapeCodeSpan(r.host)}\` ${FLEET_STATE_TEXT[r.state]}${r.errorCode === null ? '' : `: ${renderErrorOutcome(r.errorCode)} (\`${r.errorCode}\`)`}`)
-                  .join('\n'),
-                SLACK_LIMITS.sectionTextChars - 100,
-                gapNote === null ? `\n…and more (see the thread)` : '\n…and more',
-              ),
-            },
-          },
+          section(
+            truncateEscaped(
+              failures
+                .map((r) => `${STATE_EMOJI[r.state]} \`${escapeCodeSpan(r.host)}\` ${FLEET_STATE_TEXT[r.state]}${r.errorCode === null ? '' : `: ${renderErrorOutcome(r.errorCode)} (\`${r.errorCode}\`)`}`)
+                .join('\n'),
+              SLACK_LIMITS.sectionTextChars - 100,
+              gapNote === null ? `\n…and more (see the thread)` : '\n…and more',
+            ),
+          ),
         ];
   const actions: KnownBlock[] =
     opts.refreshActionId === undefined
       ? []
       : [{ type: 'actions', elements: [{ type: 'button', action_id: opts.refreshActionId, text: { type: 'plain_text', text: 'Refresh', emoji: true }, value: opts.target }] }];
 
-  const fixed = [header, context];
+  const fixed = [title, facts];
   const budget = SLACK_LIMITS.messageTextChars - measureBlockText([...fixed, ...failureBlocks, ...actions]) - RESERVED_CHARS;
   let used = COLUMNS.reduce((n, c) => n + c.title.length, 0);
   const fitting: FleetRow[] = [];
@@ -112,10 +103,7 @@ export function renderFleetMessage(rows: readonly FleetRow[], opts: FleetRenderO
   const blocks: KnownBlock[] = [...fixed, ...(rows.length === 0 ? [] : [table])];
   if (shown < rows.length) {
     const rest = rows.slice(shown).map((r) => `${r.host} ${FLEET_STATE_TEXT[r.state]}`);
-    blocks.push({
-      type: 'context',
-      elements: [{ type: 'mrkdwn', text: truncateEscaped(escapeMrkdwn(`Showing ${shown} of ${rows.length} hosts. The others: ${rest.join(', ')}`), 2000) }],
-    });
+    blocks.push(context([truncateEscaped(escapeMrkdwn(`Showing ${shown} of ${rows.length} hosts. The others: ${rest.join(', ')}`), 2000)]));
   }
   blocks.push(...failureBlocks, ...actions);
   return { text: truncateEscaped(escapeMrkdwn(`Workerman status of ${opts.target}: ${summary}`), SLACK_LIMITS.fallbackTextChars), blocks };
@@ -135,21 +123,14 @@ export function renderFleetFailureDetails(rows: readonly FleetRow[], target: str
   });
   const codes = [...new Set(failed.map((r) => r.errorCode).filter((c): c is BotErrorCode => c !== null))];
   const head = `*Hosts of \`${escapeCodeSpan(target)}\` that failed* (only you see this)`;
-  const blocks: KnownBlock[] = [
-    { type: 'section', text: { type: 'mrkdwn', text: truncateEscaped([head, ...lines].join('\n'), SLACK_LIMITS.sectionTextChars, '\n…and more') } },
-  ];
+  const blocks: KnownBlock[] = [section(truncateEscaped([head, ...lines].join('\n'), SLACK_LIMITS.sectionTextChars, '\n…and more'))];
   if (codes.length > 0) {
     const hints = codes.slice(0, 8).map((c) => `\`${c}\`: ${renderErrorHint(c)}`);
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncateEscaped(`*What to do:*\n${hints.join('\n')}`, SLACK_LIMITS.sectionTextChars) } });
+    blocks.push(section(`*What to do:*\n${hints.join('\n')}`));
   }
   const text = truncateEscaped(
     escapeMrkdwn(`Hosts of ${target} that failed: ${failed.map((r) => `${r.host} (${r.errorCode ?? r.state})`).join(', ')}`),
     SLACK_LIMITS.fallbackTextChars,
   );
   return { text, blocks };
-}
-
-function askedBy(userId: string | undefined): string {
-  if (userId === undefined) return '';
-  return /^[UW][A-Z0-9]{2,}$/.test(userId) ? `, asked by <@${userId}>` : `, asked by ${escapeMrkdwn(userId)}`;
 }

@@ -1,9 +1,10 @@
-import type { Button, ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
+import type { Button, KnownBlock } from '@slack/types';
 import type { HistoryChart, HostHistory } from '../../history/types.js';
 import { describeHistorySpan } from '../describe-history-span.js';
 import { escapeControl } from '../escape-control.js';
 import { formatDuration } from '../format.js';
 import { describeChartLines } from '../text/history-summary.js';
+import { askedBy, context, section, sectionMessage } from './blocks.js';
 import { escapeCodeBlock, escapeCodeSpan, escapeMrkdwn, truncateEscaped } from './escape.js';
 import { SLACK_LIMITS, type SlackMessage, type ThreadGaps } from './limits.js';
 import { describeThreadGaps } from './thread-notes.js';
@@ -58,8 +59,8 @@ const EMPTY = {
 
 /** Returns the parent posted while the charts are drawn. */
 export function renderHistoryPending(host: string, requestedBy?: string): SlackMessage {
-  const text = `:hourglass_flowing_sand: Memory and requests of \`${escapeCodeSpan(host)}\`${askedBy(requestedBy)}: drawing the charts…`;
-  return { text, blocks: [section(text)] };
+  const who = askedBy(requestedBy);
+  return sectionMessage(`:hourglass_flowing_sand: Memory and requests of \`${escapeCodeSpan(host)}\`${who === null ? '' : `, ${who}`}: drawing the charts…`);
 }
 
 /**
@@ -94,8 +95,8 @@ export function renderHistoryMessage(history: HostHistory, opts: HistoryMessageO
   // Never claim a PNG that did not arrive: the gaps note below says it could not be attached.
   const isPngMissing = (opts.gaps?.files.length ?? 0) > 0;
   const where = !opts.pngInThread ? ' · the PNG goes only to a thread: invite me to the channel to get it' : isPngMissing ? '' : ' · the chart as a PNG is in the thread';
-  const context: ContextBlock = { type: 'context', elements: [{ type: 'mrkdwn', text: `${facts.join(' · ')}${askedBy(opts.requestedBy).replace(/^, /, ' · ')}${where}` }] };
-  blocks.push(context);
+  const who = askedBy(opts.requestedBy);
+  blocks.push(context([`${facts.join(' · ')}${who === null ? '' : ` · ${who}`}${where}`]));
   const gaps = describeThreadGaps(opts.gaps);
   if (gaps !== null) blocks.push(section(gaps));
   const summary = [...describeChartLines(history.memory), ...describeChartLines(history.requests)].join('; ');
@@ -151,13 +152,4 @@ function distinctNames(names: readonly string[]): string[] {
     out.push(candidate);
   }
   return out;
-}
-
-function askedBy(userId: string | undefined): string {
-  if (userId === undefined) return '';
-  return /^[UW][A-Z0-9]{2,}$/.test(userId) ? `, asked by <@${userId}>` : `, asked by ${escapeMrkdwn(userId)}`;
-}
-
-function section(text: string): SectionBlock {
-  return { type: 'section', text: { type: 'mrkdwn', text } };
 }

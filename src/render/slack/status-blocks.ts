@@ -1,8 +1,8 @@
-import type { ActionsBlockElement, ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
+import type { ActionsBlockElement, ContextBlock, KnownBlock } from '@slack/types';
 import { redactSecrets } from '../../strace/redact.js';
 import { formatMiB, formatMs, plural } from '../format.js';
 import type { Finding, FindingKind, ProcessRow, WorkermanStatus } from '../../workerman/types.js';
-import { codeBlock, codeTableSections, listSections, monospaceTable, packLines, tableBlock, type SlackColumn, type ThreadSection } from './blocks.js';
+import { askedBy, codeBlock, codeTableSections, context, header, listSections, monospaceTable, packLines, section, sectionMessage, tableBlock, type SlackColumn, type ThreadSection } from './blocks.js';
 import { countChars, escapeCodeSpan, escapeMrkdwn, truncatePlain } from './escape.js';
 import { measureBlockText, SLACK_LIMITS, type SlackFile, type SlackMessage, type ThreadGaps } from './limits.js';
 import { describeThreadGaps } from './thread-notes.js';
@@ -54,8 +54,8 @@ const RESERVED_CHARS = 400;
 
 /** Returns the parent message posted before the status runs: "Workerman status of `web-1`, asked by @u…". */
 export function renderStatusPending(host: string, requestedBy?: string): SlackMessage {
-  const text = `:hourglass_flowing_sand: Workerman status of \`${escapeCodeSpan(host)}\`${askedBy(requestedBy)}…`;
-  return { text, blocks: [section(text)] };
+  const who = askedBy(requestedBy);
+  return sectionMessage(`:hourglass_flowing_sand: Workerman status of \`${escapeCodeSpan(host)}\`${who === null ? '' : `, ${who}`}…`);
 }
 
 /** Returns the parent message, its thread replies and the overflow file for one status, within Block Kit limits. */
@@ -65,16 +65,9 @@ export function renderStatusMessage(status: WorkermanStatus, opts: StatusRenderO
   const counts = countFindings(status.findings);
   const hasFindings = status.findings.length > 0;
 
-  const header: KnownBlock = {
-    type: 'header',
-    text: {
-      type: 'plain_text',
-      emoji: true,
-      text: truncatePlain(`${hasFindings ? ':warning:' : ':white_check_mark:'} Workerman status of ${host}`, SLACK_LIMITS.headerChars),
-    },
-  };
+  const title = header(`${hasFindings ? ':warning:' : ':white_check_mark:'} Workerman status of ${host}`);
   const summary = section(summaryLine(status, host, counts));
-  const context = contextBlock(status, opts);
+  const facts = contextBlock(status, opts);
   const findingLines = status.findings.map((f) => `• ${FINDING_EMOJI[f.kind]} ${escapeMrkdwn(f.message)}`);
   const repliesArrived = (opts.gaps?.replies ?? 0) === 0;
   const findings = packLines(
@@ -105,7 +98,7 @@ export function renderStatusMessage(status: WorkermanStatus, opts: StatusRenderO
   }
   const actions: KnownBlock[] = actionElements.length === 0 ? [] : [{ type: 'actions', elements: actionElements }];
 
-  const fixed: KnownBlock[] = [header, summary, section(findingsText), context];
+  const fixed: KnownBlock[] = [title, summary, section(findingsText), facts];
   const budget = SLACK_LIMITS.messageTextChars - measureBlockText([...fixed, ...actions]) - RESERVED_CHARS;
   const table = renderParentTable(processes, status.findings, opts.tableStyle ?? 'block', budget);
 
@@ -128,13 +121,10 @@ export function renderStatusMessage(status: WorkermanStatus, opts: StatusRenderO
       : fileArrived
         ? ' The raw output is attached in the thread.'
         : '';
-    blocks.push({
-      type: 'context',
-      elements: [{ type: 'mrkdwn', text: `Showing ${table.shown} of ${processes.length} processes (flagged ones first).${where}` }],
-    });
+    blocks.push(context([`Showing ${table.shown} of ${processes.length} processes (flagged ones first).${where}`]));
   }
   const gapNote = describeThreadGaps(opts.gaps);
-  if (gapNote !== null) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: gapNote }] });
+  if (gapNote !== null) blocks.push(context([gapNote]));
   blocks.push(...actions);
 
   return {
@@ -158,16 +148,6 @@ export function renderStatusFile(status: WorkermanStatus, host: string, raw?: { 
       ? [...renderWorkerTable(status), '', ...processLines(status.processes)].join('\n') + '\n'
       : redacted(raw.stdout) + (raw.stderr === '' ? '' : `\n--- stderr ---\n${redacted(raw.stderr)}`);
   return { filename: `${host}-status.txt`, title: `php start.php status on ${host}`, content };
-}
-
-function askedBy(userId: string | undefined): string {
-  if (userId === undefined) return '';
-  // A user ID from Slack's payload; anything else is shown as text, never as markup.
-  return /^[UW][A-Z0-9]{2,}$/.test(userId) ? `, asked by <@${userId}>` : `, asked by ${escapeMrkdwn(userId)}`;
-}
-
-function section(text: string): SectionBlock {
-  return { type: 'section', text: { type: 'mrkdwn', text } };
 }
 
 interface FindingCounts {
@@ -226,14 +206,10 @@ function contextBlock(status: WorkermanStatus, opts: StatusRenderOptions): Conte
   }
   if (status.loadAverage !== null && status.loadAverage.length > 0) parts.push(`load ${status.loadAverage.join(' ')}`);
   parts.push(countsPhrase(status, { busy: 0, crashLoops: 0, memoryOutliers: 0, other: 0 }).join(' · '));
-  const who = askedBy(opts.requestedBy).replace(/^, /, '');
-  const took = opts.durationMs === undefined ? '' : `took ${formatMs(opts.durationMs)}`;
-  const tail = [who, took].filter((s) => s !== '').join(' · ');
+  const took = opts.durationMs === undefined ? null : `took ${formatMs(opts.durationMs)}`;
+  const tail = [askedBy(opts.requestedBy), took].filter((s) => s !== null).join(' · ');
   if (tail !== '') parts.push(tail);
-  return {
-    type: 'context',
-    elements: parts.slice(0, SLACK_LIMITS.contextElements).map((text) => ({ type: 'mrkdwn' as const, text })),
-  };
+  return context(parts);
 }
 
 function numberOrNa(n: number | null): string {

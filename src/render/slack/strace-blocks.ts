@@ -1,10 +1,10 @@
-import type { ContextBlock, HeaderBlock, KnownBlock, SectionBlock } from '@slack/types';
+import type { ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
 import type { FdStat, StraceSummary, UnfinishedCall, VerdictState } from '../../strace/types.js';
 import { escapeControl } from '../escape-control.js';
 import { formatBytes, formatCount, formatMs, formatMsAsSeconds, formatMsValue, plural } from '../format.js';
 import { redactStraceSummary } from '../redact-strace-summary.js';
 import { renderStraceText } from '../text/strace-summary.js';
-import { askedBy, codeBlock, codeTableSections, context, listSections, monospaceTable, packLines, rowsHeading, section, tableBlock, type SlackColumn, type ThreadSection } from './blocks.js';
+import { askedBy, codeBlock, codeTableSections, context, header, listSections, monospaceTable, packLines, rowsHeading, section, sectionMessage, tableBlock, type SlackColumn, type ThreadSection } from './blocks.js';
 import { countChars, escapeCodeSpan, escapeMrkdwn, truncateEscaped, truncatePlain } from './escape.js';
 import { measureBlockText, SLACK_LIMITS, type SlackFile, type SlackMessage, type ThreadGaps } from './limits.js';
 import { describeThreadGaps } from './thread-notes.js';
@@ -173,11 +173,8 @@ export function renderStraceMessage(traced: StraceSummary, opts: StraceRenderOpt
   const delivery: RawLogDelivery = opts.rawLog ?? { destination: 'thread', state: 'pending' };
   const file = delivery.destination === 'none' ? undefined : renderRawLogUpload(opts.host, pids, opts.rawLogBytes, opts.truncated === true);
 
-  const header: HeaderBlock = {
-    type: 'header',
-    // plain_text is not parsed by Slack, so the host and the label need no escaping here.
-    text: { type: 'plain_text', emoji: true, text: truncatePlain(`${STATE_EMOJI[v.state]} ${STATE_LABEL[v.state]}: strace of ${plainTarget(opts.host, pids)}`, SLACK_LIMITS.headerChars) },
-  };
+  // plain_text is not parsed by Slack, so the host and the label need no escaping here.
+  const title = header(`${STATE_EMOJI[v.state]} ${STATE_LABEL[v.state]}: strace of ${plainTarget(opts.host, pids)}`);
   const verdictLine = `*${escapeMrkdwn(clean(v.text, VERDICT_CHARS))}*`;
   const evidence = packLines(
     v.evidence.slice(0, EVIDENCE_SHOWN).map((e) => `• ${escapeMrkdwn(clean(e, EVIDENCE_CHARS))}`),
@@ -198,7 +195,7 @@ export function renderStraceMessage(traced: StraceSummary, opts: StraceRenderOpt
     { key: 'signals-exits', text: signalsAndExitsSection(summary) },
   ];
   const cut = new Set<ThreadExtra>(evidence.omitted > 0 ? ['evidence'] : []);
-  let budget = SLACK_LIMITS.messageTextChars - measureBlockText([header, verdict, scope, ...table]) - FOOTER_RESERVE_CHARS;
+  let budget = SLACK_LIMITS.messageTextChars - measureBlockText([title, verdict, scope, ...table]) - FOOTER_RESERVE_CHARS;
   const middle: SectionBlock[] = [];
   for (const { key, text } of optional) {
     if (text === null) continue;
@@ -224,7 +221,7 @@ export function renderStraceMessage(traced: StraceSummary, opts: StraceRenderOpt
   return {
     text: fallbackText(summary, opts.host),
     // Slack shows a table block after the rest of the message, so it goes last.
-    blocks: [header, verdict, scope, ...middle, ...footer, ...table],
+    blocks: [title, verdict, scope, ...middle, ...footer, ...table],
     threadReplies: thread.replies,
     ...(file === undefined ? {} : { file }),
     ...(summaryFile === undefined ? {} : { summaryFile }),
@@ -238,8 +235,7 @@ export function renderStraceMessage(traced: StraceSummary, opts: StraceRenderOpt
  */
 export function renderRawLogDmMessage(opts: { host: string; pids: readonly number[]; workerName?: string; channelId: string }): SlackMessage {
   const where = /^[CG][A-Z0-9]{2,}$/.test(opts.channelId) ? ` in <#${opts.channelId}>` : '';
-  const text = `:page_facing_up: The raw log of your ${traceTitle(opts.host, opts.pids, opts.workerName)}${where} (secrets redacted; only you see this DM).`;
-  return { text, blocks: [section(text)] };
+  return sectionMessage(`:page_facing_up: The raw log of your ${traceTitle(opts.host, opts.pids, opts.workerName)}${where} (secrets redacted; only you see this DM).`);
 }
 
 /** Returns the whole summary as a text file (every row of every table), for when the thread is not enough. */
