@@ -1,5 +1,5 @@
 import { formatDuration } from '../render/format.js';
-import { describeExitStatus } from '../workerman/compute-findings.js';
+import { describeExitStatus } from '../workerman/describe-exit-status.js';
 import { openOfKind, verdictOn, type DetectContext } from './detector.js';
 import type { AlertSignal, StatusSnapshot } from './types.js';
 

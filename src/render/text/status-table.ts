@@ -1,5 +1,4 @@
-import type { Finding, ProcessRow, WorkermanStatus } from '../../workerman/types.js';
-import { describeExitStatus } from '../../workerman/compute-findings.js';
+import type { DescribedStatus, Finding, ProcessRow } from '../../workerman/types.js';
 import { escapeControl } from '../escape-control.js';
 import { formatMiB } from '../format.js';
 import { joinWithin, wrapWords } from './fit-columns.js';
@@ -8,9 +7,10 @@ import { renderTextTable, type TextColumn } from './table.js';
 
 /**
  * Renders a parsed status for a terminal: header lines, findings first (marked `!`), the exit table
- * when any worker exited, then the process table with busy and outlier rows marked. Ends in a newline.
+ * when any worker exited (each status in words: see describeExits), then the process table with busy
+ * and outlier rows marked. Ends in a newline.
  */
-export function renderStatusText(status: WorkermanStatus, opts: TextRenderOptions): string {
+export function renderStatusText(status: DescribedStatus, opts: TextRenderOptions): string {
   const { color, maxWidth } = opts;
   const out: string[] = [];
   const wm = status.workerman;
@@ -44,7 +44,7 @@ export function renderStatusText(status: WorkermanStatus, opts: TextRenderOption
         status.workers,
         [
           { header: 'WORKER', cell: (w) => escapeControl(w.name), fit: { shrink: { step: 1, minWidth: 12 } } },
-          { header: 'EXIT STATUS', cell: (w) => (w.exitStatus === 0 ? 'normal (0)' : escapeControl(describeExitStatus(w.exitStatus))), fit: { shrink: { step: 1, minWidth: 12 } } },
+          { header: 'EXIT STATUS', cell: (w) => (w.exitStatus === 0 ? 'normal (0)' : escapeControl(w.meaning)), fit: { shrink: { step: 1, minWidth: 12 } } },
           { header: 'COUNT', align: 'right', cell: (w) => String(w.exitCount) },
         ],
         { color, maxWidth, tone: (w) => (w.exitCount > 0 && w.exitStatus !== 0 && w.exitStatus !== '0' ? 'yellow' : undefined) },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeFindings, describeExitStatus } from '../../../src/workerman/compute-findings.js';
+import { computeFindings } from '../../../src/workerman/compute-findings.js';
 import type { ProcessRow, WorkermanStatus } from '../../../src/workerman/types.js';
 
 const MB = 1024 * 1024;
@@ -67,14 +67,6 @@ describe('computeFindings()', () => {
     expect(found[0]?.message).toContain('4 times');
     expect(found[0]?.message).toContain('killed by SIGKILL (status 9) x1');
     expect(found[0]?.message).toContain('exit(255) (status 65280) x3');
-  });
-
-  it('describeExitStatus() decodes raw wait statuses: signals, exit codes, core dumps, text', () => {
-    expect(describeExitStatus(9)).toBe('killed by SIGKILL (status 9)');
-    expect(describeExitStatus(256)).toBe('exit(1) (status 256)');
-    expect(describeExitStatus(139)).toBe('killed by SIGSEGV, core dumped (status 139)');
-    expect(describeExitStatus('abc')).toBe('status abc');
-    expect(describeExitStatus(0)).toBe('exit(0) (status 0)');
   });
 
   it('computeFindings() flags a process above 2x its worker median memory with 3 or more processes', () => {

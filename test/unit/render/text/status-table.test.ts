@@ -5,11 +5,14 @@ import { renderConnectionsText } from '../../../../src/render/text/connections-t
 import { renderStatusText } from '../../../../src/render/text/status-table.js';
 import { parseConnections } from '../../../../src/workerman/parse-connections.js';
 import { parseStatus } from '../../../../src/workerman/parse-status.js';
-import type { WorkermanStatus } from '../../../../src/workerman/types.js';
+import { describeExits } from '../../../../src/workerman/describe-exit-status.js';
+import type { DescribedStatus, WorkermanStatus } from '../../../../src/workerman/types.js';
 import { STATUS_FIXTURES } from '../../../helpers/paths.js';
 
 const read = (base: string): string => readFileSync(join(STATUS_FIXTURES, `${base}.out`), 'utf8');
-const status = (base: string): WorkermanStatus => parseStatus(read(base), { host: 'web-2' });
+const parsed = (base: string): WorkermanStatus => parseStatus(read(base), { host: 'web-2' });
+// The renderer is given exit statuses in words (describeExits), as the CLI gives them.
+const status = (base: string): DescribedStatus => describeExits(parsed(base));
 // Any raw control character except the newlines between lines.
 const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
 
@@ -31,7 +34,7 @@ describe('renderStatusText()', () => {
     // The second frame of the live capture: Workerman's qps there is a real per-second delta.
     const live = read('wm4.1.17-live-load');
     const secondSummary = [...live.matchAll(/^Summary\t.*$/gm)][1];
-    const text = renderStatusText(parseStatus(live.slice(0, (secondSummary?.index ?? 0) + 200), { host: 'web-2' }), { color: false });
+    const text = renderStatusText(describeExits(parseStatus(live.slice(0, (secondSummary?.index ?? 0) + 200), { host: 'web-2' })), { color: false });
     expect(text).toMatch(/QPS/);
     expect(text).toMatch(/19523 .* 3444  idle/);
     await expect(text).toMatchFileSnapshot('__snapshots__/status-table/wm4.1.17-live-load-frame2.txt');
@@ -69,7 +72,7 @@ describe('renderStatusText()', () => {
   });
 
   it('renderStatusText() escapes control characters that come from the host', () => {
-    const s = status('wm5.2.2-idle');
+    const s = parsed('wm5.2.2-idle');
     const evil = 'evil\x1b[2J\x1b]0;pwned\x07name\u202e';
     const hostile: WorkermanStatus = {
       ...s,
@@ -79,7 +82,7 @@ describe('renderStatusText()', () => {
     };
     hostile.findings = [{ kind: 'busy', pid: 1, worker: evil, message: `pid 1 (${evil}) is busy` }];
     for (const color of [false, true]) {
-      const text = renderStatusText(hostile, { color });
+      const text = renderStatusText(describeExits(hostile), { color });
       const withoutOwnColour = text.replace(/\x1b\[(?:0|1|2|31|33)m/g, '');
       expect(withoutOwnColour).not.toMatch(RAW_CONTROL);
       expect(text).toContain('evil\\x1b[2J\\x1b]0;pwned\\x07name\\u202e');
