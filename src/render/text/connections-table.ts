@@ -1,5 +1,6 @@
 import type { WorkermanConnections } from '../../workerman/types.js';
 import { escapeControl } from '../escape-control.js';
+import { plural } from '../format.js';
 import { paint, type TextRenderOptions } from './paint.js';
 import { renderTextTable } from './table.js';
 
@@ -10,7 +11,7 @@ import { renderTextTable } from './table.js';
 export function renderConnectionsText(conns: WorkermanConnections, opts: TextRenderOptions): string {
   const { color, maxWidth } = opts;
   const n = conns.connections.length;
-  const title = `${conns.host === null ? 'Workerman connections' : `Workerman connections of ${escapeControl(conns.host)}`}: ${n} client connection${n === 1 ? '' : 's'}`;
+  const title = `${conns.host === null ? 'Workerman connections' : `Workerman connections of ${escapeControl(conns.host)}`}: ${plural(n, 'client connection')}`;
   const out = [paint(title, 'bold', color)];
   if (n === 0) return `${out.join('\n')}\n`;
   const cell = (s: string): string => escapeControl(s);

@@ -1,6 +1,8 @@
 import type { DoctorCheck, DoctorCheckOutcome, DoctorReport } from '../../host/doctor-types.js';
 import { escapeControl } from '../escape-control.js';
+import { plural } from '../format.js';
 import { paint, type TextRenderOptions } from './paint.js';
+import { padToWidth } from './table.js';
 
 /** The mark of an outcome: symbols where colour shows them apart, words everywhere else (copy-paste, logs). */
 function mark(ok: DoctorCheckOutcome, color: boolean): string {
@@ -20,7 +22,7 @@ export function renderDoctorText(report: DoctorReport, opts: TextRenderOptions):
     if (out.length > 0) out.push('');
     const failed = host.checks.filter((c) => c.ok === false).length;
     const warned = host.checks.filter((c) => c.ok === 'warn').length;
-    const verdict = [failed > 0 ? `${failed} problem${failed === 1 ? '' : 's'}` : 'ok', warned > 0 ? `${warned} warning${warned === 1 ? '' : 's'}` : null]
+    const verdict = [failed > 0 ? plural(failed, 'problem') : 'ok', warned > 0 ? plural(warned, 'warning') : null]
       .filter((s): s is string => s !== null)
       .join(', ');
     out.push(`${paint(escapeControl(host.host), 'bold', color)}: ${failed > 0 ? paint(verdict, 'red', color) : warned > 0 ? paint(verdict, 'yellow', color) : paint(verdict, 'green', color)}`);
@@ -36,7 +38,7 @@ export function renderDoctorText(report: DoctorReport, opts: TextRenderOptions):
 }
 
 function renderCheck(check: DoctorCheck, width: number, indent: string, color: boolean): string[] {
-  const lines = [`  ${mark(check.ok, color)}  ${check.id.padEnd(width)}  ${escapeControl(check.detail)}`.trimEnd()];
+  const lines = [`  ${mark(check.ok, color)}  ${padToWidth(check.id, width)}  ${escapeControl(check.detail)}`.trimEnd()];
   if (check.ok !== true && check.fix !== null) lines.push(`${indent}${paint('fix:', 'bold', color)} ${escapeControl(check.fix)}`);
   return lines;
 }

@@ -1,6 +1,9 @@
 import type { HistoryChart, HistorySeries, HostHistory } from '../../history/types.js';
 import { describeHistorySpan } from '../describe-history-span.js';
 import { escapeControl } from '../escape-control.js';
+import { displayWidth } from './display-width.js';
+import { cutToWidth } from './fit-columns.js';
+import { padToWidth } from './table.js';
 
 /** First, last, lowest, highest and mean of the buckets that have a value; null when none has. */
 export interface SeriesStats {
@@ -64,11 +67,8 @@ export function renderHistoryText(history: HostHistory): string {
   const out: string[] = [];
   const gaps = history.missedSamples === 0 ? '' : `, ${history.missedSamples} unanswered`;
   out.push(`${plain(history.host)}: ${describeHistorySpan(history)}, ${history.memory.readings} /proc samples${gaps}, ${history.requests.readings} status intervals`);
-  const width = Math.min(40, Math.max(8, ...[...history.memory.series, ...history.requests.series].map((s) => Array.from(plain(s.name)).length)));
-  const pad = (name: string): string => {
-    const cps = Array.from(plain(name));
-    return cps.length > width ? `${cps.slice(0, width - 1).join('')}…` : plain(name).padEnd(width + (plain(name).length - cps.length));
-  };
+  const width = Math.min(40, Math.max(8, ...[...history.memory.series, ...history.requests.series].map((s) => displayWidth(plain(s.name)))));
+  const pad = (name: string): string => padToWidth(cutToWidth(plain(name), width), width);
   out.push('', 'Memory per worker (MiB, RSS of its processes summed):');
   const memLines = history.memory.series.flatMap((s) => {
     const st = summarizeSeries(s);
