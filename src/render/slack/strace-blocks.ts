@@ -1,34 +1,19 @@
 import type { ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
 import type { FdStat, StraceSummary, UnfinishedCall, VerdictState } from '../../strace/types.js';
 import { escapeControl } from '../escape-control.js';
-import { formatBytes, formatCount, formatMs, formatMsAsSeconds, formatMsValue, plural } from '../format.js';
+import { formatBytes, formatCount, formatMs, formatMsAsSeconds, plural } from '../format.js';
 import { redactStraceSummary } from '../redact-strace-summary.js';
-import { renderStraceText } from '../text/strace-summary.js';
-import { askedBy, codeBlock, codeTableSections, context, header, listSections, monospaceTable, packLines, rowsHeading, section, sectionMessage, tableBlock, type SlackColumn, type ThreadSection } from './blocks.js';
+import { askedBy, codeBlock, context, header, monospaceTable, packLines, section, tableBlock } from './blocks.js';
 import { countChars, escapeCodeSpan, escapeMrkdwn, truncateEscaped, truncatePlain } from './escape.js';
 import { measureBlockText, SLACK_LIMITS, type SlackFile, type SlackMessage, type ThreadGaps } from './limits.js';
+import { describeRawLog, renderRawLogUpload, renderStraceSummaryFile, type RawLogDelivery, type RawLogUpload } from './strace-files.js';
+import { clean, NAME_CHARS, pidList, plainTarget } from './strace-target.js';
+import { exitText, renderStraceThread, signalText, SYSCALL_COLUMNS, type NotInParent } from './strace-thread.js';
 import { describeThreadGaps } from './thread-notes.js';
-import { packThreadReplies } from './thread-replies.js';
 
-/** What the parent message says before strace attached (preflight still running). */
-export interface TracePendingOptions {
-  /** The configured host name the user asked for (a slug). */
-  host: string;
-  /** Empty while a worker name is not yet looked up on the host. */
-  pids: readonly number[];
-  /** The worker the pids were asked for by name (`trace web-1 HttpApi01`), if any. */
-  workerName?: string;
-  durationMs: number;
-  /** Slack user ID of who asked (`U…`/`W…`); shown as a mention. */
-  requestedBy?: string;
-}
-
-/** One progress update of a running trace (from runTrace's onProgress). */
-export interface TraceProgressOptions extends TracePendingOptions {
-  elapsedMs: number;
-  /** Trace lines received so far. */
-  lines: number;
-}
+// The parent message of a trace: the verdict and its evidence, the scope, the top syscalls and short
+// lists of what stands out, each cut to keep the message within Block Kit limits. The progress it shows
+// before is strace-progress-blocks.ts, its thread strace-thread.ts, its files strace-files.ts.
 
 export interface StraceRenderOptions {
   host: string;
@@ -50,29 +35,6 @@ export interface StraceRenderOptions {
   gaps?: ThreadGaps;
 }
 
-/**
- * The raw strace log to upload into the thread. The renderer never holds the log: the edge reads
- * `TraceResult.rawLog.path` (already redacted), gzips it when `gzip` is set, and uploads it under this name.
- */
-export interface RawLogUpload {
-  filename: string;
-  title: string;
-  gzip: boolean;
-  /** Size before compression. */
-  bytes: number;
-}
-
-/**
- * Where the raw log goes (the host's `strace.rawLog`) and how far it got. The parent is rendered again
- * once the upload is done, so it never claims a file that is not there.
- */
-export interface RawLogDelivery {
-  destination: 'requester' | 'thread' | 'none';
-  /** `pending` while it uploads, `sent` once Slack accepted it, `failed` otherwise (with Slack's error code). */
-  state: 'pending' | 'sent' | 'failed';
-  error?: string;
-}
-
 /** The parent message plus what goes into its thread. */
 export interface StraceMessage extends SlackMessage {
   /** Full tables (syscalls, fds, errors, …), posted as replies in the parent's thread, in order. */
@@ -84,9 +46,6 @@ export interface StraceMessage extends SlackMessage {
   /** True when the thread replies could not show every row (then `summaryFile` is set). */
   isTruncated: boolean;
 }
-
-/** Raw logs above this size are gzipped before upload (strace text compresses about 10:1). */
-export const RAW_LOG_GZIP_ABOVE_BYTES = 1024 * 1024;
 
 const STATE_EMOJI: Record<VerdictState, string> = {
   idle: ':large_green_circle:',
@@ -113,52 +72,18 @@ const STATE_LABEL: Record<VerdictState, string> = {
   'not-traced': 'Not traced',
 };
 
-/** Parent parts that, when cut or dropped to fit, are repeated in full in the thread (errors and fds always are). */
-type ThreadExtra = 'evidence' | 'unfinished' | 'errors' | 'fds' | 'signals-exits';
-
-const PROGRESS_CELLS = 10;
-const PIDS_SHOWN = 5;
 // Parent message caps: the parent is a glance; every row is in the thread.
 const EVIDENCE_SHOWN = 8;
 const EVIDENCE_CHARS = 300;
-const THREAD_EVIDENCE_CHARS = 1000;
 const VERDICT_CHARS = 600;
 const PARENT_SYSCALL_ROWS = 10;
 const PARENT_LIST_ROWS = 5;
 const SIGNALS_SHOWN = 10;
 const DESCRIPTION_CHARS = 120;
-const THREAD_DESCRIPTION_CHARS = 200;
-const NAME_CHARS = 40;
 // A section smaller than this is not worth showing cut; it is dropped (the thread has it).
 const MIN_SECTION_CHARS = 200;
 // Room kept in the parent's budget for the footer context (its longest form is about 170 chars).
 const FOOTER_RESERVE_CHARS = 300;
-// Thread reply budget, as in the status renderer: below the message budget, room for intro lines.
-
-/** Returns the parent message posted when a trace is accepted, before strace attaches (0% bar). */
-export function renderTracePending(opts: TracePendingOptions): SlackMessage {
-  const what = traceTitle(opts.host, opts.pids, opts.workerName);
-  const line = `\`${progressBar(0)}\` 0% · ${formatMsAsSeconds(opts.durationMs)} s time box · checking strace and permissions…`;
-  return {
-    text: escapeMrkdwn(truncatePlain(`Tracing ${plainTarget(opts.host, opts.pids, opts.workerName)} for ${formatMsAsSeconds(opts.durationMs)} s…`, SLACK_LIMITS.fallbackTextChars)),
-    blocks: [section(`:mag: *${what}* for ${formatMsAsSeconds(opts.durationMs)} s\n${line}`), progressContext(opts.requestedBy)],
-  };
-}
-
-/** Returns the parent message while the trace runs: a text progress bar (`▓▓▓▓▓░░░░░ 50% · 2.5 of 5 s · 1,234 lines`). */
-export function renderTraceProgress(opts: TraceProgressOptions): SlackMessage {
-  const fraction = opts.durationMs <= 0 ? 1 : Math.min(1, Math.max(0, opts.elapsedMs / opts.durationMs));
-  const percent = Math.floor(fraction * 100);
-  const shownElapsedMs = Math.min(Math.max(0, opts.elapsedMs), Math.max(0, opts.durationMs));
-  const lines = `${formatCount(opts.lines)} ${opts.lines === 1 ? 'line' : 'lines'}`;
-  // Past the time box strace still detaches and the host re-reads /proc: say so rather than sit at 100%.
-  const finishing = fraction >= 1 ? ' · detaching and summarising…' : '';
-  const progress = `${percent}% · ${formatMsAsSeconds(shownElapsedMs)} of ${formatMsAsSeconds(opts.durationMs)} s · ${lines}${finishing}`;
-  return {
-    text: escapeMrkdwn(truncatePlain(`Tracing ${plainTarget(opts.host, opts.pids, opts.workerName)}: ${progress}`, SLACK_LIMITS.fallbackTextChars)),
-    blocks: [section(`:mag: *${traceTitle(opts.host, opts.pids, opts.workerName)}*\n\`${progressBar(fraction)}\` ${progress}`), progressContext(opts.requestedBy)],
-  };
-}
 
 /**
  * Returns the parent message (verdict, evidence, top tables), its thread replies (every table in full)
@@ -186,18 +111,23 @@ export function renderStraceMessage(traced: StraceSummary, opts: StraceRenderOpt
   const scope = scopeContext(summary, opts);
   const table = renderTopSyscalls(summary, opts.tableStyle ?? 'block');
 
+  // What the parent shows only in part is given in full in the thread (errors and fds always are).
+  const notInParent = new Set<NotInParent>();
+  if (evidence.omitted > 0) notInParent.add('evidence');
+  if (summary.unfinished.length > PARENT_LIST_ROWS) notInParent.add('unfinished');
+  if (summary.signals.length > SIGNALS_SHOWN) notInParent.add('signals');
+  if (summary.exits.length > PARENT_LIST_ROWS) notInParent.add('exits');
   // Optional sections in priority order, each cut or dropped to keep the whole message in budget;
-  // what the parent cut this way is then given in full in the thread.
-  const optional: { key: ThreadExtra; text: string | null }[] = [
-    { key: 'unfinished', text: unfinishedSection(summary) },
-    { key: 'errors', text: errorsSection(summary) },
-    { key: 'fds', text: fdsSection(summary) },
-    { key: 'signals-exits', text: signalsAndExitsSection(summary) },
+  // what a section held is then in the thread.
+  const optional: { text: string | null; inThread: readonly NotInParent[] }[] = [
+    { text: unfinishedSection(summary), inThread: ['unfinished'] },
+    { text: errorsSection(summary), inThread: [] },
+    { text: fdsSection(summary), inThread: [] },
+    { text: signalsAndExitsSection(summary), inThread: ['signals', 'exits'] },
   ];
-  const cut = new Set<ThreadExtra>(evidence.omitted > 0 ? ['evidence'] : []);
   let budget = SLACK_LIMITS.messageTextChars - measureBlockText([title, verdict, scope, ...table]) - FOOTER_RESERVE_CHARS;
   const middle: SectionBlock[] = [];
-  for (const { key, text } of optional) {
+  for (const { text, inThread } of optional) {
     if (text === null) continue;
     const limit = Math.min(SLACK_LIMITS.sectionTextChars, budget);
     if (countChars(text) <= limit) {
@@ -205,16 +135,16 @@ export function renderStraceMessage(traced: StraceSummary, opts: StraceRenderOpt
       budget -= countChars(text);
       continue;
     }
-    cut.add(key);
+    for (const part of inThread) notInParent.add(part);
     if (limit >= MIN_SECTION_CHARS) {
       const shortened = truncateEscaped(text, limit, '\n…(more in the thread)');
       middle.push(section(shortened));
       budget -= countChars(shortened);
     }
   }
-  const thread = renderThreadReplies(summary, opts.host, opts.maxThreadReplies ?? 4, cut);
+  const thread = renderStraceThread(summary, opts.host, opts.maxThreadReplies ?? 4, notInParent);
   const summaryFile = thread.isTruncated ? renderStraceSummaryFile(summary, opts.host) : undefined;
-  const logNote = rawLogNote(opts.rawLogBytes ?? 0, file, delivery, opts.requestedBy);
+  const logNote = describeRawLog(opts.rawLogBytes ?? 0, file, delivery, opts.requestedBy);
   const footerBlock = footerContext(summary, logNote, thread, summaryFile, opts.gaps, file?.filename);
   const footer = footerBlock === null ? [] : [footerBlock];
 
@@ -227,83 +157,6 @@ export function renderStraceMessage(traced: StraceSummary, opts: StraceRenderOpt
     ...(summaryFile === undefined ? {} : { summaryFile }),
     isTruncated: thread.isTruncated,
   };
-}
-
-/**
- * Returns the message the raw log is attached under in the requester's DM with the bot: which trace it
- * is and where it was asked (`channelId` becomes a channel link only when it has a channel ID's shape).
- */
-export function renderRawLogDmMessage(opts: { host: string; pids: readonly number[]; workerName?: string; channelId: string }): SlackMessage {
-  const where = /^[CG][A-Z0-9]{2,}$/.test(opts.channelId) ? ` in <#${opts.channelId}>` : '';
-  return sectionMessage(`:page_facing_up: The raw log of your ${traceTitle(opts.host, opts.pids, opts.workerName)}${where} (secrets redacted; only you see this DM).`);
-}
-
-/** Returns the whole summary as a text file (every row of every table), for when the thread is not enough. */
-export function renderStraceSummaryFile(traced: StraceSummary, host: string): SlackFile {
-  const summary = redactStraceSummary(traced);
-  return {
-    filename: `strace-summary-${fileSlug(host)}-${pidSlug(summary.pids)}.txt`,
-    title: `strace summary of ${plainTarget(host, summary.pids)}`,
-    content: renderStraceText(summary, { color: false, maxRows: Number.MAX_SAFE_INTEGER }),
-  };
-}
-
-function renderRawLogUpload(host: string, pids: readonly number[], bytes: number | undefined, isCut: boolean): RawLogUpload | undefined {
-  if (bytes === undefined || bytes <= 0) return undefined;
-  const gzip = bytes > RAW_LOG_GZIP_ABOVE_BYTES;
-  return {
-    filename: `strace-${fileSlug(host)}-${pidSlug(pids)}.log${gzip ? '.gz' : ''}`,
-    title: `strace log of ${plainTarget(host, pids)} (secrets redacted${isCut ? ', cut at the size cap' : ''})`,
-    gzip,
-    bytes,
-  };
-}
-
-/** Trace text made single-line and bounded before escaping (control chars would break bullets). */
-function clean(text: string, maxChars: number): string {
-  return truncatePlain(escapeControl(text), maxChars);
-}
-
-function progressContext(requestedBy: string | undefined): ContextBlock {
-  const who = askedBy(requestedBy);
-  // Said on every update because strace slows the target for as long as it is attached.
-  const note = 'strace slows the traced process down while attached; the time box is enforced on the host';
-  return context(who === null ? [note] : [who, note]);
-}
-
-function progressBar(fraction: number): string {
-  const filled = Math.floor(Math.min(1, Math.max(0, fraction)) * PROGRESS_CELLS);
-  return '▓'.repeat(filled) + '░'.repeat(PROGRESS_CELLS - filled);
-}
-
-function pidList(pids: readonly number[]): string {
-  if (pids.length === 0) return 'no pid';
-  const shown = pids.slice(0, PIDS_SHOWN).join(', ');
-  const more = pids.length > PIDS_SHOWN ? ` +${pids.length - PIDS_SHOWN} more` : '';
-  return `${pids.length === 1 ? 'pid' : 'pids'} ${shown}${more}`;
-}
-
-/** Unescaped "pid 1 on web-1" (or "worker W (pids 1, 2) on web-1"), for plain_text and (escaped later) fallback text and file titles. */
-function plainTarget(host: string, pids: readonly number[], workerName?: string): string {
-  if (workerName === undefined) return `${pidList(pids)} on ${host}`;
-  const name = truncatePlain(escapeControl(workerName), NAME_CHARS);
-  return `worker ${name}${pids.length === 0 ? '' : ` (${pidList(pids)})`} on ${host}`;
-}
-
-/** mrkdwn "strace of pid 1 on `web-1`" (or "strace of worker `W` (pids 1, 2) on `web-1`"). */
-function traceTitle(host: string, pids: readonly number[], workerName?: string): string {
-  if (workerName === undefined) return `strace of ${pidList(pids)} on \`${escapeCodeSpan(host)}\``;
-  const name = escapeCodeSpan(truncatePlain(escapeControl(workerName), NAME_CHARS));
-  return `strace of worker \`${name}\`${pids.length === 0 ? '' : ` (${pidList(pids)})`} on \`${escapeCodeSpan(host)}\``;
-}
-
-function fileSlug(text: string): string {
-  return text.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 64) || 'host';
-}
-
-function pidSlug(pids: readonly number[]): string {
-  if (pids.length === 0) return 'nopid';
-  return pids.length > 3 ? `${pids.slice(0, 3).join('-')}-and-${pids.length - 3}-more` : pids.join('-');
 }
 
 function fallbackText(summary: StraceSummary, host: string): string {
@@ -343,23 +196,6 @@ function footerContext(
   if (gapNote !== null) parts.push(gapNote);
   if (logNote !== null) parts.push(logNote);
   return parts.length === 0 ? null : context([parts.join(' ')]);
-}
-
-/** What the parent says about the raw log: where it went, only once it is there (mrkdwn). */
-function rawLogNote(bytes: number, file: RawLogUpload | undefined, delivery: RawLogDelivery, requestedBy: string | undefined): string | null {
-  if (bytes <= 0) return null;
-  if (delivery.destination === 'none' || file === undefined) return 'The raw log is not shared (`strace.rawLog: none`).';
-  const what = `Raw log (${formatBytes(file.bytes)}${file.gzip ? ', gzipped' : ''}, secrets redacted)`;
-  const who = requestedBy !== undefined && /^[UW][A-Z0-9]{2,}$/.test(requestedBy) ? `<@${requestedBy}>` : 'the requester';
-  const why = delivery.error === undefined ? '' : ` (\`${escapeCodeSpan(delivery.error)}\`)`;
-  if (delivery.destination === 'requester') {
-    if (delivery.state === 'sent') return `${what} sent to ${who} in a DM with the bot.`;
-    if (delivery.state === 'failed') return `The raw log could not be sent to ${who}${why}.`;
-    return `${what}: sending it to ${who} in a DM with the bot…`;
-  }
-  if (delivery.state === 'sent') return `${what} attached in the thread.`;
-  if (delivery.state === 'failed') return `The raw log could not be attached in the thread${why}.`;
-  return `${what}: attaching it in the thread…`;
 }
 
 function fdTarget(pid: number | null, fd: number | null, description: string | null, showPid: boolean, maxChars = DESCRIPTION_CHARS): string {
@@ -422,7 +258,7 @@ function fdsSection(summary: StraceSummary): string | null {
 function signalsAndExitsSection(summary: StraceSummary): string | null {
   const parts: string[] = [];
   if (summary.signals.length > 0) {
-    const shown = summary.signals.slice(0, SIGNALS_SHOWN).map((s) => `${escapeMrkdwn(clean(s.signal, NAME_CHARS))} ×${formatCount(s.count)}`);
+    const shown = summary.signals.slice(0, SIGNALS_SHOWN).map(signalText);
     const more = summary.signals.length > SIGNALS_SHOWN ? `, …and ${summary.signals.length - SIGNALS_SHOWN} more` : '';
     parts.push(`*Signals:* ${shown.join(', ')}${more}`);
   }
@@ -434,21 +270,6 @@ function signalsAndExitsSection(summary: StraceSummary): string | null {
   return parts.length === 0 ? null : parts.join('\n');
 }
 
-function exitText(x: StraceSummary['exits'][number]): string {
-  return `pid ${x.pid} ${x.signal !== null ? `killed by ${escapeMrkdwn(clean(x.signal, NAME_CHARS))}` : `exited with ${x.code ?? '?'}`}`;
-}
-
-type SyscallRow = StraceSummary['syscalls'][number];
-
-const SYSCALL_COLUMNS: readonly SlackColumn<SyscallRow>[] = [
-  { title: 'syscall', align: 'left', cell: (s) => clean(s.name, NAME_CHARS) },
-  { title: 'calls', align: 'right', cell: (s) => formatCount(s.count) },
-  // Blank rather than 0 so the rows with errors stand out.
-  { title: 'errors', align: 'right', cell: (s) => (s.errors > 0 ? formatCount(s.errors) : '') },
-  { title: 'total ms', align: 'right', cell: (s) => formatMsValue(s.totalTimeMs) },
-  { title: 'max ms', align: 'right', cell: (s) => formatMsValue(s.maxTimeMs) },
-];
-
 function renderTopSyscalls(summary: StraceSummary, style: 'block' | 'monospace'): KnownBlock[] {
   const rows = summary.syscalls.slice(0, PARENT_SYSCALL_ROWS);
   if (rows.length === 0) return [];
@@ -458,58 +279,4 @@ function renderTopSyscalls(summary: StraceSummary, style: 'block' | 'monospace')
   }
   // raw_text cells are literal: a syscall named `<!channel>` shows as such.
   return [tableBlock(SYSCALL_COLUMNS, rows)];
-}
-
-/** A full table as code-block sections of at most 3000 chars each, the header repeated in each. */
-function tableSections<Row>(title: string, label: string, columns: readonly SlackColumn<Row>[], rows: readonly Row[]): ThreadSection[] {
-  return rows.length === 0 ? [] : codeTableSections(monospaceTable(columns, rows), rowsHeading(title), label);
-}
-
-const ERROR_COLUMNS: readonly SlackColumn<StraceSummary['errors'][number]>[] = [
-  { title: 'syscall', align: 'left', cell: (e) => clean(e.syscall, NAME_CHARS) },
-  { title: 'errno', align: 'left', cell: (e) => clean(e.errno, NAME_CHARS) },
-  { title: 'count', align: 'right', cell: (e) => formatCount(e.count) },
-];
-
-const FD_COLUMNS: readonly SlackColumn<FdStat>[] = [
-  { title: 'pid', align: 'right', cell: (f) => (f.pid === null ? '-' : String(f.pid)) },
-  { title: 'fd', align: 'right', cell: (f) => (f.fd < 0 ? '*' : String(f.fd)) },
-  { title: 'calls', align: 'right', cell: (f) => formatCount(f.calls) },
-  { title: 'read', align: 'right', cell: (f) => formatBytes(f.bytesRead) },
-  { title: 'written', align: 'right', cell: (f) => formatBytes(f.bytesWritten) },
-  { title: 'ms', align: 'right', cell: (f) => formatMsValue(f.timeMs) },
-  { title: 'what', align: 'left', cell: (f) => clean(f.description ?? '', THREAD_DESCRIPTION_CHARS) },
-];
-
-const UNFINISHED_COLUMNS: readonly SlackColumn<UnfinishedCall>[] = [
-  { title: 'pid', align: 'right', cell: (u) => (u.pid === null ? '-' : String(u.pid)) },
-  { title: 'syscall', align: 'left', cell: (u) => clean(u.syscall, NAME_CHARS) },
-  { title: 'fd', align: 'right', cell: (u) => (u.fd === null ? '' : String(u.fd)) },
-  { title: 'waited ms', align: 'right', cell: (u) => formatMsValue(u.waitedMs) },
-  { title: 'what', align: 'left', cell: (u) => clean(u.description ?? '', THREAD_DESCRIPTION_CHARS) },
-];
-
-/** Every table in full, as sections packed into thread replies; stops at `maxReplies`. */
-function renderThreadReplies(summary: StraceSummary, host: string, maxReplies: number, cutInParent: ReadonlySet<ThreadExtra>): { replies: SlackMessage[]; isTruncated: boolean } {
-  const v = summary.verdict;
-  const sections: ThreadSection[] = [];
-  if (cutInParent.has('evidence')) {
-    sections.push(...listSections('Evidence', 'evidence', v.evidence.map((e) => `• ${escapeMrkdwn(clean(e, THREAD_EVIDENCE_CHARS))}`)));
-  }
-  sections.push(...tableSections('Syscalls', 'syscalls', SYSCALL_COLUMNS, summary.syscalls));
-  sections.push(...tableSections('Errors by errno', 'errors', ERROR_COLUMNS, summary.errors));
-  sections.push(...tableSections('File descriptors and peers', 'fds', FD_COLUMNS, summary.fds));
-  if (summary.unfinished.length > PARENT_LIST_ROWS || cutInParent.has('unfinished')) {
-    sections.push(...tableSections('Unfinished when the trace ended', 'unfinished', UNFINISHED_COLUMNS, summary.unfinished));
-  }
-  if (summary.signals.length > SIGNALS_SHOWN || cutInParent.has('signals-exits')) {
-    sections.push(...listSections('Signals', 'signals', summary.signals.map((s) => `• ${escapeMrkdwn(clean(s.signal, NAME_CHARS))} ×${formatCount(s.count)}`)));
-  }
-  if (summary.exits.length > PARENT_LIST_ROWS || cutInParent.has('signals-exits')) sections.push(...listSections('Exits', 'exits', summary.exits.map((x) => `• ${exitText(x)}`)));
-
-  return packThreadReplies(sections, {
-    title: (labels) => `strace of ${plainTarget(host, summary.pids)}: ${labels.join(', ')}`,
-    maxReplies,
-    restNote: 'The rest did not fit in the thread: see the attached summary file.',
-  });
 }

@@ -2,13 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { measureBlockText, SLACK_LIMITS, type SlackMessage } from '../../../../src/render/slack/limits.js';
-import {
-  RAW_LOG_GZIP_ABOVE_BYTES,
-  renderStraceMessage,
-  renderTracePending,
-  renderTraceProgress,
-  type StraceMessage,
-} from '../../../../src/render/slack/strace-blocks.js';
+import { renderStraceMessage, type StraceMessage } from '../../../../src/render/slack/strace-blocks.js';
+import { RAW_LOG_GZIP_ABOVE_BYTES } from '../../../../src/render/slack/strace-files.js';
+import { renderTracePending, renderTraceProgress } from '../../../../src/render/slack/strace-progress-blocks.js';
 import { redactSecrets } from '../../../../src/strace/redact.js';
 import { summarizeStrace } from '../../../../src/strace/summarize.js';
 import type { FdStat, StraceSummary, SyscallStat } from '../../../../src/strace/types.js';
