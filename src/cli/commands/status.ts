@@ -1,8 +1,9 @@
-import { renderFleetText } from '../../fleet/render-fleet-text.js';
 import { resolveTargets } from '../../config/resolve-targets.js';
 import { ALL_HOSTS_GROUP } from '../../config/schema.js';
 import { runFleetStatus } from '../../fleet/run-fleet-status.js';
+import { renderFleetText } from '../../render/text/fleet-table.js';
 import { renderStatusText } from '../../render/text/status-table.js';
+import { describeExits } from '../../workerman/describe-exit-status.js';
 import { parseStatus } from '../../workerman/parse-status.js';
 import { runStatus } from '../../workerman/run-status.js';
 import type { CliCommand } from '../cli-command.js';
@@ -35,7 +36,7 @@ export const statusCommand: CliCommand = {
     if (fromFile !== undefined) {
       expectArgs(ctx.args, 0, 'status --from-file FILE');
       const status = parseStatus(await readInput(fromFile, io), { host: null });
-      io.stdout.write(json ? `${JSON.stringify(status, null, 2)}\n` : renderStatusText(status, { color: ctx.color, maxWidth: ctx.maxWidth }));
+      io.stdout.write(json ? `${JSON.stringify(status, null, 2)}\n` : renderStatusText(describeExits(status), { color: ctx.color, maxWidth: ctx.maxWidth }));
       return 0;
     }
     const name = expectArgs(ctx.args, 1, 'status <host|group|all>')[0]!;
@@ -59,7 +60,7 @@ export const statusCommand: CliCommand = {
     }
     const host = pickHost(loaded, name, { withGroups: true });
     const run = await runStatus((await ctx.transports()).get(host.name), host, { qps });
-    io.stdout.write(json ? `${JSON.stringify(run.status, null, 2)}\n` : renderStatusText(run.status, { color: ctx.color, maxWidth: ctx.maxWidth }));
+    io.stdout.write(json ? `${JSON.stringify(run.status, null, 2)}\n` : renderStatusText(describeExits(run.status), { color: ctx.color, maxWidth: ctx.maxWidth }));
     return 0;
   },
 };

@@ -6,6 +6,7 @@
  * (render/redact-strace-summary.ts).
  */
 
+import { formatBytes, formatMs } from '../../render/format.js';
 import type { PidFacts } from '../pid-facts.js';
 import { describeFdNote } from '../fd-note.js';
 import { isKind, LOOP_WAIT, syscallKind } from '../syscall-kinds.js';
@@ -32,18 +33,6 @@ export function make(
   extra: { syscall?: string | null; fd?: number | null; peer?: string | null; waitedMs?: number | null },
 ): Verdict {
   return { state, text, evidence, syscall: extra.syscall ?? null, fd: extra.fd ?? null, peer: extra.peer ?? null, waitedMs: extra.waitedMs ?? null };
-}
-
-export function fmtMs(ms: number): string {
-  if (ms >= 1000) return `${(ms / 1000).toFixed(1)} s`;
-  if (ms >= 10) return `${Math.round(ms)} ms`;
-  return `${ms.toFixed(1)} ms`;
-}
-
-function fmtBytes(n: number): string {
-  if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
-  if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${n} B`;
 }
 
 function noteText(note: string | null): string | null {
@@ -144,21 +133,21 @@ export function cpuBound(pid: number | null, cpu: CpuEvidence, why: string): Ver
   const pct = Math.round((cpu.cpuMs / cpu.elapsedMs) * 100);
   return make(
     'cpu-bound',
-    `CPU-bound: ${why} while CPU time rose by ${fmtMs(cpu.cpuMs)} in ${fmtMs(cpu.elapsedMs)} (${pct}%)`,
-    [`/proc/${pid ?? 'PID'}/stat utime+stime grew by ${fmtMs(cpu.cpuMs)} over ${fmtMs(cpu.elapsedMs)}`, 'a loop in PHP code makes no syscalls (microtime() is served by the vDSO)'],
+    `CPU-bound: ${why} while CPU time rose by ${formatMs(cpu.cpuMs)} in ${formatMs(cpu.elapsedMs)} (${pct}%)`,
+    [`/proc/${pid ?? 'PID'}/stat utime+stime grew by ${formatMs(cpu.cpuMs)} over ${formatMs(cpu.elapsedMs)}`, 'a loop in PHP code makes no syscalls (microtime() is served by the vDSO)'],
     {},
   );
 }
 
 /** Not one syscall line for the process, and /proc named no call: user code or stopped. */
 export function noSyscallsVerdict(durationMs: number | null, cpu: CpuEvidence | null): Verdict {
-  const dur = durationMs !== null ? ` in the ${fmtMs(durationMs)} trace` : '';
+  const dur = durationMs !== null ? ` in the ${formatMs(durationMs)} trace` : '';
   return make(
     'silent',
     `No syscalls${dur}: the process ran user code (CPU-bound?) or was stopped; the trace alone cannot tell`,
     [
       'strace printed no syscall line for this process',
-      cpu !== null ? `CPU time rose by only ${fmtMs(cpu.cpuMs)} in ${fmtMs(cpu.elapsedMs)}` : 'no CPU samples: compare utime+stime in /proc/PID/stat before and after to tell CPU-bound from stopped',
+      cpu !== null ? `CPU time rose by only ${formatMs(cpu.cpuMs)} in ${formatMs(cpu.elapsedMs)}` : 'no CPU samples: compare utime+stime in /proc/PID/stat before and after to tell CPU-bound from stopped',
     ],
     {},
   );
@@ -168,15 +157,15 @@ export function noSyscallsVerdict(durationMs: number | null, cpu: CpuEvidence | 
 export function idleVerdict(pf: PidFacts, u: UnfinishedCall | undefined, summary: SummaryTables, share: LoopShare | null, how?: string): Verdict {
   const loopCall = u?.syscall ?? mostCommonLoopCall(summary) ?? 'the event loop';
   const evidence: string[] = [];
-  if (u !== undefined) evidence.push(`${u.syscall}${fdText(u.fd, u.description)} in progress when the trace ended${u.waitedMs !== null ? ` (waited ${fmtMs(u.waitedMs)})` : ''}`);
+  if (u !== undefined) evidence.push(`${u.syscall}${fdText(u.fd, u.description)} in progress when the trace ended${u.waitedMs !== null ? ` (waited ${formatMs(u.waitedMs)})` : ''}`);
   if (how !== undefined) evidence.push('no sockets and no request read before it: the Select loop sleeps until its next timer');
   if (pf.eventLoopCalls > 0) evidence.push(`${pf.eventLoopCalls} event-loop wait(s)${pf.socketReads > 0 ? `, ${pf.socketReads} socket read(s) with data` : ''}`);
   addCommonEvidence(evidence, summary);
   const text =
     how !== undefined
-      ? `Idle: ${how} ${loopCall}${share !== null ? ` (${share.pct}% of the ${fmtMs(share.totalMs)})` : ''}`
+      ? `Idle: ${how} ${loopCall}${share !== null ? ` (${share.pct}% of the ${formatMs(share.totalMs)})` : ''}`
       : share !== null
-        ? `Idle in the event loop: ${share.pct}% of the ${fmtMs(share.totalMs)} in ${loopCall}`
+        ? `Idle in the event loop: ${share.pct}% of the ${formatMs(share.totalMs)} in ${loopCall}`
         : `Idle in the event loop: waiting in ${loopCall}${u !== undefined ? ' when the trace ended' : ''}`;
   return make('idle', text, evidence, { syscall: loopCall === 'the event loop' ? null : loopCall, fd: u?.fd ?? null, waitedMs: u?.waitedMs ?? null });
 }
@@ -192,11 +181,11 @@ export function activeVerdict(pid: number | null, counts: { reads: number; write
   const sockets = summary.fds.filter((f) => f.pid === pid || pid === null).filter((f) => f.description !== null && /^(TCP|UDP|UNIX)/.test(f.description));
   const bytesIn = summary.fds.reduce((s, f) => s + f.bytesRead, 0);
   const bytesOut = summary.fds.reduce((s, f) => s + f.bytesWritten, 0);
-  const evidence = [`${reads} reads, ${writes} writes${accepts > 0 ? `, ${accepts} accepts` : ''}; ${fmtBytes(bytesIn)} in, ${fmtBytes(bytesOut)} out`];
+  const evidence = [`${reads} reads, ${writes} writes${accepts > 0 ? `, ${accepts} accepts` : ''}; ${formatBytes(bytesIn)} in, ${formatBytes(bytesOut)} out`];
   const top = [...summary.fds].filter((f) => f.fd >= 0).sort((a, b) => b.calls - a.calls).slice(0, 3);
-  for (const f of top) evidence.push(`fd ${f.fd}${f.description !== null ? ` (${f.description})` : ''}: ${f.calls} calls, ${fmtBytes(f.bytesRead)} read, ${fmtBytes(f.bytesWritten)} written`);
+  for (const f of top) evidence.push(`fd ${f.fd}${f.description !== null ? ` (${f.description})` : ''}: ${f.calls} calls, ${formatBytes(f.bytesRead)} read, ${formatBytes(f.bytesWritten)} written`);
   addCommonEvidence(evidence, summary);
-  const dur = summary.durationMs !== null ? ` in ${fmtMs(summary.durationMs)}` : '';
+  const dur = summary.durationMs !== null ? ` in ${formatMs(summary.durationMs)}` : '';
   const conns = sockets.length > 0 ? ` on ${sockets.length} socket(s)` : '';
   const loop = share !== null ? `, ${share.pct}% of the time waiting in the event loop` : '';
   return make('active', `Serving I/O: ${reads} reads and ${writes} writes${conns}${dur}${loop}`, evidence, {});
@@ -206,7 +195,7 @@ export function activeVerdict(pid: number | null, counts: { reads: number; write
 export function masterVerdict(pf: PidFacts, u: UnfinishedCall | undefined, summary: SummaryTables): Verdict {
   const evidence: string[] = [];
   const waitCall = u?.syscall ?? 'wait4';
-  if (u !== undefined) evidence.push(`${u.syscall} in progress when the trace ended${u.waitedMs !== null ? ` (waited ${fmtMs(u.waitedMs)})` : ''}`);
+  if (u !== undefined) evidence.push(`${u.syscall} in progress when the trace ended${u.waitedMs !== null ? ` (waited ${formatMs(u.waitedMs)})` : ''}`);
   const sigs = summary.signals.filter((s) => s.signal !== 'SIGALRM' && s.signal !== 'SIGCHLD');
   for (const s of sigs) {
     const meaning = s.signal === 'SIGABRT' || s.signal === 'SIGIOT' ? ' (status request, Workerman 4.x/5.x)' : s.signal === 'SIGUSR2' ? ' (status request in 3.x, graceful reload in 4.x/5.x)' : s.signal === 'SIGUSR1' ? ' (reload)' : '';
@@ -229,8 +218,8 @@ export function masterVerdict(pf: PidFacts, u: UnfinishedCall | undefined, summa
 
 /** Still in a sleep when the trace ended (`resumed`: seen as restart_syscall after a stop; `req`: the request read before it). */
 export function sleepingVerdict(u: UnfinishedCall, resumed: boolean, req: PidFacts['requestRead'], summary: SummaryTables): Verdict {
-  const waited = u.waitedMs !== null ? ` for ${fmtMs(u.waitedMs)}` : '';
-  const evidence = [`${u.syscall} still unfinished when the trace ended${u.waitedMs !== null ? ` (${fmtMs(u.waitedMs)})` : ''}`];
+  const waited = u.waitedMs !== null ? ` for ${formatMs(u.waitedMs)}` : '';
+  const evidence = [`${u.syscall} still unfinished when the trace ended${u.waitedMs !== null ? ` (${formatMs(u.waitedMs)})` : ''}`];
   if (resumed) evidence.push(`as restart_syscall(<... resuming interrupted ${u.syscall} ...>): this trace saw ${u.syscall} stopped with ERESTART_RESTARTBLOCK, and the kernel resumed it`);
   if (req !== null) evidence.push(`entered right after reading a request${fdText(req.fd, noteText(req.note))}: a PHP sleep() in a request handler`);
   addCommonEvidence(evidence, summary);
@@ -242,7 +231,7 @@ export function sleepingVerdict(u: UnfinishedCall, resumed: boolean, req: PidFac
 
 /** Still waiting for a child or a signal when the trace ended. */
 export function idleInWaitVerdict(u: UnfinishedCall, summary: SummaryTables): Verdict {
-  const waited = u.waitedMs !== null ? ` for ${fmtMs(u.waitedMs)}` : '';
+  const waited = u.waitedMs !== null ? ` for ${formatMs(u.waitedMs)}` : '';
   const evidence = [`${u.syscall} unfinished when the trace ended`];
   addCommonEvidence(evidence, summary);
   return make('idle', `Idle: waiting in ${u.syscall}${waited}`, evidence, { syscall: u.syscall, waitedMs: u.waitedMs });
@@ -250,8 +239,8 @@ export function idleInWaitVerdict(u: UnfinishedCall, summary: SummaryTables): Ve
 
 /** Still inside a call that waits on something (`peer`: who has not answered; `req`: the request read before it). */
 export function blockedVerdict(u: UnfinishedCall, peer: string | null, req: PidFacts['requestRead'], summary: SummaryTables): Verdict {
-  const waited = u.waitedMs !== null ? ` for ${fmtMs(u.waitedMs)}` : '';
-  const evidence = [`${u.syscall}${fdText(u.fd, u.description)} started and never returned before the trace ended${u.waitedMs !== null ? ` (${fmtMs(u.waitedMs)})` : ''}`];
+  const waited = u.waitedMs !== null ? ` for ${formatMs(u.waitedMs)}` : '';
+  const evidence = [`${u.syscall}${fdText(u.fd, u.description)} started and never returned before the trace ended${u.waitedMs !== null ? ` (${formatMs(u.waitedMs)})` : ''}`];
   if (peer !== null) evidence.push(`peer ${peer} has not answered`);
   if (req !== null) evidence.push(`a request was read${fdText(req.fd, noteText(req.note))} before it`);
   addCommonEvidence(evidence, summary);
@@ -268,12 +257,12 @@ export function runningAtDetachVerdict(pf: PidFacts, sinceMs: number | null, cpu
   const after = pf.requestRead !== null ? ` after reading a request${fdText(pf.requestRead.fd, noteText(pf.requestRead.note))}` : '';
   const evidence = [
     `last syscall: ${pf.lastCall?.name ?? '?'}${after}; strace detached while the process was outside any syscall`,
-    cpu !== null ? `CPU time rose by ${fmtMs(cpu.cpuMs)} in ${fmtMs(cpu.elapsedMs)}` : 'no CPU samples: a live trace compares /proc/PID/stat before and after',
+    cpu !== null ? `CPU time rose by ${formatMs(cpu.cpuMs)} in ${formatMs(cpu.elapsedMs)}` : 'no CPU samples: a live trace compares /proc/PID/stat before and after',
   ];
   addCommonEvidence(evidence, summary);
   return make(
     'silent',
-    `No syscall${sinceMs !== null && sinceMs > 0 ? ` for the last ${fmtMs(sinceMs)}` : ' until the end'}${after}: running PHP code (CPU-bound?) or stopped`,
+    `No syscall${sinceMs !== null && sinceMs > 0 ? ` for the last ${formatMs(sinceMs)}` : ' until the end'}${after}: running PHP code (CPU-bound?) or stopped`,
     evidence,
     { syscall: pf.lastCall?.name ?? null },
   );
