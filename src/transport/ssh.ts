@@ -1,15 +1,22 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import type { Duplex } from 'node:stream';
-import ssh2, { type Client as SshClient, type ClientChannel, type ConnectConfig, type ServerHostKeyAlgorithm } from 'ssh2';
+import type { AuthenticationType, Client as SshClient, ClientChannel, ConnectConfig, ServerHostKeyAlgorithm } from 'ssh2';
 import type { SshEndpoint, SshSettings } from '../config/schema.js';
 import { BotError, oneLine } from '../errors.js';
 import { fingerprintOf, keyTypeOf, knownHostKeyTypes, loadKnownHosts, matchKnownHosts } from './host-key.js';
-import { createLineStream, runStartedCommand, type CommandExit, type StartedCommand } from './local.js';
+import { createLineStream, runStartedCommand, type CommandExit, type StartedCommand } from './process-streams.js';
 import { quoteArg, quoteArgv } from './quote.js';
 import type { CommandResult, LineOptions, LineStream, RunOptions, Transport } from './types.js';
 
-const { Client, utils } = ssh2;
+// ssh2 (about 50 ms of start-up CPU) loads with the first SSH connection, not with this module: the
+// transport pool imports this file, and a CLI run that only reaches the local host never needs ssh2.
+type Ssh2 = typeof import('ssh2');
+let ssh2Module: Promise<Ssh2> | undefined;
+function loadSsh2(): Promise<Ssh2> {
+  // CommonJS: all of module.exports (utils included) is the namespace's default export.
+  return (ssh2Module ??= import('ssh2').then((m) => (m as unknown as { default: Ssh2 }).default));
+}
 
 /** Grace the remote `timeout` gives a command between its TERM and a KILL (`timeout -k`). */
 const REMOTE_KILL_GRACE_S = 5;
@@ -295,12 +302,16 @@ export class SshTransport implements Transport {
       : null;
     const preferredKeyTypes = knownHosts === null ? [] : knownHostKeyTypes(knownHosts, endpoint.address, endpoint.port);
     let hostKeyError: BotError | null = null;
+    const { Client } = await loadSsh2();
     const client = new Client();
     const config: ConnectConfig = {
       host: endpoint.address,
       port: endpoint.port,
       username: endpoint.username,
       ...auth,
+      // Only the methods configured, in this order: ssh2 would otherwise try "none" first, one more
+      // round trip (and a "failed none" line in the host's auth log) on every connection.
+      authHandler: authMethods(auth),
       readyTimeout: this.settings.connectTimeoutMs,
       keepaliveInterval: this.settings.keepaliveIntervalMs,
       keepaliveCountMax: KEEPALIVE_COUNT_MAX,
@@ -412,6 +423,7 @@ export class SshTransport implements Transport {
           throw new BotError('config_invalid', `The passphrase variable ${endpoint.passphraseEnv} (passphraseEnv for ${forWhom}) is not set.`);
         }
       }
+      const { utils } = await loadSsh2();
       const parsed = utils.parseKey(key, passphrase);
       if (parsed instanceof Error) {
         const isEncrypted = /encrypted|passphrase/i.test(parsed.message);
@@ -540,6 +552,14 @@ function socketProblem(code: string | undefined, message: string): string {
     default:
       return oneLine(message);
   }
+}
+
+/** The auth methods ssh2 tries, in OpenSSH's order: the key file, then the agent. */
+function authMethods(auth: Pick<ConnectConfig, 'privateKey' | 'agent'>): AuthenticationType[] {
+  const methods: AuthenticationType[] = [];
+  if (auth.privateKey !== undefined) methods.push('publickey');
+  if (auth.agent !== undefined) methods.push('agent');
+  return methods;
 }
 
 /** Host key algorithms for ssh2, the types known_hosts lists for the host first (as OpenSSH does). */
