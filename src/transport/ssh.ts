@@ -1,4 +1,5 @@
 import { open, type FileHandle } from 'node:fs/promises';
+import { connect as connectTcp, type Socket } from 'node:net';
 import { homedir } from 'node:os';
 import type { Duplex } from 'node:stream';
 import type { AuthenticationType, Client as SshClient, ClientChannel, ConnectConfig, ServerHostKeyAlgorithm } from 'ssh2';
@@ -51,6 +52,8 @@ export function remoteCommandLine(argv: readonly string[], opts: { timeoutMs: nu
 interface Connection {
   client: SshClient;
   jump: SshClient | null;
+  /** The TCP connection we opened: to the host, or to the jump host. */
+  socket: Socket;
   activeCommands: number;
   freeChannels: number;
   waiting: Array<() => void>;
@@ -228,19 +231,25 @@ export class SshTransport implements Transport {
   private async connect(): Promise<Connection> {
     const jumpEndpoint = this.settings.jump;
     let jump: SshClient | null = null;
-    let sock: Duplex | undefined;
+    let jumpSocket: Socket | undefined;
+    let forwarded: Duplex | undefined;
     if (jumpEndpoint !== undefined) {
-      jump = await this.handshake(jumpEndpoint, 'jump');
+      const opened = await this.handshake(jumpEndpoint, 'jump');
+      jump = opened.client;
+      jumpSocket = opened.socket!;
       try {
-        sock = await this.forwardThrough(jump);
+        forwarded = await this.forwardThrough(jump);
       } catch (error) {
         jump.end();
         throw error;
       }
     }
     let client: SshClient;
+    let socket: Socket;
     try {
-      client = await this.handshake(this.settings, 'host', sock);
+      const host = await this.handshake(this.settings, 'host', forwarded);
+      client = host.client;
+      socket = (jumpSocket ?? host.socket)!;
     } catch (error) {
       jump?.end();
       throw error;
@@ -249,6 +258,7 @@ export class SshTransport implements Transport {
     const connection: Connection = {
       client,
       jump,
+      socket,
       activeCommands: 0,
       freeChannels: MAX_CHANNELS_PER_CONNECTION,
       waiting: [],
@@ -294,15 +304,40 @@ export class SshTransport implements Transport {
     });
   }
 
-  /** Connects and authenticates one endpoint; the host key is verified during key exchange, before auth. */
-  private async handshake(endpoint: SshEndpoint, role: Role, sock?: Duplex): Promise<SshClient> {
-    const auth = await this.authConfig(endpoint, role);
-    const knownHosts = endpoint.hostKey === undefined && endpoint.knownHostsFile !== undefined
-      ? await loadKnownHosts(this.expandHome(endpoint.knownHostsFile))
-      : null;
+  /**
+   * Connects and authenticates one endpoint (over `forwarded`, a jump host's channel, when given); the
+   * host key is verified during key exchange, before auth. Returns the client and the TCP connection we
+   * opened for it (null over a jump host's channel).
+   */
+  private async handshake(endpoint: SshEndpoint, role: Role, forwarded?: Duplex): Promise<{ client: SshClient; socket: Socket | null }> {
+    // The TCP connection first: the host's sshd starts its session process (a fork, often an exec) while
+    // ssh2 loads and the key file is read, instead of after.
+    const opened = forwarded === undefined ? openSocket(endpoint) : null;
+    const sock = forwarded ?? opened!.socket;
+    let auth: Awaited<ReturnType<SshTransport['authConfig']>>;
+    let knownHosts: string | null;
+    let Client: Ssh2['Client'];
+    try {
+      auth = await this.authConfig(endpoint, role);
+      knownHosts = endpoint.hostKey === undefined && endpoint.knownHostsFile !== undefined
+        ? await loadKnownHosts(this.expandHome(endpoint.knownHostsFile))
+        : null;
+      ({ Client } = await loadSsh2());
+    } catch (error) {
+      opened?.socket.destroy();
+      throw error;
+    }
+    // Failed before ssh2 took the socket over (refused, unresolvable): the same error ssh2 would give.
+    const early = opened?.failure();
+    if (early != null) {
+      opened!.socket.destroy();
+      throw this.connectError(Object.assign(early, { level: 'client-socket' }), endpoint, role);
+    }
+    if (opened?.socket.destroyed === true) {
+      throw new BotError('ssh_connect_failed', `${capitalize(this.where(role))} closed the connection during the SSH handshake. Check that port ${endpoint.port} is an SSH server that accepts us.`);
+    }
     const preferredKeyTypes = knownHosts === null ? [] : knownHostKeyTypes(knownHosts, endpoint.address, endpoint.port);
     let hostKeyError: BotError | null = null;
-    const { Client } = await loadSsh2();
     const client = new Client();
     const config: ConnectConfig = {
       host: endpoint.address,
@@ -319,10 +354,10 @@ export class SshTransport implements Transport {
         hostKeyError = this.checkHostKey(endpoint, role, knownHosts, key);
         return hostKeyError === null;
       },
-      ...(sock === undefined ? {} : { sock }),
+      sock,
       ...(preferredKeyTypes.length === 0 ? {} : { algorithms: { serverHostKey: hostKeyAlgorithms(preferredKeyTypes) } }),
     };
-    return await new Promise<SshClient>((resolve, reject) => {
+    return await new Promise<{ client: SshClient; socket: Socket | null }>((resolve, reject) => {
       let isSettled = false;
       const fail = (error: BotError): void => {
         if (isSettled) return;
@@ -338,7 +373,7 @@ export class SshTransport implements Transport {
         isSettled = true;
         client.removeAllListeners('error');
         client.removeAllListeners('close');
-        resolve(client);
+        resolve({ client, socket: opened?.socket ?? null });
       });
       client.on('error', (error: Error & { level?: string; code?: string }) => {
         fail(hostKeyError ?? this.connectError(error, endpoint, role));
@@ -491,8 +526,9 @@ export class SshTransport implements Transport {
     connection.isLost = true;
     connection.client.end();
     connection.jump?.end();
-    // Bounded: a dead peer may never confirm the close.
-    await Promise.race([connection.closed, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
+    // Done once our disconnect is written: the host closes its side after its sshd has ended the session
+    // (tens of ms), and nothing here needs that. Bounded: a socket that cannot flush (a dead peer).
+    await Promise.race([connection.closed, written(connection.socket), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
     connection.client.destroy();
     connection.jump?.destroy();
   }
@@ -533,6 +569,30 @@ async function readPrivateKeyFile(file: string, forWhom: string): Promise<Buffer
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * Opens the TCP connection to an endpoint without Nagle's algorithm: the handshake is a series of small
+ * packets, and one held back until the previous is acknowledged waits out the peer's delayed ACK (about
+ * 40 ms on Linux) each time. `failure()` is the socket's error from before ssh2 listens to it.
+ */
+function openSocket(endpoint: SshEndpoint): { socket: Socket; failure(): (Error & { code?: string }) | null } {
+  const socket = connectTcp({ host: endpoint.address, port: endpoint.port, noDelay: true });
+  let failure: (Error & { code?: string }) | null = null;
+  // Stays attached: ssh2 adds its own listener when it takes the socket over.
+  socket.on('error', (error) => {
+    failure ??= error;
+  });
+  return { socket, failure: () => failure };
+}
+
+/** Resolves once everything written to the stream has been handed to the OS (or the stream is gone). */
+function written(stream: Duplex): Promise<void> {
+  if (stream.writableFinished || stream.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    stream.once('finish', () => resolve());
+    stream.once('close', () => resolve());
+  });
 }
 
 function socketProblem(code: string | undefined, message: string): string {

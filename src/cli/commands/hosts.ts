@@ -1,6 +1,5 @@
 import type { Config } from '../../config/schema.js';
 import { listHostGroups } from '../../fleet/resolve-targets.js';
-import { escapeControlChars, renderTextTable } from '../../render/text/status-table.js';
 import type { CliCommand } from '../cli-command.js';
 import { expectArgs } from '../expect-args.js';
 
@@ -33,6 +32,8 @@ export const hostsCommand: CliCommand = {
       ctx.io.stdout.write(`${JSON.stringify(hosts, null, 2)}\n`);
       return 0;
     }
+    // Loaded when the command runs, not with the CLI (every command pays for what main imports).
+    const { escapeControlChars, renderTextTable } = await import('../../render/text/status-table.js');
     const lines = renderTextTable(
       hosts,
       [
