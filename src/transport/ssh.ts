@@ -2,7 +2,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { connect as connectTcp, type Socket } from 'node:net';
 import { homedir } from 'node:os';
 import type { Duplex } from 'node:stream';
-import type { AuthenticationType, Client as SshClient, ClientChannel, ConnectConfig, ServerHostKeyAlgorithm } from 'ssh2';
+import type { AgentAuthMethod, Client as SshClient, ClientChannel, ConnectConfig, PublicKeyAuthMethod, ServerHostKeyAlgorithm } from 'ssh2';
 import type { SshEndpoint, SshSettings } from '../config/schema.js';
 import { BotError, oneLine } from '../errors.js';
 import { fingerprintOf, keyTypeOf, knownHostKeyTypes, loadKnownHosts, matchKnownHosts } from './host-key.js';
@@ -314,11 +314,11 @@ export class SshTransport implements Transport {
     // ssh2 loads and the key file is read, instead of after.
     const opened = forwarded === undefined ? openSocket(endpoint) : null;
     const sock = forwarded ?? opened!.socket;
-    let auth: Awaited<ReturnType<SshTransport['authConfig']>>;
+    let auth: Array<PublicKeyAuthMethod | AgentAuthMethod>;
     let knownHosts: string | null;
     let Client: Ssh2['Client'];
     try {
-      auth = await this.authConfig(endpoint, role);
+      auth = await this.authMethods(endpoint, role);
       knownHosts = endpoint.hostKey === undefined && endpoint.knownHostsFile !== undefined
         ? await loadKnownHosts(this.expandHome(endpoint.knownHostsFile))
         : null;
@@ -343,10 +343,9 @@ export class SshTransport implements Transport {
       host: endpoint.address,
       port: endpoint.port,
       username: endpoint.username,
-      ...auth,
-      // Only the methods configured, in this order: ssh2 would otherwise try "none" first, one more
-      // round trip (and a "failed none" line in the host's auth log) on every connection.
-      authHandler: authMethods(auth),
+      // Only the methods configured: ssh2 would otherwise try "none" first, one more round trip (and a
+      // failed-auth line in the host's log) on every connection.
+      authHandler: auth,
       readyTimeout: this.settings.connectTimeoutMs,
       keepaliveInterval: this.settings.keepaliveIntervalMs,
       keepaliveCountMax: KEEPALIVE_COUNT_MAX,
@@ -437,16 +436,21 @@ export class SshTransport implements Transport {
     }
   }
 
-  /** Reads the key file and passphrase only now, at connect time; never puts their contents in errors. */
-  private async authConfig(endpoint: SshEndpoint, role: Role): Promise<Pick<ConnectConfig, 'privateKey' | 'passphrase' | 'agent'>> {
-    const config: Pick<ConnectConfig, 'privateKey' | 'passphrase' | 'agent'> = {};
+  /**
+   * The auth methods to try, in OpenSSH's order (the key file, then the agent). Reads the key file and
+   * passphrase only now, at connect time; never puts their contents in errors.
+   */
+  private async authMethods(endpoint: SshEndpoint, role: Role): Promise<Array<PublicKeyAuthMethod | AgentAuthMethod>> {
+    const methods: Array<PublicKeyAuthMethod | AgentAuthMethod> = [];
+    const { username } = endpoint;
     const forWhom = role === 'jump' ? `the jump host of ${this.hostName}` : this.hostName;
+    let agent: AgentAuthMethod | undefined;
     if (endpoint.agent) {
       const socket = this.env.SSH_AUTH_SOCK;
       if (socket === undefined || socket === '') {
         throw new BotError('config_invalid', `SSH for ${forWhom} is set to use the ssh-agent (agent: true), but SSH_AUTH_SOCK is not set.`);
       }
-      config.agent = socket;
+      agent = { type: 'agent', username, agent: socket };
     }
     if (endpoint.privateKeyFile !== undefined) {
       const file = this.expandHome(endpoint.privateKeyFile);
@@ -469,10 +473,12 @@ export class SshTransport implements Transport {
             : `The private key file ${file} for ${forWhom} is not a private key ssh2 can read (OpenSSH, PEM or PPK format expected).`,
         );
       }
-      config.privateKey = key;
-      if (passphrase !== undefined) config.passphrase = passphrase;
+      // The key as parsed (and decrypted) here, not the file's bytes: ssh2 would parse them again, and
+      // an encrypted key's bcrypt key derivation takes a noticeable fraction of a second.
+      methods.push({ type: 'publickey', username, key: parsed });
     }
-    return config;
+    if (agent !== undefined) methods.push(agent);
+    return methods;
   }
 
   /** Maps ssh2's `err.level` (and socket error codes) to our codes; this is the only place that does. */
@@ -612,14 +618,6 @@ function socketProblem(code: string | undefined, message: string): string {
     default:
       return oneLine(message);
   }
-}
-
-/** The auth methods ssh2 tries, in OpenSSH's order: the key file, then the agent. */
-function authMethods(auth: Pick<ConnectConfig, 'privateKey' | 'agent'>): AuthenticationType[] {
-  const methods: AuthenticationType[] = [];
-  if (auth.privateKey !== undefined) methods.push('publickey');
-  if (auth.agent !== undefined) methods.push('agent');
-  return methods;
 }
 
 /** Host key algorithms for ssh2, the types known_hosts lists for the host first (as OpenSSH does). */
