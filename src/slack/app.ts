@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, SocketModeReceiver, type Logger, type LogLevel } from '@slack/bolt';
+import { App, SocketModeReceiver, type AllMiddlewareArgs, type BlockAction, type Logger, type LogLevel, type SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import { createUserGroupResolver, listRuleUserGroups } from '../access/create-user-group-resolver.js';
 import { createAuditLog, type AuditHealth, type AuditLog, type AuditSink } from '../audit/audit-log.js';
@@ -55,6 +55,8 @@ export interface SlackApp {
   inFlightCount(): number;
 }
 
+type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
+
 // A user waits on these: a few quick retries, never web-api's default of ten retries over ~30 minutes.
 const DEFAULT_RETRY = { retries: 3, factor: 2, minTimeout: 1000, maxTimeout: 10_000 };
 // apps.connections.open, also on every reconnect: nobody waits on it, and when its retries run out during a
@@ -79,7 +81,9 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     rejectRateLimitedCalls: true,
   };
   // deferInitialization: auth.test runs once in start() (fail fast on a bad token, and no auth.test per request).
-  const common = { token: env.botToken, logger, clientOptions, deferInitialization: true } as const;
+  // convoStore: false: Bolt's default conversation store is a global middleware that looks up every
+  // request's conversation (and builds an Error when there is none, which is always); nothing here uses it.
+  const common = { token: env.botToken, logger, clientOptions, deferInitialization: true, convoStore: false } as const;
   const receiver = env.mode === 'socket' ? createSocketModeReceiver(env, clientOptions, logger, deps, network) : undefined;
   const app =
     receiver !== undefined
@@ -157,15 +161,25 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
         }),
   };
 
-  app.use(async ({ next }) => {
+  // Every request runs each registered listener's middleware chain (and every global middleware) before
+  // the ack, whatever it matches: so the command and the buttons are two listeners, not five plus a
+  // global middleware, and each notes the request for the ack gate itself.
+  const command = createWorkermanCommand(botDeps);
+  app.command(COMMAND, async (args) => {
     ackGate.noteRequest();
-    await next();
+    await command(args);
   });
-  app.command(COMMAND, createWorkermanCommand(botDeps));
-  app.action(ACTION_IDS.statusRefresh, createStatusRefreshAction(botDeps));
-  app.action(ACTION_IDS.traceConfirm, createTraceConfirmAction(botDeps));
-  app.action(ACTION_IDS.traceCancel, createTraceCancelAction(botDeps));
-  app.action(ACTION_IDS.traceSelect, createTraceSelectAction(botDeps));
+  // Each handler reads the shape of action its id is put on (a button, a select menu).
+  const actions = new Map<string, (args: ActionArgs) => Promise<void>>([
+    [ACTION_IDS.statusRefresh, createStatusRefreshAction(botDeps) as (args: ActionArgs) => Promise<void>],
+    [ACTION_IDS.traceConfirm, createTraceConfirmAction(botDeps) as (args: ActionArgs) => Promise<void>],
+    [ACTION_IDS.traceCancel, createTraceCancelAction(botDeps) as (args: ActionArgs) => Promise<void>],
+    [ACTION_IDS.traceSelect, createTraceSelectAction(botDeps) as (args: ActionArgs) => Promise<void>],
+  ]);
+  app.action<BlockAction>(new RegExp(`^(${[...actions.keys()].join('|')})$`), async (args) => {
+    ackGate.noteRequest();
+    await actions.get(args.action.action_id)?.(args);
+  });
   // Delivered only when the app subscribes to it (manifest.yml): a changed group is looked up again.
   app.event('subteam_members_changed', async ({ event }) => {
     if (botDeps.userGroups === undefined || !ruleGroups.includes(event.subteam_id)) return;
@@ -190,6 +204,9 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       } catch (error) {
         throw explainStartError(error, 'SLACK_BOT_TOKEN', env, network);
       }
+      // Before listening: loading execa or ssh2 with the first command would hold up the acks of the
+      // requests that arrive meanwhile.
+      await deps.transports.preload();
       try {
         if (env.mode === 'http') {
           server = (await app.start({ port: env.port, ...(env.host === undefined ? {} : { host: env.host }) })) as Server;

@@ -12,6 +12,11 @@ const DEFAULT_KILL_GRACE_MS = 2_000;
 // transport pool imports this file, and a CLI run that only reaches SSH hosts never needs execa.
 let execaModule: Promise<typeof import('execa')> | undefined;
 
+/** Loads execa once (the first local command does; the bot calls it through the pool's preload at start). */
+export function loadExeca(): Promise<typeof import('execa')> {
+  return (execaModule ??= import('execa'));
+}
+
 /** Runs a command on this machine with execa: argv, no shell. */
 export class LocalTransport implements Transport {
   readonly label = 'local';
@@ -38,7 +43,7 @@ export class LocalTransport implements Transport {
 
   private async start(argv: readonly string[], opts: RunOptions): Promise<StartedCommand> {
     const [file, ...args] = checkArgv(argv);
-    const { execa } = await (execaModule ??= import('execa'));
+    const { execa } = await loadExeca();
     // detached: the child leads its own process group, so the deadline can end it with everything it
     // started (a shell's children, php's workers) by signalling the group, not only the one pid.
     const child = execa(file, args, {

@@ -14,7 +14,9 @@ import type { CommandResult, LineOptions, LineStream, RunOptions, Transport } fr
 // transport pool imports this file, and a CLI run that only reaches the local host never needs ssh2.
 type Ssh2 = typeof import('ssh2');
 let ssh2Module: Promise<Ssh2> | undefined;
-function loadSsh2(): Promise<Ssh2> {
+
+/** Loads ssh2 once (the first connection does; the bot calls it through the pool's preload at start). */
+export function loadSsh2(): Promise<Ssh2> {
   // CommonJS: all of module.exports (utils included) is the namespace's default export.
   return (ssh2Module ??= import('ssh2').then((m) => (m as unknown as { default: Ssh2 }).default));
 }
