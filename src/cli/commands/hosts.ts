@@ -1,8 +1,6 @@
 import type { Config } from '../../config/schema.js';
 import { isBuiltInLocalHost, isListedHost, LOCAL_HOST_NAME } from '../../config/local-host.js';
 import { listHostGroups } from '../../config/resolve-targets.js';
-import { escapeControl } from '../../render/escape-control.js';
-import { renderTextTable } from '../../render/text/table.js';
 import type { CliCommand } from '../cli-command.js';
 import { expectArgs } from '../expect-args.js';
 
@@ -36,6 +34,8 @@ export const hostsCommand: CliCommand = {
       ctx.io.stdout.write(`${JSON.stringify(hosts, null, 2)}\n`);
       return 0;
     }
+    // Loaded when the command runs, not with the CLI (every command pays for what main imports).
+    const [{ escapeControl }, { renderTextTable }] = await Promise.all([import('../../render/escape-control.js'), import('../../render/text/table.js')]);
     const lines = renderTextTable(
       hosts,
       [

@@ -2,12 +2,6 @@ import { createReadStream } from 'node:fs';
 import { copyFile, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { BotError } from '../../errors.js';
-import { renderStraceJson } from '../../render/text/strace-json.js';
-import { renderStraceText } from '../../render/text/strace-summary.js';
-import { removeStaleRawLogs } from '../../strace/raw-log.js';
-import { runTrace } from '../../strace/run-trace.js';
-import { summarizeStraceChunks } from '../../strace/summarize.js';
-import { resolveTraceTargets } from '../../workerman/resolve-trace-targets.js';
 import type { CliCommand } from '../cli-command.js';
 import { expectArgs } from '../expect-args.js';
 import { pickHost } from '../pick-host.js';
@@ -38,6 +32,15 @@ export const traceCommand: CliCommand = {
   positionals: ['host', 'none'],
   async run(ctx) {
     const { io, options, json } = ctx;
+    // Loaded when the command runs, not with the CLI (every command pays for what main imports).
+    const [{ renderStraceJson }, { renderStraceText }, { removeStaleRawLogs }, { runTrace }, { summarizeStraceChunks }, { resolveTraceTargets }] = await Promise.all([
+      import('../../render/text/strace-json.js'),
+      import('../../render/text/strace-summary.js'),
+      import('../../strace/raw-log.js'),
+      import('../../strace/run-trace.js'),
+      import('../../strace/summarize.js'),
+      import('../../workerman/resolve-trace-targets.js'),
+    ]);
     const render = { color: ctx.color, maxWidth: ctx.maxWidth };
     const fromFile = options['from-file'] as string | undefined;
     if (fromFile !== undefined) {
