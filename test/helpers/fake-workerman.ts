@@ -1,41 +1,88 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { REPO_ROOT } from './paths.js';
 
 /** test/fixtures/bin/fake-workerman: real processes titled like a Workerman master and its workers. */
 export const FAKE_WORKERMAN = join(REPO_ROOT, 'test', 'fixtures', 'bin', 'fake-workerman');
 
+const RUNUSER = '/usr/sbin/runuser';
+
+/**
+ * Why fake-workerman cannot be traced here (not Linux, no strace, no perl, ptrace forbidden), or null.
+ * Under CI=true always null: a missing tool must fail the run, not skip it.
+ */
+export function straceUnavailableReason(): string | null {
+  if (process.env.CI === 'true') return null;
+  if (process.platform !== 'linux') return `strace tests need Linux, not ${process.platform}`;
+  try {
+    execFileSync('strace', ['-V'], { stdio: 'ignore' });
+  } catch {
+    return 'strace is not installed (apt-get install strace)';
+  }
+  try {
+    execFileSync('perl', ['-e', '1'], { stdio: 'ignore' });
+  } catch {
+    return 'perl is not installed (fake-workerman needs it)';
+  }
+  try {
+    // ptrace may be forbidden here (container without CAP_SYS_PTRACE, Yama): try it once.
+    execFileSync('strace', ['-o', '/dev/null', 'true'], { stdio: 'ignore' });
+  } catch {
+    return 'ptrace is not permitted in this environment (strace true failed)';
+  }
+  return null;
+}
+
+export interface FakeWorkermanOptions {
+  /** Every process ends by itself after this many seconds (SIGALRM); 120 unless given. */
+  lifetimeS?: number;
+  /** Runs the app as this system user (`runuser -u USER --`, needs root). */
+  runAs?: string;
+  cwd?: string;
+  /** Waits this long after `ready`, so every worker reaches its steady state (connected, sleeping, spinning). */
+  settleMs?: number;
+}
+
 export interface FakeWorkerman {
+  /** fake-workerman itself, or the `runuser` in front of it. */
   child: ChildProcess;
   master: number;
   /** In the order of the specs. */
   workers: { pid: number; name: string; mode: string }[];
   pidsOf(name: string): number[];
+  /** The first worker called `name`; throws when there is none. */
+  pidOf(name: string): number;
   /** Ends every process for good (a `sleep-record` worker survives SIGINT by design). */
   stop(): void;
 }
 
-/** Starts `fake-workerman <startFile> <lifetimeS> <specs…>` and resolves once it printed `ready`. */
-export async function startFakeWorkerman(startFile: string, specs: string[], lifetimeS = 120): Promise<FakeWorkerman> {
-  const child = spawn(FAKE_WORKERMAN, [startFile, String(lifetimeS), ...specs], { stdio: ['ignore', 'pipe', 'ignore'] });
+/**
+ * Starts `fake-workerman <startFile> <lifetimeS> <specs…>` and resolves once it printed `ready`;
+ * rejects (and ends what it started) when it fails to start or exits first.
+ */
+export async function startFakeWorkerman(startFile: string, specs: string[], opts: FakeWorkermanOptions = {}): Promise<FakeWorkerman> {
+  const argv = [FAKE_WORKERMAN, startFile, String(opts.lifetimeS ?? 120), ...specs];
+  if (opts.runAs !== undefined) argv.unshift(RUNUSER, '-u', opts.runAs, '--');
+  const child = spawn(argv[0]!, argv.slice(1), { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'inherit'] });
   const workers: FakeWorkerman['workers'] = [];
-  let master = 0;
-  for await (const line of createInterface({ input: child.stdout! })) {
-    const [what, pid, name, mode] = line.split(' ');
-    if (what === 'master') master = Number(pid);
-    if (what === 'worker') workers.push({ pid: Number(pid), name: name!, mode: mode! });
-    if (what === 'ready') break;
-  }
-  return {
+  const app: FakeWorkerman = {
     child,
-    master,
+    master: 0,
     workers,
     pidsOf: (name) => workers.filter((w) => w.name === name).map((w) => w.pid),
+    pidOf(name) {
+      const pid = app.pidsOf(name)[0];
+      if (pid === undefined) throw new Error(`no worker ${name}`);
+      return pid;
+    },
     stop() {
-      for (const pid of [...workers.map((w) => w.pid), master]) {
+      // The runuser in front first: it would report its child's SIGKILL on the test's stderr.
+      child.kill('SIGKILL');
+      for (const pid of [...workers.map((w) => w.pid), app.master]) {
         try {
-          process.kill(pid, 'SIGKILL');
+          if (pid > 0) process.kill(pid, 'SIGKILL');
         } catch {
           // already gone
         }
@@ -43,4 +90,21 @@ export async function startFakeWorkerman(startFile: string, specs: string[], lif
       child.stdout?.destroy();
     },
   };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('exit', (code, signal) => reject(new Error(`fake-workerman exited before it was ready (${code ?? signal})`)));
+      createInterface({ input: child.stdout! }).on('line', (line) => {
+        const [what, pid, name, mode] = line.split(' ');
+        if (what === 'master') app.master = Number(pid);
+        if (what === 'worker') workers.push({ pid: Number(pid), name: name!, mode: mode! });
+        if (what === 'ready') resolve();
+      });
+    });
+  } catch (error) {
+    app.stop();
+    throw error;
+  }
+  if (opts.settleMs !== undefined) await sleep(opts.settleMs);
+  return app;
 }

@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chmod, chown, copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import { renderHelperConf, sudoersLine } from '../../../src/host/setup-host.js';
 import { LocalTransport } from '../../../src/transport/local.js';
 import { SshTransport } from '../../../src/transport/ssh.js';
 import type { Transport } from '../../../src/transport/types.js';
+import { startFakeWorkerman, type FakeWorkerman } from '../../helpers/fake-workerman.js';
 import { FAKE_PHP, REPO_ROOT, STATUS_FIXTURES } from '../../helpers/paths.js';
 import { sshdUnavailableReason, startSshd, type SshdHandle } from '../../helpers/sshd.js';
 import { createSystemUser, installSudoers, sudoUnavailableReason, systemUsersUnavailableReason, type SystemUser } from '../../helpers/system-users.js';
@@ -23,7 +24,6 @@ import { createFakeApp, type FakeApp } from '../../helpers/workerman-app.js';
 // and the --json shape are checked through the built CLI (npm test compiles it first).
 
 const BIN = join(REPO_ROOT, 'dist', 'src', 'cli', 'bin.js');
-const FAKE_WORKERMAN = join(REPO_ROOT, 'test', 'fixtures', 'bin', 'fake-workerman');
 const sudoSkip = sudoUnavailableReason ?? sshdUnavailableReason;
 if (sudoSkip !== null) console.warn(`doctor sudo tests skipped: ${sudoSkip}`);
 
@@ -258,7 +258,7 @@ describe.skipIf(sudoSkip !== null || systemUsersUnavailableReason !== null)('doc
   let appUser: SystemUser;
   let prefix: string;
   let appDir: string;
-  let app: ChildProcess | undefined;
+  let app: FakeWorkerman | undefined;
   let host: HostConfig;
   let removeRule: (() => Promise<void>) | undefined;
   let configFile: string;
@@ -294,22 +294,14 @@ describe.skipIf(sudoSkip !== null || systemUsersUnavailableReason !== null)('doc
     await mkdir(join(prefix, 'etc', 'workerman-ops'), { recursive: true, mode: 0o755 });
     await writeFile(helperConfPath(helperPath), renderHelperConf(host), { mode: 0o644 });
     // A running app of the app's user, so the process listing has something to show.
-    app = spawn('/usr/sbin/runuser', ['-u', appUser.name, '--', FAKE_WORKERMAN, startFile, '300', 'epoll:idle'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await new Promise<void>((resolve, reject) => {
-      let buffer = '';
-      app!.once('error', reject);
-      app!.stdout!.on('data', (d: Buffer) => {
-        buffer += d.toString();
-        if (buffer.split('\n').includes('ready')) resolve();
-      });
-    });
+    app = await startFakeWorkerman(startFile, ['epoll:idle'], { lifetimeS: 300, runAs: appUser.name });
     configFile = join(prefix, 'ops.yml');
     await writeFile(configFile, `hosts:\n  - ${JSON.stringify({ ...host, groups: ['web'] })}\n`);
   });
 
   afterAll(async () => {
     for (const t of transports) await t.close();
-    app?.kill('SIGKILL');
+    app?.stop();
     await removeRule?.();
     sshUser?.remove();
     appUser?.remove();

@@ -1,4 +1,4 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { chmod, chown, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,7 +12,8 @@ import { runSample } from '../../../src/watch/run-sample.js';
 import { activityOf } from '../../../src/watch/window-series.js';
 import { runStatus } from '../../../src/workerman/run-status.js';
 import { errorOf } from '../../helpers/bot-error.js';
-import { FAKE_PHP, REPO_ROOT, STATUS_FIXTURES } from '../../helpers/paths.js';
+import { startFakeWorkerman, type FakeWorkerman } from '../../helpers/fake-workerman.js';
+import { FAKE_PHP, STATUS_FIXTURES } from '../../helpers/paths.js';
 import { sshdUnavailableReason, startSshd, type SshdHandle } from '../../helpers/sshd.js';
 import { createSystemUser, installSudoers, sudoUnavailableReason, type SystemUser } from '../../helpers/system-users.js';
 
@@ -21,7 +22,6 @@ import { createSystemUser, installSudoers, sudoUnavailableReason, type SystemUse
 // and traces over the real loopback sshd through `sudo -n`. Once with Debian's sudo defaults and once
 // with `Defaults !use_pty`, where the old `timeout … sudo -n strace` launch left strace attached.
 
-const FAKE_WORKERMAN = join(REPO_ROOT, 'test', 'fixtures', 'bin', 'fake-workerman');
 const skipReason = sudoUnavailableReason ?? sshdUnavailableReason;
 if (skipReason !== null) console.warn(`sudo helper tests skipped: ${skipReason}`);
 
@@ -62,8 +62,7 @@ describe.skipIf(skipReason !== null)('the helper through sudo, as a non-root SSH
   let appUser: SystemUser;
   let prefix: string;
   let appDir: string;
-  let app: ChildProcess;
-  const workers = new Map<string, number>();
+  let app: FakeWorkerman;
   let host: HostConfig;
   let recordFile: string;
   let removeRule: (() => Promise<void>) | undefined;
@@ -108,34 +107,16 @@ describe.skipIf(skipReason !== null)('the helper through sudo, as a non-root SSH
     await writeFile(conf, renderHelperConf(host), { mode: 0o644 });
 
     // The app's processes, as the app's user: a worker sleeping in a handler that records signals.
-    app = spawn('/usr/sbin/runuser', ['-u', appUser.name, '--', FAKE_WORKERMAN, startFile, '300', `sleeper1:sleep-record:${recordFile}`, `sleeper2:sleep-record:${recordFile}`, 'epoll:idle'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
+    app = await startFakeWorkerman(startFile, [`sleeper1:sleep-record:${recordFile}`, `sleeper2:sleep-record:${recordFile}`, 'epoll:idle'], {
+      lifetimeS: 300,
+      runAs: appUser.name,
+      settleMs: 300,
     });
-    await new Promise<void>((resolve, reject) => {
-      let buffer = '';
-      app.once('error', reject);
-      app.stdout!.on('data', (d: Buffer) => {
-        buffer += d.toString();
-        for (const line of buffer.split('\n')) {
-          const [kind, pid, name] = line.split(' ');
-          if (kind === 'worker' && name !== undefined) workers.set(name, Number(pid));
-          if (kind === 'ready') resolve();
-        }
-      });
-    });
-    await sleep(300);
   });
 
   afterAll(async () => {
     for (const t of transports) await t.close();
-    app?.kill('SIGKILL');
-    for (const pid of workers.values()) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // gone
-      }
-    }
+    app?.stop();
     await removeRule?.();
     sshUser?.remove();
     appUser?.remove();
@@ -150,7 +131,7 @@ describe.skipIf(skipReason !== null)('the helper through sudo, as a non-root SSH
     return t;
   }
 
-  const pid = (name: string): number => workers.get(name)!;
+  const pid = (name: string): number => app.pidOf(name);
 
   it('the helper and its helper.conf are root-owned, as installed', () => {
     for (const path of [host.helperPath, helperConfPath(host.helperPath)]) {

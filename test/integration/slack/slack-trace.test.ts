@@ -3,7 +3,7 @@
 // in its thread, the redacted raw log where `strace.rawLog` says (the requester's DM by default), all
 // against the Slack stand-in. A worker that writes every secret form of test/helpers/secret-rows.ts
 // checks redaction on what a real strace prints; a refused trace shows the channel only its code.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
@@ -16,28 +16,17 @@ import { createSlackApp, type SlackApp } from '../../../src/slack/app.js';
 import { ACTION_IDS } from '../../../src/slack/ids.js';
 import { createJsonLogger } from '../../../src/slack/json-logger.js';
 import { createTransports } from '../../../src/transport/pool.js';
-import { REPO_ROOT } from '../../helpers/paths.js';
+import { startFakeWorkerman, straceUnavailableReason, type FakeWorkerman } from '../../helpers/fake-workerman.js';
 import { sendButtonClick, sendCommand, TEST_SIGNING_SECRET } from '../../helpers/slack-signing.js';
 import { SECRET_ROWS, payloadOf, straceQuote } from '../../helpers/secret-rows.js';
 import { startSlackStandIn, type SlackStandIn, type StoredMessage } from '../../helpers/slack-standin.js';
 
-const FAKE_WORKERMAN = join(REPO_ROOT, 'test', 'fixtures', 'bin', 'fake-workerman');
 const START_FILE = '/srv/wm-test/apps/slack/start.php';
 const BOT_TOKEN = 'xoxb-1111-2222-tracetoken';
 const CHANNEL = 'C0123ABCD';
 const USER = 'U0123ABCD';
 
-function unavailableReason(): string | null {
-  if (process.platform !== 'linux') return `strace tests need Linux, not ${process.platform}`;
-  try {
-    execFileSync('strace', ['-o', '/dev/null', 'true'], { stdio: 'ignore' });
-    execFileSync('perl', ['-e', '1'], { stdio: 'ignore' });
-  } catch {
-    return 'strace or perl missing, or ptrace not permitted here';
-  }
-  return null;
-}
-const skipReason = process.env.CI === 'true' ? null : unavailableReason();
+const skipReason = straceUnavailableReason();
 if (skipReason !== null) console.warn(`Slack trace tests skipped: ${skipReason}`);
 
 function tracerPid(pid: number): number {
@@ -49,7 +38,7 @@ describe.skipIf(skipReason !== null)('/workerman trace through Slack (real strac
   let bot: SlackApp;
   let eventsUrl: string;
   let lockDir: string;
-  let app: ChildProcess;
+  let app: FakeWorkerman;
   let workerPid = 0;
   let leakyPid = 0;
   let impostor: ChildProcess;
@@ -61,20 +50,9 @@ describe.skipIf(skipReason !== null)('/workerman trace through Slack (real strac
     lockDir = await mkdtemp(join(tmpdir(), 'wo-slack-trace-'));
     const payloads = join(lockDir, 'payloads.hex');
     await writeFile(payloads, SECRET_ROWS.map((r) => Buffer.from(payloadOf(r), 'latin1').toString('hex')).join('\n'));
-    app = spawn(FAKE_WORKERMAN, [START_FILE, '120', 'web:idle', `leak:leaky:${payloads}`], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await new Promise<void>((resolve, reject) => {
-      let buffer = '';
-      app.once('error', reject);
-      app.stdout?.on('data', (chunk: Buffer) => {
-        buffer += chunk.toString();
-        for (const line of buffer.split('\n')) {
-          const [kind, pid, name] = line.split(' ');
-          if (kind === 'worker' && name === 'web') workerPid = Number(pid);
-          if (kind === 'worker' && name === 'leak') leakyPid = Number(pid);
-          if (kind === 'ready') resolve();
-        }
-      });
-    });
+    app = await startFakeWorkerman(START_FILE, ['web:idle', `leak:leaky:${payloads}`]);
+    workerPid = app.pidOf('web');
+    leakyPid = app.pidOf('leak');
     // Not a Workerman process, and its command line carries a password (as /proc/PID/cmdline shows it).
     impostor = spawn('perl', ['-e', '$0 = "mysqldump -uroot -pS3cretPw --all-databases"; sleep 120'], { stdio: 'ignore' });
     standIn = await startSlackStandIn({ botToken: BOT_TOKEN, channels: [{ id: CHANNEL, kind: 'public', botIsMember: true }] });
@@ -111,7 +89,7 @@ describe.skipIf(skipReason !== null)('/workerman trace through Slack (real strac
   afterAll(async () => {
     await bot?.stop();
     await standIn?.close();
-    app?.kill('SIGTERM');
+    app?.stop();
     impostor?.kill('SIGTERM');
     if (lockDir) await rm(lockDir, { recursive: true, force: true });
   });
