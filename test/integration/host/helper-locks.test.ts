@@ -2,6 +2,7 @@ import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_pr
 import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { chmod, chown, copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HostConfig } from '../../../src/config/schema.js';
 import type { BotError } from '../../../src/errors.js';
@@ -11,6 +12,7 @@ import { SshTransport } from '../../../src/transport/ssh.js';
 import type { Transport } from '../../../src/transport/types.js';
 import { errorOf } from '../../helpers/bot-error.js';
 import { startFakeWorkerman, straceUnavailableReason, type FakeWorkerman } from '../../helpers/fake-workerman.js';
+import { isRunning, tracerOf, untracedWithin } from '../../helpers/proc-status.js';
 import { sshdUnavailableReason, startSshd, type SshdHandle } from '../../helpers/sshd.js';
 import { createSystemUser, systemUsersUnavailableReason, type SystemUser } from '../../helpers/system-users.js';
 
@@ -35,40 +37,10 @@ function flockUnavailableReason(): string | null {
 const skipReason = process.env.CI === 'true' ? null : (systemUsersUnavailableReason ?? straceUnavailableReason() ?? flockUnavailableReason() ?? sshdUnavailableReason);
 if (skipReason !== null) console.warn(`helper lock tests skipped: ${skipReason}`);
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function tracerOf(pid: number): number | null {
-  try {
-    return Number(/^TracerPid:\s*(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? -1);
-  } catch {
-    return null;
-  }
-}
-
 function expectUntraced(pid: number): void {
   const text = readFileSync(`/proc/${pid}/status`, 'utf8');
   expect(/^TracerPid:\s*(\d+)/m.exec(text)?.[1], `TracerPid of ${pid}`).toBe('0');
   expect(['t', 'T'], `state of ${pid}`).not.toContain(/^State:\s*(\S)/m.exec(text)?.[1]);
-}
-
-/** True while `pid` exists and is not a zombie. */
-function isRunning(pid: number): boolean {
-  try {
-    return !/\) [ZX] /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
-
-async function untracedWithin(pid: number, limitMs: number): Promise<boolean> {
-  const deadline = performance.now() + limitMs;
-  while (performance.now() < deadline) {
-    if ((tracerOf(pid) ?? 0) === 0) return true;
-    await sleep(50);
-  }
-  return false;
 }
 
 /** One entry of a directory tree as lstat sees it (links are not followed). */
@@ -480,7 +452,7 @@ describe.skipIf(skipReason !== null)('the helper\'s locks against a hostile loca
 
     // Phase 2: the time box ends the orphan (SIGINT from timeout: a clean detach).
     await errorOf(running);
-    expect(await untracedWithin(target, (durationS + 10) * 1000), 'the orphaned strace detached by its time box').toBe(true);
+    expect(Number.isFinite(await untracedWithin(target, (durationS + 10) * 1000)), 'the orphaned strace detached by its time box').toBe(true);
     expect(existsSync(entry), 'the stale entry is still there: only the next trace can clear it').toBe(true);
 
     // Phase 3: the next trace is not refused as "locked": the dead owner's entry is dropped.

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { chmod, chown, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HostConfig } from '../../../src/config/schema.js';
 import { helperConfPath, KILL_AFTER_S, loadHelper } from '../../../src/host/helper.js';
@@ -14,6 +15,7 @@ import { runStatus } from '../../../src/workerman/run-status.js';
 import { errorOf } from '../../helpers/bot-error.js';
 import { startFakeWorkerman, type FakeWorkerman } from '../../helpers/fake-workerman.js';
 import { FAKE_PHP, STATUS_FIXTURES } from '../../helpers/paths.js';
+import { tracerOf, untracedWithin } from '../../helpers/proc-status.js';
 import { sshdUnavailableReason, startSshd, type SshdHandle } from '../../helpers/sshd.js';
 import { createSystemUser, installSudoers, sudoUnavailableReason, type SystemUser } from '../../helpers/system-users.js';
 
@@ -24,28 +26,6 @@ import { createSystemUser, installSudoers, sudoUnavailableReason, type SystemUse
 
 const skipReason = sudoUnavailableReason ?? sshdUnavailableReason;
 if (skipReason !== null) console.warn(`sudo helper tests skipped: ${skipReason}`);
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function tracerOf(pid: number): number | null {
-  try {
-    return Number(/^TracerPid:\s*(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? -1);
-  } catch {
-    return null;
-  }
-}
-
-/** Polls until nobody traces `pid`; the ms it took from `since`, or Infinity. */
-async function untracedWithin(pid: number, limitMs: number, since: number): Promise<number> {
-  const deadline = performance.now() + limitMs;
-  while (performance.now() < deadline) {
-    if ((tracerOf(pid) ?? 0) === 0) return performance.now() - since;
-    await sleep(50);
-  }
-  return Number.POSITIVE_INFINITY;
-}
 
 /** Pids of strace processes attached to `pid` (by their command line). */
 function straceOf(pid: number): number[] {

@@ -4,7 +4,6 @@
 // against the Slack stand-in. A worker that writes every secret form of test/helpers/secret-rows.ts
 // checks redaction on what a real strace prints; a refused trace shows the channel only its code.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
@@ -17,6 +16,7 @@ import { ACTION_IDS } from '../../../src/slack/ids.js';
 import { createJsonLogger } from '../../../src/slack/json-logger.js';
 import { createTransports } from '../../../src/transport/pool.js';
 import { startFakeWorkerman, straceUnavailableReason, type FakeWorkerman } from '../../helpers/fake-workerman.js';
+import { tracerOf } from '../../helpers/proc-status.js';
 import { sendButtonClick, sendCommand, TEST_SIGNING_SECRET } from '../../helpers/slack-signing.js';
 import { SECRET_ROWS, payloadOf, straceQuote } from '../../helpers/secret-rows.js';
 import { startSlackStandIn, type SlackStandIn, type StoredMessage } from '../../helpers/slack-standin.js';
@@ -28,10 +28,6 @@ const USER = 'U0123ABCD';
 
 const skipReason = straceUnavailableReason();
 if (skipReason !== null) console.warn(`Slack trace tests skipped: ${skipReason}`);
-
-function tracerPid(pid: number): number {
-  return Number(/^TracerPid:\s*(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? '-1');
-}
 
 describe.skipIf(skipReason !== null)('/workerman trace through Slack (real strace, local transport)', () => {
   let standIn: SlackStandIn;
@@ -113,7 +109,7 @@ describe.skipIf(skipReason !== null)('/workerman trace through Slack (real strac
     expect(file.threadTs).toBe(parent.ts);
     expect(file.bytes!.length).toBeGreaterThan(0);
     expect(standIn.replies(CHANNEL, parent.ts).length).toBeGreaterThan(0);
-    expect(tracerPid(workerPid)).toBe(0);
+    expect(tracerOf(workerPid)).toBe(0);
     // One audit line for the command (asked) and one for the click (traced), with the pid.
     await standIn.waitFor(() => auditLines.length >= 2 || undefined);
     expect(auditLines.slice(-2)).toEqual([
@@ -275,7 +271,7 @@ describe.skipIf(skipReason !== null)('/workerman trace through Slack (real strac
       const value = JSON.stringify({ h: 'box', p: workerPid, d: 20 });
       await sendButtonClick(url, { actionId: ACTION_IDS.traceConfirm, value, responseUrl: responseUrl(), messageTs: '1700000000.000001' });
       // strace is attached once the worker shows a tracer.
-      await standIn.waitFor(() => tracerPid(workerPid) > 0, 15_000, 'strace to attach');
+      await standIn.waitFor(() => (tracerOf(workerPid) ?? 0) > 0, 15_000, 'strace to attach');
       const t0 = performance.now();
       await stopping.stop();
       expect(performance.now() - t0).toBeLessThan(10_000);
@@ -286,7 +282,7 @@ describe.skipIf(skipReason !== null)('/workerman trace through Slack (real strac
     expect(parent.text).toBe(`Trace of PID ${workerPid} on box stopped. Cancelled: the bot is shutting down. Ask again in a minute.`);
     expect(JSON.stringify([standIn.calls, standIn.responses])).not.toMatch(/command_timed_out|commandTimeoutMs|did not answer in time/);
     expect(lines.at(-1)).toMatchObject({ command: ACTION_IDS.traceConfirm, outcome: 'error', errorCode: 'cancelled' });
-    await standIn.waitFor(() => tracerPid(workerPid) === 0 || undefined, 15_000, 'strace to detach');
+    await standIn.waitFor(() => tracerOf(workerPid) === 0 || undefined, 15_000, 'strace to detach');
   });
 
   test('every secret form a worker writes is redacted in the raw log a real strace printed, and session files in the fd table', async () => {

@@ -4,6 +4,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HostConfig } from '../../../src/config/schema.js';
 import { BotError } from '../../../src/errors.js';
@@ -12,6 +13,7 @@ import { LocalTransport } from '../../../src/transport/local.js';
 import { SshTransport } from '../../../src/transport/ssh.js';
 import type { Transport } from '../../../src/transport/types.js';
 import { startFakeWorkerman, straceUnavailableReason, type FakeWorkerman } from '../../helpers/fake-workerman.js';
+import { procStatus, untracedWithin } from '../../helpers/proc-status.js';
 import { sshdUnavailableReason, startSshd, type SshdHandle } from '../../helpers/sshd.js';
 import { errorOf } from '../../helpers/bot-error.js';
 
@@ -34,35 +36,12 @@ async function startApp(specs: string[], startFile = START_FILE): Promise<FakeWo
   return app;
 }
 
-/** TracerPid and state letter from /proc/PID/status, or null when the process is gone. */
-function procStatus(pid: number): { state: string; tracerPid: number } | null {
-  let text: string;
-  try {
-    text = readFileSync(`/proc/${pid}/status`, 'utf8');
-  } catch {
-    return null;
-  }
-  const state = /^State:\s*(\S)/m.exec(text)?.[1] ?? '?';
-  const tracerPid = Number(/^TracerPid:\s*(\d+)/m.exec(text)?.[1] ?? '-1');
-  return { state, tracerPid };
-}
-
 /** The invariant after every trace: the target is running (or gone) and nobody traces it. */
 function expectUntraced(pid: number): void {
   const s = procStatus(pid);
   if (s === null) return;
   expect(s.tracerPid, `TracerPid of ${pid}`).toBe(0);
   expect(['t', 'T'], `state of ${pid}`).not.toContain(s.state);
-}
-
-/** Polls until the pid is untraced; returns when that happened (ms after `since`), or Infinity. */
-async function untracedWithin(pid: number, limitMs: number, since: number): Promise<number> {
-  const deadline = performance.now() + limitMs;
-  while (performance.now() < deadline) {
-    if ((procStatus(pid)?.tracerPid ?? 0) === 0) return performance.now() - since;
-    await sleep(50);
-  }
-  return Number.POSITIVE_INFINITY;
 }
 
 /** The helper's work dirs in its private lock dir (root over SSH: /run/workerman-ops). */
@@ -88,10 +67,6 @@ function liveMasterTitles(): string[] {
     }
   }
   return titles;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HostConfig } from '../../../src/config/schema.js';
 import { LocalTransport } from '../../../src/transport/local.js';
@@ -8,6 +8,7 @@ import { runConnections, runStatus } from '../../../src/workerman/run-status.js'
 import { listWorkermanProcesses } from '../../../src/workerman/workerman-processes.js';
 import { startFakeWorkerman } from '../../helpers/fake-workerman.js';
 import { STATUS_FIXTURES } from '../../helpers/paths.js';
+import { isRunning } from '../../helpers/proc-status.js';
 import { sshdUnavailableReason, startSshd, type SshdHandle } from '../../helpers/sshd.js';
 import { createFakeApp, type FakeApp } from '../../helpers/workerman-app.js';
 import { createTransports } from '../../../src/transport/pool.js';
@@ -15,26 +16,13 @@ import { errorOf } from '../../helpers/bot-error.js';
 
 const local = new LocalTransport();
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** True while the pid exists and is not a zombie. */
-function isAlive(pid: number): boolean {
-  try {
-    return !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
-
 async function gone(pid: number, withinMs: number): Promise<boolean> {
   const deadline = Date.now() + withinMs;
   while (Date.now() < deadline) {
-    if (!isAlive(pid)) return true;
+    if (!isRunning(pid)) return true;
     await sleep(50);
   }
-  return !isAlive(pid);
+  return !isRunning(pid);
 }
 const apps: FakeApp[] = [];
 afterAll(async () => {
@@ -124,7 +112,7 @@ describe('runStatus() over the local transport', () => {
       // SIGTERM (the advice before) leaves a 4.x worker serving; the advised SIGINT stops it.
       process.kill(workers[0]!, 'SIGTERM');
       await sleep(300);
-      expect(isAlive(workers[0]!)).toBe(true);
+      expect(isRunning(workers[0]!)).toBe(true);
       for (const pid of workers) process.kill(pid, 'SIGINT');
       for (const pid of workers) expect(await gone(pid, 5_000), `pid ${pid} stopped by SIGINT`).toBe(true);
     } finally {
