@@ -1,19 +1,20 @@
 import { spawnSync } from 'node:child_process';
-import { chmod, chown, copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HostConfig } from '../../../src/config/schema.js';
 import type { DoctorCheck, DoctorHostReport } from '../../../src/host/doctor-types.js';
-import { helperConfPath, loadHelper } from '../../../src/host/helper.js';
+import { loadHelper } from '../../../src/host/helper.js';
 import { runDoctor } from '../../../src/host/run-doctor.js';
-import { renderHelperConf, sudoersLine } from '../../../src/host/setup-host.js';
+import { sudoersLine } from '../../../src/host/setup-host.js';
 import { LocalTransport } from '../../../src/transport/local.js';
 import { SshTransport } from '../../../src/transport/ssh.js';
 import type { Transport } from '../../../src/transport/types.js';
 import { startFakeWorkerman, type FakeWorkerman } from '../../helpers/fake-workerman.js';
-import { FAKE_PHP, REPO_ROOT, STATUS_FIXTURES } from '../../helpers/paths.js';
+import { createOwnedApp, installFakePhp, installHelper, installHelperConf } from '../../helpers/install-helper.js';
+import { FAKE_PHP, REPO_ROOT } from '../../helpers/paths.js';
 import { sshdUnavailableReason, startSshd, type SshdHandle } from '../../helpers/sshd.js';
 import { createSystemUser, installSudoers, sudoUnavailableReason, systemUsersUnavailableReason, type SystemUser } from '../../helpers/system-users.js';
 import { createFakeApp, type FakeApp } from '../../helpers/workerman-app.js';
@@ -232,14 +233,9 @@ describe.skipIf(sshdUnavailableReason !== null)('doctor over the real sshd: each
 
     it('a group-writable helper.conf: the helper refuses it, and the doctor says so with the chmod', async () => {
       const badPrefix = join(prefix, 'bad');
-      const helperPath = join(badPrefix, 'sbin', 'workerman-ops-helper');
-      await mkdir(join(badPrefix, 'sbin'), { recursive: true, mode: 0o755 });
-      await copyFile(loadHelper().file, helperPath);
-      await chmod(helperPath, 0o755);
+      const helperPath = await installHelper(badPrefix);
       const host = hostWith({ strace: { sudo: true, path: '/usr/bin/strace' }, helperPath });
-      const conf = helperConfPath(helperPath);
-      await mkdir(join(badPrefix, 'etc', 'workerman-ops'), { recursive: true, mode: 0o755 });
-      await writeFile(conf, renderHelperConf(host));
+      const conf = await installHelperConf(host);
       await chmod(conf, 0o664);
       const report = await doctor(host);
       expect(check(report, 'sudo').ok).toBe(true);
@@ -269,21 +265,13 @@ describe.skipIf(sudoSkip !== null || systemUsersUnavailableReason !== null)('doc
     sshUser = await createSystemUser('wmdoc');
     appUser = await createSystemUser('wmdapp');
     await sshUser.authorize(`${sshd.clientKeyFile}.pub`);
-    appDir = await mkdtemp('/tmp/wmops-doctor-app-');
-    await chmod(appDir, 0o755);
-    const startFile = join(appDir, 'start.php');
-    await writeFile(startFile, JSON.stringify({ status: [join(STATUS_FIXTURES, 'wm5.2.2-idle')] }));
-    await chown(appDir, appUser.uid, appUser.gid);
-    await chown(startFile, appUser.uid, appUser.gid);
+    const { dir, startFile } = await createOwnedApp(appUser, 'wmops-doctor-app-');
+    appDir = dir;
 
     prefix = await mkdtemp('/tmp/wmops-doctor-sudo-');
     await chmod(prefix, 0o755);
-    const helperPath = join(prefix, 'sbin', 'workerman-ops-helper');
-    await mkdir(join(prefix, 'sbin'), { mode: 0o755 });
-    await copyFile(loadHelper().file, helperPath);
-    await chmod(helperPath, 0o755);
-    const php = join(prefix, 'sbin', 'php');
-    await writeFile(php, `#!/bin/sh\nexec '${process.execPath}' '${FAKE_PHP}' "$@"\n`, { mode: 0o755 });
+    const helperPath = await installHelper(prefix);
+    const php = await installFakePhp(prefix);
     host = HostConfig.parse({
       name: 'web-1',
       ssh: sshd.sshSettings({ username: sshUser.name }),
@@ -291,8 +279,7 @@ describe.skipIf(sudoSkip !== null || systemUsersUnavailableReason !== null)('doc
       workerman: { startFile, php, runAs: appUser.name },
       strace: { sudo: true, path: '/usr/bin/strace' },
     });
-    await mkdir(join(prefix, 'etc', 'workerman-ops'), { recursive: true, mode: 0o755 });
-    await writeFile(helperConfPath(helperPath), renderHelperConf(host), { mode: 0o644 });
+    await installHelperConf(host);
     // A running app of the app's user, so the process listing has something to show.
     app = await startFakeWorkerman(startFile, ['epoll:idle'], { lifetimeS: 300, runAs: appUser.name });
     configFile = join(prefix, 'ops.yml');

@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { chmod, chown, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HostConfig } from '../../../src/config/schema.js';
-import { helperConfPath, KILL_AFTER_S, loadHelper } from '../../../src/host/helper.js';
-import { renderHelperConf, sudoersLine } from '../../../src/host/setup-host.js';
+import { helperConfPath, KILL_AFTER_S } from '../../../src/host/helper.js';
+import { sudoersLine } from '../../../src/host/setup-host.js';
 import { runTrace } from '../../../src/strace/run-trace.js';
 import { SshTransport } from '../../../src/transport/ssh.js';
 import { runSample } from '../../../src/watch/run-sample.js';
@@ -14,7 +14,7 @@ import { activityOf } from '../../../src/watch/window-series.js';
 import { runStatus } from '../../../src/workerman/run-status.js';
 import { errorOf } from '../../helpers/bot-error.js';
 import { startFakeWorkerman, type FakeWorkerman } from '../../helpers/fake-workerman.js';
-import { FAKE_PHP, STATUS_FIXTURES } from '../../helpers/paths.js';
+import { createOwnedApp, installFakePhp, installHelper, installHelperConf } from '../../helpers/install-helper.js';
 import { tracerOf, untracedWithin } from '../../helpers/proc-status.js';
 import { sshdUnavailableReason, startSshd, type SshdHandle } from '../../helpers/sshd.js';
 import { createSystemUser, installSudoers, sudoUnavailableReason, type SystemUser } from '../../helpers/system-users.js';
@@ -55,12 +55,8 @@ describe.skipIf(skipReason !== null)('the helper through sudo, as a non-root SSH
     await sshUser.authorize(`${sshd.clientKeyFile}.pub`);
 
     // The app: its start file (fake-php's JSON) in a directory of the app's user.
-    appDir = await mkdtemp('/tmp/wmops-app-');
-    await chmod(appDir, 0o755);
-    const startFile = join(appDir, 'start.php');
-    await writeFile(startFile, JSON.stringify({ status: [join(STATUS_FIXTURES, 'wm5.2.2-idle')] }));
-    await chown(appDir, appUser.uid, appUser.gid);
-    await chown(startFile, appUser.uid, appUser.gid);
+    const { dir, startFile } = await createOwnedApp(appUser, 'wmops-app-');
+    appDir = dir;
     // The app's directory is closed to the SSH user, as it often is: only the helper (root) enters it.
     await chmod(appDir, 0o750);
     recordFile = join(appDir, 'signals.log');
@@ -68,13 +64,8 @@ describe.skipIf(skipReason !== null)('the helper through sudo, as a non-root SSH
     // The helper, installed root-owned the way setup-host prints it, with its helper.conf beside it.
     prefix = await mkdtemp('/tmp/wmops-sudo-');
     await chmod(prefix, 0o755);
-    const helperPath = join(prefix, 'sbin', 'workerman-ops-helper');
-    await mkdir(join(prefix, 'sbin'), { mode: 0o755 });
-    await copyFile(loadHelper().file, helperPath);
-    await chmod(helperPath, 0o755);
-    // php: fake-php through this node (wherever CI installed it), as a root-owned wrapper.
-    const php = join(prefix, 'sbin', 'php');
-    await writeFile(php, `#!/bin/sh\nexec '${process.execPath}' '${FAKE_PHP}' "$@"\n`, { mode: 0o755 });
+    const helperPath = await installHelper(prefix);
+    const php = await installFakePhp(prefix);
     host = HostConfig.parse({
       name: 'web-1',
       ssh: sshd.sshSettings({ username: sshUser.name }),
@@ -82,9 +73,7 @@ describe.skipIf(skipReason !== null)('the helper through sudo, as a non-root SSH
       workerman: { startFile, php, runAs: appUser.name },
       strace: { sudo: true, path: '/usr/bin/strace', defaultDurationS: 2, maxDurationS: 10 },
     });
-    const conf = helperConfPath(helperPath);
-    await mkdir(join(prefix, 'etc', 'workerman-ops'), { recursive: true, mode: 0o755 });
-    await writeFile(conf, renderHelperConf(host), { mode: 0o644 });
+    await installHelperConf(host);
 
     // The app's processes, as the app's user: a worker sleeping in a handler that records signals.
     app = await startFakeWorkerman(startFile, [`sleeper1:sleep-record:${recordFile}`, `sleeper2:sleep-record:${recordFile}`, 'epoll:idle'], {
