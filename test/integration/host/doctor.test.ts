@@ -13,10 +13,10 @@ import { LocalTransport } from '../../../src/transport/local.js';
 import { SshTransport } from '../../../src/transport/ssh.js';
 import type { Transport } from '../../../src/transport/types.js';
 import { startFakeWorkerman, type FakeWorkerman } from '../../helpers/fake-workerman.js';
-import { createOwnedApp, installFakePhp, installHelper, installHelperConf } from '../../helpers/install-helper.js';
+import { createSudoHost, installHelper, installHelperConf, type SudoHost } from '../../helpers/install-helper.js';
 import { FAKE_PHP, REPO_ROOT } from '../../helpers/paths.js';
 import { sshdUnavailableReason, startSshd, type SshdHandle } from '../../helpers/sshd.js';
-import { createSystemUser, installSudoers, sudoUnavailableReason, systemUsersUnavailableReason, type SystemUser } from '../../helpers/system-users.js';
+import { installSudoers, sudoUnavailableReason, systemUsersUnavailableReason, type SystemUser } from '../../helpers/system-users.js';
 import { createFakeApp, type FakeApp } from '../../helpers/workerman-app.js';
 
 // `doctor` for real: each check made to fail on purpose over the real loopback sshd (or, for Yama, a
@@ -249,11 +249,10 @@ describe.skipIf(sshdUnavailableReason !== null)('doctor over the real sshd: each
 });
 
 describe.skipIf(sudoSkip !== null || systemUsersUnavailableReason !== null)('doctor as a non-root SSH user: sudo rule missing, then all green through the installed helper', () => {
-  let sshd: SshdHandle;
+  let sudo: SudoHost;
   let sshUser: SystemUser;
   let appUser: SystemUser;
   let prefix: string;
-  let appDir: string;
   let app: FakeWorkerman | undefined;
   let host: HostConfig;
   let removeRule: (() => Promise<void>) | undefined;
@@ -261,27 +260,10 @@ describe.skipIf(sudoSkip !== null || systemUsersUnavailableReason !== null)('doc
   const transports: Transport[] = [];
 
   beforeAll(async () => {
-    sshd = await startSshd();
-    sshUser = await createSystemUser('wmdoc');
-    appUser = await createSystemUser('wmdapp');
-    await sshUser.authorize(`${sshd.clientKeyFile}.pub`);
-    const { dir, startFile } = await createOwnedApp(appUser, 'wmops-doctor-app-');
-    appDir = dir;
-
-    prefix = await mkdtemp('/tmp/wmops-doctor-sudo-');
-    await chmod(prefix, 0o755);
-    const helperPath = await installHelper(prefix);
-    const php = await installFakePhp(prefix);
-    host = HostConfig.parse({
-      name: 'web-1',
-      ssh: sshd.sshSettings({ username: sshUser.name }),
-      helperPath,
-      workerman: { startFile, php, runAs: appUser.name },
-      strace: { sudo: true, path: '/usr/bin/strace' },
-    });
-    await installHelperConf(host);
+    sudo = await createSudoHost({ sshUser: 'wmdoc', appUser: 'wmdapp', tmpName: 'wmops-doctor-sudo-' });
+    ({ sshUser, appUser, prefix, host } = sudo);
     // A running app of the app's user, so the process listing has something to show.
-    app = await startFakeWorkerman(startFile, ['epoll:idle'], { lifetimeS: 300, runAs: appUser.name });
+    app = await startFakeWorkerman(sudo.startFile, ['epoll:idle'], { lifetimeS: 300, runAs: appUser.name });
     configFile = join(prefix, 'ops.yml');
     await writeFile(configFile, `hosts:\n  - ${JSON.stringify({ ...host, groups: ['web'] })}\n`);
   });
@@ -290,11 +272,7 @@ describe.skipIf(sudoSkip !== null || systemUsersUnavailableReason !== null)('doc
     for (const t of transports) await t.close();
     app?.stop();
     await removeRule?.();
-    sshUser?.remove();
-    appUser?.remove();
-    if (prefix !== undefined) await rm(prefix, { recursive: true, force: true });
-    if (appDir !== undefined) await rm(appDir, { recursive: true, force: true });
-    await sshd?.stop();
+    await sudo?.remove();
   });
 
   async function doctor(): Promise<DoctorHostReport> {

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,10 +14,10 @@ import { activityOf } from '../../../src/watch/window-series.js';
 import { runStatus } from '../../../src/workerman/run-status.js';
 import { errorOf } from '../../helpers/bot-error.js';
 import { startFakeWorkerman, type FakeWorkerman } from '../../helpers/fake-workerman.js';
-import { createOwnedApp, installFakePhp, installHelper, installHelperConf } from '../../helpers/install-helper.js';
+import { createSudoHost, type SudoHost } from '../../helpers/install-helper.js';
 import { tracerOf, untracedWithin } from '../../helpers/proc-status.js';
-import { sshdUnavailableReason, startSshd, type SshdHandle } from '../../helpers/sshd.js';
-import { createSystemUser, installSudoers, sudoUnavailableReason, type SystemUser } from '../../helpers/system-users.js';
+import { sshdUnavailableReason } from '../../helpers/sshd.js';
+import { installSudoers, sudoUnavailableReason, type SystemUser } from '../../helpers/system-users.js';
 
 // The privileged path for real: a non-root SSH user, a Workerman-like app run by another user, the
 // helper installed root-owned with the exact sudoers line `setup-host` prints (and the README shows),
@@ -37,10 +37,9 @@ function straceOf(pid: number): number[] {
 }
 
 describe.skipIf(skipReason !== null)('the helper through sudo, as a non-root SSH user (real sudo, real sshd)', () => {
-  let sshd: SshdHandle;
+  let sudo: SudoHost;
   let sshUser: SystemUser;
   let appUser: SystemUser;
-  let prefix: string;
   let appDir: string;
   let app: FakeWorkerman;
   let host: HostConfig;
@@ -49,34 +48,14 @@ describe.skipIf(skipReason !== null)('the helper through sudo, as a non-root SSH
   const transports: SshTransport[] = [];
 
   beforeAll(async () => {
-    sshd = await startSshd();
-    sshUser = await createSystemUser('wmssh');
-    appUser = await createSystemUser('wmapp');
-    await sshUser.authorize(`${sshd.clientKeyFile}.pub`);
-
-    // The app: its start file (fake-php's JSON) in a directory of the app's user.
-    const { dir, startFile } = await createOwnedApp(appUser, 'wmops-app-');
-    appDir = dir;
+    sudo = await createSudoHost({ sshUser: 'wmssh', appUser: 'wmapp', tmpName: 'wmops-sudo-', strace: { defaultDurationS: 2, maxDurationS: 10 } });
+    ({ sshUser, appUser, appDir, host } = sudo);
     // The app's directory is closed to the SSH user, as it often is: only the helper (root) enters it.
     await chmod(appDir, 0o750);
     recordFile = join(appDir, 'signals.log');
 
-    // The helper, installed root-owned the way setup-host prints it, with its helper.conf beside it.
-    prefix = await mkdtemp('/tmp/wmops-sudo-');
-    await chmod(prefix, 0o755);
-    const helperPath = await installHelper(prefix);
-    const php = await installFakePhp(prefix);
-    host = HostConfig.parse({
-      name: 'web-1',
-      ssh: sshd.sshSettings({ username: sshUser.name }),
-      helperPath,
-      workerman: { startFile, php, runAs: appUser.name },
-      strace: { sudo: true, path: '/usr/bin/strace', defaultDurationS: 2, maxDurationS: 10 },
-    });
-    await installHelperConf(host);
-
     // The app's processes, as the app's user: a worker sleeping in a handler that records signals.
-    app = await startFakeWorkerman(startFile, [`sleeper1:sleep-record:${recordFile}`, `sleeper2:sleep-record:${recordFile}`, 'epoll:idle'], {
+    app = await startFakeWorkerman(sudo.startFile, [`sleeper1:sleep-record:${recordFile}`, `sleeper2:sleep-record:${recordFile}`, 'epoll:idle'], {
       lifetimeS: 300,
       runAs: appUser.name,
       settleMs: 300,
@@ -87,11 +66,7 @@ describe.skipIf(skipReason !== null)('the helper through sudo, as a non-root SSH
     for (const t of transports) await t.close();
     app?.stop();
     await removeRule?.();
-    sshUser?.remove();
-    appUser?.remove();
-    if (prefix !== undefined) await rm(prefix, { recursive: true, force: true });
-    if (appDir !== undefined) await rm(appDir, { recursive: true, force: true });
-    await sshd?.stop();
+    await sudo?.remove();
   });
 
   function transport(): SshTransport {
