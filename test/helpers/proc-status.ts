@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -38,4 +39,24 @@ export async function untracedWithin(pid: number, limitMs: number, since = perfo
     await sleep(50);
   }
   return Number.POSITIVE_INFINITY;
+}
+
+/** True while any process has `marker` on its command line (`pgrep -f`, which exits 1 when none). */
+export function isMarkerRunning(marker: string): boolean {
+  try {
+    execFileSync('pgrep', ['-f', marker], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Polls until no process has `marker` on its command line: true, or false when `limitMs` ran out first. */
+export async function markerGoneWithin(marker: string, limitMs: number): Promise<boolean> {
+  const deadline = Date.now() + limitMs;
+  while (Date.now() < deadline) {
+    if (!isMarkerRunning(marker)) return true;
+    await sleep(50);
+  }
+  return !isMarkerRunning(marker);
 }
