@@ -17,6 +17,8 @@ export interface BotHarness {
   logLines: LogLine[];
   /** The audit trail: one line per request (empty with `auditToConfiguredFile`). */
   auditLines: LogLine[];
+  /** Waits until the audit trail has `auditLines` lines and no work is in flight (thread replies included). */
+  settled(auditLines: number, timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -65,7 +67,17 @@ export async function startBotHarness(
     ...(opts.procDir === undefined ? {} : { procDir: opts.procDir }),
   });
   await bot.start();
-  return { standIn, bot, eventsUrl: `http://127.0.0.1:${bot.httpAddress()!.port}/slack/events`, logLines, auditLines, stop: () => bot.stop() };
+  return {
+    standIn,
+    bot,
+    eventsUrl: `http://127.0.0.1:${bot.httpAddress()!.port}/slack/events`,
+    logLines,
+    auditLines,
+    async settled(lines, timeoutMs = 30_000) {
+      await standIn.waitFor(() => auditLines.length >= lines && bot.inFlightCount() === 0, timeoutMs, `${lines} audit lines`);
+    },
+    stop: () => bot.stop(),
+  };
 }
 
 export interface SocketBotHarness {

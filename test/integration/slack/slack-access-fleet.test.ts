@@ -33,7 +33,7 @@ function startBot(standIn: SlackStandIn, config: Config): Promise<Harness> {
 
 /** Waits until the audit has `count` lines and no work is in flight (thread replies included). */
 async function settle(h: Harness, count: number, timeoutMs = 15_000): Promise<void> {
-  await h.standIn.waitFor(() => h.auditLines.length >= count && h.bot.inFlightCount() === 0, timeoutMs, `${count} audit lines`);
+  await h.settled(count, timeoutMs);
   await new Promise((r) => setTimeout(r, 10));
 }
 

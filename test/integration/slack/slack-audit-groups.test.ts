@@ -229,7 +229,7 @@ describe('user group membership: cached, dropped on subteam_members_changed, re-
     const before = h.auditLines.length;
     const res = await sendCommand(h.eventsUrl, { text, userId: CAROL, channelId: RANDOM, responseUrl: responseUrl() });
     expect(res.status).toBe(200);
-    await standIn.waitFor(() => h.auditLines.length > before && h.bot.inFlightCount() === 0, 10_000, `the audit line of ${text}`);
+    await h.settled(before + 1, 10_000);
     return h.auditLines[before]!;
   }
 

@@ -90,7 +90,7 @@ describe('/workerman connections <host>', () => {
     const res = await sendCommand(h.eventsUrl, { text, responseUrl: responseUrl(), ...who });
     expect(res.status).toBe(200);
     const ack = await res.text();
-    await standIn.waitFor(() => (h.auditLines.length > audit && h.bot.inFlightCount() === 0) || undefined, 30_000, 'the audit line');
+    await h.settled(audit + 1);
     return ack;
   }
 

@@ -74,7 +74,7 @@ describe('/workerman doctor <host>', () => {
     const audit = h.auditLines.length;
     const res = await sendCommand(h.eventsUrl, { text, responseUrl: responseUrl(), ...who });
     const ack = await res.text();
-    await standIn.waitFor(() => h.auditLines.length >= audit + 1 && h.bot.inFlightCount() === 0, 30_000, 'the audit line');
+    await h.settled(audit + 1);
     return { ack, responses: standIn.responses.slice(before).map((r) => r.body) };
   }
 

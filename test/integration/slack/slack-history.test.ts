@@ -62,7 +62,7 @@ describe('/workerman history', () => {
   /** Waits for the request's audit line and the end of its work; returns the ack's body and private replies. */
   async function settle(before: { audit: number; responses: number }, res: Response): Promise<{ ack: string; responses: Record<string, unknown>[] }> {
     const ack = await res.text();
-    await standIn.waitFor(() => h.auditLines.length >= before.audit + 1 && h.bot.inFlightCount() === 0, 30_000, 'the audit line');
+    await h.settled(before.audit + 1);
     return { ack, responses: standIn.responses.slice(before.responses).map((r) => r.body) };
   }
   const mark = () => ({ audit: h.auditLines.length, responses: standIn.responses.length });

@@ -28,10 +28,6 @@ function channelTraffic(standIn: SlackStandIn, channel: string): string {
   return JSON.stringify(standIn.calls.filter((c) => (c.method === 'chat.postMessage' || c.method === 'chat.update') && c.params['channel'] === channel).map((c) => c.params));
 }
 
-async function settle(h: BotHarness, auditLines: number): Promise<void> {
-  await h.standIn.waitFor(() => h.auditLines.length >= auditLines && h.bot.inFlightCount() === 0, 20_000, `${auditLines} audit lines`);
-}
-
 describe('a failure shows the channel its outcome and code; what the host said goes to the requester', () => {
   let standIn: SlackStandIn;
   let h: BotHarness;
@@ -66,7 +62,7 @@ describe('a failure shows the channel its outcome and code; what the host said g
 
   test('status: the parent is one line with the code and a mention; the PHP error reaches only the requester, redacted', async () => {
     await sendCommand(h.eventsUrl, { text: 'status web-2', userId: ANN, channelId: OPS, responseUrl: responseUrl() });
-    await settle(h, 1);
+    await h.settled(1, 20_000);
     const parent = standIn.messages(OPS).at(-1)!;
     expect(parent.text).toBe('Workerman status of web-2 failed: PHP failed (workerman_php_error). Details were sent to <@U0ANN0001>.');
     const channel = channelTraffic(standIn, OPS);
@@ -82,7 +78,7 @@ describe('a failure shows the channel its outcome and code; what the host said g
     const before = h.auditLines.length;
     const responsesBefore = standIn.responses.length;
     await sendCommand(h.eventsUrl, { text: 'status web', userId: ANN, channelId: OPS, responseUrl: responseUrl() });
-    await settle(h, before + 1);
+    await h.settled(before + 1, 20_000);
     const parent = standIn.messages(OPS).at(-1)!;
     expect(parent.text).toBe('Workerman status of web: 2 hosts: 1 up, 1 error');
     expect(JSON.stringify(parent.blocks)).toContain('`web-2` error: PHP failed (`workerman_php_error`)');
@@ -146,7 +142,7 @@ describe('someone no access rule covers learns no host or group name; an allowed
     const audit = h.auditLines.length;
     const res = await sendCommand(h.eventsUrl, { text, responseUrl: responseUrl(), ...who });
     const body = await res.text();
-    await settle(h, audit + 1);
+    await h.settled(audit + 1, 20_000);
     return [body, ...standIn.responses.slice(before).map((r) => JSON.stringify(r.body))].join('\n');
   }
 
@@ -179,7 +175,7 @@ describe('someone no access rule covers learns no host or group name; an allowed
     for (const value of ['nosuch', 'web-1']) {
       const audit = h.auditLines.length;
       await sendButtonClick(h.eventsUrl, { actionId: ACTION_IDS.statusRefresh, value, userId: OUTSIDER, channelId: RANDOM, responseUrl: responseUrl(), messageTs: '1700000000.000001' });
-      await settle(h, audit + 1);
+      await h.settled(audit + 1, 20_000);
       const reply = standIn.responses.at(-1)!;
       expect(String(reply.body['text'])).toMatch(/not allowed to use this bot here/);
       expect(JSON.stringify(reply.body)).not.toMatch(NAMES);

@@ -73,7 +73,7 @@ describe('the "Summarise strace log" message shortcut', () => {
     });
   /** Waits for the audit line of the use just sent (the Nth in all) and for its work to end. */
   const settle = async (lines: number): Promise<LogLine> => {
-    await standIn.waitFor(() => h.auditLines.length >= lines && h.bot.inFlightCount() === 0, 20_000, `${lines} audit lines`);
+    await h.settled(lines, 20_000);
     return h.auditLines[lines - 1]!;
   };
   const lastResponse = (): string => JSON.stringify(standIn.responses.at(-1)?.body ?? {});
