@@ -41,6 +41,8 @@ export async function startBotHarness(
     watchNow?: () => number;
     /** A stand-in for /proc: whether a Workerman master runs on "this machine". */
     procDir?: string;
+    /** The environment of the bot's transports (a private TMPDIR keeps trace locks apart), else the process's. */
+    transportEnv?: NodeJS.ProcessEnv;
   },
 ): Promise<BotHarness> {
   const logLines: LogLine[] = [];
@@ -57,7 +59,7 @@ export async function startBotHarness(
   const bot = createSlackApp({
     env,
     config,
-    transports: createTransports(config.hosts),
+    transports: createTransports(config.hosts, opts.transportEnv === undefined ? {} : { env: opts.transportEnv }),
     logger: createJsonLogger({ write: (line) => logLines.push(JSON.parse(line) as LogLine) }),
     ...(opts.auditToConfiguredFile === true ? {} : { auditSink: { write: (line: string) => void auditLines.push(JSON.parse(line) as LogLine) } }),
     clientOptions: { retryConfig: { retries: 0 } },
