@@ -7,11 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HostConfig, WatchSettings } from '../../../src/config/schema.js';
 import { createTransports, type TransportPool } from '../../../src/transport/pool.js';
 import { createWatcher, type AlertChangeEvent, type Watcher, type WatchLogger } from '../../../src/watch/create-watcher.js';
-import { startFakeWorkerman, type FakeWorkerman } from '../../helpers/fake-workerman.js';
-import { FIXTURES, STATUS_FIXTURES } from '../../helpers/paths.js';
+import { startCrashLoopApp } from '../../helpers/crash-loop-app.js';
+import { startFakeWorkerman } from '../../helpers/fake-workerman.js';
+import { FIXTURES } from '../../helpers/paths.js';
 import { sshdUnavailableReason, startSshd, type SshdHandle } from '../../helpers/sshd.js';
-import { createFakeApp, type FakeApp } from '../../helpers/workerman-app.js';
-import { editStatusText } from '../../helpers/watch-sequence.js';
+import { createFakeApp } from '../../helpers/workerman-app.js';
 
 // The watcher end to end: real loopback sshd, the host helper's /proc sample of real processes titled
 // like Workerman's (fake-workerman), Workerman's status replayed by fake-php from captures that change
@@ -80,30 +80,8 @@ describe.skipIf(sshdUnavailableReason !== null)('createWatcher() over the real l
   it('alerts open, update and resolve once each; a restart keeps the window and the open alerts', async () => {
     // The status captures the app will print, one per status run (the last repeats): built from
     // wm5.2.2-busy-sleep with the pids of the real processes below and its exit column changing.
-    const capDir = join(dir, 'caps');
-    const steps = [0, 1, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3];
-    const app = await createFakeApp({ status: steps.map((_, k) => join(capDir, `s${k}`)) });
-    cleanups.push(() => app.cleanup());
-    const wm = await startFakeWorkerman(app.startFile, [
-      ...Array(4).fill('HttpApi01:idle'),
-      'ws-notifications-gateway:idle',
-      'ws-notifications-gateway:idle',
-      'TextCmd2:idle',
-      'cron_jobs:sleep',
-    ]);
-    cleanups.push(() => wm.stop());
-    const capturePids = [19366, 19367, 19368, 19369, 19370, 19371, 19372, 19373];
-    const pids = Object.fromEntries(capturePids.map((p, i) => [p, wm.workers[i]!.pid]));
-    const base = readFileSync(join(STATUS_FIXTURES, 'wm5.2.2-busy-sleep.out'), 'utf8');
-    const { mkdir } = await import('node:fs/promises');
-    await mkdir(capDir);
-    for (const [k, count] of steps.entries()) {
-      // requests keep coming (no stall); HttpApi01 processes killed by SIGKILL: 0, 1, then 3
-      const totals = Object.fromEntries(wm.workers.map((w, i) => [w.pid, 1000 * (k + 1) + i]));
-      const text = editStatusText(base, { pids, totalRequest: totals, exits: [{ worker: 'HttpApi01', status: 9, count }] });
-      await writeFile(join(capDir, `s${k}.out`), text);
-      await writeFile(join(capDir, `s${k}.json`), '{"exit_code":0}');
-    }
+    const { app, wm } = await startCrashLoopApp(dir, [0, 1, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3]);
+    cleanups.push(() => app.cleanup(), () => wm.stop());
     const host = HostConfig.parse({ name: 'web-1', ssh: sshd.sshSettings(), workerman: { php: join(FIXTURES, 'bin', 'fake-php'), startFile: app.startFile } });
     const stateFile = join(dir, 'state', 'watch-state.json');
     let clock = Date.UTC(2026, 10, 26, 6, 0, 0);
