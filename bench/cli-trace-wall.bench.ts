@@ -9,6 +9,7 @@ import { HostConfig } from '../src/config/schema.js';
 import { helperArgv } from '../src/host/helper.js';
 import { buildTraceArgs } from '../src/strace/trace-args.js';
 import { createTransports } from '../src/transport/pool.js';
+import { median } from './median.js';
 import { findRepoRoot } from './repo-root.js';
 import { sshdUnavailableReason, startSshd, type SshdHandle } from './sshd-harness.js';
 
@@ -207,12 +208,6 @@ async function hasStrace(): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-function median(samples: number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 function signedMs(value: number): string {

@@ -20,6 +20,7 @@ import { loadSlackEnv } from '../src/config/slack-env.js';
 import { createSlackApp, type SlackApp } from '../src/slack/app.js';
 import { createJsonLogger } from '../src/slack/json-logger.js';
 import { createTransports } from '../src/transport/pool.js';
+import { median } from './median.js';
 import { findRepoRoot, fixtureDir } from './repo-root.js';
 
 const SECRET = 'benchbenchbenchbenchbenchbench12';
@@ -33,7 +34,6 @@ const BIG_BURST = 100;
 /** Paired rounds per burst size, the order alternating (one burst alone is mostly noise). */
 const BURST_ROUNDS = 6;
 const BIG_BURST_ROUNDS = 4;
-
 
 function sign(body: string): Record<string, string> {
   const ts = Math.floor(Date.now() / 1000);
@@ -88,12 +88,6 @@ async function startFakeSlack(): Promise<{ url: string; server: Server }> {
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 function stats(samples: number[]): { p50: number; p99: number; max: number } {

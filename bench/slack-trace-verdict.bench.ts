@@ -17,6 +17,7 @@ import { createSlackApp, type SlackApp } from '../src/slack/app.js';
 import { ACTION_IDS } from '../src/slack/ids.js';
 import { createJsonLogger } from '../src/slack/json-logger.js';
 import { createTransports } from '../src/transport/pool.js';
+import { median } from './median.js';
 import { findRepoRoot } from './repo-root.js';
 import { sshdUnavailableReason, startSshd, type SshdHandle } from './sshd-harness.js';
 
@@ -289,12 +290,6 @@ async function hasStrace(): Promise<boolean> {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
-}
-
-function median(samples: number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 function fmt(ms: number): string {
