@@ -2,8 +2,7 @@
 // Web API stand-in, a signed click on the trace confirmation, and the time until the chat.update that
 // carries the verdict; the progress updates in between are timed too, alone and with two traces at once
 // sharing the bot's chat.update budget. Target: median ≤ duration + 1 s, no progress after a verdict.
-// Self-contained (tsc compiles bench/ without test/): its own signing and its own recording Web API.
-import { createHmac } from 'node:crypto';
+// Self-contained (tsc compiles bench/ without test/): its own recording Web API; requests signed by bench/sign-slack-request.ts.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,6 +16,7 @@ import { createJsonLogger } from '../src/slack/json-logger.js';
 import { createTransports } from '../src/transport/pool.js';
 import { canTrace, startFakeWorkerman, type FakeWorkerman } from './fake-workerman.js';
 import { median } from './median.js';
+import { signSlackRequest } from './sign-slack-request.js';
 import { sshdUnavailableReason, startSshd, type SshdHandle } from './sshd-harness.js';
 
 const SECRET = 'benchbenchbenchbenchbenchbench12';
@@ -183,7 +183,7 @@ async function traceTogether(bot: SlackApp, slack: RecordingSlack, eventsUrl: st
       actions: [{ type: 'button', action_id: ACTION_IDS.traceConfirm, block_id: 'b1', value: JSON.stringify({ h: host, p: pid, d: durationS }), action_ts: '1700000001.000000' }],
     };
     const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
-    return fetch(eventsUrl, { method: 'POST', headers: sign(body), body }).then(async (res) => {
+    return fetch(eventsUrl, { method: 'POST', headers: signSlackRequest(SECRET, body), body }).then(async (res) => {
       await res.arrayBuffer();
       if (res.status !== 200) throw new Error(`bench: the click was answered HTTP ${res.status}`);
     });
@@ -250,15 +250,6 @@ async function startRecordingSlack(): Promise<RecordingSlack> {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server, updates };
-}
-
-function sign(body: string): Record<string, string> {
-  const ts = Math.floor(Date.now() / 1000);
-  return {
-    'content-type': 'application/x-www-form-urlencoded',
-    'x-slack-request-timestamp': String(ts),
-    'x-slack-signature': `v0=${createHmac('sha256', SECRET).update(`v0:${ts}:${body}`).digest('hex')}`,
-  };
 }
 
 function sleep(ms: number): Promise<void> {
