@@ -4,10 +4,10 @@
 // Every run gets HOME, XDG_CONFIG_HOME and cwd in a temp dir, so no config of this machine is read.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { closedPort } from '../../helpers/closed-port.js';
 import { FIXTURES, REPO_ROOT, STATUS_FIXTURES } from '../../helpers/paths.js';
 
 const BIN = join(REPO_ROOT, 'dist', 'src', 'cli', 'bin.js');
@@ -40,14 +40,6 @@ function cli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; inpu
     timeout: 55_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 const ANSI = /\x1b\[[0-9;]*m/;

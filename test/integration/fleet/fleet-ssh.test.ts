@@ -1,5 +1,4 @@
 import { readFileSync, readdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireAccess } from '../../../src/access/check-access.js';
 import { auditOutcomeOf, createAuditLog } from '../../../src/audit/audit-log.js';
@@ -11,6 +10,7 @@ import type { FleetRow } from '../../../src/fleet/types.js';
 import { createRateLimiter } from '../../../src/limits/create-rate-limiter.js';
 import { createTransports, type TransportPool } from '../../../src/transport/pool.js';
 import { runStatus } from '../../../src/workerman/run-status.js';
+import { closedPort } from '../../helpers/closed-port.js';
 import { sshdUnavailableReason, startSshd, type SshdHandle } from '../../helpers/sshd.js';
 import { createFakeApp, type FakeApp } from '../../helpers/workerman-app.js';
 
@@ -19,15 +19,6 @@ const PER_HOST_TIMEOUT_MS = 8_000;
 // The hung hosts' own command deadline is longer than the fleet's per-host timeout, so it is the fleet
 // timeout that cuts them; the remote `timeout` (deadline + 1 s, then KILL after 5 s) reaps the process.
 const HUNG_COMMAND_TIMEOUT_MS = 9_000;
-
-// A port nothing listens on: bind an ephemeral port, then close it.
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 // Pids of processes whose command line mentions `needle` (Linux /proc), to prove nothing is left running.
 function processesMentioning(needle: string): number[] {

@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +11,7 @@ import { sudoersLine } from '../../../src/host/setup-host.js';
 import { LocalTransport } from '../../../src/transport/local.js';
 import { SshTransport } from '../../../src/transport/ssh.js';
 import type { Transport } from '../../../src/transport/types.js';
+import { closedPort } from '../../helpers/closed-port.js';
 import { startFakeWorkerman, type FakeWorkerman } from '../../helpers/fake-workerman.js';
 import { createSudoHost, installHelper, installHelperConf, type SudoHost } from '../../helpers/install-helper.js';
 import { FAKE_PHP, REPO_ROOT } from '../../helpers/paths.js';
@@ -48,14 +48,6 @@ function cli(args: string[]): { code: number | null; stdout: string; stderr: str
     timeout: 55_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe('doctor on this machine: Yama as the helper reads it (WORKERMAN_OPS_YAMA_FILE through the local transport)', () => {

@@ -2,12 +2,12 @@
 // clicks, one audit line per request, a fleet status over the real loopback sshd, the per-user rate
 // limit, 429s from the stand-in retried, and property tests over hostile command text and button values.
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { OUTSIDER_RULE } from '../../../src/access/check-access.js';
 import { Config, type HostConfig } from '../../../src/config/schema.js';
 import { ACTION_IDS } from '../../../src/slack/ids.js';
+import { closedPort } from '../../helpers/closed-port.js';
 import { sendButtonClick, sendCommand, type ButtonClick } from '../../helpers/slack-signing.js';
 import { startBotHarness, type BotHarness } from '../../helpers/slack-bot-harness.js';
 import { startSlackStandIn, type SlackStandIn } from '../../helpers/slack-standin.js';
@@ -227,15 +227,6 @@ describe('access rules through signed commands and buttons (local transport)', (
     expect(h.auditLines.at(-1)).toMatchObject({ command: 'status', host: 'web', outcome: 'ok' });
   });
 });
-
-// A port nothing listens on: bind an ephemeral port, then close it.
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe.skipIf(sshdUnavailableReason !== null)('fleet status through Slack over the real loopback sshd', () => {
   const PER_HOST_TIMEOUT_MS = 3_000;
