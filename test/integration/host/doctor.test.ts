@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import { sudoersLine } from '../../../src/host/setup-host.js';
 import { LocalTransport } from '../../../src/transport/local.js';
 import { SshTransport } from '../../../src/transport/ssh.js';
 import type { Transport } from '../../../src/transport/types.js';
+import { runBuiltCli, type CliRun } from '../../helpers/built-cli.js';
 import { closedPort } from '../../helpers/closed-port.js';
 import { startFakeWorkerman, type FakeWorkerman } from '../../helpers/fake-workerman.js';
 import { createSudoHost, installHelper, installHelperConf, type SudoHost } from '../../helpers/install-helper.js';
@@ -24,7 +24,6 @@ import { createFakeApp, type FakeApp } from '../../helpers/workerman-app.js';
 // all-green run through the installed helper and its sudo rule, as a non-root SSH user. The exit code
 // and the --json shape are checked through the built CLI (npm test compiles it first).
 
-const BIN = join(REPO_ROOT, 'dist', 'src', 'cli', 'bin.js');
 const sudoSkip = sudoUnavailableReason ?? sshdUnavailableReason;
 if (sudoSkip !== null) console.warn(`doctor sudo tests skipped: ${sudoSkip}`);
 
@@ -39,15 +38,8 @@ function problems(report: DoctorHostReport): string {
   return JSON.stringify(report.checks.filter((c) => c.ok !== true), null, 2);
 }
 
-function cli(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: REPO_ROOT,
-    input: '',
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH, HOME: process.env.HOME },
-    timeout: 55_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+function cli(args: string[]): CliRun {
+  return runBuiltCli(args, { cwd: REPO_ROOT, home: process.env.HOME });
 }
 
 describe('doctor on this machine: Yama as the helper reads it (WORKERMAN_OPS_YAMA_FILE through the local transport)', () => {
