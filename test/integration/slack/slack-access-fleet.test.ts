@@ -8,6 +8,7 @@ import { OUTSIDER_RULE } from '../../../src/access/check-access.js';
 import { Config, type HostConfig } from '../../../src/config/schema.js';
 import { ACTION_IDS } from '../../../src/slack/ids.js';
 import { closedPort } from '../../helpers/closed-port.js';
+import { createFleetApps, fleetHost, type FleetApps } from '../../helpers/fleet-apps.js';
 import { sendButtonClick, sendCommand, type ButtonClick } from '../../helpers/slack-signing.js';
 import { startBotHarness, type BotHarness } from '../../helpers/slack-bot-harness.js';
 import { startSlackStandIn, type SlackStandIn } from '../../helpers/slack-standin.js';
@@ -234,23 +235,15 @@ describe.skipIf(sshdUnavailableReason !== null)('fleet status through Slack over
   let sshd: SshdHandle;
   let standIn: SlackStandIn;
   let h: Harness;
-  const apps: FakeApp[] = [];
+  let fleet: FleetApps | undefined;
 
   beforeAll(async () => {
     sshd = await startSshd();
-    const fast = await createFakeApp({ status: ['wm5.2.2-idle'] });
-    const slow = await createFakeApp({ status: ['wm4.0.47-busy-sleep'] }, 700);
-    const stopped = await createFakeApp({ status: ['wm4.0.47-not-running'] });
-    // Hangs past the fleet's per-host timeout, and ends by itself soon after (nothing left running).
-    const hanging = await createFakeApp({ status: ['wm5.2.2-idle'] }, PER_HOST_TIMEOUT_MS + 2_000);
-    apps.push(fast, slow, stopped, hanging);
+    // The hanging app hangs past the fleet's per-host timeout, and ends by itself soon after (nothing left running).
+    fleet = await createFleetApps(PER_HOST_TIMEOUT_MS + 2_000);
+    const { fast, slow, stopped, hanging } = fleet;
     const deadPort = await closedPort();
-    const host = (name: string, app: FakeApp, ssh: Record<string, unknown> = {}) => ({
-      name,
-      groups: ['web'],
-      ssh: sshd.sshSettings({ connectTimeoutMs: 2_000, ...ssh }),
-      workerman: app.host().workerman,
-    });
+    const host = (name: string, app: FakeApp, ssh: Record<string, unknown> = {}) => fleetHost(sshd, name, app, { groups: ['web'], ssh });
     const config = Config.parse({
       hosts: [
         host('web-1', fast),
@@ -271,7 +264,7 @@ describe.skipIf(sshdUnavailableReason !== null)('fleet status through Slack over
     await h?.bot.stop();
     await standIn?.close();
     await sshd?.stop();
-    await Promise.all(apps.map((a) => a.cleanup()));
+    await fleet?.cleanup();
   });
 
   test('/workerman status web posts ONE message with a row per host in time; dead hosts show unreachable; details in the thread', async () => {
