@@ -4,7 +4,7 @@ import { createSlackApp, type SlackApp } from '../../src/slack/app.js';
 import { createJsonLogger } from '../../src/slack/json-logger.js';
 import { createTransports } from '../../src/transport/pool.js';
 import { TEST_SIGNING_SECRET } from './slack-signing.js';
-import type { SlackStandIn } from './slack-standin.js';
+import { startSlackStandIn, type SlackStandIn, type StandInChannel, type StandInOptions } from './slack-standin.js';
 
 export type LogLine = Record<string, unknown>;
 
@@ -22,6 +22,22 @@ export interface BotHarness {
   stop(): Promise<void>;
 }
 
+export interface BotHarnessOptions {
+  botToken: string;
+  shutdownGraceMs?: number;
+  /** Write the trail where the config says (`audit.file`), as in production. */
+  auditToConfiguredFile?: boolean;
+  /** More environment for loadSlackEnv (HTTPS_PROXY, NO_PROXY…). */
+  env?: NodeJS.ProcessEnv;
+  /** Run the config's watcher on this replica (WATCH=on), on this clock. */
+  isWatcher?: boolean;
+  watchNow?: () => number;
+  /** A stand-in for /proc: whether a Workerman master runs on "this machine". */
+  procDir?: string;
+  /** The environment of the bot's transports (a private TMPDIR keeps trace locks apart), else the process's. */
+  transportEnv?: NodeJS.ProcessEnv;
+}
+
 /**
  * Starts the real bot in HTTP mode on a free loopback port, its Web API client pointed at the stand-in,
  * its transports real, and its log and audit lines collected for assertions.
@@ -29,21 +45,7 @@ export interface BotHarness {
 export async function startBotHarness(
   standIn: SlackStandIn,
   config: Config,
-  opts: {
-    botToken: string;
-    shutdownGraceMs?: number;
-    /** Write the trail where the config says (`audit.file`), as in production. */
-    auditToConfiguredFile?: boolean;
-    /** More environment for loadSlackEnv (HTTPS_PROXY, NO_PROXY…). */
-    env?: NodeJS.ProcessEnv;
-    /** Run the config's watcher on this replica (WATCH=on), on this clock. */
-    isWatcher?: boolean;
-    watchNow?: () => number;
-    /** A stand-in for /proc: whether a Workerman master runs on "this machine". */
-    procDir?: string;
-    /** The environment of the bot's transports (a private TMPDIR keeps trace locks apart), else the process's. */
-    transportEnv?: NodeJS.ProcessEnv;
-  },
+  opts: BotHarnessOptions,
 ): Promise<BotHarness> {
   const logLines: LogLine[] = [];
   const auditLines: LogLine[] = [];
@@ -80,6 +82,40 @@ export async function startBotHarness(
     },
     stop: () => bot.stop(),
   };
+}
+
+/** A bot harness with its own stand-in; `close()` stops the bot, then the stand-in. */
+export interface BotWithStandIn extends BotHarness {
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a stand-in with `channels` (an id alone: a public channel the bot is in) and the bot against it
+ * (startBotHarness): the set-up of most Slack suites. On failure nothing is left running.
+ */
+export async function startBotWithStandIn(
+  config: Config,
+  opts: BotHarnessOptions & { channels: readonly (string | StandInChannel)[]; standIn?: Omit<StandInOptions, 'botToken' | 'channels'> },
+): Promise<BotWithStandIn> {
+  const { channels, standIn: standInOpts, ...harnessOpts } = opts;
+  const standIn = await startSlackStandIn({
+    ...standInOpts,
+    botToken: opts.botToken,
+    channels: channels.map((c): StandInChannel => (typeof c === 'string' ? { id: c, kind: 'public', botIsMember: true } : c)),
+  });
+  try {
+    const h = await startBotHarness(standIn, config, harnessOpts);
+    return {
+      ...h,
+      async close() {
+        await h.stop();
+        await standIn.close();
+      },
+    };
+  } catch (error) {
+    await standIn.close();
+    throw error;
+  }
 }
 
 export interface SocketBotHarness {

@@ -10,8 +10,8 @@ import { ACTION_IDS } from '../../../src/slack/ids.js';
 import { closedPort } from '../../helpers/closed-port.js';
 import { createFleetApps, fleetHost, type FleetApps } from '../../helpers/fleet-apps.js';
 import { sendButtonClick, sendCommand, type ButtonClick } from '../../helpers/slack-signing.js';
-import { startBotHarness, type BotHarness } from '../../helpers/slack-bot-harness.js';
-import { startSlackStandIn, type SlackStandIn } from '../../helpers/slack-standin.js';
+import { startBotWithStandIn, type BotWithStandIn } from '../../helpers/slack-bot-harness.js';
+import type { SlackStandIn } from '../../helpers/slack-standin.js';
 import { sshdUnavailableReason, startSshd, type SshdHandle } from '../../helpers/sshd.js';
 import { createFakeApp, type FakeApp } from '../../helpers/workerman-app.js';
 
@@ -26,10 +26,10 @@ const ROOMY_LIMITS = { userBurst: 1000, userPerMinute: 6000, postIntervalMs: 0 }
 
 type Line = Record<string, unknown>;
 
-type Harness = BotHarness;
+type Harness = BotWithStandIn;
 
-function startBot(standIn: SlackStandIn, config: Config): Promise<Harness> {
-  return startBotHarness(standIn, config, { botToken: BOT_TOKEN });
+function startBot(config: Config, channels: Parameters<typeof startBotWithStandIn>[1]['channels']): Promise<Harness> {
+  return startBotWithStandIn(config, { botToken: BOT_TOKEN, channels });
 }
 
 /** Waits until the audit has `count` lines and no work is in flight (thread replies included). */
@@ -75,14 +75,8 @@ describe('access rules through signed commands and buttons (local transport)', (
       },
       limits: ROOMY_LIMITS,
     });
-    standIn = await startSlackStandIn({
-      botToken: BOT_TOKEN,
-      channels: [
-        { id: OPS, kind: 'public', botIsMember: true },
-        { id: RANDOM, kind: 'public', botIsMember: true },
-      ],
-    });
-    h = await startBot(standIn, config);
+    h = await startBot(config, [OPS, RANDOM]);
+    standIn = h.standIn;
   });
 
   afterEach(() => {
@@ -91,8 +85,7 @@ describe('access rules through signed commands and buttons (local transport)', (
   });
 
   afterAll(async () => {
-    await h?.bot.stop();
-    await standIn?.close();
+    await h?.close();
     for (const app of apps.values()) await app.cleanup();
   });
 
@@ -256,13 +249,12 @@ describe.skipIf(sshdUnavailableReason !== null)('fleet status through Slack over
       ],
       limits: { ...ROOMY_LIMITS, postIntervalMs: POST_INTERVAL_MS, fleetHostTimeoutMs: PER_HOST_TIMEOUT_MS, fleetConcurrency: 16 },
     });
-    standIn = await startSlackStandIn({ botToken: BOT_TOKEN, channels: [{ id: OPS, kind: 'public', botIsMember: true }] });
-    h = await startBot(standIn, config);
+    h = await startBot(config, [OPS]);
+    standIn = h.standIn;
   });
 
   afterAll(async () => {
-    await h?.bot.stop();
-    await standIn?.close();
+    await h?.close();
     await sshd?.stop();
     await fleet?.cleanup();
   });
@@ -339,19 +331,12 @@ describe('limits through Slack: per-user rate limit, 429 retried, audit channel'
       audit: { channel: AUDIT },
       limits: { userBurst: 2, userPerMinute: 1, postIntervalMs: 0 },
     });
-    standIn = await startSlackStandIn({
-      botToken: BOT_TOKEN,
-      channels: [
-        { id: OPS, kind: 'public', botIsMember: true },
-        { id: AUDIT, kind: 'private', botIsMember: true },
-      ],
-    });
-    h = await startBot(standIn, config);
+    h = await startBot(config, [OPS, { id: AUDIT, kind: 'private', botIsMember: true }]);
+    standIn = h.standIn;
   });
 
   afterAll(async () => {
-    await h?.bot.stop();
-    await standIn?.close();
+    await h?.close();
     await app?.cleanup();
   });
 
@@ -425,14 +410,8 @@ describe('hostile input through the handlers (fast-check, signed HTTP requests)'
       access: { channels: [OPS], rules: [{ commands: ['status'], hosts: ['web-1'], users: [WEBBER] }] },
       limits: ROOMY_LIMITS,
     });
-    standIn = await startSlackStandIn({
-      botToken: BOT_TOKEN,
-      channels: [
-        { id: OPS, kind: 'public', botIsMember: true },
-        { id: RANDOM, kind: 'public', botIsMember: true },
-      ],
-    });
-    h = await startBot(standIn, config);
+    h = await startBot(config, [OPS, RANDOM]);
+    standIn = h.standIn;
     // Real parents to click on (a Refresh that is allowed threads under the message it was clicked on).
     for (const channelId of [OPS, RANDOM]) {
       await sendCommand(h.eventsUrl, { text: 'status web-1', userId: WEBBER, channelId, responseUrl: standIn.responseUrl(`P${++seq}`) });
@@ -443,8 +422,7 @@ describe('hostile input through the handlers (fast-check, signed HTTP requests)'
 
   afterAll(async () => {
     process.off('unhandledRejection', onUnhandled);
-    await h?.bot.stop();
-    await standIn?.close();
+    await h?.close();
     for (const app of apps.values()) await app.cleanup();
   });
 

@@ -13,9 +13,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { createAuditLog, type AuditEntry } from '../../../src/audit/audit-log.js';
 import { Config } from '../../../src/config/schema.js';
 import { ACTION_IDS, HEALTH_PATH } from '../../../src/slack/ids.js';
-import { startBotHarness, type BotHarness, type LogLine } from '../../helpers/slack-bot-harness.js';
+import { startBotWithStandIn, type BotHarness, type BotWithStandIn, type LogLine } from '../../helpers/slack-bot-harness.js';
 import { sendButtonClick, sendCommand, sendEvent } from '../../helpers/slack-signing.js';
-import { startSlackStandIn, type SlackStandIn } from '../../helpers/slack-standin.js';
+import type { SlackStandIn } from '../../helpers/slack-standin.js';
 import { createFakeApp, type FakeApp } from '../../helpers/workerman-app.js';
 
 const BOT_TOKEN = 'xoxb-1111-2222-issue8token';
@@ -77,7 +77,7 @@ describe.skipIf(mountSkipReason !== null)('the audit trail on a full disk (a fil
   let isMounted = false;
   let auditFile = '';
   let standIn: SlackStandIn;
-  let h: BotHarness;
+  let h: BotWithStandIn;
   let app: FakeApp;
   let seq = 0;
   const responseUrl = (): string => standIn.responseUrl(`D${++seq}`);
@@ -99,8 +99,8 @@ describe.skipIf(mountSkipReason !== null)('the audit trail on a full disk (a fil
       audit: { file: auditFile },
       limits: ROOMY_LIMITS,
     });
-    standIn = await startSlackStandIn({ botToken: BOT_TOKEN, channels: [{ id: OPS, kind: 'public', botIsMember: true }] });
-    h = await startBotHarness(standIn, config, { botToken: BOT_TOKEN, auditToConfiguredFile: true });
+    h = await startBotWithStandIn(config, { botToken: BOT_TOKEN, channels: [OPS], auditToConfiguredFile: true });
+    standIn = h.standIn;
   });
 
   afterEach(() => {
@@ -109,8 +109,7 @@ describe.skipIf(mountSkipReason !== null)('the audit trail on a full disk (a fil
   });
 
   afterAll(async () => {
-    await h?.bot.stop();
-    await standIn?.close();
+    await h?.close();
     await app?.cleanup();
     // Lazily if a failed test left a file open on it: never leave the mount behind.
     if (isMounted) execFileSync('umount', ['-l', dir], { stdio: 'pipe' });
@@ -218,7 +217,7 @@ describe.skipIf(mountSkipReason !== null)('the audit trail on a full disk (a fil
 
 describe('user group membership: cached, dropped on subteam_members_changed, re-checked for trace', () => {
   let standIn: SlackStandIn;
-  let h: BotHarness;
+  let h: BotWithStandIn;
   let app: FakeApp;
   let seq = 0;
   const responseUrl = (): string => standIn.responseUrl(`G${++seq}`);
@@ -252,12 +251,8 @@ describe('user group membership: cached, dropped on subteam_members_changed, re-
       },
       limits: ROOMY_LIMITS,
     });
-    standIn = await startSlackStandIn({
-      botToken: BOT_TOKEN,
-      channels: [{ id: RANDOM, kind: 'public', botIsMember: true }],
-      userGroups: { [ONCALL]: [CAROL] },
-    });
-    h = await startBotHarness(standIn, config, { botToken: BOT_TOKEN });
+    h = await startBotWithStandIn(config, { botToken: BOT_TOKEN, channels: [RANDOM], standIn: { userGroups: { [ONCALL]: [CAROL] } } });
+    standIn = h.standIn;
   });
 
   afterEach(() => {
@@ -266,8 +261,7 @@ describe('user group membership: cached, dropped on subteam_members_changed, re-
   });
 
   afterAll(async () => {
-    await h?.bot.stop();
-    await standIn?.close();
+    await h?.close();
     await app?.cleanup();
   });
 

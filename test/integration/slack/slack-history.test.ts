@@ -12,9 +12,9 @@ import { saveWatchState } from '../../../src/watch/watch-state-file.js';
 import { buildHistoryScenario } from '../../helpers/history-scenario.js';
 import { FAKE_PHP } from '../../helpers/paths.js';
 import { readPng } from '../../helpers/png.js';
-import { startBotHarness, type BotHarness } from '../../helpers/slack-bot-harness.js';
+import { startBotWithStandIn, type BotWithStandIn } from '../../helpers/slack-bot-harness.js';
 import { sendButtonClick, sendCommand } from '../../helpers/slack-signing.js';
-import { startSlackStandIn, type SlackStandIn, type StoredMessage } from '../../helpers/slack-standin.js';
+import type { SlackStandIn, StoredMessage } from '../../helpers/slack-standin.js';
 
 const BOT_TOKEN = 'xoxb-1111-2222-historytoken';
 const OPS = 'C0OPS0001';
@@ -26,7 +26,7 @@ const hasChart = (p: Record<string, unknown>): boolean => JSON.stringify(p['bloc
 
 describe('/workerman history', () => {
   let standIn: SlackStandIn;
-  let h: BotHarness;
+  let h: BotWithStandIn;
   let tmp: string;
   let seq = 0;
   const responseUrl = (): string => standIn.responseUrl(`H${++seq}`);
@@ -45,8 +45,8 @@ describe('/workerman history', () => {
       access: { rules: [{ name: 'web status', commands: ['status'], hosts: ['web-1', 'web-2', 'db-1'], users: [ANN] }] },
       limits: { userBurst: 1000, userPerMinute: 6000, postIntervalMs: 0 },
     });
-    standIn = await startSlackStandIn({ botToken: BOT_TOKEN, channels: [{ id: OPS, kind: 'public', botIsMember: true }] });
-    h = await startBotHarness(standIn, config, { botToken: BOT_TOKEN });
+    h = await startBotWithStandIn(config, { botToken: BOT_TOKEN, channels: [OPS] });
+    standIn = h.standIn;
   });
 
   afterEach(() => {
@@ -54,8 +54,7 @@ describe('/workerman history', () => {
   });
 
   afterAll(async () => {
-    await h?.stop();
-    await standIn?.close();
+    await h?.close();
     if (tmp) await rm(tmp, { recursive: true, force: true });
   });
 

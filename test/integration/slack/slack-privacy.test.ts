@@ -9,9 +9,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { OUTSIDER_RULE } from '../../../src/access/check-access.js';
 import { Config } from '../../../src/config/schema.js';
 import { ACTION_IDS } from '../../../src/slack/ids.js';
-import { startBotHarness, type BotHarness } from '../../helpers/slack-bot-harness.js';
+import { startBotWithStandIn, type BotWithStandIn } from '../../helpers/slack-bot-harness.js';
 import { sendButtonClick, sendCommand } from '../../helpers/slack-signing.js';
-import { startSlackStandIn, type SlackStandIn } from '../../helpers/slack-standin.js';
+import type { SlackStandIn } from '../../helpers/slack-standin.js';
 import { createFakeApp, type FakeApp } from '../../helpers/workerman-app.js';
 
 const BOT_TOKEN = 'xoxb-1111-2222-privacytoken';
@@ -30,7 +30,7 @@ function channelTraffic(standIn: SlackStandIn, channel: string): string {
 
 describe('a failure shows the channel its outcome and code; what the host said goes to the requester', () => {
   let standIn: SlackStandIn;
-  let h: BotHarness;
+  let h: BotWithStandIn;
   let tmp: string;
   const apps: FakeApp[] = [];
   let seq = 0;
@@ -45,8 +45,8 @@ describe('a failure shows the channel its outcome and code; what the host said g
     const broken = await createFakeApp({ status: [fatal] });
     apps.push(ok, broken);
     const config = Config.parse({ hosts: [ok.host('web-1', { groups: ['web'] }), broken.host('web-2', { groups: ['web'] })], limits: ROOMY_LIMITS });
-    standIn = await startSlackStandIn({ botToken: BOT_TOKEN, channels: [{ id: OPS, kind: 'public', botIsMember: true }] });
-    h = await startBotHarness(standIn, config, { botToken: BOT_TOKEN });
+    h = await startBotWithStandIn(config, { botToken: BOT_TOKEN, channels: [OPS] });
+    standIn = h.standIn;
   });
 
   afterEach(() => {
@@ -54,8 +54,7 @@ describe('a failure shows the channel its outcome and code; what the host said g
   });
 
   afterAll(async () => {
-    await h?.stop();
-    await standIn?.close();
+    await h?.close();
     for (const a of apps) await a.cleanup();
     if (tmp) await rm(tmp, { recursive: true, force: true });
   });
@@ -96,7 +95,7 @@ describe('a failure shows the channel its outcome and code; what the host said g
 
 describe('someone no access rule covers learns no host or group name; an allowed user still gets the list', () => {
   let standIn: SlackStandIn;
-  let h: BotHarness;
+  let h: BotWithStandIn;
   const apps: FakeApp[] = [];
   let seq = 0;
   const responseUrl = (): string => standIn.responseUrl(`A${++seq}`);
@@ -116,14 +115,8 @@ describe('someone no access rule covers learns no host or group name; an allowed
       },
       limits: ROOMY_LIMITS,
     });
-    standIn = await startSlackStandIn({
-      botToken: BOT_TOKEN,
-      channels: [
-        { id: OPS, kind: 'public', botIsMember: true },
-        { id: RANDOM, kind: 'public', botIsMember: true },
-      ],
-    });
-    h = await startBotHarness(standIn, config, { botToken: BOT_TOKEN });
+    h = await startBotWithStandIn(config, { botToken: BOT_TOKEN, channels: [OPS, RANDOM] });
+    standIn = h.standIn;
   });
 
   afterEach(() => {
@@ -131,8 +124,7 @@ describe('someone no access rule covers learns no host or group name; an allowed
   });
 
   afterAll(async () => {
-    await h?.stop();
-    await standIn?.close();
+    await h?.close();
     for (const a of apps) await a.cleanup();
   });
 

@@ -17,9 +17,9 @@ import { Config } from '../../../src/config/schema.js';
 import { ACTION_IDS } from '../../../src/slack/ids.js';
 import { startFakeWorkerman, straceUnavailableReason, type FakeWorkerman } from '../../helpers/fake-workerman.js';
 import { FIXTURES, REPO_ROOT } from '../../helpers/paths.js';
-import { startBotHarness, type BotHarness } from '../../helpers/slack-bot-harness.js';
+import { startBotWithStandIn, type BotWithStandIn } from '../../helpers/slack-bot-harness.js';
 import { sendButtonClick, sendCommand } from '../../helpers/slack-signing.js';
-import { startSlackStandIn, type RecordedResponse, type SlackStandIn, type StoredMessage } from '../../helpers/slack-standin.js';
+import type { RecordedResponse, SlackStandIn, StoredMessage } from '../../helpers/slack-standin.js';
 
 const FAKE_PHP_SIGNALS = join(FIXTURES, 'bin', 'fake-php-signals');
 // The BUILT CLI (npm test compiles first), run exactly as a user runs it.
@@ -78,7 +78,7 @@ describe.skipIf(skipReason !== null)('a trace delivers no signal to its target (
   let cliConfig: string;
   let botStartFile: string;
   let standIn: SlackStandIn;
-  let h: BotHarness;
+  let h: BotWithStandIn;
   let responseSeq = 0;
   const responseUrl = (): string => standIn.responseUrl(`U${++responseSeq}`);
 
@@ -88,13 +88,13 @@ describe.skipIf(skipReason !== null)('a trace delivers no signal to its target (
     botStartFile = join(dir, 'bot', 'start.php');
     cliConfig = join(dir, 'ops.yml');
     await writeFile(cliConfig, `hosts:\n  - name: app\n    workerman: { php: "${FAKE_PHP_SIGNALS}", startFile: "${cliStartFile}" }\n`);
-    standIn = await startSlackStandIn({ botToken: BOT_TOKEN, channels: [{ id: CHANNEL, kind: 'public', botIsMember: true }] });
     const config = Config.parse({
       hosts: [{ name: 'box', workerman: { php: FAKE_PHP_SIGNALS, startFile: botStartFile }, strace: { rawLog: 'none' } }],
       access: { rules: [{ name: 'oncall', commands: ['trace', 'status'], hosts: ['*'], users: [USER], contact: 'the on-call' }] },
       limits: { userBurst: 100, userPerMinute: 600, postIntervalMs: 0 },
     });
-    h = await startBotHarness(standIn, config, { botToken: BOT_TOKEN });
+    h = await startBotWithStandIn(config, { botToken: BOT_TOKEN, channels: [CHANNEL] });
+    standIn = h.standIn;
   });
 
   afterEach(async () => {
@@ -105,8 +105,7 @@ describe.skipIf(skipReason !== null)('a trace delivers no signal to its target (
   });
 
   afterAll(async () => {
-    await h?.stop();
-    await standIn?.close();
+    await h?.close();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
