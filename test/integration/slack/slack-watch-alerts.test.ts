@@ -15,7 +15,6 @@ import { ACTION_IDS } from '../../../src/slack/ids.js';
 import type { AlertChangeEvent } from '../../../src/watch/create-watcher.js';
 import { startCrashLoopApp } from '../../helpers/crash-loop-app.js';
 import { startFakeWorkerman } from '../../helpers/fake-workerman.js';
-import { FIXTURES } from '../../helpers/paths.js';
 import { startBotHarness, type BotHarness, type LogLine } from '../../helpers/slack-bot-harness.js';
 import { sendButtonClick, sendCommand } from '../../helpers/slack-signing.js';
 import { startSlackStandIn, type SlackStandIn, type StoredMessage } from '../../helpers/slack-standin.js';
@@ -67,7 +66,7 @@ describe.skipIf(sshdUnavailableReason !== null)('watch alerts in Slack (real ssh
     const cron = wm.pidsOf('cron_jobs')[0]!;
     const stateFile = join(dir, 'state', 'watch-state.json');
     const config = Config.parse({
-      hosts: [{ name: 'web-1', ssh: sshd.sshSettings(), workerman: { php: join(FIXTURES, 'bin', 'fake-php'), startFile: app.startFile } }],
+      hosts: [app.host('web-1', { ssh: sshd.sshSettings() })],
       // Everyone in the alert channel may use the read-only commands; only the on-call may trace web-1,
       // and so silence its alerts.
       access: { channels: [ALERTS], rules: [{ name: 'oncall', commands: ['trace', 'status'], hosts: ['web-1'], users: [ONCALL] }] },
@@ -249,7 +248,7 @@ describe.skipIf(sshdUnavailableReason !== null)('watch alerts in Slack (real ssh
     const stateFile = join(dir, 'later', 'watch-state.json');
     const configFor = (channel: string): Config =>
       Config.parse({
-        hosts: [{ name: 'web-2', ssh: sshd.sshSettings(), workerman: { php: join(FIXTURES, 'bin', 'fake-php'), startFile: app.startFile } }],
+        hosts: [app.host('web-2', { ssh: sshd.sshSettings() })],
         limits: { postIntervalMs: 0 },
         watch: { channel, intervalS: 3600, statusEveryS: 3600, statusMinGapS: 3600, stateFile, hostTimeoutMs: 8_000, alertEditEveryS: 300 },
       });

@@ -82,7 +82,7 @@ describe.skipIf(sshdUnavailableReason !== null)('createWatcher() over the real l
     // wm5.2.2-busy-sleep with the pids of the real processes below and its exit column changing.
     const { app, wm } = await startCrashLoopApp(dir, [0, 1, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3]);
     cleanups.push(() => app.cleanup(), () => wm.stop());
-    const host = HostConfig.parse({ name: 'web-1', ssh: sshd.sshSettings(), workerman: { php: join(FIXTURES, 'bin', 'fake-php'), startFile: app.startFile } });
+    const host = app.host('web-1', { ssh: sshd.sshSettings() });
     const stateFile = join(dir, 'state', 'watch-state.json');
     let clock = Date.UTC(2026, 10, 26, 6, 0, 0);
     const events: (AlertChangeEvent & { round: number })[] = [];
@@ -146,7 +146,7 @@ describe.skipIf(sshdUnavailableReason !== null)('createWatcher() over the real l
     await mkdir(stateDir);
     const stateFile = join(stateDir, 'watch-state.json');
     await writeFile(stateFile, '{"version":1,"savedAt":1,"alerts":[],"windows":[{"host":"web-1","strings":[');
-    const host = HostConfig.parse({ name: 'web-1', ssh: sshd.sshSettings(), workerman: { php: join(FIXTURES, 'bin', 'fake-php'), startFile: app.startFile } });
+    const host = app.host('web-1', { ssh: sshd.sshSettings() });
     const transports = createTransports([host]);
     cleanups.push(() => transports.closeAll());
     const logger = collectingLogger();
@@ -174,7 +174,7 @@ describe.skipIf(sshdUnavailableReason !== null)('createWatcher() over the real l
     const port = (silent.address() as { port: number }).port;
     const app = await createFakeApp({ status: ['wm5.2.2-idle'] });
     cleanups.push(() => app.cleanup());
-    const good = HostConfig.parse({ name: 'good-1', ssh: sshd.sshSettings(), workerman: { php: join(FIXTURES, 'bin', 'fake-php'), startFile: app.startFile } });
+    const good = app.host('good-1', { ssh: sshd.sshSettings() });
     const hung = HostConfig.parse({ name: 'hung-1', ssh: sshd.sshSettings({ port, connectTimeoutMs: 6_000 }), workerman: { startFile: '/srv/app/start.php' } });
     const transports = createTransports([good, hung]);
     cleanups.push(() => transports.closeAll());
@@ -200,7 +200,7 @@ describe.skipIf(sshdUnavailableReason !== null)('createWatcher() over the real l
   it('start() samples every intervalS on its own and stop() saves', async () => {
     const app = await createFakeApp({ status: ['wm5.2.2-idle'] });
     cleanups.push(() => app.cleanup());
-    const host = HostConfig.parse({ name: 'web-1', ssh: sshd.sshSettings(), workerman: { php: join(FIXTURES, 'bin', 'fake-php'), startFile: app.startFile } });
+    const host = app.host('web-1', { ssh: sshd.sshSettings() });
     const transports = createTransports([host]);
     cleanups.push(() => transports.closeAll());
     const stateFile = join(dir, 'timer.json');
