@@ -1,5 +1,5 @@
 import { userInfo } from 'node:os';
-import type { HostConfig } from '../config/schema.js';
+import type { HostConfig } from '../config/host-config.js';
 import { asBotError, oneLine, type BotError, type BotErrorCode } from '../errors.js';
 import type { CommandResult, Transport } from '../transport/types.js';
 import { runStatus } from '../workerman/run-status.js';

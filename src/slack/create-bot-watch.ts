@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
-import type { Config, WatchSettings } from '../config/schema.js';
+import type { Config } from '../config/schema.js';
+import type { WatchSettings } from '../config/watch-settings.js';
 import { createWatcher, type Watcher } from '../watch/create-watcher.js';
 import { resolveWatchHosts } from '../watch/resolve-watch-hosts.js';
 import type { BotDeps } from './bot-deps.js';

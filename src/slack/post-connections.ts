@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import type { HostConfig } from '../config/schema.js';
+import type { HostConfig } from '../config/host-config.js';
 import { renderConnectionsMessage, renderConnectionsPending, renderConnectionsPrivately } from '../render/slack/connections-blocks.js';
 import { renderWaitingMessage } from '../render/slack/waiting-blocks.js';
 import { runConnections, type ConnectionsRun } from '../workerman/run-status.js';

@@ -1,4 +1,4 @@
-import type { HostConfig } from '../config/schema.js';
+import type { HostConfig } from '../config/host-config.js';
 import { runFleetStatus } from '../fleet/run-fleet-status.js';
 import type { FleetRow } from '../fleet/types.js';
 import { renderFailureNotice } from '../render/slack/error-blocks.js';

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import type { HostConfig } from '../config/schema.js';
+import type { HostConfig } from '../config/host-config.js';
 import { BotError } from '../errors.js';
 import { parseHistoryWindow, type HistoryWindow } from '../history/parse-history-window.js';
 import { renderHostCharts, type HostCharts } from '../history/render-host-charts.js';

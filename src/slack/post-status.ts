@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import type { HostConfig } from '../config/schema.js';
+import type { HostConfig } from '../config/host-config.js';
 import { renderStatusMessage, renderStatusPending } from '../render/slack/status-blocks.js';
 import { renderWaitingMessage } from '../render/slack/waiting-blocks.js';
 import { runStatus, type StatusRun } from '../workerman/run-status.js';

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Readable } from 'node:stream';
-import type { HostConfig } from '../config/schema.js';
+import type { HostConfig } from '../config/host-config.js';
 import type { FailedRequest } from '../render/slack/error-blocks.js';
 import type { ThreadGaps } from '../render/slack/limits.js';
 import { renderStraceMessage } from '../render/slack/strace-blocks.js';

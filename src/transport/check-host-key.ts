@@ -1,5 +1,5 @@
 import type { ServerHostKeyAlgorithm } from 'ssh2';
-import type { SshEndpoint } from '../config/schema.js';
+import type { SshEndpoint } from '../config/ssh-settings.js';
 import { BotError } from '../errors.js';
 import { fingerprintOf, keyTypeOf, matchKnownHosts } from './host-key.js';
 import { describeSshEndpoint, type SshHost, type SshRole } from './ssh-host.js';

@@ -1,4 +1,4 @@
-import type { SshEndpoint } from '../config/schema.js';
+import type { SshEndpoint } from '../config/ssh-settings.js';
 import { BotError, oneLine } from '../errors.js';
 import { describeSshEndpoint, expandHome, type SshHost, type SshRole } from './ssh-host.js';
 

@@ -1,5 +1,5 @@
 import type { AgentAuthMethod, PublicKeyAuthMethod } from 'ssh2';
-import type { SshEndpoint } from '../config/schema.js';
+import type { SshEndpoint } from '../config/ssh-settings.js';
 import { BotError } from '../errors.js';
 import { loadSsh2 } from './load-ssh2.js';
 import { readPrivateKeyFile } from './read-private-key-file.js';

@@ -1,7 +1,7 @@
 import { connect as connectTcp, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Client as SshClient, ConnectConfig } from 'ssh2';
-import type { SshEndpoint } from '../config/schema.js';
+import type { SshEndpoint } from '../config/ssh-settings.js';
 import { BotError, oneLine } from '../errors.js';
 import { checkHostKey, hostKeyAlgorithms } from './check-host-key.js';
 import { explainSshError, handshakeClosedError, type Ssh2Error } from './explain-ssh-error.js';

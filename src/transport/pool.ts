@@ -1,4 +1,4 @@
-import type { HostConfig } from '../config/schema.js';
+import type { HostConfig } from '../config/host-config.js';
 import { BotError } from '../errors.js';
 import { LocalTransport, loadExeca } from './local.js';
 import { loadSsh2 } from './load-ssh2.js';

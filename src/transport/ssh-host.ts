@@ -1,5 +1,5 @@
 import { homedir } from 'node:os';
-import type { SshSettings } from '../config/schema.js';
+import type { SshSettings } from '../config/ssh-settings.js';
 
 /** The host an SshTransport serves, as each step of connecting to it needs it. */
 export interface SshHost {

@@ -1,4 +1,4 @@
-import type { SshSettings } from '../config/schema.js';
+import type { SshSettings } from '../config/ssh-settings.js';
 import { connectSsh, disconnectSsh, type SshConnection } from './connect-ssh.js';
 import { createLineStream, runStartedCommand, type StartedCommand } from './process-streams.js';
 import { remoteCommandLine } from './remote-command-line.js';

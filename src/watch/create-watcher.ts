@@ -1,4 +1,5 @@
-import type { HostConfig, WatchSettings } from '../config/schema.js';
+import type { HostConfig } from '../config/host-config.js';
+import type { WatchSettings } from '../config/watch-settings.js';
 import { asBotError, BotError, oneLine, type BotErrorCode } from '../errors.js';
 import { createConcurrencyLimit } from '../limits/create-concurrency-limit.js';
 import type { TransportPool } from '../transport/pool.js';
