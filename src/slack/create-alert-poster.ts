@@ -1,6 +1,6 @@
 export type { AlertPoster, SilenceResult } from './alert-poster.js';
 import type { WebClient } from '@slack/web-api';
-import type { AuditAlert, AuditOutcome } from '../audit/audit-log.js';
+import type { AuditAlert, AuditOutcome } from '../audit/audit-line.js';
 import {
   renderAlertMessage,
   renderAlertResolvedMessage,

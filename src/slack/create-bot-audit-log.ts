@@ -1,6 +1,7 @@
 import type { Logger } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { createAuditLog, type AuditLine, type AuditLog, type AuditSink } from '../audit/audit-log.js';
+import type { AuditLine } from '../audit/audit-line.js';
+import { createAuditLog, type AuditLog, type AuditSink } from '../audit/audit-log.js';
 import type { Config } from '../config/schema.js';
 import type { BotMetrics } from '../metrics/create-bot-metrics.js';
 import type { SlackPoster } from './create-slack-poster.js';

@@ -1,5 +1,7 @@
 import type { RespondArguments, RespondFn } from '@slack/bolt';
-import { auditOutcomeOf, type AuditEntry, type AuditTimer } from '../audit/audit-log.js';
+import type { AuditEntry } from '../audit/audit-line.js';
+import type { AuditTimer } from '../audit/audit-log.js';
+import { auditOutcomeOf } from '../audit/audit-outcome-of.js';
 import { asBotError } from '../errors.js';
 import { sectionMessage } from '../render/slack/blocks.js';
 import { renderErrorMessage } from '../render/slack/error-blocks.js';
