@@ -9,7 +9,8 @@ import { runStatus } from '../workerman/run-status.js';
 import type { BotDeps } from './bot-deps.js';
 import { ACTION_IDS } from './ids.js';
 import { runOnHost } from './run-on-host.js';
-import { openThread, type PostOutcome, type ThreadRequest } from './thread.js';
+import type { PostOutcome, ThreadRequest } from './slack-thread.js';
+import { openThread } from './thread.js';
 
 export interface FleetRequest extends ThreadRequest {
   /** The group as typed (`web`, `all`). */

@@ -7,7 +7,8 @@ import { renderHistoryMessage, renderHistoryPending } from '../render/slack/hist
 import type { WindowView } from '../watch/types.js';
 import { resolveWatchHosts } from '../watch/resolve-watch-hosts.js';
 import type { BotDeps } from './bot-deps.js';
-import { openThread, type PostOutcome, type ThreadRequest } from './thread.js';
+import type { PostOutcome, ThreadRequest } from './slack-thread.js';
+import { openThread } from './thread.js';
 
 /** What a chart is drawn from, looked up before anything is posted. */
 export interface PreparedHistory {

@@ -6,7 +6,8 @@ import { runStatus, type StatusRun } from '../workerman/run-status.js';
 import type { BotDeps } from './bot-deps.js';
 import { ACTION_IDS } from './ids.js';
 import { runOnHost } from './run-on-host.js';
-import { openThread, type PostOutcome, type ThreadRequest } from './thread.js';
+import type { PostOutcome, ThreadRequest } from './slack-thread.js';
+import { openThread } from './thread.js';
 
 export interface StatusRequest extends ThreadRequest {
   host: HostConfig;

@@ -3,7 +3,8 @@ import type { ThreadGaps } from '../render/slack/limits.js';
 import { renderStraceMessage } from '../render/slack/strace-blocks.js';
 import type { StraceSummary } from '../strace/types.js';
 import type { BotDeps } from './bot-deps.js';
-import { openThread, type PostOutcome, type ThreadRequest } from './thread.js';
+import type { PostOutcome, ThreadRequest } from './slack-thread.js';
+import { openThread } from './thread.js';
 
 export interface SummaryRequest extends ThreadRequest {
   /** The thread of the message the log was shared in (its own ts, or its parent's for a reply). */

@@ -13,7 +13,8 @@ import { runTrace, type TraceResult } from '../strace/run-trace.js';
 import { resolveTraceTargets, type TraceTarget } from '../workerman/resolve-trace-targets.js';
 import type { BotDeps } from './bot-deps.js';
 import { createTraceProgress } from './create-trace-progress.js';
-import { openThread, type PostOutcome, type SlackThread, type ThreadRequest } from './thread.js';
+import type { PostOutcome, SlackThread, ThreadRequest } from './slack-thread.js';
+import { openThread } from './thread.js';
 
 export interface TraceRequestInput extends ThreadRequest {
   host: HostConfig;

@@ -9,7 +9,7 @@ import type { SlackMessage } from '../render/slack/limits.js';
 import type { BotDeps } from './bot-deps.js';
 import { describeError } from './json-logger.js';
 import { respondPrivately } from './respond-privately.js';
-import type { PostOutcome } from './thread.js';
+import type { PostOutcome } from './slack-thread.js';
 
 /** What a handler's work reports for the audit line (`outcome` plus what ran: hosts, pids, rule). */
 export type AuditResult = Parameters<AuditTimer['finish']>[0];

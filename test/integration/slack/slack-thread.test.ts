@@ -17,7 +17,8 @@ import type { SlackMessage } from '../../../src/render/slack/limits.js';
 import { createAckGate } from '../../../src/slack/create-ack-gate.js';
 import { createSlackPoster } from '../../../src/slack/create-slack-poster.js';
 import { createJsonLogger } from '../../../src/slack/json-logger.js';
-import { openThread, type SlackThread, type ThreadDeps } from '../../../src/slack/thread.js';
+import type { SlackThread, ThreadDeps } from '../../../src/slack/slack-thread.js';
+import { openThread } from '../../../src/slack/thread.js';
 import { startSlackStandIn, type SlackStandIn } from '../../helpers/slack-standin.js';
 
 const BOT_TOKEN = 'xoxb-1111-2222-threadtoken';
