@@ -13,7 +13,7 @@ import { createTraceCap } from '../limits/create-trace-cap.js';
 import { createBotMetrics, type MetricsWatchSource } from '../metrics/create-bot-metrics.js';
 import { createMetricsServer, METRICS_PATH } from '../metrics/create-metrics-server.js';
 import type { TransportPool } from '../transport/pool.js';
-import type { Watcher } from '../watch/create-watcher.js';
+import type { Watcher } from '../watch/watcher.js';
 import { hasLocalWorkermanMaster } from '../workerman/has-local-workerman-master.js';
 import type { BotDeps } from './bot-deps.js';
 import { createAckGate } from './create-ack-gate.js';

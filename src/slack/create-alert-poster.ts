@@ -7,7 +7,7 @@ import {
   renderAlertResolvedReply,
   renderAlertSilencedReply,
 } from '../render/slack/alert-blocks.js';
-import type { AlertChangeEvent, Watcher } from '../watch/create-watcher.js';
+import type { AlertChangeEvent, Watcher } from '../watch/watcher.js';
 import type { Alert } from '../watch/types.js';
 import type { AlertPoster, SilenceResult } from './alert-poster.js';
 import type { BotDeps } from './bot-deps.js';
