@@ -43,7 +43,7 @@ export async function prepareHistory(deps: Pick<BotDeps, 'config' | 'history'>, 
  * does there; nothing a host printed): a parent while the charts are drawn, then the parent with
  * Slack's native line charts (or, when Slack refuses that block, the same numbers as text) and the PNG
  * with its alt text in the thread. Where the bot cannot post, the numbers go to the requester privately
- * (no file can go there). Never throws: every failure reaches the user (thread.ts says how).
+ * (no file can go there). Never throws: every failure reaches the user (SlackThread.fail, slack-thread.ts, says how).
  */
 export async function postHistory(deps: BotDeps, req: ThreadRequest & { prepared: PreparedHistory }, signal: AbortSignal): Promise<PostOutcome> {
   const { host, view, window } = req.prepared;

@@ -17,7 +17,7 @@ export interface StatusRequest extends ThreadRequest {
  * Posts the status of one host: a parent message (or a reply in `threadTs`, for Refresh), the status
  * run in the host's queue (the parent says it waits), then the parent updated with the result and the
  * full tables and raw output in its thread. Where the bot cannot post, the whole status goes to the
- * requester privately. Never throws: every failure reaches the user (thread.ts says how).
+ * requester privately. Never throws: every failure reaches the user (SlackThread.fail, slack-thread.ts, says how).
  */
 export async function postStatus(deps: BotDeps, req: StatusRequest, signal: AbortSignal): Promise<PostOutcome> {
   const { host } = req;

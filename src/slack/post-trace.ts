@@ -36,7 +36,7 @@ export interface TraceOutcome extends PostOutcome {
  * then on; a name that matches nothing fails like any refusal. The redacted raw log goes where the host's
  * `strace.rawLog` says (the requester's DM by default, the thread, or nowhere), and the parent is
  * updated to say where it went once it is there. A trace needs its thread: where the bot cannot post,
- * nothing runs and the requester gets the /invite hint. Never throws (thread.ts says how failures show).
+ * nothing runs and the requester gets the /invite hint. Never throws (SlackThread.fail, slack-thread.ts, says how failures show).
  */
 export async function postTrace(deps: BotDeps, req: TraceRequestInput, signal: AbortSignal): Promise<TraceOutcome> {
   const { host, target } = req;

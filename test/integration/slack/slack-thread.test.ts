@@ -48,7 +48,7 @@ describe('slack/thread.ts against the stand-in', () => {
         { id: NOT_MEMBER, kind: 'public', botIsMember: false },
       ],
     });
-    // As the bot builds it (app.ts): 429s reach our poster, which waits Retry-After and retries.
+    // As the bot builds it (create-bolt-app.ts): 429s reach our poster, which waits Retry-After and retries.
     client = new WebClient(BOT_TOKEN, { slackApiUrl: standIn.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, logLevel: LogLevel.ERROR });
     logLines = [];
     const logger = createJsonLogger({ write: (line) => logLines.push(JSON.parse(line) as Record<string, unknown>) });
