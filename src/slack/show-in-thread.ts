@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { SlackFile, SlackMessage } from '../render/slack/limits.js';
-import type { SlackThread } from './thread.js';
+import type { SlackThread } from './slack-thread.js';
 
 /**
  * Shows a rendered result the way every post does: the parent replaced by `message` (`fallbackNote`

@@ -1,6 +1,6 @@
 import { chmod, chown, copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { HostConfig } from '../../src/config/schema.js';
+import { HostConfig } from '../../src/config/host-config.js';
 import { helperConfPath, loadHelper } from '../../src/host/helper.js';
 import { renderHelperConf } from '../../src/host/setup-host.js';
 import { FAKE_PHP, STATUS_FIXTURES } from './paths.js';

@@ -1,5 +1,5 @@
 import type { BlockAction, RespondFn } from '@slack/bolt';
-import type { AuditEntry } from '../../audit/audit-log.js';
+import type { AuditEntry } from '../../audit/audit-line.js';
 import { screenRequest } from '../authorize-request.js';
 import type { BotDeps } from '../bot-deps.js';
 import { runAuditedRequest, type AuditResult, type RequestScope } from '../run-audited-request.js';

@@ -1,9 +1,11 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireAccess } from '../../../src/access/check-access.js';
-import { auditOutcomeOf, createAuditLog } from '../../../src/audit/audit-log.js';
+import { createAuditLog } from '../../../src/audit/audit-log.js';
+import { auditOutcomeOf } from '../../../src/audit/audit-outcome-of.js';
 import { resolveTargets } from '../../../src/config/resolve-targets.js';
-import { Config, type HostConfig } from '../../../src/config/schema.js';
+import type { HostConfig } from '../../../src/config/host-config.js';
+import { Config } from '../../../src/config/schema.js';
 import { renderFleetText } from '../../../src/render/text/fleet-table.js';
 import { runFleetStatus } from '../../../src/fleet/run-fleet-status.js';
 import type { FleetRow } from '../../../src/fleet/types.js';

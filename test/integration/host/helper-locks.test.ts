@@ -4,7 +4,7 @@ import { chmod, chown, copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/p
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { HostConfig } from '../../../src/config/schema.js';
+import { HostConfig } from '../../../src/config/host-config.js';
 import type { BotError } from '../../../src/errors.js';
 import { runTrace, type TraceResult } from '../../../src/strace/run-trace.js';
 import { LocalTransport } from '../../../src/transport/local.js';

@@ -4,7 +4,7 @@ import { chmod, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HostConfig } from '../../../src/config/schema.js';
+import { HostConfig } from '../../../src/config/host-config.js';
 import { helperConfPath, KILL_AFTER_S } from '../../../src/host/helper.js';
 import { sudoersLine } from '../../../src/host/setup-host.js';
 import { runTrace } from '../../../src/strace/run-trace.js';

@@ -2,7 +2,7 @@ import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HostConfig } from '../../../src/config/schema.js';
+import { HostConfig } from '../../../src/config/host-config.js';
 import { LocalTransport } from '../../../src/transport/local.js';
 import { runConnections, runStatus } from '../../../src/workerman/run-status.js';
 import { listWorkermanProcesses } from '../../../src/workerman/workerman-processes.js';
