@@ -8,6 +8,7 @@ import { createHostWindow } from '../src/watch/host-window.js';
 import { toStatusSnapshot } from '../src/watch/status-snapshot.js';
 import type { WatchProcess, WatchSample } from '../src/watch/types.js';
 import { parseStatus } from '../src/workerman/parse-status.js';
+import { median } from './median.js';
 import { findRepoRoot, fixtureDir } from './repo-root.js';
 
 const CAPTURE = 'wm5.2.2-idle';
@@ -41,8 +42,6 @@ function window(): ReturnType<typeof createHostWindow> {
   }
   return w;
 }
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
 /** Runs `code` (an ES module body) in a fresh node CHILD_RUNS times; returns the median of each number it prints as JSON. */
 function inFreshNode(code: string): Record<string, number> {

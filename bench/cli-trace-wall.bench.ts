@@ -1,4 +1,4 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -9,6 +9,8 @@ import { HostConfig } from '../src/config/host-config.js';
 import { helperArgv } from '../src/host/helper.js';
 import { buildTraceArgs } from '../src/strace/trace-args.js';
 import { createTransports } from '../src/transport/pool.js';
+import { canTrace, startFakeWorkerman, type FakeWorkerman } from './fake-workerman.js';
+import { median } from './median.js';
 import { findRepoRoot } from './repo-root.js';
 import { sshdUnavailableReason, startSshd, type SshdHandle } from './sshd-harness.js';
 
@@ -53,17 +55,18 @@ export async function run(): Promise<void> {
     console.log('skipped: the CLI is not built (npm run bench builds it)');
     return;
   }
-  if (!(await hasStrace())) {
+  if (!(await canTrace())) {
     console.log('skipped: strace is missing or may not attach here');
     return;
   }
   const dir = await mkdtemp(join(tmpdir(), 'wo-bench-trace-'));
-  let app: ChildProcess | undefined;
+  let app: FakeWorkerman | undefined;
   let sshd: SshdHandle | undefined;
   try {
     const startFile = join(dir, 'start.php');
-    const started = await startIdleWorker(join(root, 'test', 'fixtures', 'bin', 'fake-workerman'), startFile);
-    app = started.app;
+    // One idle worker (epoll_wait, 500 ms timer).
+    app = await startFakeWorkerman(startFile, ['web:idle'], { lifetimeS: 600 });
+    const started = { pid: app.pidOf('web') };
     const hosts = [`  - name: local-bench\n    workerman: { startFile: "${startFile}" }\n`];
     if (sshdUnavailableReason === null) {
       sshd = await startSshd();
@@ -133,7 +136,7 @@ export async function run(): Promise<void> {
       console.log(`${name.padEnd(20)}  ${cells.map((v) => v.toFixed(0).padStart(9)).join('  ')}`);
     }
   } finally {
-    app?.kill('SIGTERM');
+    app?.stop();
     await sshd?.stop();
     await rm(dir, { recursive: true, force: true });
   }
@@ -184,35 +187,6 @@ async function helperPhases(host: HostConfig, pid: number): Promise<Phases> {
   } finally {
     await transports.closeAll();
   }
-}
-
-/** A fake-workerman app with one idle worker (epoll_wait, 500 ms timer); resolves with the worker's pid. */
-function startIdleWorker(fakeWorkerman: string, startFile: string): Promise<{ app: ChildProcess; pid: number }> {
-  const app = spawn(fakeWorkerman, [startFile, '600', 'web:idle'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    app.once('error', reject);
-    app.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /^worker (\d+) web/m.exec(out);
-      if (m !== null && out.includes('ready\n')) resolve({ app, pid: Number(m[1]) });
-    });
-  });
-}
-
-async function hasStrace(): Promise<boolean> {
-  try {
-    await execFileAsync('strace', ['-o', '/dev/null', 'true']);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function median(samples: number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 function signedMs(value: number): string {

@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { HostConfig } from '../src/config/host-config.js';
 import { runFleetStatus } from '../src/fleet/run-fleet-status.js';
 import type { WorkermanStatus } from '../src/workerman/types.js';
+import { median } from './median.js';
 import { findRepoRoot, fixtureDir } from './repo-root.js';
 import { sshdUnavailableReason, startSshd, type SshdHandle } from './sshd-harness.js';
 
@@ -49,12 +50,6 @@ function timedRun(argv: readonly string[]): Promise<{ ms: number; code: number |
     child.once('error', reject);
     child.once('close', (code) => resolve({ ms: performance.now() - started, code, stdout, stderr }));
   });
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** Prints fleet status wall time of the built CLI against parallel OpenSSH runs, 1/10/50 hosts, and the in-process orchestration overhead. */

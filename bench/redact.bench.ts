@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { redactSecrets } from '../src/strace/redact.js';
+import { median } from './median.js';
 import { fixtureDir } from './repo-root.js';
 
 // redactSecrets() runs on every line of the raw log a trace keeps (up to millions): this measures its
@@ -31,11 +32,6 @@ function time(lines: readonly string[]): { cpuMs: number; checksum: number } {
   for (let i = 0; i < LINES; i++) checksum += redactSecrets(lines[i % lines.length]!).length;
   const used = process.cpuUsage(cpu);
   return { cpuMs: (used.user + used.system) / 1000, checksum };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 /** Prints lines/s (median of ROUNDS, CPU time) for fixture lines and for a 10% secret mix. */

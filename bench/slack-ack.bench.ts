@@ -1,13 +1,12 @@
 // Ack latency of the bot in HTTP mode next to a bare Bolt app that only acks, in the same run: the bot's
 // ack must cost no more than the framework's own (target: p99 within 1.1x). Requests are signed exactly
 // as Slack signs them and sent over loopback; requests to the two apps alternate so machine noise hits
-// both alike. Self-contained (tsc compiles bench/ without test/): its own signing and a tiny Web API.
+// both alike. Self-contained (tsc compiles bench/ without test/): bench/sign-slack-request.ts signs, a tiny Web API answers.
 //
 // Connections are the same for both apps: sequential requests reuse one kept-alive connection per app,
 // and every request of a burst opens its own (a new client per burst). With one shared client, reuse
 // depended on how long ago that app's previous burst was, so the bot (whose status work after a burst
 // takes seconds) paid 50 new connections per burst and the bare app often none.
-import { createHmac } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,7 +19,9 @@ import { loadSlackEnv } from '../src/config/slack-env.js';
 import { createSlackApp, type SlackApp } from '../src/slack/app.js';
 import { createJsonLogger } from '../src/slack/json-logger.js';
 import { createTransports } from '../src/transport/pool.js';
+import { median } from './median.js';
 import { findRepoRoot, fixtureDir } from './repo-root.js';
+import { signSlackRequest } from './sign-slack-request.js';
 
 const SECRET = 'benchbenchbenchbenchbenchbench12';
 const TOKEN = 'xoxb-bench-token';
@@ -33,16 +34,6 @@ const BIG_BURST = 100;
 /** Paired rounds per burst size, the order alternating (one burst alone is mostly noise). */
 const BURST_ROUNDS = 6;
 const BIG_BURST_ROUNDS = 4;
-
-
-function sign(body: string): Record<string, string> {
-  const ts = Math.floor(Date.now() / 1000);
-  return {
-    'content-type': 'application/x-www-form-urlencoded',
-    'x-slack-request-timestamp': String(ts),
-    'x-slack-signature': `v0=${createHmac('sha256', SECRET).update(`v0:${ts}:${body}`).digest('hex')}`,
-  };
-}
 
 /** Time until the response (the ack) arrives, in ms, through `dispatcher` (its connections). */
 async function timeAck(url: string, text: string, responseUrl: string, dispatcher: Agent): Promise<number> {
@@ -57,7 +48,7 @@ async function timeAck(url: string, text: string, responseUrl: string, dispatche
     api_app_id: 'A0123ABCD',
   }).toString();
   const t0 = performance.now();
-  const res = await request(url, { method: 'POST', headers: sign(body), body, dispatcher });
+  const res = await request(url, { method: 'POST', headers: signSlackRequest(SECRET, body), body, dispatcher });
   await res.body.arrayBuffer();
   const ms = performance.now() - t0;
   if (res.statusCode !== 200) throw new Error(`ack failed: HTTP ${res.statusCode}`);
@@ -88,12 +79,6 @@ async function startFakeSlack(): Promise<{ url: string; server: Server }> {
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 function stats(samples: number[]): { p50: number; p99: number; max: number } {

@@ -2,25 +2,23 @@
 // Web API stand-in, a signed click on the trace confirmation, and the time until the chat.update that
 // carries the verdict; the progress updates in between are timed too, alone and with two traces at once
 // sharing the bot's chat.update budget. Target: median ≤ duration + 1 s, no progress after a verdict.
-// Self-contained (tsc compiles bench/ without test/): its own signing and its own recording Web API.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { createHmac } from 'node:crypto';
+// Self-contained (tsc compiles bench/ without test/): its own recording Web API; requests signed by bench/sign-slack-request.ts.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { Config } from '../src/config/schema.js';
 import { loadSlackEnv } from '../src/config/slack-env.js';
 import { createSlackApp, type SlackApp } from '../src/slack/app.js';
 import { ACTION_IDS } from '../src/slack/ids.js';
 import { createJsonLogger } from '../src/slack/json-logger.js';
 import { createTransports } from '../src/transport/pool.js';
-import { findRepoRoot } from './repo-root.js';
+import { canTrace, startFakeWorkerman, type FakeWorkerman } from './fake-workerman.js';
+import { median } from './median.js';
+import { signSlackRequest } from './sign-slack-request.js';
 import { sshdUnavailableReason, startSshd, type SshdHandle } from './sshd-harness.js';
 
-const execFileAsync = promisify(execFile);
 const SECRET = 'benchbenchbenchbenchbenchbench12';
 const TOKEN = 'xoxb-bench-token';
 const CHANNEL = 'C0123ABCD';
@@ -56,20 +54,20 @@ interface Run {
 
 /** Runs the bench and prints click-to-verdict per host kind, with the progress cadence. */
 export async function run(): Promise<void> {
-  const root = findRepoRoot();
-  if (!(await hasStrace())) {
+  if (!(await canTrace())) {
     console.log('skipped: strace is missing or may not attach here');
     return;
   }
   const dir = await mkdtemp(join(tmpdir(), 'wo-bench-verdict-'));
   const slack = await startRecordingSlack();
-  let app: ChildProcess | undefined;
+  let app: FakeWorkerman | undefined;
   let sshd: SshdHandle | undefined;
   let bot: SlackApp | undefined;
   try {
     const startFile = join(dir, 'start.php');
-    const started = await startIdleWorker(join(root, 'test', 'fixtures', 'bin', 'fake-workerman'), startFile);
-    app = started.app;
+    // Two idle workers (epoll_wait, 500 ms timer).
+    app = await startFakeWorkerman(startFile, ['web:idle', 'api:idle'], { lifetimeS: 900 });
+    const started = { pid: app.pidOf('web'), otherPid: app.pidOf('api') };
     const hosts: Record<string, unknown>[] = [{ name: 'local-bench', workerman: { startFile }, strace: { rawLog: 'thread' } }];
     if (sshdUnavailableReason === null) {
       sshd = await startSshd();
@@ -149,7 +147,7 @@ export async function run(): Promise<void> {
     );
   } finally {
     await bot?.stop();
-    app?.kill('SIGTERM');
+    app?.stop();
     await sshd?.stop();
     await new Promise<void>((r) => slack.server.close(() => r()));
     await rm(dir, { recursive: true, force: true });
@@ -185,7 +183,7 @@ async function traceTogether(bot: SlackApp, slack: RecordingSlack, eventsUrl: st
       actions: [{ type: 'button', action_id: ACTION_IDS.traceConfirm, block_id: 'b1', value: JSON.stringify({ h: host, p: pid, d: durationS }), action_ts: '1700000001.000000' }],
     };
     const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
-    return fetch(eventsUrl, { method: 'POST', headers: sign(body), body }).then(async (res) => {
+    return fetch(eventsUrl, { method: 'POST', headers: signSlackRequest(SECRET, body), body }).then(async (res) => {
       await res.arrayBuffer();
       if (res.status !== 200) throw new Error(`bench: the click was answered HTTP ${res.status}`);
     });
@@ -254,47 +252,8 @@ async function startRecordingSlack(): Promise<RecordingSlack> {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server, updates };
 }
 
-function sign(body: string): Record<string, string> {
-  const ts = Math.floor(Date.now() / 1000);
-  return {
-    'content-type': 'application/x-www-form-urlencoded',
-    'x-slack-request-timestamp': String(ts),
-    'x-slack-signature': `v0=${createHmac('sha256', SECRET).update(`v0:${ts}:${body}`).digest('hex')}`,
-  };
-}
-
-/** A fake-workerman app with two idle workers (epoll_wait, 500 ms timer); resolves with their pids. */
-function startIdleWorker(fakeWorkerman: string, startFile: string): Promise<{ app: ChildProcess; pid: number; otherPid: number }> {
-  const app = spawn(fakeWorkerman, [startFile, '900', 'web:idle', 'api:idle'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    app.once('error', reject);
-    app.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      const web = /^worker (\d+) web/m.exec(out);
-      const api = /^worker (\d+) api/m.exec(out);
-      if (web !== null && api !== null && out.includes('ready\n')) resolve({ app, pid: Number(web[1]), otherPid: Number(api[1]) });
-    });
-  });
-}
-
-async function hasStrace(): Promise<boolean> {
-  try {
-    await execFileAsync('strace', ['-o', '/dev/null', 'true']);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
-}
-
-function median(samples: number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 function fmt(ms: number): string {

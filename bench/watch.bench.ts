@@ -3,8 +3,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { HostConfig } from '../src/config/host-config.js';
 import { WatchSettings, WatchThresholds } from '../src/config/watch-settings.js';
 import { createTransports } from '../src/transport/pool.js';
@@ -17,6 +15,7 @@ import { toStatusSnapshot } from '../src/watch/status-snapshot.js';
 import type { WatchProcess, WatchSample } from '../src/watch/types.js';
 import { loadWatchState, saveWatchState } from '../src/watch/watch-state-file.js';
 import { parseStatus } from '../src/workerman/parse-status.js';
+import { startFakeWorkerman } from './fake-workerman.js';
 import { findRepoRoot, fixtureDir } from './repo-root.js';
 import { sshdUnavailableReason, startSshd, type SshdHandle } from './sshd-harness.js';
 
@@ -103,33 +102,10 @@ async function windowFigures(dir: string): Promise<void> {
   console.log(`  state file       ${mb(statSync(file).size).padStart(9)}  saved (temp + fsync + rename) in ${saveMs.toFixed(0)} ms, loaded in ${loadMs.toFixed(0)} ms (${loaded.windows.size} windows)`);
 }
 
-async function startApp(startFile: string): Promise<{ stop: () => void }> {
-  const bin = join(findRepoRoot(), 'test', 'fixtures', 'bin', 'fake-workerman');
-  const specs = [...Array(4).fill('HttpApi01:idle'), 'ws:idle', 'ws:idle', 'TextCmd2:idle', 'cron_jobs:idle'];
-  const child = spawn(bin, [startFile, '600', ...specs], { stdio: ['ignore', 'pipe', 'ignore'] });
-  const pids: number[] = [];
-  for await (const line of createInterface({ input: child.stdout! })) {
-    const [what, pid] = line.split(' ');
-    if (what === 'master' || what === 'worker') pids.push(Number(pid));
-    if (what === 'ready') break;
-  }
-  return {
-    stop: () => {
-      for (const pid of pids) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // gone
-        }
-      }
-    },
-  };
-}
-
 async function cycleFigures(dir: string, sshd: SshdHandle): Promise<void> {
   const startFile = join(dir, 'start.php');
   await writeFile(startFile, JSON.stringify({ status: [join(fixtureDir('workerman-status'), 'wm5.2.2-idle')] }));
-  const app = await startApp(startFile);
+  const app = await startFakeWorkerman(startFile, [...Array<string>(4).fill('HttpApi01:idle'), 'ws:idle', 'ws:idle', 'TextCmd2:idle', 'cron_jobs:idle'], { lifetimeS: 600 });
   const php = join(findRepoRoot(), 'test', 'fixtures', 'bin', 'fake-php');
   const hosts = Array.from({ length: HOSTS }, (_, i) => HostConfig.parse({ name: `bench-${i}`, ssh: sshd.sshSettings(), workerman: { php, startFile } }));
   const transports = createTransports(hosts);

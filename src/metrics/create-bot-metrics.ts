@@ -180,17 +180,21 @@ function registerWatchMetrics(registry: Registry, read: () => { hosts: HostMetri
       labelNames: ['host', 'worker'] as const,
       registers,
     };
+    // Every worker of every host that has a value, fresh from read() at each scrape.
+    const eachValue = (record: (labels: { host: string; worker: string }, v: number) => void): void => {
+      for (const h of read().hosts) {
+        for (const w of h.workers) {
+          const v = value(w);
+          if (v !== null) record({ host: h.host, worker: w.worker }, v);
+        }
+      }
+    };
     if (kind === 'gauge') {
       new Gauge({
         ...config,
         collect() {
           this.reset();
-          for (const h of read().hosts) {
-            for (const w of h.workers) {
-              const v = value(w);
-              if (v !== null) this.set({ host: h.host, worker: w.worker }, v);
-            }
-          }
+          eachValue((labels, v) => this.set(labels, v));
         },
       });
     } else {
@@ -199,12 +203,7 @@ function registerWatchMetrics(registry: Registry, read: () => { hosts: HostMetri
         collect() {
           // A counter has no set(): from zero each scrape, then the value Workerman printed.
           this.reset();
-          for (const h of read().hosts) {
-            for (const w of h.workers) {
-              const v = value(w);
-              if (v !== null) this.inc({ host: h.host, worker: w.worker }, v);
-            }
-          }
+          eachValue((labels, v) => this.inc(labels, v));
         },
       });
     }

@@ -1,10 +1,10 @@
-import { Readable } from 'node:stream';
 import type { HostConfig } from '../config/host-config.js';
 import { renderConnectionsMessage, renderConnectionsPending, renderConnectionsPrivately } from '../render/slack/connections-blocks.js';
 import { renderWaitingMessage } from '../render/slack/waiting-blocks.js';
 import { runConnections, type ConnectionsRun } from '../workerman/run-status.js';
 import type { BotDeps } from './bot-deps.js';
 import { runOnHost } from './run-on-host.js';
+import { showInThread } from './show-in-thread.js';
 import type { PostOutcome, ThreadRequest } from './slack-thread.js';
 import { openThread } from './thread.js';
 
@@ -40,11 +40,6 @@ export async function postConnections(deps: BotDeps, req: ConnectionsRequest, si
     return { outcome: 'not_in_channel', errorCode: thread.cannotPost ?? undefined };
   }
   const message = renderConnectionsMessage(run.connections, options);
-  await thread.update(message, { fallbackNote: '(the summary could not be shown; the table is in the thread)' });
-  for (const reply of message.threadReplies) await thread.reply(reply);
-  if (message.file !== undefined) {
-    const { filename, title, content } = message.file;
-    await thread.upload({ filename, title, from: Readable.from([Buffer.from(content)]), gzip: false, what: 'the connections output' });
-  }
+  await showInThread(thread, message, { fallbackNote: '(the summary could not be shown; the table is in the thread)', file: message.file, what: 'the connections output' });
   return thread.finish((gaps) => renderConnectionsMessage(run.connections, { ...options, gaps }));
 }

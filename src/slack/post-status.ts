@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import type { HostConfig } from '../config/host-config.js';
 import { renderStatusMessage, renderStatusPending } from '../render/slack/status-blocks.js';
 import { renderWaitingMessage } from '../render/slack/waiting-blocks.js';
@@ -6,6 +5,7 @@ import { runStatus, type StatusRun } from '../workerman/run-status.js';
 import type { BotDeps } from './bot-deps.js';
 import { ACTION_IDS } from './ids.js';
 import { runOnHost } from './run-on-host.js';
+import { showInThread } from './show-in-thread.js';
 import type { PostOutcome, ThreadRequest } from './slack-thread.js';
 import { openThread } from './thread.js';
 
@@ -49,11 +49,6 @@ export async function postStatus(deps: BotDeps, req: StatusRequest, signal: Abor
     ...(deps.config.access?.rules.some((r) => r.commands.includes('trace')) ? { traceActionId: ACTION_IDS.traceSelect } : {}),
   };
   const message = renderStatusMessage(run.status, options);
-  await thread.update(message, { fallbackNote: '(the formatted table could not be shown; details in the thread)' });
-  for (const reply of message.threadReplies) await thread.reply(reply);
-  if (message.file !== undefined) {
-    const { filename, title, content } = message.file;
-    await thread.upload({ filename, title, from: Readable.from([Buffer.from(content)]), gzip: false, what: 'the raw status output' });
-  }
+  await showInThread(thread, message, { fallbackNote: '(the formatted table could not be shown; details in the thread)', file: message.file, what: 'the raw status output' });
   return thread.finish((gaps) => renderStatusMessage(run.status, { ...options, gaps }));
 }

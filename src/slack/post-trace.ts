@@ -1,7 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { Readable } from 'node:stream';
 import type { HostConfig } from '../config/host-config.js';
 import type { FailedRequest } from '../render/slack/error-blocks.js';
 import type { ThreadGaps } from '../render/slack/limits.js';
@@ -13,6 +12,7 @@ import { runTrace, type TraceResult } from '../strace/run-trace.js';
 import { resolveTraceTargets, type TraceTarget } from '../workerman/resolve-trace-targets.js';
 import type { BotDeps } from './bot-deps.js';
 import { createTraceProgress } from './create-trace-progress.js';
+import { showInThread } from './show-in-thread.js';
 import type { PostOutcome, SlackThread, ThreadRequest } from './slack-thread.js';
 import { openThread } from './thread.js';
 
@@ -106,12 +106,7 @@ export async function postTrace(deps: BotDeps, req: TraceRequestInput, signal: A
   try {
     let delivery: RawLogDelivery = { destination, state: 'pending' };
     const message = render(delivery);
-    await thread.update(message);
-    for (const reply of message.threadReplies) await thread.reply(reply);
-    if (message.summaryFile !== undefined) {
-      const { filename, title, content } = message.summaryFile;
-      await thread.upload({ filename, title, from: Readable.from([Buffer.from(content)]), gzip: false, what: 'the summary file' });
-    }
+    await showInThread(thread, message, { file: message.summaryFile, what: 'the summary file' });
     const hasRawLog = message.file !== undefined && log !== null;
     if (message.file !== undefined && log !== null) delivery = { destination, ...(await deliverRawLog(thread, req, pids, message.file, log.path)) };
     // The parent says where the raw log went once it is there, and what did not reach the thread.

@@ -6,7 +6,7 @@ import { detectSaturation } from './detect-saturation.js';
 import { detectStall } from './detect-stall.js';
 import { detectStuck } from './detect-stuck.js';
 import type { Detector } from './detector.js';
-import { alertKey, type Alert, type AlertChanges, type AlertKind, type AlertSignal, type WindowView } from './types.js';
+import { alertKey, type Alert, type AlertChanges, type AlertContent, type AlertKind, type AlertSignal, type WindowView } from './types.js';
 import { buildWindowSeries } from './window-series.js';
 
 /** Every detector, in the order their alerts are reported. */
@@ -62,12 +62,7 @@ export function evaluateAlerts(view: WindowView, open: readonly Alert[], now: nu
       kind: signal.kind,
       subject: signal.subject,
       state: 'open',
-      severity: signal.severity,
-      title: signal.title,
-      evidence: signal.evidence,
-      nextStep: signal.nextStep,
-      pids: signal.pids,
-      metrics: signal.metrics,
+      ...fromSignal(signal),
       since: now,
       updatedAt: now,
       resolvedAt: null,
@@ -95,13 +90,13 @@ function withSignal(alert: Alert, signal: AlertSignal, now: number): Alert {
     alert.pids.join(',') !== signal.pids.join(',');
   return {
     ...alert,
-    severity: signal.severity,
-    title: signal.title,
-    evidence: signal.evidence,
-    nextStep: signal.nextStep,
-    pids: signal.pids,
-    metrics: signal.metrics,
+    ...fromSignal(signal),
     updatedAt: isChanged ? now : alert.updatedAt,
     revision: isChanged ? alert.revision + 1 : alert.revision,
   };
+}
+
+/** What an alert takes from its latest signal, on opening and on every update: its words, pids and numbers. */
+function fromSignal(signal: AlertSignal): AlertContent {
+  return { severity: signal.severity, title: signal.title, evidence: signal.evidence, nextStep: signal.nextStep, pids: signal.pids, metrics: signal.metrics };
 }

@@ -1,7 +1,7 @@
 import { BotError } from '../errors.js';
 import { HELPER_MARKER } from '../host/helper.js';
 import { syscallArchOf, syscallName } from '../strace/syscall-names.js';
-import { selectAppProcesses, soleRunningApp, type WorkermanProcess } from '../workerman/workerman-processes.js';
+import { parseWorkermanTitle, selectAppProcesses, soleRunningApp, type WorkermanProcess } from '../workerman/workerman-processes.js';
 import type { WatchProcess, WatchSample } from './types.js';
 
 export interface ParseSampleOptions {
@@ -111,9 +111,8 @@ function parseRow(text: string): RawRow | null {
   if (f.length < 10) return null;
   const [pid, ppid, state, start, utime, stime, rss, fds, wchan, syscall] = f as [string, string, string, string, string, string, string, string, string, string];
   if (![pid, ppid, start, utime, stime, rss].every((v) => /^\d+$/.test(v))) return null;
-  const master = /^WorkerMan: master process {1,2}start_file=(\S+)/.exec(title);
-  const worker = /^WorkerMan: worker process {1,2}(.*?)(?: (\S+))?$/.exec(title);
-  if (!master && !worker) return null;
+  const titled = parseWorkermanTitle(title);
+  if (titled === null) return null;
   return {
     pid: Number(pid),
     ppid: Number(ppid),
@@ -122,10 +121,7 @@ function parseRow(text: string): RawRow | null {
     uid: null,
     cwd: cwd === '' ? null : cwd,
     title,
-    role: master ? 'master' : 'worker',
-    startFile: master ? master[1]! : null,
-    workerName: worker ? worker[1]! : null,
-    listen: worker?.[2] && worker[2] !== 'none' ? worker[2] : null,
+    ...titled,
     cpuTicks: Number(utime) + Number(stime),
     rssPages: Number(rss),
     fds: /^\d+$/.test(fds) ? Number(fds) : null,

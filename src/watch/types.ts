@@ -150,17 +150,14 @@ export interface AlertChanges {
   open: Alert[];
 }
 
+/** What an alert shows, as its latest signal said it: severity, words, the pids to offer, the numbers behind them. */
+export type AlertContent = Pick<Alert, 'severity' | 'title' | 'evidence' | 'nextStep' | 'pids' | 'metrics'>;
+
 /** A detector's verdict on one subject: fire = open (or keep open), hold = keep an open one, clear = resolve it. */
-export interface AlertSignal {
+export interface AlertSignal extends AlertContent {
   kind: AlertKind;
   subject: string;
   verdict: 'fire' | 'hold' | 'clear';
-  severity: AlertSeverity;
-  title: string;
-  evidence: string[];
-  nextStep: string;
-  pids: number[];
-  metrics: Record<string, number>;
   /** For `clear`: why (`pid 19366 is gone`). */
   resolution?: string;
 }

@@ -68,9 +68,8 @@ export function parseWorkermanProcessList(text: string): WorkermanProcess[] {
     const [pid, ppid, state, start, uid] = head.split(' ');
     const title = rest.join('\t').trimEnd();
     if (!pid || !ppid || !/^\d+$/.test(pid) || !/^\d+$/.test(ppid) || title === '') continue;
-    const master = /^WorkerMan: master process {1,2}start_file=(\S+)/.exec(title);
-    const worker = /^WorkerMan: worker process {1,2}(.*?)(?: (\S+))?$/.exec(title);
-    if (!master && !worker) continue;
+    const titled = parseWorkermanTitle(title);
+    if (titled === null) continue;
     out.push({
       pid: Number(pid),
       ppid: Number(ppid),
@@ -79,13 +78,26 @@ export function parseWorkermanProcessList(text: string): WorkermanProcess[] {
       uid: uid !== undefined && /^\d+$/.test(uid) ? Number(uid) : null,
       cwd: cwd === '' ? null : cwd,
       title,
-      role: master ? 'master' : 'worker',
-      startFile: master ? master[1]! : null,
-      workerName: worker ? worker[1]! : null,
-      listen: worker?.[2] && worker[2] !== 'none' ? worker[2] : null,
+      ...titled,
     });
   }
   return out;
+}
+
+/**
+ * What a Workerman process title says (the master's start file; a worker's name and listen address,
+ * `none` -> null), or null for a title Workerman does not set.
+ *
+ * @example
+ * parseWorkermanTitle('WorkerMan: worker process  HttpApi01 http://0.0.0.0:8080')
+ * // { role: 'worker', startFile: null, workerName: 'HttpApi01', listen: 'http://0.0.0.0:8080' }
+ */
+export function parseWorkermanTitle(title: string): Pick<WorkermanProcess, 'role' | 'startFile' | 'workerName' | 'listen'> | null {
+  const master = /^WorkerMan: master process {1,2}start_file=(\S+)/.exec(title);
+  if (master) return { role: 'master', startFile: master[1]!, workerName: null, listen: null };
+  const worker = /^WorkerMan: worker process {1,2}(.*?)(?: (\S+))?$/.exec(title);
+  if (worker) return { role: 'worker', startFile: null, workerName: worker[1]!, listen: worker[2] && worker[2] !== 'none' ? worker[2] : null };
+  return null;
 }
 
 /** Workers whose master is gone or a zombie: they serve, but nothing respawns or reloads them. */

@@ -12,3 +12,14 @@ export async function errorOf(promise: Promise<unknown>): Promise<BotError> {
   expect(error).toBeInstanceOf(BotError);
   return error as BotError;
 }
+
+/** Returns the BotError `fn` throws; rethrows anything else and fails the test if it returns. */
+export function thrownBotError(fn: () => unknown): BotError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof BotError) return error;
+    throw error;
+  }
+  throw new Error('expected a BotError, got a result');
+}

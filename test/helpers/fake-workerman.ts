@@ -1,46 +1,31 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { REPO_ROOT } from './paths.js';
+// The fake-workerman starter lives in bench/fake-workerman.ts so the benches (compiled by tsc, which
+// does not see test/) use the same code; this adds the tests' skip reason.
+import { execFileSync } from 'node:child_process';
 
-/** test/fixtures/bin/fake-workerman: real processes titled like a Workerman master and its workers. */
-export const FAKE_WORKERMAN = join(REPO_ROOT, 'test', 'fixtures', 'bin', 'fake-workerman');
+export { FAKE_WORKERMAN, startFakeWorkerman, type FakeWorkerman, type FakeWorkermanOptions } from '../../bench/fake-workerman.js';
 
-export interface FakeWorkerman {
-  child: ChildProcess;
-  master: number;
-  /** In the order of the specs. */
-  workers: { pid: number; name: string; mode: string }[];
-  pidsOf(name: string): number[];
-  /** Ends every process for good (a `sleep-record` worker survives SIGINT by design). */
-  stop(): void;
-}
-
-/** Starts `fake-workerman <startFile> <lifetimeS> <specs…>` and resolves once it printed `ready`. */
-export async function startFakeWorkerman(startFile: string, specs: string[], lifetimeS = 120): Promise<FakeWorkerman> {
-  const child = spawn(FAKE_WORKERMAN, [startFile, String(lifetimeS), ...specs], { stdio: ['ignore', 'pipe', 'ignore'] });
-  const workers: FakeWorkerman['workers'] = [];
-  let master = 0;
-  for await (const line of createInterface({ input: child.stdout! })) {
-    const [what, pid, name, mode] = line.split(' ');
-    if (what === 'master') master = Number(pid);
-    if (what === 'worker') workers.push({ pid: Number(pid), name: name!, mode: mode! });
-    if (what === 'ready') break;
+/**
+ * Why fake-workerman cannot be traced here (not Linux, no strace, no perl, ptrace forbidden), or null.
+ * Under CI=true always null: a missing tool must fail the run, not skip it.
+ */
+export function straceUnavailableReason(): string | null {
+  if (process.env.CI === 'true') return null;
+  if (process.platform !== 'linux') return `strace tests need Linux, not ${process.platform}`;
+  try {
+    execFileSync('strace', ['-V'], { stdio: 'ignore' });
+  } catch {
+    return 'strace is not installed (apt-get install strace)';
   }
-  return {
-    child,
-    master,
-    workers,
-    pidsOf: (name) => workers.filter((w) => w.name === name).map((w) => w.pid),
-    stop() {
-      for (const pid of [...workers.map((w) => w.pid), master]) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
-      child.stdout?.destroy();
-    },
-  };
+  try {
+    execFileSync('perl', ['-e', '1'], { stdio: 'ignore' });
+  } catch {
+    return 'perl is not installed (fake-workerman needs it)';
+  }
+  try {
+    // ptrace may be forbidden here (container without CAP_SYS_PTRACE, Yama): try it once.
+    execFileSync('strace', ['-o', '/dev/null', 'true'], { stdio: 'ignore' });
+  } catch {
+    return 'ptrace is not permitted in this environment (strace true failed)';
+  }
+  return null;
 }

@@ -4,7 +4,7 @@ import { createSlackApp, type SlackApp } from '../../src/slack/app.js';
 import { createJsonLogger } from '../../src/slack/json-logger.js';
 import { createTransports } from '../../src/transport/pool.js';
 import { TEST_SIGNING_SECRET } from './slack-signing.js';
-import type { SlackStandIn } from './slack-standin.js';
+import { startSlackStandIn, type SlackStandIn, type StandInChannel, type StandInOptions } from './slack-standin.js';
 
 export type LogLine = Record<string, unknown>;
 
@@ -17,7 +17,25 @@ export interface BotHarness {
   logLines: LogLine[];
   /** The audit trail: one line per request (empty with `auditToConfiguredFile`). */
   auditLines: LogLine[];
+  /** Waits until the audit trail has `auditLines` lines and no work is in flight (thread replies included). */
+  settled(auditLines: number, timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
+}
+
+export interface BotHarnessOptions {
+  botToken: string;
+  shutdownGraceMs?: number;
+  /** Write the trail where the config says (`audit.file`), as in production. */
+  auditToConfiguredFile?: boolean;
+  /** More environment for loadSlackEnv (HTTPS_PROXY, NO_PROXY…). */
+  env?: NodeJS.ProcessEnv;
+  /** Run the config's watcher on this replica (WATCH=on), on this clock. */
+  isWatcher?: boolean;
+  watchNow?: () => number;
+  /** A stand-in for /proc: whether a Workerman master runs on "this machine". */
+  procDir?: string;
+  /** The environment of the bot's transports (a private TMPDIR keeps trace locks apart), else the process's. */
+  transportEnv?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -27,19 +45,7 @@ export interface BotHarness {
 export async function startBotHarness(
   standIn: SlackStandIn,
   config: Config,
-  opts: {
-    botToken: string;
-    shutdownGraceMs?: number;
-    /** Write the trail where the config says (`audit.file`), as in production. */
-    auditToConfiguredFile?: boolean;
-    /** More environment for loadSlackEnv (HTTPS_PROXY, NO_PROXY…). */
-    env?: NodeJS.ProcessEnv;
-    /** Run the config's watcher on this replica (WATCH=on), on this clock. */
-    isWatcher?: boolean;
-    watchNow?: () => number;
-    /** A stand-in for /proc: whether a Workerman master runs on "this machine". */
-    procDir?: string;
-  },
+  opts: BotHarnessOptions,
 ): Promise<BotHarness> {
   const logLines: LogLine[] = [];
   const auditLines: LogLine[] = [];
@@ -55,7 +61,7 @@ export async function startBotHarness(
   const bot = createSlackApp({
     env,
     config,
-    transports: createTransports(config.hosts),
+    transports: createTransports(config.hosts, opts.transportEnv === undefined ? {} : { env: opts.transportEnv }),
     logger: createJsonLogger({ write: (line) => logLines.push(JSON.parse(line) as LogLine) }),
     ...(opts.auditToConfiguredFile === true ? {} : { auditSink: { write: (line: string) => void auditLines.push(JSON.parse(line) as LogLine) } }),
     clientOptions: { retryConfig: { retries: 0 } },
@@ -65,7 +71,51 @@ export async function startBotHarness(
     ...(opts.procDir === undefined ? {} : { procDir: opts.procDir }),
   });
   await bot.start();
-  return { standIn, bot, eventsUrl: `http://127.0.0.1:${bot.httpAddress()!.port}/slack/events`, logLines, auditLines, stop: () => bot.stop() };
+  return {
+    standIn,
+    bot,
+    eventsUrl: `http://127.0.0.1:${bot.httpAddress()!.port}/slack/events`,
+    logLines,
+    auditLines,
+    async settled(lines, timeoutMs = 30_000) {
+      await standIn.waitFor(() => auditLines.length >= lines && bot.inFlightCount() === 0, timeoutMs, `${lines} audit lines`);
+    },
+    stop: () => bot.stop(),
+  };
+}
+
+/** A bot harness with its own stand-in; `close()` stops the bot, then the stand-in. */
+export interface BotWithStandIn extends BotHarness {
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a stand-in with `channels` (an id alone: a public channel the bot is in) and the bot against it
+ * (startBotHarness): the set-up of most Slack suites. On failure nothing is left running.
+ */
+export async function startBotWithStandIn(
+  config: Config,
+  opts: BotHarnessOptions & { channels: readonly (string | StandInChannel)[]; standIn?: Omit<StandInOptions, 'botToken' | 'channels'> },
+): Promise<BotWithStandIn> {
+  const { channels, standIn: standInOpts, ...harnessOpts } = opts;
+  const standIn = await startSlackStandIn({
+    ...standInOpts,
+    botToken: opts.botToken,
+    channels: channels.map((c): StandInChannel => (typeof c === 'string' ? { id: c, kind: 'public', botIsMember: true } : c)),
+  });
+  try {
+    const h = await startBotHarness(standIn, config, harnessOpts);
+    return {
+      ...h,
+      async close() {
+        await h.stop();
+        await standIn.close();
+      },
+    };
+  } catch (error) {
+    await standIn.close();
+    throw error;
+  }
 }
 
 export interface SocketBotHarness {

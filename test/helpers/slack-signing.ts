@@ -1,19 +1,11 @@
 // Builds requests exactly as Slack sends them to an HTTP-mode app: v0 HMAC-SHA256 signature over
 // `v0:{timestamp}:{raw body}` and the content type `application/x-www-form-urlencoded` with NO charset
 // (Bolt form-parses only that exact value). See shared/docs/slack-platform.md 2.5.
-import { createHmac } from 'node:crypto';
+import { signSlackRequest } from '../../bench/sign-slack-request.js';
+
+export { signSlackRequest };
 
 export const TEST_SIGNING_SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
-
-/** Headers for `body` signed with `secret` at `timestampS` (Unix seconds, default now). */
-export function signSlackRequest(secret: string, body: string, timestampS = Math.floor(Date.now() / 1000)): Record<string, string> {
-  const signature = `v0=${createHmac('sha256', secret).update(`v0:${timestampS}:${body}`).digest('hex')}`;
-  return {
-    'content-type': 'application/x-www-form-urlencoded',
-    'x-slack-request-timestamp': String(timestampS),
-    'x-slack-signature': signature,
-  };
-}
 
 export interface CommandFields {
   text: string;

@@ -1,12 +1,12 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { authorizeRequest, screenRequest } from '../authorize-request.js';
+import { authorizeRequest } from '../authorize-request.js';
 import type { BotDeps } from '../bot-deps.js';
 import { ACTION_IDS } from '../ids.js';
 import { resolveStatusTarget } from '../parse-command-text.js';
 import { postFleetStatus } from '../post-fleet.js';
 import { postStatus } from '../post-status.js';
-import { auditResultOf, runAuditedRequest } from '../run-audited-request.js';
-import { readActionContext } from './action-context.js';
+import { auditResultOf } from '../run-audited-request.js';
+import { runButtonRequest } from './run-button-request.js';
 
 type ActionArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 
@@ -17,30 +17,21 @@ type ActionArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareAr
  */
 export function createStatusRefreshAction(deps: BotDeps): (args: ActionArgs) => Promise<void> {
   return async ({ ack, body, action, client, respond }) => {
-    const { userId, channelId, teamId, threadTs } = readActionContext(body);
-    const value = typeof action.value === 'string' ? action.value : '';
-    await runAuditedRequest(
-      deps,
-      { userId, channelId, command: ACTION_IDS.statusRefresh, host: null, via: 'button' },
-      { ack: () => ack(), respond },
-      async (scope) => {
-        await screenRequest(deps, { userId, channelId, teamId }, () => scope.ack());
-        const target = resolveStatusTarget(value, deps.config);
-        const name = target.kind === 'status' ? target.host.name : target.group;
-        scope.host = name;
-        const decision = await authorizeRequest(deps, { userId, channelId, teamId, command: 'status', host: name });
-        const thread = threadTs === undefined ? {} : { threadTs };
-        if (target.kind === 'status') {
-          const host = target.host;
-          const result = await deps.inFlight.run((signal) => postStatus(deps, { client, respond, channelId, userId, host, ...thread }, signal));
-          return auditResultOf(result, { host: name, rule: decision.rule, hosts: [name] });
-        }
-        const result = await deps.inFlight.run((signal) =>
-          postFleetStatus(deps, { client, respond, channelId, userId, group: target.group, hosts: decision.targets, ...thread }, signal),
-        );
-        return auditResultOf(result, { host: name, rule: decision.rule, hosts: decision.targets.map((h) => h.name) });
-      },
-      { ackFirst: true },
-    );
+    await runButtonRequest(deps, { ack, body, respond }, ACTION_IDS.statusRefresh, action.value, async ({ userId, channelId, teamId, threadTs, value }, scope) => {
+      const target = resolveStatusTarget(value, deps.config);
+      const name = target.kind === 'status' ? target.host.name : target.group;
+      scope.host = name;
+      const decision = await authorizeRequest(deps, { userId, channelId, teamId, command: 'status', host: name });
+      const thread = threadTs === undefined ? {} : { threadTs };
+      if (target.kind === 'status') {
+        const host = target.host;
+        const result = await deps.inFlight.run((signal) => postStatus(deps, { client, respond, channelId, userId, host, ...thread }, signal));
+        return auditResultOf(result, { host: name, rule: decision.rule, hosts: [name] });
+      }
+      const result = await deps.inFlight.run((signal) =>
+        postFleetStatus(deps, { client, respond, channelId, userId, group: target.group, hosts: decision.targets, ...thread }, signal),
+      );
+      return auditResultOf(result, { host: name, rule: decision.rule, hosts: decision.targets.map((h) => h.name) });
+    });
   };
 }

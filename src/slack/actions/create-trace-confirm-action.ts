@@ -2,13 +2,14 @@ import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } 
 import { BotError } from '../../errors.js';
 import { escapeMrkdwn } from '../../render/slack/escape.js';
 import { parseTraceTargetText } from '../../workerman/resolve-trace-targets.js';
-import { authorizeRequest, screenRequest } from '../authorize-request.js';
+import { authorizeRequest } from '../authorize-request.js';
 import type { BotDeps } from '../bot-deps.js';
 import { ACTION_IDS } from '../ids.js';
 import { findHost, parseTraceTarget } from '../parse-command-text.js';
 import { postTrace } from '../post-trace.js';
 import { auditResultOf, runAuditedRequest } from '../run-audited-request.js';
 import { readActionContext } from './action-context.js';
+import { runButtonRequest } from './run-button-request.js';
 
 type ActionArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 
@@ -45,30 +46,23 @@ function parseValue(value: string): { h: string; target: string; d: string } {
  */
 export function createTraceConfirmAction(deps: BotDeps): (args: ActionArgs) => Promise<void> {
   return async ({ ack, body, action, client, respond }) => {
-    const { userId, channelId, teamId } = readActionContext(body);
-    await runAuditedRequest(
-      deps,
-      { userId, channelId, command: ACTION_IDS.traceConfirm, host: null, via: 'button' },
-      { ack: () => ack(), respond },
-      async (scope) => {
-        await screenRequest(deps, { userId, channelId, teamId }, () => scope.ack());
-        const value = parseValue(typeof action.value === 'string' ? action.value : '');
-        const host = findHost(value.h, deps.config.hosts);
-        const { target, durationS } = parseTraceTarget(host, value.target, value.d);
-        scope.host = host.name;
-        const decision = await authorizeRequest(deps, { userId, channelId, teamId, command: 'trace', host: host.name });
-        // The question is answered: replace it so it cannot be clicked twice. Not awaited before the
-        // trace starts: a round trip to Slack would only push the verdict back.
-        const what = target.kind === 'pid' ? `PID ${target.pid}` : `worker ${target.workerName}`;
-        const answered = respond({ replace_original: true, text: escapeMrkdwn(`Tracing ${what} on ${host.name} for ${durationS} s: the result follows in the channel.`) }).catch(
-          () => undefined,
-        );
-        const result = await deps.inFlight.run((signal) => postTrace(deps, { client, respond, channelId, userId, host, target, durationS }, signal));
-        await answered;
-        return auditResultOf(result, { host: host.name, rule: decision.rule, pids: result.pids, hosts: [host.name] });
-      },
-      { ackFirst: true },
-    );
+    await runButtonRequest(deps, { ack, body, respond }, ACTION_IDS.traceConfirm, action.value, async (click, scope) => {
+      const { userId, channelId, teamId } = click;
+      const value = parseValue(click.value);
+      const host = findHost(value.h, deps.config.hosts);
+      const { target, durationS } = parseTraceTarget(host, value.target, value.d);
+      scope.host = host.name;
+      const decision = await authorizeRequest(deps, { userId, channelId, teamId, command: 'trace', host: host.name });
+      // The question is answered: replace it so it cannot be clicked twice. Not awaited before the
+      // trace starts: a round trip to Slack would only push the verdict back.
+      const what = target.kind === 'pid' ? `PID ${target.pid}` : `worker ${target.workerName}`;
+      const answered = respond({ replace_original: true, text: escapeMrkdwn(`Tracing ${what} on ${host.name} for ${durationS} s: the result follows in the channel.`) }).catch(
+        () => undefined,
+      );
+      const result = await deps.inFlight.run((signal) => postTrace(deps, { client, respond, channelId, userId, host, target, durationS }, signal));
+      await answered;
+      return auditResultOf(result, { host: host.name, rule: decision.rule, pids: result.pids, hosts: [host.name] });
+    });
   };
 }
 

@@ -1,12 +1,11 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs, StaticSelectAction } from '@slack/bolt';
 import { BotError, oneLine } from '../../errors.js';
 import { renderTraceConfirmation } from '../../render/slack/trace-confirm-blocks.js';
-import { authorizeRequest, screenRequest } from '../authorize-request.js';
+import { authorizeRequest } from '../authorize-request.js';
 import type { BotDeps } from '../bot-deps.js';
 import { ACTION_IDS } from '../ids.js';
 import { findHost, parseTraceTarget } from '../parse-command-text.js';
-import { runAuditedRequest } from '../run-audited-request.js';
-import { readActionContext } from './action-context.js';
+import { runButtonRequest } from './run-button-request.js';
 
 // The menu on a status message, or the Trace button on a watch alert: the same `host:pid` value.
 type ActionArgs = SlackActionMiddlewareArgs<BlockAction<StaticSelectAction | ButtonAction>> & AllMiddlewareArgs;
@@ -18,30 +17,21 @@ type ActionArgs = SlackActionMiddlewareArgs<BlockAction<StaticSelectAction | But
  */
 export function createTraceSelectAction(deps: BotDeps): (args: ActionArgs) => Promise<void> {
   return async ({ ack, body, action, respond }) => {
-    const { userId, channelId, teamId } = readActionContext(body);
     const chosen = action.type === 'button' ? action.value : action.selected_option?.value;
-    const value = typeof chosen === 'string' ? chosen : '';
-    await runAuditedRequest(
-      deps,
-      { userId, channelId, command: ACTION_IDS.traceSelect, host: null, via: 'button' },
-      { ack: () => ack(), respond },
-      async (scope) => {
-        await screenRequest(deps, { userId, channelId, teamId }, () => scope.ack());
-        const colon = value.lastIndexOf(':');
-        const host = findHost(colon < 0 ? value : value.slice(0, colon), deps.config.hosts);
-        const { target, durationS } = parseTraceTarget(host, colon < 0 ? '' : value.slice(colon + 1));
-        // The menu lists pids; a worker name here is a forged value.
-        if (target.kind !== 'pid') {
-          throw new BotError('input_invalid', `"${oneLine(target.workerName, 20)}" is not a PID (a number from /workerman status ${host.name}).`);
-        }
-        scope.host = host.name;
-        const decision = await authorizeRequest(deps, { userId, channelId, teamId, command: 'trace', host: host.name });
-        await scope.reply(
-          renderTraceConfirmation({ host: host.name, target, durationS, confirmActionId: ACTION_IDS.traceConfirm, cancelActionId: ACTION_IDS.traceCancel }),
-        );
-        return { outcome: 'ok', host: host.name, rule: decision.rule, pids: [target.pid], hosts: [host.name] };
-      },
-      { ackFirst: true },
-    );
+    await runButtonRequest(deps, { ack, body, respond }, ACTION_IDS.traceSelect, chosen, async ({ userId, channelId, teamId, value }, scope) => {
+      const colon = value.lastIndexOf(':');
+      const host = findHost(colon < 0 ? value : value.slice(0, colon), deps.config.hosts);
+      const { target, durationS } = parseTraceTarget(host, colon < 0 ? '' : value.slice(colon + 1));
+      // The menu lists pids; a worker name here is a forged value.
+      if (target.kind !== 'pid') {
+        throw new BotError('input_invalid', `"${oneLine(target.workerName, 20)}" is not a PID (a number from /workerman status ${host.name}).`);
+      }
+      scope.host = host.name;
+      const decision = await authorizeRequest(deps, { userId, channelId, teamId, command: 'trace', host: host.name });
+      await scope.reply(
+        renderTraceConfirmation({ host: host.name, target, durationS, confirmActionId: ACTION_IDS.traceConfirm, cancelActionId: ACTION_IDS.traceCancel }),
+      );
+      return { outcome: 'ok', host: host.name, rule: decision.rule, pids: [target.pid], hosts: [host.name] };
+    });
   };
 }

@@ -4,13 +4,13 @@
 // Every run gets HOME, XDG_CONFIG_HOME and cwd in a temp dir, so no config of this machine is read.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runBuiltCli, type CliRun } from '../../helpers/built-cli.js';
+import { closedPort } from '../../helpers/closed-port.js';
 import { FIXTURES, REPO_ROOT, STATUS_FIXTURES } from '../../helpers/paths.js';
 
-const BIN = join(REPO_ROOT, 'dist', 'src', 'cli', 'bin.js');
 const VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 const STATUS_FILE = join(STATUS_FIXTURES, 'wm5.2.2-after-reload-kill9.out');
 const TMP = mkdtempSync(join(tmpdir(), 'wo-cli-conv-'));
@@ -31,23 +31,8 @@ function write(path: string, text: string): string {
 
 const HOME = tempDir();
 
-function cli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string } = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: opts.cwd ?? HOME,
-    input: opts.input ?? '',
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH, HOME, XDG_CONFIG_HOME: join(HOME, 'xdg'), ...opts.env },
-    timeout: 55_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+function cli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string } = {}): CliRun {
+  return runBuiltCli(args, { cwd: opts.cwd ?? HOME, home: HOME, input: opts.input, env: { XDG_CONFIG_HOME: join(HOME, 'xdg'), ...opts.env } });
 }
 
 const ANSI = /\x1b\[[0-9;]*m/;

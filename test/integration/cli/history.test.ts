@@ -1,23 +1,20 @@
 // `workerman-ops history` spawned from the BUILT CLI (npm test compiles first), reading a watch state
 // file built from real captures (test/helpers/history-scenario.ts) without any bot running.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveWatchState } from '../../../src/watch/watch-state-file.js';
+import { runBuiltCli, type CliRun } from '../../helpers/built-cli.js';
 import { buildHistoryScenario, RATE_PER_PROCESS } from '../../helpers/history-scenario.js';
-import { REPO_ROOT } from '../../helpers/paths.js';
 import { readPng } from '../../helpers/png.js';
 
-const BIN = join(REPO_ROOT, 'dist', 'src', 'cli', 'bin.js');
 const dir = mkdtempSync(join(tmpdir(), 'wmops-history-cli-'));
 const stateFile = join(dir, 'watch-state.json');
 const config = join(dir, 'ops.yml');
 
-function cli(args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH, HOME: dir }, timeout: 55_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+function cli(args: string[]): CliRun {
+  return runBuiltCli(args, { cwd: dir, home: dir });
 }
 
 beforeAll(async () => {

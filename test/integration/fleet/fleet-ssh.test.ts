@@ -1,5 +1,4 @@
 import { readFileSync, readdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireAccess } from '../../../src/access/check-access.js';
 import { createAuditLog } from '../../../src/audit/audit-log.js';
@@ -13,23 +12,16 @@ import type { FleetRow } from '../../../src/fleet/types.js';
 import { createRateLimiter } from '../../../src/limits/create-rate-limiter.js';
 import { createTransports, type TransportPool } from '../../../src/transport/pool.js';
 import { runStatus } from '../../../src/workerman/run-status.js';
+import { closedPort } from '../../helpers/closed-port.js';
+import { createFleetApps, fleetHost, type FleetApps } from '../../helpers/fleet-apps.js';
 import { sshdUnavailableReason, startSshd, type SshdHandle } from '../../helpers/sshd.js';
-import { createFakeApp, type FakeApp } from '../../helpers/workerman-app.js';
+import type { FakeApp } from '../../helpers/workerman-app.js';
 
 // Generous: 20 SSH handshakes plus 20 node start-ups on a small CI box take a few seconds of CPU.
 const PER_HOST_TIMEOUT_MS = 8_000;
 // The hung hosts' own command deadline is longer than the fleet's per-host timeout, so it is the fleet
 // timeout that cuts them; the remote `timeout` (deadline + 1 s, then KILL after 5 s) reaps the process.
 const HUNG_COMMAND_TIMEOUT_MS = 9_000;
-
-// A port nothing listens on: bind an ephemeral port, then close it.
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 // Pids of processes whose command line mentions `needle` (Linux /proc), to prove nothing is left running.
 function processesMentioning(needle: string): number[] {
@@ -49,24 +41,14 @@ describe.skipIf(sshdUnavailableReason !== null)('fleet status of 20 hosts over t
   let sshd: SshdHandle;
   let transports: TransportPool;
   let config: Config;
-  const apps: FakeApp[] = [];
-  const hung: FakeApp[] = [];
+  let fleet: FleetApps | undefined;
 
   beforeAll(async () => {
     sshd = await startSshd();
-    const fast = await createFakeApp({ status: ['wm5.2.2-idle'] });
-    const slow = await createFakeApp({ status: ['wm4.0.47-busy-sleep'] }, 700);
-    const stopped = await createFakeApp({ status: ['wm4.0.47-not-running'] });
-    const hanging = await createFakeApp({ status: ['wm5.2.2-idle'] }, 60_000);
-    apps.push(fast, slow, stopped, hanging);
-    hung.push(hanging);
+    fleet = await createFleetApps(60_000);
+    const { fast, slow, stopped, hanging } = fleet;
     const deadPort = await closedPort();
-    const host = (name: string, app: FakeApp, groups: string[], ssh: Record<string, unknown> = {}) => ({
-      name,
-      groups,
-      ssh: sshd.sshSettings({ connectTimeoutMs: 2_000, ...ssh }),
-      workerman: app.host().workerman,
-    });
+    const host = (name: string, app: FakeApp, groups: string[], ssh: Record<string, unknown> = {}) => fleetHost(sshd, name, app, { groups, ssh });
     const hosts = [
       ...Array.from({ length: 12 }, (_, i) => host(`web-${i + 1}`, fast, ['web'])),
       ...Array.from({ length: 2 }, (_, i) => host(`slow-${i + 1}`, slow, ['web'])),
@@ -85,7 +67,7 @@ describe.skipIf(sshdUnavailableReason !== null)('fleet status of 20 hosts over t
   afterAll(async () => {
     await transports?.closeAll();
     await sshd?.stop();
-    await Promise.all(apps.map((a) => a.cleanup()));
+    await fleet?.cleanup();
   });
 
   const runOne = (host: HostConfig, signal: AbortSignal) => runStatus(transports.get(host.name), host, { signal }).then((run) => run.status);
@@ -116,7 +98,7 @@ describe.skipIf(sshdUnavailableReason !== null)('fleet status of 20 hosts over t
   });
 
   it('the timed-out hosts leave no fake-php process running', async () => {
-    const needle = hung[0]!.startFile;
+    const needle = fleet!.hanging.startFile;
     let left = processesMentioning(needle);
     const deadline = Date.now() + HUNG_COMMAND_TIMEOUT_MS + 8_000;
     while (left.length > 0 && Date.now() < deadline) {

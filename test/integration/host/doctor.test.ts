@@ -1,20 +1,22 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmod, chown, copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HostConfig } from '../../../src/config/host-config.js';
 import type { DoctorCheck, DoctorHostReport } from '../../../src/host/doctor-types.js';
-import { helperConfPath, loadHelper } from '../../../src/host/helper.js';
+import { loadHelper } from '../../../src/host/helper.js';
 import { runDoctor } from '../../../src/host/run-doctor.js';
-import { renderHelperConf, sudoersLine } from '../../../src/host/setup-host.js';
+import { sudoersLine } from '../../../src/host/setup-host.js';
 import { LocalTransport } from '../../../src/transport/local.js';
 import { SshTransport } from '../../../src/transport/ssh.js';
 import type { Transport } from '../../../src/transport/types.js';
-import { FAKE_PHP, REPO_ROOT, STATUS_FIXTURES } from '../../helpers/paths.js';
+import { runBuiltCli, type CliRun } from '../../helpers/built-cli.js';
+import { closedPort } from '../../helpers/closed-port.js';
+import { startFakeWorkerman, type FakeWorkerman } from '../../helpers/fake-workerman.js';
+import { createSudoHost, installHelper, installHelperConf, type SudoHost } from '../../helpers/install-helper.js';
+import { FAKE_PHP, REPO_ROOT } from '../../helpers/paths.js';
 import { sshdUnavailableReason, startSshd, type SshdHandle } from '../../helpers/sshd.js';
-import { createSystemUser, installSudoers, sudoUnavailableReason, systemUsersUnavailableReason, type SystemUser } from '../../helpers/system-users.js';
+import { installSudoers, sudoUnavailableReason, systemUsersUnavailableReason, type SystemUser } from '../../helpers/system-users.js';
 import { createFakeApp, type FakeApp } from '../../helpers/workerman-app.js';
 
 // `doctor` for real: each check made to fail on purpose over the real loopback sshd (or, for Yama, a
@@ -22,8 +24,6 @@ import { createFakeApp, type FakeApp } from '../../helpers/workerman-app.js';
 // all-green run through the installed helper and its sudo rule, as a non-root SSH user. The exit code
 // and the --json shape are checked through the built CLI (npm test compiles it first).
 
-const BIN = join(REPO_ROOT, 'dist', 'src', 'cli', 'bin.js');
-const FAKE_WORKERMAN = join(REPO_ROOT, 'test', 'fixtures', 'bin', 'fake-workerman');
 const sudoSkip = sudoUnavailableReason ?? sshdUnavailableReason;
 if (sudoSkip !== null) console.warn(`doctor sudo tests skipped: ${sudoSkip}`);
 
@@ -38,23 +38,8 @@ function problems(report: DoctorHostReport): string {
   return JSON.stringify(report.checks.filter((c) => c.ok !== true), null, 2);
 }
 
-function cli(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: REPO_ROOT,
-    input: '',
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH, HOME: process.env.HOME },
-    timeout: 55_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+function cli(args: string[]): CliRun {
+  return runBuiltCli(args, { cwd: REPO_ROOT, home: process.env.HOME });
 }
 
 describe('doctor on this machine: Yama as the helper reads it (WORKERMAN_OPS_YAMA_FILE through the local transport)', () => {
@@ -232,14 +217,9 @@ describe.skipIf(sshdUnavailableReason !== null)('doctor over the real sshd: each
 
     it('a group-writable helper.conf: the helper refuses it, and the doctor says so with the chmod', async () => {
       const badPrefix = join(prefix, 'bad');
-      const helperPath = join(badPrefix, 'sbin', 'workerman-ops-helper');
-      await mkdir(join(badPrefix, 'sbin'), { recursive: true, mode: 0o755 });
-      await copyFile(loadHelper().file, helperPath);
-      await chmod(helperPath, 0o755);
+      const helperPath = await installHelper(badPrefix);
       const host = hostWith({ strace: { sudo: true, path: '/usr/bin/strace' }, helperPath });
-      const conf = helperConfPath(helperPath);
-      await mkdir(join(badPrefix, 'etc', 'workerman-ops'), { recursive: true, mode: 0o755 });
-      await writeFile(conf, renderHelperConf(host));
+      const conf = await installHelperConf(host);
       await chmod(conf, 0o664);
       const report = await doctor(host);
       expect(check(report, 'sudo').ok).toBe(true);
@@ -253,69 +233,30 @@ describe.skipIf(sshdUnavailableReason !== null)('doctor over the real sshd: each
 });
 
 describe.skipIf(sudoSkip !== null || systemUsersUnavailableReason !== null)('doctor as a non-root SSH user: sudo rule missing, then all green through the installed helper', () => {
-  let sshd: SshdHandle;
+  let sudo: SudoHost;
   let sshUser: SystemUser;
   let appUser: SystemUser;
   let prefix: string;
-  let appDir: string;
-  let app: ChildProcess | undefined;
+  let app: FakeWorkerman | undefined;
   let host: HostConfig;
   let removeRule: (() => Promise<void>) | undefined;
   let configFile: string;
   const transports: Transport[] = [];
 
   beforeAll(async () => {
-    sshd = await startSshd();
-    sshUser = await createSystemUser('wmdoc');
-    appUser = await createSystemUser('wmdapp');
-    await sshUser.authorize(`${sshd.clientKeyFile}.pub`);
-    appDir = await mkdtemp('/tmp/wmops-doctor-app-');
-    await chmod(appDir, 0o755);
-    const startFile = join(appDir, 'start.php');
-    await writeFile(startFile, JSON.stringify({ status: [join(STATUS_FIXTURES, 'wm5.2.2-idle')] }));
-    await chown(appDir, appUser.uid, appUser.gid);
-    await chown(startFile, appUser.uid, appUser.gid);
-
-    prefix = await mkdtemp('/tmp/wmops-doctor-sudo-');
-    await chmod(prefix, 0o755);
-    const helperPath = join(prefix, 'sbin', 'workerman-ops-helper');
-    await mkdir(join(prefix, 'sbin'), { mode: 0o755 });
-    await copyFile(loadHelper().file, helperPath);
-    await chmod(helperPath, 0o755);
-    const php = join(prefix, 'sbin', 'php');
-    await writeFile(php, `#!/bin/sh\nexec '${process.execPath}' '${FAKE_PHP}' "$@"\n`, { mode: 0o755 });
-    host = HostConfig.parse({
-      name: 'web-1',
-      ssh: sshd.sshSettings({ username: sshUser.name }),
-      helperPath,
-      workerman: { startFile, php, runAs: appUser.name },
-      strace: { sudo: true, path: '/usr/bin/strace' },
-    });
-    await mkdir(join(prefix, 'etc', 'workerman-ops'), { recursive: true, mode: 0o755 });
-    await writeFile(helperConfPath(helperPath), renderHelperConf(host), { mode: 0o644 });
+    sudo = await createSudoHost({ sshUser: 'wmdoc', appUser: 'wmdapp', tmpName: 'wmops-doctor-sudo-' });
+    ({ sshUser, appUser, prefix, host } = sudo);
     // A running app of the app's user, so the process listing has something to show.
-    app = spawn('/usr/sbin/runuser', ['-u', appUser.name, '--', FAKE_WORKERMAN, startFile, '300', 'epoll:idle'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await new Promise<void>((resolve, reject) => {
-      let buffer = '';
-      app!.once('error', reject);
-      app!.stdout!.on('data', (d: Buffer) => {
-        buffer += d.toString();
-        if (buffer.split('\n').includes('ready')) resolve();
-      });
-    });
+    app = await startFakeWorkerman(sudo.startFile, ['epoll:idle'], { lifetimeS: 300, runAs: appUser.name });
     configFile = join(prefix, 'ops.yml');
     await writeFile(configFile, `hosts:\n  - ${JSON.stringify({ ...host, groups: ['web'] })}\n`);
   });
 
   afterAll(async () => {
     for (const t of transports) await t.close();
-    app?.kill('SIGKILL');
+    app?.stop();
     await removeRule?.();
-    sshUser?.remove();
-    appUser?.remove();
-    if (prefix !== undefined) await rm(prefix, { recursive: true, force: true });
-    if (appDir !== undefined) await rm(appDir, { recursive: true, force: true });
-    await sshd?.stop();
+    await sudo?.remove();
   });
 
   async function doctor(): Promise<DoctorHostReport> {

@@ -2,6 +2,7 @@ import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_pr
 import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { chmod, chown, copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HostConfig } from '../../../src/config/host-config.js';
 import type { BotError } from '../../../src/errors.js';
@@ -10,7 +11,8 @@ import { LocalTransport } from '../../../src/transport/local.js';
 import { SshTransport } from '../../../src/transport/ssh.js';
 import type { Transport } from '../../../src/transport/types.js';
 import { errorOf } from '../../helpers/bot-error.js';
-import { REPO_ROOT } from '../../helpers/paths.js';
+import { startFakeWorkerman, straceUnavailableReason, type FakeWorkerman } from '../../helpers/fake-workerman.js';
+import { isRunning, tracerOf, untracedWithin } from '../../helpers/proc-status.js';
 import { sshdUnavailableReason, startSshd, type SshdHandle } from '../../helpers/sshd.js';
 import { createSystemUser, systemUsersUnavailableReason, type SystemUser } from '../../helpers/system-users.js';
 
@@ -21,7 +23,6 @@ import { createSystemUser, systemUsersUnavailableReason, type SystemUser } from 
 // does what such a user can, and real traces (real strace, real sshd, real users) must either run
 // untouched or stop with a clear host_setup_invalid error, changing nothing outside the lock directory.
 
-const FAKE_WORKERMAN = join(REPO_ROOT, 'test', 'fixtures', 'bin', 'fake-workerman');
 const ROOT_START = '/srv/wm-locks/root-app/start.php';
 const USER_START = '/srv/wm-locks/user-app/start.php';
 const RUNUSER = '/usr/sbin/runuser';
@@ -29,50 +30,17 @@ const RUNUSER = '/usr/sbin/runuser';
 const OLD_SLOT_LOCK = (n: number): string => `/tmp/workerman-ops-trace.slot.${n}.lock`;
 const OLD_PID_LOCK = (pid: number): string => `/tmp/workerman-ops-trace.${pid}.lock`;
 
-function straceUnavailableReason(): string | null {
-  if (spawnSync('strace', ['-o', '/dev/null', 'true'], { stdio: 'ignore' }).status !== 0) return 'strace is missing or ptrace is not permitted here (strace true failed)';
-  if (spawnSync('perl', ['-e', '1'], { stdio: 'ignore' }).status !== 0) return 'perl is not installed (fake-workerman needs it)';
-  if (spawnSync('flock', ['-V'], { stdio: 'ignore' }).status !== 0) return 'flock is not installed (apt-get install util-linux)';
-  return null;
+function flockUnavailableReason(): string | null {
+  return spawnSync('flock', ['-V'], { stdio: 'ignore' }).status !== 0 ? 'flock is not installed (apt-get install util-linux)' : null;
 }
 
-const skipReason = process.env.CI === 'true' ? null : (systemUsersUnavailableReason ?? straceUnavailableReason() ?? sshdUnavailableReason);
+const skipReason = process.env.CI === 'true' ? null : (systemUsersUnavailableReason ?? straceUnavailableReason() ?? flockUnavailableReason() ?? sshdUnavailableReason);
 if (skipReason !== null) console.warn(`helper lock tests skipped: ${skipReason}`);
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function tracerOf(pid: number): number | null {
-  try {
-    return Number(/^TracerPid:\s*(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? -1);
-  } catch {
-    return null;
-  }
-}
 
 function expectUntraced(pid: number): void {
   const text = readFileSync(`/proc/${pid}/status`, 'utf8');
   expect(/^TracerPid:\s*(\d+)/m.exec(text)?.[1], `TracerPid of ${pid}`).toBe('0');
   expect(['t', 'T'], `state of ${pid}`).not.toContain(/^State:\s*(\S)/m.exec(text)?.[1]);
-}
-
-/** True while `pid` exists and is not a zombie. */
-function isRunning(pid: number): boolean {
-  try {
-    return !/\) [ZX] /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
-
-async function untracedWithin(pid: number, limitMs: number): Promise<boolean> {
-  const deadline = performance.now() + limitMs;
-  while (performance.now() < deadline) {
-    if ((tracerOf(pid) ?? 0) === 0) return true;
-    await sleep(50);
-  }
-  return false;
 }
 
 /** One entry of a directory tree as lstat sees it (links are not followed). */
@@ -120,49 +88,14 @@ function flockedInodes(): Set<number> {
   return inodes;
 }
 
-interface FakeApp {
-  child: ChildProcess;
-  master: number;
-  workers: Map<string, number>;
-}
+/** Every app started, for afterAll. */
+const apps: FakeWorkerman[] = [];
 
-/** Every app started, for afterAll (also one whose start failed half-way). */
-const apps: FakeApp[] = [];
-
-/** Starts fake-workerman (as `user` when given) and resolves once every worker is forked. */
-async function startApp(startFile: string, specs: string[], user?: SystemUser): Promise<FakeApp> {
-  const argv = [FAKE_WORKERMAN, startFile, '300', ...specs];
-  const child = user === undefined ? spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] }) : spawn(RUNUSER, ['-u', user.name, '--', ...argv], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const app: FakeApp = { child, master: 0, workers: new Map() };
+/** Starts fake-workerman (as `user` when given) and resolves once every worker is forked and settled. */
+async function startApp(startFile: string, specs: string[], user?: SystemUser): Promise<FakeWorkerman> {
+  const app = await startFakeWorkerman(startFile, specs, { lifetimeS: 300, runAs: user?.name, settleMs: 300 });
   apps.push(app);
-  await new Promise<void>((resolve, reject) => {
-    let buffer = '';
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`fake-workerman exited early (${code})`)));
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      for (const line of buffer.split('\n')) {
-        const [kind, pid, name] = line.split(' ');
-        if (kind === 'master') app.master = Number(pid);
-        if (kind === 'worker' && name !== undefined) app.workers.set(name, Number(pid));
-        if (kind === 'ready') resolve();
-      }
-    });
-  });
-  await sleep(300);
   return app;
-}
-
-function stopApp(app: FakeApp): void {
-  // The runuser in front first: it would report its child's SIGKILL on the test's stderr.
-  app.child.kill('SIGKILL');
-  for (const pid of [...app.workers.values(), app.master]) {
-    try {
-      if (pid > 0) process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
 }
 
 /**
@@ -185,8 +118,8 @@ describe.skipIf(skipReason !== null)('the helper\'s locks against a hostile loca
   let tracer: SystemUser;
   let evil: SystemUser;
   let scratch: string;
-  let rootApp: FakeApp;
-  let userApp: FakeApp;
+  let rootApp: FakeWorkerman;
+  let userApp: FakeWorkerman;
   let userStrace = 'strace';
   const transports: Transport[] = [];
   const results: TraceResult[] = [];
@@ -225,7 +158,7 @@ describe.skipIf(skipReason !== null)('the helper\'s locks against a hostile loca
     const steps: (() => unknown)[] = [
       ...transports.map((t) => () => t.close()),
       ...holders.map((h) => () => h.pid !== undefined && process.kill(-h.pid, 'SIGKILL')),
-      ...apps.map((app) => () => stopApp(app)),
+      ...apps.map((app) => () => app.stop()),
       ...results.map((r) => () => r.rawLog !== null && rm(dirname(r.rawLog.path), { recursive: true, force: true })),
       // Only what evil made at the old names: a file of anyone else there is not ours to remove.
       ...oldLockFiles.map((file) => () => lstatSync(file).uid === evil.uid && rm(file, { force: true })),
@@ -248,7 +181,7 @@ describe.skipIf(skipReason !== null)('the helper\'s locks against a hostile loca
   });
 
   const pid = (name: string): number => {
-    const p = userApp.workers.get(name) ?? rootApp.workers.get(name);
+    const p = userApp.pidsOf(name)[0] ?? rootApp.pidsOf(name)[0];
     if (p === undefined) throw new Error(`no worker ${name}`);
     return p;
   };
@@ -519,7 +452,7 @@ describe.skipIf(skipReason !== null)('the helper\'s locks against a hostile loca
 
     // Phase 2: the time box ends the orphan (SIGINT from timeout: a clean detach).
     await errorOf(running);
-    expect(await untracedWithin(target, (durationS + 10) * 1000), 'the orphaned strace detached by its time box').toBe(true);
+    expect(Number.isFinite(await untracedWithin(target, (durationS + 10) * 1000)), 'the orphaned strace detached by its time box').toBe(true);
     expect(existsSync(entry), 'the stale entry is still there: only the next trace can clear it').toBe(true);
 
     // Phase 3: the next trace is not refused as "locked": the dead owner's entry is dropped.

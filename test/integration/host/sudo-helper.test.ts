@@ -1,51 +1,31 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { chmod, chown, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HostConfig } from '../../../src/config/host-config.js';
-import { helperConfPath, KILL_AFTER_S, loadHelper } from '../../../src/host/helper.js';
-import { renderHelperConf, sudoersLine } from '../../../src/host/setup-host.js';
+import { helperConfPath, KILL_AFTER_S } from '../../../src/host/helper.js';
+import { sudoersLine } from '../../../src/host/setup-host.js';
 import { runTrace } from '../../../src/strace/run-trace.js';
 import { SshTransport } from '../../../src/transport/ssh.js';
 import { runSample } from '../../../src/watch/run-sample.js';
 import { activityOf } from '../../../src/watch/window-series.js';
 import { runStatus } from '../../../src/workerman/run-status.js';
 import { errorOf } from '../../helpers/bot-error.js';
-import { FAKE_PHP, REPO_ROOT, STATUS_FIXTURES } from '../../helpers/paths.js';
-import { sshdUnavailableReason, startSshd, type SshdHandle } from '../../helpers/sshd.js';
-import { createSystemUser, installSudoers, sudoUnavailableReason, type SystemUser } from '../../helpers/system-users.js';
+import { startFakeWorkerman, type FakeWorkerman } from '../../helpers/fake-workerman.js';
+import { createSudoHost, type SudoHost } from '../../helpers/install-helper.js';
+import { tracerOf, untracedWithin } from '../../helpers/proc-status.js';
+import { sshdUnavailableReason } from '../../helpers/sshd.js';
+import { installSudoers, sudoUnavailableReason, type SystemUser } from '../../helpers/system-users.js';
 
 // The privileged path for real: a non-root SSH user, a Workerman-like app run by another user, the
 // helper installed root-owned with the exact sudoers line `setup-host` prints (and the README shows),
 // and traces over the real loopback sshd through `sudo -n`. Once with Debian's sudo defaults and once
 // with `Defaults !use_pty`, where the old `timeout … sudo -n strace` launch left strace attached.
 
-const FAKE_WORKERMAN = join(REPO_ROOT, 'test', 'fixtures', 'bin', 'fake-workerman');
 const skipReason = sudoUnavailableReason ?? sshdUnavailableReason;
 if (skipReason !== null) console.warn(`sudo helper tests skipped: ${skipReason}`);
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function tracerOf(pid: number): number | null {
-  try {
-    return Number(/^TracerPid:\s*(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? -1);
-  } catch {
-    return null;
-  }
-}
-
-/** Polls until nobody traces `pid`; the ms it took from `since`, or Infinity. */
-async function untracedWithin(pid: number, limitMs: number, since: number): Promise<number> {
-  const deadline = performance.now() + limitMs;
-  while (performance.now() < deadline) {
-    if ((tracerOf(pid) ?? 0) === 0) return performance.now() - since;
-    await sleep(50);
-  }
-  return Number.POSITIVE_INFINITY;
-}
 
 /** Pids of strace processes attached to `pid` (by their command line). */
 function straceOf(pid: number): number[] {
@@ -57,91 +37,36 @@ function straceOf(pid: number): number[] {
 }
 
 describe.skipIf(skipReason !== null)('the helper through sudo, as a non-root SSH user (real sudo, real sshd)', () => {
-  let sshd: SshdHandle;
+  let sudo: SudoHost;
   let sshUser: SystemUser;
   let appUser: SystemUser;
-  let prefix: string;
   let appDir: string;
-  let app: ChildProcess;
-  const workers = new Map<string, number>();
+  let app: FakeWorkerman;
   let host: HostConfig;
   let recordFile: string;
   let removeRule: (() => Promise<void>) | undefined;
   const transports: SshTransport[] = [];
 
   beforeAll(async () => {
-    sshd = await startSshd();
-    sshUser = await createSystemUser('wmssh');
-    appUser = await createSystemUser('wmapp');
-    await sshUser.authorize(`${sshd.clientKeyFile}.pub`);
-
-    // The app: its start file (fake-php's JSON) in a directory of the app's user.
-    appDir = await mkdtemp('/tmp/wmops-app-');
-    await chmod(appDir, 0o755);
-    const startFile = join(appDir, 'start.php');
-    await writeFile(startFile, JSON.stringify({ status: [join(STATUS_FIXTURES, 'wm5.2.2-idle')] }));
-    await chown(appDir, appUser.uid, appUser.gid);
-    await chown(startFile, appUser.uid, appUser.gid);
+    sudo = await createSudoHost({ sshUser: 'wmssh', appUser: 'wmapp', tmpName: 'wmops-sudo-', strace: { defaultDurationS: 2, maxDurationS: 10 } });
+    ({ sshUser, appUser, appDir, host } = sudo);
     // The app's directory is closed to the SSH user, as it often is: only the helper (root) enters it.
     await chmod(appDir, 0o750);
     recordFile = join(appDir, 'signals.log');
 
-    // The helper, installed root-owned the way setup-host prints it, with its helper.conf beside it.
-    prefix = await mkdtemp('/tmp/wmops-sudo-');
-    await chmod(prefix, 0o755);
-    const helperPath = join(prefix, 'sbin', 'workerman-ops-helper');
-    await mkdir(join(prefix, 'sbin'), { mode: 0o755 });
-    await copyFile(loadHelper().file, helperPath);
-    await chmod(helperPath, 0o755);
-    // php: fake-php through this node (wherever CI installed it), as a root-owned wrapper.
-    const php = join(prefix, 'sbin', 'php');
-    await writeFile(php, `#!/bin/sh\nexec '${process.execPath}' '${FAKE_PHP}' "$@"\n`, { mode: 0o755 });
-    host = HostConfig.parse({
-      name: 'web-1',
-      ssh: sshd.sshSettings({ username: sshUser.name }),
-      helperPath,
-      workerman: { startFile, php, runAs: appUser.name },
-      strace: { sudo: true, path: '/usr/bin/strace', defaultDurationS: 2, maxDurationS: 10 },
-    });
-    const conf = helperConfPath(helperPath);
-    await mkdir(join(prefix, 'etc', 'workerman-ops'), { recursive: true, mode: 0o755 });
-    await writeFile(conf, renderHelperConf(host), { mode: 0o644 });
-
     // The app's processes, as the app's user: a worker sleeping in a handler that records signals.
-    app = spawn('/usr/sbin/runuser', ['-u', appUser.name, '--', FAKE_WORKERMAN, startFile, '300', `sleeper1:sleep-record:${recordFile}`, `sleeper2:sleep-record:${recordFile}`, 'epoll:idle'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
+    app = await startFakeWorkerman(sudo.startFile, [`sleeper1:sleep-record:${recordFile}`, `sleeper2:sleep-record:${recordFile}`, 'epoll:idle'], {
+      lifetimeS: 300,
+      runAs: appUser.name,
+      settleMs: 300,
     });
-    await new Promise<void>((resolve, reject) => {
-      let buffer = '';
-      app.once('error', reject);
-      app.stdout!.on('data', (d: Buffer) => {
-        buffer += d.toString();
-        for (const line of buffer.split('\n')) {
-          const [kind, pid, name] = line.split(' ');
-          if (kind === 'worker' && name !== undefined) workers.set(name, Number(pid));
-          if (kind === 'ready') resolve();
-        }
-      });
-    });
-    await sleep(300);
   });
 
   afterAll(async () => {
     for (const t of transports) await t.close();
-    app?.kill('SIGKILL');
-    for (const pid of workers.values()) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // gone
-      }
-    }
+    app?.stop();
     await removeRule?.();
-    sshUser?.remove();
-    appUser?.remove();
-    if (prefix !== undefined) await rm(prefix, { recursive: true, force: true });
-    if (appDir !== undefined) await rm(appDir, { recursive: true, force: true });
-    await sshd?.stop();
+    await sudo?.remove();
   });
 
   function transport(): SshTransport {
@@ -150,7 +75,7 @@ describe.skipIf(skipReason !== null)('the helper through sudo, as a non-root SSH
     return t;
   }
 
-  const pid = (name: string): number => workers.get(name)!;
+  const pid = (name: string): number => app.pidOf(name);
 
   it('the helper and its helper.conf are root-owned, as installed', () => {
     for (const path of [host.helperPath, helperConfPath(host.helperPath)]) {

@@ -2,16 +2,17 @@
 // clicks, one audit line per request, a fleet status over the real loopback sshd, the per-user rate
 // limit, 429s from the stand-in retried, and property tests over hostile command text and button values.
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { OUTSIDER_RULE } from '../../../src/access/check-access.js';
 import type { HostConfig } from '../../../src/config/host-config.js';
 import { Config } from '../../../src/config/schema.js';
 import { ACTION_IDS } from '../../../src/slack/ids.js';
+import { closedPort } from '../../helpers/closed-port.js';
+import { createFleetApps, fleetHost, type FleetApps } from '../../helpers/fleet-apps.js';
 import { sendButtonClick, sendCommand, type ButtonClick } from '../../helpers/slack-signing.js';
-import { startBotHarness, type BotHarness } from '../../helpers/slack-bot-harness.js';
-import { startSlackStandIn, type SlackStandIn } from '../../helpers/slack-standin.js';
+import { startBotWithStandIn, type BotWithStandIn } from '../../helpers/slack-bot-harness.js';
+import type { SlackStandIn } from '../../helpers/slack-standin.js';
 import { sshdUnavailableReason, startSshd, type SshdHandle } from '../../helpers/sshd.js';
 import { createFakeApp, type FakeApp } from '../../helpers/workerman-app.js';
 
@@ -26,15 +27,15 @@ const ROOMY_LIMITS = { userBurst: 1000, userPerMinute: 6000, postIntervalMs: 0 }
 
 type Line = Record<string, unknown>;
 
-type Harness = BotHarness;
+type Harness = BotWithStandIn;
 
-function startBot(standIn: SlackStandIn, config: Config): Promise<Harness> {
-  return startBotHarness(standIn, config, { botToken: BOT_TOKEN });
+function startBot(config: Config, channels: Parameters<typeof startBotWithStandIn>[1]['channels']): Promise<Harness> {
+  return startBotWithStandIn(config, { botToken: BOT_TOKEN, channels });
 }
 
 /** Waits until the audit has `count` lines and no work is in flight (thread replies included). */
 async function settle(h: Harness, count: number, timeoutMs = 15_000): Promise<void> {
-  await h.standIn.waitFor(() => h.auditLines.length >= count && h.bot.inFlightCount() === 0, timeoutMs, `${count} audit lines`);
+  await h.settled(count, timeoutMs);
   await new Promise((r) => setTimeout(r, 10));
 }
 
@@ -75,14 +76,8 @@ describe('access rules through signed commands and buttons (local transport)', (
       },
       limits: ROOMY_LIMITS,
     });
-    standIn = await startSlackStandIn({
-      botToken: BOT_TOKEN,
-      channels: [
-        { id: OPS, kind: 'public', botIsMember: true },
-        { id: RANDOM, kind: 'public', botIsMember: true },
-      ],
-    });
-    h = await startBot(standIn, config);
+    h = await startBot(config, [OPS, RANDOM]);
+    standIn = h.standIn;
   });
 
   afterEach(() => {
@@ -91,8 +86,7 @@ describe('access rules through signed commands and buttons (local transport)', (
   });
 
   afterAll(async () => {
-    await h?.bot.stop();
-    await standIn?.close();
+    await h?.close();
     for (const app of apps.values()) await app.cleanup();
   });
 
@@ -229,38 +223,21 @@ describe('access rules through signed commands and buttons (local transport)', (
   });
 });
 
-// A port nothing listens on: bind an ephemeral port, then close it.
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 describe.skipIf(sshdUnavailableReason !== null)('fleet status through Slack over the real loopback sshd', () => {
   const PER_HOST_TIMEOUT_MS = 3_000;
   const POST_INTERVAL_MS = 200;
   let sshd: SshdHandle;
   let standIn: SlackStandIn;
   let h: Harness;
-  const apps: FakeApp[] = [];
+  let fleet: FleetApps | undefined;
 
   beforeAll(async () => {
     sshd = await startSshd();
-    const fast = await createFakeApp({ status: ['wm5.2.2-idle'] });
-    const slow = await createFakeApp({ status: ['wm4.0.47-busy-sleep'] }, 700);
-    const stopped = await createFakeApp({ status: ['wm4.0.47-not-running'] });
-    // Hangs past the fleet's per-host timeout, and ends by itself soon after (nothing left running).
-    const hanging = await createFakeApp({ status: ['wm5.2.2-idle'] }, PER_HOST_TIMEOUT_MS + 2_000);
-    apps.push(fast, slow, stopped, hanging);
+    // The hanging app hangs past the fleet's per-host timeout, and ends by itself soon after (nothing left running).
+    fleet = await createFleetApps(PER_HOST_TIMEOUT_MS + 2_000);
+    const { fast, slow, stopped, hanging } = fleet;
     const deadPort = await closedPort();
-    const host = (name: string, app: FakeApp, ssh: Record<string, unknown> = {}) => ({
-      name,
-      groups: ['web'],
-      ssh: sshd.sshSettings({ connectTimeoutMs: 2_000, ...ssh }),
-      workerman: app.host().workerman,
-    });
+    const host = (name: string, app: FakeApp, ssh: Record<string, unknown> = {}) => fleetHost(sshd, name, app, { groups: ['web'], ssh });
     const config = Config.parse({
       hosts: [
         host('web-1', fast),
@@ -273,15 +250,14 @@ describe.skipIf(sshdUnavailableReason !== null)('fleet status through Slack over
       ],
       limits: { ...ROOMY_LIMITS, postIntervalMs: POST_INTERVAL_MS, fleetHostTimeoutMs: PER_HOST_TIMEOUT_MS, fleetConcurrency: 16 },
     });
-    standIn = await startSlackStandIn({ botToken: BOT_TOKEN, channels: [{ id: OPS, kind: 'public', botIsMember: true }] });
-    h = await startBot(standIn, config);
+    h = await startBot(config, [OPS]);
+    standIn = h.standIn;
   });
 
   afterAll(async () => {
-    await h?.bot.stop();
-    await standIn?.close();
+    await h?.close();
     await sshd?.stop();
-    await Promise.all(apps.map((a) => a.cleanup()));
+    await fleet?.cleanup();
   });
 
   test('/workerman status web posts ONE message with a row per host in time; dead hosts show unreachable; details in the thread', async () => {
@@ -356,19 +332,12 @@ describe('limits through Slack: per-user rate limit, 429 retried, audit channel'
       audit: { channel: AUDIT },
       limits: { userBurst: 2, userPerMinute: 1, postIntervalMs: 0 },
     });
-    standIn = await startSlackStandIn({
-      botToken: BOT_TOKEN,
-      channels: [
-        { id: OPS, kind: 'public', botIsMember: true },
-        { id: AUDIT, kind: 'private', botIsMember: true },
-      ],
-    });
-    h = await startBot(standIn, config);
+    h = await startBot(config, [OPS, { id: AUDIT, kind: 'private', botIsMember: true }]);
+    standIn = h.standIn;
   });
 
   afterAll(async () => {
-    await h?.bot.stop();
-    await standIn?.close();
+    await h?.close();
     await app?.cleanup();
   });
 
@@ -442,14 +411,8 @@ describe('hostile input through the handlers (fast-check, signed HTTP requests)'
       access: { channels: [OPS], rules: [{ commands: ['status'], hosts: ['web-1'], users: [WEBBER] }] },
       limits: ROOMY_LIMITS,
     });
-    standIn = await startSlackStandIn({
-      botToken: BOT_TOKEN,
-      channels: [
-        { id: OPS, kind: 'public', botIsMember: true },
-        { id: RANDOM, kind: 'public', botIsMember: true },
-      ],
-    });
-    h = await startBot(standIn, config);
+    h = await startBot(config, [OPS, RANDOM]);
+    standIn = h.standIn;
     // Real parents to click on (a Refresh that is allowed threads under the message it was clicked on).
     for (const channelId of [OPS, RANDOM]) {
       await sendCommand(h.eventsUrl, { text: 'status web-1', userId: WEBBER, channelId, responseUrl: standIn.responseUrl(`P${++seq}`) });
@@ -460,8 +423,7 @@ describe('hostile input through the handlers (fast-check, signed HTTP requests)'
 
   afterAll(async () => {
     process.off('unhandledRejection', onUnhandled);
-    await h?.bot.stop();
-    await standIn?.close();
+    await h?.close();
     for (const app of apps.values()) await app.cleanup();
   });
 

@@ -14,9 +14,9 @@ import type { AuditEntry } from '../../../src/audit/audit-line.js';
 import { createAuditLog } from '../../../src/audit/audit-log.js';
 import { Config } from '../../../src/config/schema.js';
 import { ACTION_IDS, HEALTH_PATH } from '../../../src/slack/ids.js';
-import { startBotHarness, type BotHarness, type LogLine } from '../../helpers/slack-bot-harness.js';
+import { startBotWithStandIn, type BotHarness, type BotWithStandIn, type LogLine } from '../../helpers/slack-bot-harness.js';
 import { sendButtonClick, sendCommand, sendEvent } from '../../helpers/slack-signing.js';
-import { startSlackStandIn, type SlackStandIn } from '../../helpers/slack-standin.js';
+import type { SlackStandIn } from '../../helpers/slack-standin.js';
 import { createFakeApp, type FakeApp } from '../../helpers/workerman-app.js';
 
 const BOT_TOKEN = 'xoxb-1111-2222-issue8token';
@@ -78,7 +78,7 @@ describe.skipIf(mountSkipReason !== null)('the audit trail on a full disk (a fil
   let isMounted = false;
   let auditFile = '';
   let standIn: SlackStandIn;
-  let h: BotHarness;
+  let h: BotWithStandIn;
   let app: FakeApp;
   let seq = 0;
   const responseUrl = (): string => standIn.responseUrl(`D${++seq}`);
@@ -100,8 +100,8 @@ describe.skipIf(mountSkipReason !== null)('the audit trail on a full disk (a fil
       audit: { file: auditFile },
       limits: ROOMY_LIMITS,
     });
-    standIn = await startSlackStandIn({ botToken: BOT_TOKEN, channels: [{ id: OPS, kind: 'public', botIsMember: true }] });
-    h = await startBotHarness(standIn, config, { botToken: BOT_TOKEN, auditToConfiguredFile: true });
+    h = await startBotWithStandIn(config, { botToken: BOT_TOKEN, channels: [OPS], auditToConfiguredFile: true });
+    standIn = h.standIn;
   });
 
   afterEach(() => {
@@ -110,8 +110,7 @@ describe.skipIf(mountSkipReason !== null)('the audit trail on a full disk (a fil
   });
 
   afterAll(async () => {
-    await h?.bot.stop();
-    await standIn?.close();
+    await h?.close();
     await app?.cleanup();
     // Lazily if a failed test left a file open on it: never leave the mount behind.
     if (isMounted) execFileSync('umount', ['-l', dir], { stdio: 'pipe' });
@@ -219,7 +218,7 @@ describe.skipIf(mountSkipReason !== null)('the audit trail on a full disk (a fil
 
 describe('user group membership: cached, dropped on subteam_members_changed, re-checked for trace', () => {
   let standIn: SlackStandIn;
-  let h: BotHarness;
+  let h: BotWithStandIn;
   let app: FakeApp;
   let seq = 0;
   const responseUrl = (): string => standIn.responseUrl(`G${++seq}`);
@@ -230,7 +229,7 @@ describe('user group membership: cached, dropped on subteam_members_changed, re-
     const before = h.auditLines.length;
     const res = await sendCommand(h.eventsUrl, { text, userId: CAROL, channelId: RANDOM, responseUrl: responseUrl() });
     expect(res.status).toBe(200);
-    await standIn.waitFor(() => h.auditLines.length > before && h.bot.inFlightCount() === 0, 10_000, `the audit line of ${text}`);
+    await h.settled(before + 1, 10_000);
     return h.auditLines[before]!;
   }
 
@@ -253,12 +252,8 @@ describe('user group membership: cached, dropped on subteam_members_changed, re-
       },
       limits: ROOMY_LIMITS,
     });
-    standIn = await startSlackStandIn({
-      botToken: BOT_TOKEN,
-      channels: [{ id: RANDOM, kind: 'public', botIsMember: true }],
-      userGroups: { [ONCALL]: [CAROL] },
-    });
-    h = await startBotHarness(standIn, config, { botToken: BOT_TOKEN });
+    h = await startBotWithStandIn(config, { botToken: BOT_TOKEN, channels: [RANDOM], standIn: { userGroups: { [ONCALL]: [CAROL] } } });
+    standIn = h.standIn;
   });
 
   afterEach(() => {
@@ -267,8 +262,7 @@ describe('user group membership: cached, dropped on subteam_members_changed, re-
   });
 
   afterAll(async () => {
-    await h?.bot.stop();
-    await standIn?.close();
+    await h?.close();
     await app?.cleanup();
   });
 

@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { Config } from '../../../src/config/schema.js';
 import { FAKE_PHP, STATUS_FIXTURES } from '../../helpers/paths.js';
-import { startBotHarness, type BotHarness } from '../../helpers/slack-bot-harness.js';
+import { startBotWithStandIn, type BotWithStandIn } from '../../helpers/slack-bot-harness.js';
 import { sendCommand } from '../../helpers/slack-signing.js';
-import { startSlackStandIn, type SlackStandIn, type StoredMessage } from '../../helpers/slack-standin.js';
+import type { SlackStandIn, StoredMessage } from '../../helpers/slack-standin.js';
 
 const BOT_TOKEN = 'xoxb-1111-2222-conntoken';
 const OPS = 'C0OPS0001';
@@ -33,7 +33,7 @@ async function writeManyConnections(dir: string, rows: number): Promise<string> 
 
 describe('/workerman connections <host>', () => {
   let standIn: SlackStandIn;
-  let h: BotHarness;
+  let h: BotWithStandIn;
   let tmp: string;
   let seq = 0;
   const responseUrl = (): string => standIn.responseUrl(`K${++seq}`);
@@ -61,15 +61,8 @@ describe('/workerman connections <host>', () => {
       },
       limits: { userBurst: 1000, userPerMinute: 6000, postIntervalMs: 0 },
     });
-    standIn = await startSlackStandIn({
-      botToken: BOT_TOKEN,
-      channels: [
-        { id: OPS, kind: 'public', botIsMember: true },
-        { id: RANDOM, kind: 'public', botIsMember: true },
-        { id: OUTSIDE, kind: 'public', botIsMember: false },
-      ],
-    });
-    h = await startBotHarness(standIn, config, { botToken: BOT_TOKEN });
+    h = await startBotWithStandIn(config, { botToken: BOT_TOKEN, channels: [OPS, RANDOM, { id: OUTSIDE, kind: 'public', botIsMember: false }] });
+    standIn = h.standIn;
   });
 
   afterEach(async () => {
@@ -79,8 +72,7 @@ describe('/workerman connections <host>', () => {
   });
 
   afterAll(async () => {
-    await h?.stop();
-    await standIn?.close();
+    await h?.close();
     if (tmp) await rm(tmp, { recursive: true, force: true });
   });
 
@@ -90,7 +82,7 @@ describe('/workerman connections <host>', () => {
     const res = await sendCommand(h.eventsUrl, { text, responseUrl: responseUrl(), ...who });
     expect(res.status).toBe(200);
     const ack = await res.text();
-    await standIn.waitFor(() => (h.auditLines.length > audit && h.bot.inFlightCount() === 0) || undefined, 30_000, 'the audit line');
+    await h.settled(audit + 1);
     return ack;
   }
 

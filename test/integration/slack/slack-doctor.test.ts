@@ -9,9 +9,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { OUTSIDER_RULE } from '../../../src/access/check-access.js';
 import { Config } from '../../../src/config/schema.js';
 import { FAKE_PHP, STATUS_FIXTURES } from '../../helpers/paths.js';
-import { startBotHarness, type BotHarness } from '../../helpers/slack-bot-harness.js';
+import { startBotWithStandIn, type BotWithStandIn } from '../../helpers/slack-bot-harness.js';
 import { sendCommand } from '../../helpers/slack-signing.js';
-import { startSlackStandIn, type SlackStandIn } from '../../helpers/slack-standin.js';
+import type { SlackStandIn } from '../../helpers/slack-standin.js';
 
 const BOT_TOKEN = 'xoxb-1111-2222-doctortoken';
 const OPS = 'C0OPS0001';
@@ -21,7 +21,7 @@ const OUTSIDER = 'U0OUT0001';
 
 describe('/workerman doctor <host>', () => {
   let standIn: SlackStandIn;
-  let h: BotHarness;
+  let h: BotWithStandIn;
   let tmp: string;
   let seq = 0;
   const responseUrl = (): string => standIn.responseUrl(`D${++seq}`);
@@ -48,14 +48,8 @@ describe('/workerman doctor <host>', () => {
       },
       limits: { userBurst: 1000, userPerMinute: 6000, postIntervalMs: 0 },
     });
-    standIn = await startSlackStandIn({
-      botToken: BOT_TOKEN,
-      channels: [
-        { id: OPS, kind: 'public', botIsMember: true },
-        { id: RANDOM, kind: 'public', botIsMember: true },
-      ],
-    });
-    h = await startBotHarness(standIn, config, { botToken: BOT_TOKEN });
+    h = await startBotWithStandIn(config, { botToken: BOT_TOKEN, channels: [OPS, RANDOM] });
+    standIn = h.standIn;
   });
 
   afterEach(() => {
@@ -63,8 +57,7 @@ describe('/workerman doctor <host>', () => {
   });
 
   afterAll(async () => {
-    await h?.stop();
-    await standIn?.close();
+    await h?.close();
     if (tmp) await rm(tmp, { recursive: true, force: true });
   });
 
@@ -74,7 +67,7 @@ describe('/workerman doctor <host>', () => {
     const audit = h.auditLines.length;
     const res = await sendCommand(h.eventsUrl, { text, responseUrl: responseUrl(), ...who });
     const ack = await res.text();
-    await standIn.waitFor(() => h.auditLines.length >= audit + 1 && h.bot.inFlightCount() === 0, 30_000, 'the audit line');
+    await h.settled(audit + 1);
     return { ack, responses: standIn.responses.slice(before).map((r) => r.body) };
   }
 

@@ -12,9 +12,9 @@ import { saveWatchState } from '../../../src/watch/watch-state-file.js';
 import { buildHistoryScenario } from '../../helpers/history-scenario.js';
 import { FAKE_PHP } from '../../helpers/paths.js';
 import { readPng } from '../../helpers/png.js';
-import { startBotHarness, type BotHarness } from '../../helpers/slack-bot-harness.js';
+import { startBotWithStandIn, type BotWithStandIn } from '../../helpers/slack-bot-harness.js';
 import { sendButtonClick, sendCommand } from '../../helpers/slack-signing.js';
-import { startSlackStandIn, type SlackStandIn, type StoredMessage } from '../../helpers/slack-standin.js';
+import type { SlackStandIn, StoredMessage } from '../../helpers/slack-standin.js';
 
 const BOT_TOKEN = 'xoxb-1111-2222-historytoken';
 const OPS = 'C0OPS0001';
@@ -26,7 +26,7 @@ const hasChart = (p: Record<string, unknown>): boolean => JSON.stringify(p['bloc
 
 describe('/workerman history', () => {
   let standIn: SlackStandIn;
-  let h: BotHarness;
+  let h: BotWithStandIn;
   let tmp: string;
   let seq = 0;
   const responseUrl = (): string => standIn.responseUrl(`H${++seq}`);
@@ -45,8 +45,8 @@ describe('/workerman history', () => {
       access: { rules: [{ name: 'web status', commands: ['status'], hosts: ['web-1', 'web-2', 'db-1'], users: [ANN] }] },
       limits: { userBurst: 1000, userPerMinute: 6000, postIntervalMs: 0 },
     });
-    standIn = await startSlackStandIn({ botToken: BOT_TOKEN, channels: [{ id: OPS, kind: 'public', botIsMember: true }] });
-    h = await startBotHarness(standIn, config, { botToken: BOT_TOKEN });
+    h = await startBotWithStandIn(config, { botToken: BOT_TOKEN, channels: [OPS] });
+    standIn = h.standIn;
   });
 
   afterEach(() => {
@@ -54,15 +54,14 @@ describe('/workerman history', () => {
   });
 
   afterAll(async () => {
-    await h?.stop();
-    await standIn?.close();
+    await h?.close();
     if (tmp) await rm(tmp, { recursive: true, force: true });
   });
 
   /** Waits for the request's audit line and the end of its work; returns the ack's body and private replies. */
   async function settle(before: { audit: number; responses: number }, res: Response): Promise<{ ack: string; responses: Record<string, unknown>[] }> {
     const ack = await res.text();
-    await standIn.waitFor(() => h.auditLines.length >= before.audit + 1 && h.bot.inFlightCount() === 0, 30_000, 'the audit line');
+    await h.settled(before.audit + 1);
     return { ack, responses: standIn.responses.slice(before.responses).map((r) => r.body) };
   }
   const mark = () => ({ audit: h.auditLines.length, responses: standIn.responses.length });

@@ -58,7 +58,7 @@ describe('the built-in local host in /workerman hosts and status all', () => {
     const audit = h.auditLines.length;
     const res = await sendCommand(h.eventsUrl, { text, responseUrl: standIn.responseUrl(`L${++seq}`) });
     const ack = await res.text();
-    await standIn.waitFor(() => (h.auditLines.length > audit && h.bot.inFlightCount() === 0) || undefined, 30_000, 'the audit line');
+    await h.settled(audit + 1);
     return ack;
   }
 

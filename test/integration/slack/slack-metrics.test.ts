@@ -9,7 +9,6 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { HostConfig } from '../../../src/config/host-config.js';
 import { Config } from '../../../src/config/schema.js';
 import { WatchSettings } from '../../../src/config/watch-settings.js';
 import { loadSlackEnv } from '../../../src/config/slack-env.js';
@@ -22,7 +21,7 @@ import { createWatcher } from '../../../src/watch/create-watcher.js';
 import { createHostWindow, type HostWindow } from '../../../src/watch/host-window.js';
 import { startFakeWorkerman } from '../../helpers/fake-workerman.js';
 import { parsePrometheusText, samplesOf, valueOf, type Family } from '../../helpers/parse-prometheus-text.js';
-import { FIXTURES, STATUS_FIXTURES } from '../../helpers/paths.js';
+import { STATUS_FIXTURES } from '../../helpers/paths.js';
 import { sendCommand, TEST_SIGNING_SECRET } from '../../helpers/slack-signing.js';
 import { startSlackStandIn, type SlackStandIn } from '../../helpers/slack-standin.js';
 import { startSocketModeStandIn } from '../../helpers/socket-mode-standin.js';
@@ -218,7 +217,7 @@ describe.skipIf(sshdUnavailableReason !== null)('GET /metrics over the real watc
     const app = await createFakeApp({ status: [join(dir, 'status')] });
     const wm = await startFakeWorkerman(app.startFile, ['HttpApi01:idle', 'HttpApi01:idle', 'TextCmd2:idle']);
     const standIn = await startSlackStandIn({ botToken: BOT_TOKEN, channels: [{ id: CHANNEL, kind: 'public', botIsMember: true }] });
-    const host = HostConfig.parse({ name: 'web-1', ssh: sshd.sshSettings(), workerman: { php: join(FIXTURES, 'bin', 'fake-php'), startFile: app.startFile } });
+    const host = app.host('web-1', { ssh: sshd.sshSettings() });
     const transports = createTransports([host]);
     let bot: SlackApp | null = null;
     try {

@@ -9,9 +9,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { OUTSIDER_RULE } from '../../../src/access/check-access.js';
 import { Config } from '../../../src/config/schema.js';
 import { ACTION_IDS } from '../../../src/slack/ids.js';
-import { startBotHarness, type BotHarness } from '../../helpers/slack-bot-harness.js';
+import { startBotWithStandIn, type BotWithStandIn } from '../../helpers/slack-bot-harness.js';
 import { sendButtonClick, sendCommand } from '../../helpers/slack-signing.js';
-import { startSlackStandIn, type SlackStandIn } from '../../helpers/slack-standin.js';
+import type { SlackStandIn } from '../../helpers/slack-standin.js';
 import { createFakeApp, type FakeApp } from '../../helpers/workerman-app.js';
 
 const BOT_TOKEN = 'xoxb-1111-2222-privacytoken';
@@ -28,13 +28,9 @@ function channelTraffic(standIn: SlackStandIn, channel: string): string {
   return JSON.stringify(standIn.calls.filter((c) => (c.method === 'chat.postMessage' || c.method === 'chat.update') && c.params['channel'] === channel).map((c) => c.params));
 }
 
-async function settle(h: BotHarness, auditLines: number): Promise<void> {
-  await h.standIn.waitFor(() => h.auditLines.length >= auditLines && h.bot.inFlightCount() === 0, 20_000, `${auditLines} audit lines`);
-}
-
 describe('a failure shows the channel its outcome and code; what the host said goes to the requester', () => {
   let standIn: SlackStandIn;
-  let h: BotHarness;
+  let h: BotWithStandIn;
   let tmp: string;
   const apps: FakeApp[] = [];
   let seq = 0;
@@ -49,8 +45,8 @@ describe('a failure shows the channel its outcome and code; what the host said g
     const broken = await createFakeApp({ status: [fatal] });
     apps.push(ok, broken);
     const config = Config.parse({ hosts: [ok.host('web-1', { groups: ['web'] }), broken.host('web-2', { groups: ['web'] })], limits: ROOMY_LIMITS });
-    standIn = await startSlackStandIn({ botToken: BOT_TOKEN, channels: [{ id: OPS, kind: 'public', botIsMember: true }] });
-    h = await startBotHarness(standIn, config, { botToken: BOT_TOKEN });
+    h = await startBotWithStandIn(config, { botToken: BOT_TOKEN, channels: [OPS] });
+    standIn = h.standIn;
   });
 
   afterEach(() => {
@@ -58,15 +54,14 @@ describe('a failure shows the channel its outcome and code; what the host said g
   });
 
   afterAll(async () => {
-    await h?.stop();
-    await standIn?.close();
+    await h?.close();
     for (const a of apps) await a.cleanup();
     if (tmp) await rm(tmp, { recursive: true, force: true });
   });
 
   test('status: the parent is one line with the code and a mention; the PHP error reaches only the requester, redacted', async () => {
     await sendCommand(h.eventsUrl, { text: 'status web-2', userId: ANN, channelId: OPS, responseUrl: responseUrl() });
-    await settle(h, 1);
+    await h.settled(1, 20_000);
     const parent = standIn.messages(OPS).at(-1)!;
     expect(parent.text).toBe('Workerman status of web-2 failed: PHP failed (workerman_php_error). Details were sent to <@U0ANN0001>.');
     const channel = channelTraffic(standIn, OPS);
@@ -82,7 +77,7 @@ describe('a failure shows the channel its outcome and code; what the host said g
     const before = h.auditLines.length;
     const responsesBefore = standIn.responses.length;
     await sendCommand(h.eventsUrl, { text: 'status web', userId: ANN, channelId: OPS, responseUrl: responseUrl() });
-    await settle(h, before + 1);
+    await h.settled(before + 1, 20_000);
     const parent = standIn.messages(OPS).at(-1)!;
     expect(parent.text).toBe('Workerman status of web: 2 hosts: 1 up, 1 error');
     expect(JSON.stringify(parent.blocks)).toContain('`web-2` error: PHP failed (`workerman_php_error`)');
@@ -100,7 +95,7 @@ describe('a failure shows the channel its outcome and code; what the host said g
 
 describe('someone no access rule covers learns no host or group name; an allowed user still gets the list', () => {
   let standIn: SlackStandIn;
-  let h: BotHarness;
+  let h: BotWithStandIn;
   const apps: FakeApp[] = [];
   let seq = 0;
   const responseUrl = (): string => standIn.responseUrl(`A${++seq}`);
@@ -120,14 +115,8 @@ describe('someone no access rule covers learns no host or group name; an allowed
       },
       limits: ROOMY_LIMITS,
     });
-    standIn = await startSlackStandIn({
-      botToken: BOT_TOKEN,
-      channels: [
-        { id: OPS, kind: 'public', botIsMember: true },
-        { id: RANDOM, kind: 'public', botIsMember: true },
-      ],
-    });
-    h = await startBotHarness(standIn, config, { botToken: BOT_TOKEN });
+    h = await startBotWithStandIn(config, { botToken: BOT_TOKEN, channels: [OPS, RANDOM] });
+    standIn = h.standIn;
   });
 
   afterEach(() => {
@@ -135,8 +124,7 @@ describe('someone no access rule covers learns no host or group name; an allowed
   });
 
   afterAll(async () => {
-    await h?.stop();
-    await standIn?.close();
+    await h?.close();
     for (const a of apps) await a.cleanup();
   });
 
@@ -146,7 +134,7 @@ describe('someone no access rule covers learns no host or group name; an allowed
     const audit = h.auditLines.length;
     const res = await sendCommand(h.eventsUrl, { text, responseUrl: responseUrl(), ...who });
     const body = await res.text();
-    await settle(h, audit + 1);
+    await h.settled(audit + 1, 20_000);
     return [body, ...standIn.responses.slice(before).map((r) => JSON.stringify(r.body))].join('\n');
   }
 
@@ -179,7 +167,7 @@ describe('someone no access rule covers learns no host or group name; an allowed
     for (const value of ['nosuch', 'web-1']) {
       const audit = h.auditLines.length;
       await sendButtonClick(h.eventsUrl, { actionId: ACTION_IDS.statusRefresh, value, userId: OUTSIDER, channelId: RANDOM, responseUrl: responseUrl(), messageTs: '1700000000.000001' });
-      await settle(h, audit + 1);
+      await h.settled(audit + 1, 20_000);
       const reply = standIn.responses.at(-1)!;
       expect(String(reply.body['text'])).toMatch(/not allowed to use this bot here/);
       expect(JSON.stringify(reply.body)).not.toMatch(NAMES);

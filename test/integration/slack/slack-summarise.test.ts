@@ -15,9 +15,9 @@ import { escapeMrkdwn } from '../../../src/render/slack/escape.js';
 import { SHORTCUT_IDS } from '../../../src/slack/ids.js';
 import type { StraceSummary } from '../../../src/strace/types.js';
 import { STATUS_FIXTURES, STRACE_FIXTURES } from '../../helpers/paths.js';
-import { startBotHarness, type BotHarness, type LogLine } from '../../helpers/slack-bot-harness.js';
+import { startBotWithStandIn, type BotWithStandIn, type LogLine } from '../../helpers/slack-bot-harness.js';
 import { sendMessageShortcut } from '../../helpers/slack-signing.js';
-import { startSlackStandIn, type SlackStandIn, type StoredMessage } from '../../helpers/slack-standin.js';
+import type { SlackStandIn, StoredMessage } from '../../helpers/slack-standin.js';
 
 const BOT_TOKEN = 'xoxb-1111-2222-summarisetoken';
 const OPS = 'C0OPS0001';
@@ -59,7 +59,7 @@ function blockText(message: StoredMessage | undefined): string {
 
 describe('the "Summarise strace log" message shortcut', () => {
   let standIn: SlackStandIn;
-  let h: BotHarness;
+  let h: BotWithStandIn;
   let seq = 0;
   const responseUrl = (): string => standIn.responseUrl(`S${++seq}`);
 
@@ -73,7 +73,7 @@ describe('the "Summarise strace log" message shortcut', () => {
     });
   /** Waits for the audit line of the use just sent (the Nth in all) and for its work to end. */
   const settle = async (lines: number): Promise<LogLine> => {
-    await standIn.waitFor(() => h.auditLines.length >= lines && h.bot.inFlightCount() === 0, 20_000, `${lines} audit lines`);
+    await h.settled(lines, 20_000);
     return h.auditLines[lines - 1]!;
   };
   const lastResponse = (): string => JSON.stringify(standIn.responses.at(-1)?.body ?? {});
@@ -91,16 +91,8 @@ describe('the "Summarise strace log" message shortcut', () => {
       },
       limits: { userBurst: 1000, userPerMinute: 6000, postIntervalMs: 0, summariseMaxBytes: MAX_BYTES },
     });
-    standIn = await startSlackStandIn({
-      botToken: BOT_TOKEN,
-      channels: [
-        { id: OPS, kind: 'public', botIsMember: true },
-        { id: RANDOM, kind: 'public', botIsMember: true },
-        { id: SECRET_ROOM, kind: 'private', botIsMember: false },
-        { id: WEBBER_DM, kind: 'im', botIsMember: true },
-      ],
-    });
-    h = await startBotHarness(standIn, config, { botToken: BOT_TOKEN });
+    h = await startBotWithStandIn(config, { botToken: BOT_TOKEN, channels: [OPS, RANDOM, { id: SECRET_ROOM, kind: 'private', botIsMember: false }, { id: WEBBER_DM, kind: 'im', botIsMember: true }] });
+    standIn = h.standIn;
   });
 
   afterEach(() => {
@@ -109,8 +101,7 @@ describe('the "Summarise strace log" message shortcut', () => {
   });
 
   afterAll(async () => {
-    await h?.stop();
-    await standIn?.close();
+    await h?.close();
   });
 
   test('a real capture attached as a file: the verdict of trace --from-file, in the thread of its message, the download authorised', async () => {

@@ -3,57 +3,40 @@
 // in its thread, the redacted raw log where `strace.rawLog` says (the requester's DM by default), all
 // against the Slack stand-in. A worker that writes every secret form of test/helpers/secret-rows.ts
 // checks redaction on what a real strace prints; a refused trace shows the channel only its code.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { Config } from '../../../src/config/schema.js';
-import { loadSlackEnv } from '../../../src/config/slack-env.js';
-import { createSlackApp, type SlackApp } from '../../../src/slack/app.js';
+import type { SlackApp } from '../../../src/slack/app.js';
 import { ACTION_IDS } from '../../../src/slack/ids.js';
-import { createJsonLogger } from '../../../src/slack/json-logger.js';
-import { createTransports } from '../../../src/transport/pool.js';
-import { REPO_ROOT } from '../../helpers/paths.js';
-import { sendButtonClick, sendCommand, TEST_SIGNING_SECRET } from '../../helpers/slack-signing.js';
+import { startFakeWorkerman, straceUnavailableReason, type FakeWorkerman } from '../../helpers/fake-workerman.js';
+import { tracerOf } from '../../helpers/proc-status.js';
+import { startBotHarness, type BotHarness } from '../../helpers/slack-bot-harness.js';
+import { sendButtonClick, sendCommand } from '../../helpers/slack-signing.js';
 import { SECRET_ROWS, payloadOf, straceQuote } from '../../helpers/secret-rows.js';
 import { startSlackStandIn, type SlackStandIn, type StoredMessage } from '../../helpers/slack-standin.js';
 
-const FAKE_WORKERMAN = join(REPO_ROOT, 'test', 'fixtures', 'bin', 'fake-workerman');
 const START_FILE = '/srv/wm-test/apps/slack/start.php';
 const BOT_TOKEN = 'xoxb-1111-2222-tracetoken';
 const CHANNEL = 'C0123ABCD';
 const USER = 'U0123ABCD';
 
-function unavailableReason(): string | null {
-  if (process.platform !== 'linux') return `strace tests need Linux, not ${process.platform}`;
-  try {
-    execFileSync('strace', ['-o', '/dev/null', 'true'], { stdio: 'ignore' });
-    execFileSync('perl', ['-e', '1'], { stdio: 'ignore' });
-  } catch {
-    return 'strace or perl missing, or ptrace not permitted here';
-  }
-  return null;
-}
-const skipReason = process.env.CI === 'true' ? null : unavailableReason();
+const skipReason = straceUnavailableReason();
 if (skipReason !== null) console.warn(`Slack trace tests skipped: ${skipReason}`);
-
-function tracerPid(pid: number): number {
-  return Number(/^TracerPid:\s*(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? '-1');
-}
 
 describe.skipIf(skipReason !== null)('/workerman trace through Slack (real strace, local transport)', () => {
   let standIn: SlackStandIn;
+  let h: BotHarness;
   let bot: SlackApp;
   let eventsUrl: string;
   let lockDir: string;
-  let app: ChildProcess;
+  let app: FakeWorkerman;
   let workerPid = 0;
   let leakyPid = 0;
   let impostor: ChildProcess;
-  const auditLines: Record<string, unknown>[] = [];
   let seq = 0;
   const responseUrl = (): string => standIn.responseUrl(`T${++seq}`);
 
@@ -61,20 +44,9 @@ describe.skipIf(skipReason !== null)('/workerman trace through Slack (real strac
     lockDir = await mkdtemp(join(tmpdir(), 'wo-slack-trace-'));
     const payloads = join(lockDir, 'payloads.hex');
     await writeFile(payloads, SECRET_ROWS.map((r) => Buffer.from(payloadOf(r), 'latin1').toString('hex')).join('\n'));
-    app = spawn(FAKE_WORKERMAN, [START_FILE, '120', 'web:idle', `leak:leaky:${payloads}`], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await new Promise<void>((resolve, reject) => {
-      let buffer = '';
-      app.once('error', reject);
-      app.stdout?.on('data', (chunk: Buffer) => {
-        buffer += chunk.toString();
-        for (const line of buffer.split('\n')) {
-          const [kind, pid, name] = line.split(' ');
-          if (kind === 'worker' && name === 'web') workerPid = Number(pid);
-          if (kind === 'worker' && name === 'leak') leakyPid = Number(pid);
-          if (kind === 'ready') resolve();
-        }
-      });
-    });
+    app = await startFakeWorkerman(START_FILE, ['web:idle', `leak:leaky:${payloads}`]);
+    workerPid = app.pidOf('web');
+    leakyPid = app.pidOf('leak');
     // Not a Workerman process, and its command line carries a password (as /proc/PID/cmdline shows it).
     impostor = spawn('perl', ['-e', '$0 = "mysqldump -uroot -pS3cretPw --all-databases"; sleep 120'], { stdio: 'ignore' });
     standIn = await startSlackStandIn({ botToken: BOT_TOKEN, channels: [{ id: CHANNEL, kind: 'public', botIsMember: true }] });
@@ -89,17 +61,9 @@ describe.skipIf(skipReason !== null)('/workerman trace through Slack (real strac
       // Room for every request of this suite (the rate limit has its own tests), no pacing.
       limits: { userBurst: 100, userPerMinute: 600, postIntervalMs: 0 },
     });
-    bot = createSlackApp({
-      env: loadSlackEnv({ SLACK_MODE: 'http', SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, PORT: '0', HOST: '127.0.0.1', SLACK_API_URL: standIn.apiUrl }),
-      config,
-      // A private TMPDIR keeps the host's trace locks apart from other suites running on this machine.
-      transports: createTransports(config.hosts, { env: { ...process.env, TMPDIR: lockDir } }),
-      logger: createJsonLogger({ write: () => {} }),
-      auditSink: { write: (line) => void auditLines.push(JSON.parse(line) as Record<string, unknown>) },
-      clientOptions: { retryConfig: { retries: 0 } },
-    });
-    await bot.start();
-    eventsUrl = `http://127.0.0.1:${bot.httpAddress()!.port}/slack/events`;
+    // A private TMPDIR keeps the host's trace locks apart from other suites running on this machine.
+    h = await startBotHarness(standIn, config, { botToken: BOT_TOKEN, transportEnv: { ...process.env, TMPDIR: lockDir } });
+    ({ bot, eventsUrl } = h);
   });
 
   afterEach(async () => {
@@ -111,7 +75,7 @@ describe.skipIf(skipReason !== null)('/workerman trace through Slack (real strac
   afterAll(async () => {
     await bot?.stop();
     await standIn?.close();
-    app?.kill('SIGTERM');
+    app?.stop();
     impostor?.kill('SIGTERM');
     if (lockDir) await rm(lockDir, { recursive: true, force: true });
   });
@@ -135,10 +99,10 @@ describe.skipIf(skipReason !== null)('/workerman trace through Slack (real strac
     expect(file.threadTs).toBe(parent.ts);
     expect(file.bytes!.length).toBeGreaterThan(0);
     expect(standIn.replies(CHANNEL, parent.ts).length).toBeGreaterThan(0);
-    expect(tracerPid(workerPid)).toBe(0);
+    expect(tracerOf(workerPid)).toBe(0);
     // One audit line for the command (asked) and one for the click (traced), with the pid.
-    await standIn.waitFor(() => auditLines.length >= 2 || undefined);
-    expect(auditLines.slice(-2)).toEqual([
+    await standIn.waitFor(() => h.auditLines.length >= 2 || undefined);
+    expect(h.auditLines.slice(-2)).toEqual([
       expect.objectContaining({ command: 'trace', host: 'box', pids: [workerPid], outcome: 'ok', rule: '"oncall" (access.rules[0])' }),
       expect.objectContaining({ command: ACTION_IDS.traceConfirm, host: 'box', pids: [workerPid], outcome: 'ok', via: 'button' }),
     ]);
@@ -271,7 +235,7 @@ describe.skipIf(skipReason !== null)('/workerman trace through Slack (real strac
     expect(blocks).toMatch(/Raw log \([^)]*\) attached in the thread\./);
     expect(blocks).toContain(':warning: Not everything reached the thread: 1 reply could not be posted.');
     expect(blocks).not.toContain('Full tables in the thread');
-    expect(auditLines.at(-1)).toMatchObject({ command: ACTION_IDS.traceConfirm, outcome: 'ok' });
+    expect(h.auditLines.at(-1)).toMatchObject({ command: ACTION_IDS.traceConfirm, outcome: 'ok' });
   });
 
   test('a shutdown mid-trace says the bot is shutting down, not a timeout, and leaves the worker untraced', async () => {
@@ -281,23 +245,13 @@ describe.skipIf(skipReason !== null)('/workerman trace through Slack (real strac
       access: { rules: [{ name: 'oncall', commands: ['trace'], hosts: ['*'], users: [USER] }] },
       limits: { userBurst: 100, userPerMinute: 600, postIntervalMs: 0 },
     });
-    const lines: Record<string, unknown>[] = [];
-    const stopping = createSlackApp({
-      env: loadSlackEnv({ SLACK_MODE: 'http', SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, PORT: '0', HOST: '127.0.0.1', SLACK_API_URL: standIn.apiUrl }),
-      config,
-      transports: createTransports(config.hosts, { env: { ...process.env, TMPDIR: lockDir } }),
-      logger: createJsonLogger({ write: () => {} }),
-      auditSink: { write: (line) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
-      clientOptions: { retryConfig: { retries: 0 } },
-      shutdownGraceMs: 200,
-    });
-    await stopping.start();
+    const stopping = await startBotHarness(standIn, config, { botToken: BOT_TOKEN, shutdownGraceMs: 200, transportEnv: { ...process.env, TMPDIR: lockDir } });
     try {
-      const url = `http://127.0.0.1:${stopping.httpAddress()!.port}/slack/events`;
+      const url = stopping.eventsUrl;
       const value = JSON.stringify({ h: 'box', p: workerPid, d: 20 });
       await sendButtonClick(url, { actionId: ACTION_IDS.traceConfirm, value, responseUrl: responseUrl(), messageTs: '1700000000.000001' });
       // strace is attached once the worker shows a tracer.
-      await standIn.waitFor(() => tracerPid(workerPid) > 0, 15_000, 'strace to attach');
+      await standIn.waitFor(() => (tracerOf(workerPid) ?? 0) > 0, 15_000, 'strace to attach');
       const t0 = performance.now();
       await stopping.stop();
       expect(performance.now() - t0).toBeLessThan(10_000);
@@ -307,8 +261,8 @@ describe.skipIf(skipReason !== null)('/workerman trace through Slack (real strac
     const parent = standIn.messages(CHANNEL)[0]!;
     expect(parent.text).toBe(`Trace of PID ${workerPid} on box stopped. Cancelled: the bot is shutting down. Ask again in a minute.`);
     expect(JSON.stringify([standIn.calls, standIn.responses])).not.toMatch(/command_timed_out|commandTimeoutMs|did not answer in time/);
-    expect(lines.at(-1)).toMatchObject({ command: ACTION_IDS.traceConfirm, outcome: 'error', errorCode: 'cancelled' });
-    await standIn.waitFor(() => tracerPid(workerPid) === 0 || undefined, 15_000, 'strace to detach');
+    expect(stopping.auditLines.at(-1)).toMatchObject({ command: ACTION_IDS.traceConfirm, outcome: 'error', errorCode: 'cancelled' });
+    await standIn.waitFor(() => tracerOf(workerPid) === 0 || undefined, 15_000, 'strace to detach');
   });
 
   test('every secret form a worker writes is redacted in the raw log a real strace printed, and session files in the fd table', async () => {

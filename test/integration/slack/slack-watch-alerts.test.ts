@@ -6,20 +6,19 @@
 // minutes apply as in production while the test takes seconds; the schedule (intervalS 3600) only runs
 // each bot's first round. Buttons are signed block_actions payloads, as Slack sends them.
 import { readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Config } from '../../../src/config/schema.js';
 import { ACTION_IDS } from '../../../src/slack/ids.js';
 import type { AlertChangeEvent } from '../../../src/watch/watcher.js';
+import { startCrashLoopApp } from '../../helpers/crash-loop-app.js';
 import { startFakeWorkerman } from '../../helpers/fake-workerman.js';
-import { FIXTURES, STATUS_FIXTURES } from '../../helpers/paths.js';
 import { startBotHarness, type BotHarness, type LogLine } from '../../helpers/slack-bot-harness.js';
 import { sendButtonClick, sendCommand } from '../../helpers/slack-signing.js';
 import { startSlackStandIn, type SlackStandIn, type StoredMessage } from '../../helpers/slack-standin.js';
 import { sshdUnavailableReason, startSshd, type SshdHandle } from '../../helpers/sshd.js';
-import { editStatusText } from '../../helpers/watch-sequence.js';
 import { createFakeApp } from '../../helpers/workerman-app.js';
 
 const MIN = 60_000;
@@ -62,31 +61,12 @@ describe.skipIf(sshdUnavailableReason !== null)('watch alerts in Slack (real ssh
   it('posts each alert once, edits it (throttled), keeps it across a restart, silences it on an allowed click, resolves it in its thread', async () => {
     // The captures the app prints, one per status run (the last repeats): wm5.2.2-busy-sleep with the
     // pids of the real processes below, requests moving (no stall), HttpApi01 SIGKILLed 0, 1, then 3 times.
-    const capDir = join(dir, 'caps');
-    await mkdir(capDir);
-    const steps = [0, 1, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3];
-    const app = await createFakeApp({ status: steps.map((_, k) => join(capDir, `s${k}`)) });
-    cleanups.push(() => app.cleanup());
-    const wm = await startFakeWorkerman(app.startFile, [
-      ...Array(4).fill('HttpApi01:idle'),
-      'ws-notifications-gateway:idle',
-      'ws-notifications-gateway:idle',
-      'TextCmd2:idle',
-      'cron_jobs:sleep',
-    ]);
-    cleanups.push(() => wm.stop());
-    const capturePids = [19366, 19367, 19368, 19369, 19370, 19371, 19372, 19373];
-    const pids = Object.fromEntries(capturePids.map((p, i) => [p, wm.workers[i]!.pid]));
-    const base = readFileSync(join(STATUS_FIXTURES, 'wm5.2.2-busy-sleep.out'), 'utf8');
-    for (const [k, count] of steps.entries()) {
-      const totals = Object.fromEntries(wm.workers.map((w, i) => [w.pid, 1000 * (k + 1) + i]));
-      await writeFile(join(capDir, `s${k}.out`), editStatusText(base, { pids, totalRequest: totals, exits: [{ worker: 'HttpApi01', status: 9, count }] }));
-      await writeFile(join(capDir, `s${k}.json`), '{"exit_code":0}');
-    }
+    const { app, wm } = await startCrashLoopApp(dir, [0, 1, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3]);
+    cleanups.push(() => app.cleanup(), () => wm.stop());
     const cron = wm.pidsOf('cron_jobs')[0]!;
     const stateFile = join(dir, 'state', 'watch-state.json');
     const config = Config.parse({
-      hosts: [{ name: 'web-1', ssh: sshd.sshSettings(), workerman: { php: join(FIXTURES, 'bin', 'fake-php'), startFile: app.startFile } }],
+      hosts: [app.host('web-1', { ssh: sshd.sshSettings() })],
       // Everyone in the alert channel may use the read-only commands; only the on-call may trace web-1,
       // and so silence its alerts.
       access: { channels: [ALERTS], rules: [{ name: 'oncall', commands: ['trace', 'status'], hosts: ['web-1'], users: [ONCALL] }] },
@@ -268,7 +248,7 @@ describe.skipIf(sshdUnavailableReason !== null)('watch alerts in Slack (real ssh
     const stateFile = join(dir, 'later', 'watch-state.json');
     const configFor = (channel: string): Config =>
       Config.parse({
-        hosts: [{ name: 'web-2', ssh: sshd.sshSettings(), workerman: { php: join(FIXTURES, 'bin', 'fake-php'), startFile: app.startFile } }],
+        hosts: [app.host('web-2', { ssh: sshd.sshSettings() })],
         limits: { postIntervalMs: 0 },
         watch: { channel, intervalS: 3600, statusEveryS: 3600, statusMinGapS: 3600, stateFile, hostTimeoutMs: 8_000, alertEditEveryS: 300 },
       });

@@ -1,9 +1,10 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HostConfig } from '../../../src/config/host-config.js';
 import { BotError } from '../../../src/errors.js';
@@ -11,7 +12,8 @@ import { runTrace, type TraceResult } from '../../../src/strace/run-trace.js';
 import { LocalTransport } from '../../../src/transport/local.js';
 import { SshTransport } from '../../../src/transport/ssh.js';
 import type { Transport } from '../../../src/transport/types.js';
-import { REPO_ROOT } from '../../helpers/paths.js';
+import { startFakeWorkerman, straceUnavailableReason, type FakeWorkerman } from '../../helpers/fake-workerman.js';
+import { procStatus, untracedWithin } from '../../helpers/proc-status.js';
 import { sshdUnavailableReason, startSshd, type SshdHandle } from '../../helpers/sshd.js';
 import { errorOf } from '../../helpers/bot-error.js';
 
@@ -19,93 +21,19 @@ import { errorOf } from '../../helpers/bot-error.js';
 // through LocalTransport and through SshTransport on a real sshd on 127.0.0.1. After EVERY trace the
 // target must be running and untraced (TracerPid 0, state not t/T).
 
-const FAKE_WORKERMAN = join(REPO_ROOT, 'test', 'fixtures', 'bin', 'fake-workerman');
 const START_FILE = '/srv/wm-test/apps/demo/start.php';
 const LIFETIME_S = 300;
 
-function unavailableReason(): string | null {
-  if (process.platform !== 'linux') return `strace tests need Linux, not ${process.platform}`;
-  try {
-    execFileSync('strace', ['-V'], { stdio: 'ignore' });
-  } catch {
-    return 'strace is not installed (apt-get install strace)';
-  }
-  try {
-    execFileSync('perl', ['-e', '1'], { stdio: 'ignore' });
-  } catch {
-    return 'perl is not installed (fake-workerman needs it)';
-  }
-  try {
-    // ptrace may be forbidden here (container without CAP_SYS_PTRACE, Yama): try it once.
-    execFileSync('strace', ['-o', '/dev/null', 'true'], { stdio: 'ignore' });
-  } catch {
-    return 'ptrace is not permitted in this environment (strace true failed)';
-  }
-  return null;
-}
-
-const skipReason = process.env.CI === 'true' ? null : unavailableReason();
+const skipReason = straceUnavailableReason();
 if (skipReason !== null) console.warn(`runTrace() integration tests skipped: ${skipReason}`);
 
-interface FakeApp {
-  child: ChildProcess;
-  master: number;
-  workers: Map<string, number>;
-}
+const apps: FakeWorkerman[] = [];
 
-const apps: FakeApp[] = [];
-
-/** Starts fake-workerman with the given workers and resolves once all are forked. */
-async function startApp(specs: string[], startFile = START_FILE): Promise<FakeApp> {
-  const child = spawn(FAKE_WORKERMAN, [startFile, String(LIFETIME_S), ...specs], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const app: FakeApp = { child, master: 0, workers: new Map() };
+/** Starts fake-workerman with the given workers and resolves once all are forked and settled. */
+async function startApp(specs: string[], startFile = START_FILE): Promise<FakeWorkerman> {
+  const app = await startFakeWorkerman(startFile, specs, { lifetimeS: LIFETIME_S, settleMs: 300 });
   apps.push(app);
-  await new Promise<void>((resolve, reject) => {
-    let buffer = '';
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`fake-workerman exited early (${code})`)));
-    child.stdout?.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      for (const line of buffer.split('\n')) {
-        const [kind, pid, name] = line.split(' ');
-        if (kind === 'master') app.master = Number(pid);
-        if (kind === 'worker' && name !== undefined) app.workers.set(name, Number(pid));
-        if (kind === 'ready') resolve();
-      }
-    });
-  });
-  // Let every worker reach its steady state (connected, sleeping, spinning).
-  await sleep(300);
   return app;
-}
-
-function stopApp(app: FakeApp): void {
-  for (const pid of [...app.workers.values(), app.master]) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-}
-
-function pidOf(app: FakeApp, name: string): number {
-  const pid = app.workers.get(name);
-  if (pid === undefined) throw new Error(`no worker ${name}`);
-  return pid;
-}
-
-/** TracerPid and state letter from /proc/PID/status, or null when the process is gone. */
-function procStatus(pid: number): { state: string; tracerPid: number } | null {
-  let text: string;
-  try {
-    text = readFileSync(`/proc/${pid}/status`, 'utf8');
-  } catch {
-    return null;
-  }
-  const state = /^State:\s*(\S)/m.exec(text)?.[1] ?? '?';
-  const tracerPid = Number(/^TracerPid:\s*(\d+)/m.exec(text)?.[1] ?? '-1');
-  return { state, tracerPid };
 }
 
 /** The invariant after every trace: the target is running (or gone) and nobody traces it. */
@@ -114,16 +42,6 @@ function expectUntraced(pid: number): void {
   if (s === null) return;
   expect(s.tracerPid, `TracerPid of ${pid}`).toBe(0);
   expect(['t', 'T'], `state of ${pid}`).not.toContain(s.state);
-}
-
-/** Polls until the pid is untraced; returns when that happened (ms after `since`), or Infinity. */
-async function untracedWithin(pid: number, limitMs: number, since: number): Promise<number> {
-  const deadline = performance.now() + limitMs;
-  while (performance.now() < deadline) {
-    if ((procStatus(pid)?.tracerPid ?? 0) === 0) return performance.now() - since;
-    await sleep(50);
-  }
-  return Number.POSITIVE_INFINITY;
 }
 
 /** The helper's work dirs in its private lock dir (root over SSH: /run/workerman-ops). */
@@ -149,10 +67,6 @@ function liveMasterTitles(): string[] {
     }
   }
   return titles;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 
@@ -195,7 +109,7 @@ describe.skipIf(skipReason !== null)('runTrace() with real strace via LocalTrans
   let local: LocalTransport;
   let lockDir: string;
   let blackhole: Awaited<ReturnType<typeof startBlackhole>>;
-  let app: FakeApp;
+  let app: FakeWorkerman;
   const traced: number[] = [];
 
   beforeAll(async () => {
@@ -210,7 +124,7 @@ describe.skipIf(skipReason !== null)('runTrace() with real strace via LocalTrans
     for (const pid of traced.splice(0)) expectUntraced(pid);
   });
   afterAll(async () => {
-    for (const a of apps) stopApp(a);
+    for (const a of apps) a.stop();
     for (const s of blackhole?.sockets ?? []) s.destroy();
     await new Promise((resolve) => blackhole?.server.close(resolve));
     if (lockDir !== undefined) await rm(dirname(lockDir), { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
@@ -228,7 +142,7 @@ describe.skipIf(skipReason !== null)('runTrace() with real strace via LocalTrans
   }
 
   it('runTrace() says idle for a worker waiting in epoll_wait', async () => {
-    const pid = pidOf(app, 'epoll');
+    const pid = app.pidOf('epoll');
     const progress: number[] = [];
     traced.push(pid);
     const result = keep(await runTrace(local, hostConfig(), { pids: [pid], durationS: 2.5 }, { onProgress: (p) => progress.push(p.elapsedMs) }));
@@ -257,14 +171,14 @@ describe.skipIf(skipReason !== null)('runTrace() with real strace via LocalTrans
   });
 
   it('runTrace() says idle for a worker on the Select loop (pselect6)', async () => {
-    const result = await trace([pidOf(app, 'select')]);
+    const result = await trace([app.pidOf('select')]);
     expect(result.summary.verdict.state).toBe('idle');
     expect(result.summary.syscalls.map((s) => s.name)).toContain('pselect6');
     await cleanupLog(result);
   });
 
   it('runTrace() says blocked for a worker stuck reading an upstream that never answers, naming fd and peer', async () => {
-    const pid = pidOf(app, 'upstream');
+    const pid = app.pidOf('upstream');
     const result = await trace([pid]);
     const before = result.live.before[0]!;
     expect(before.syscall?.name).toBe('read');
@@ -277,14 +191,14 @@ describe.skipIf(skipReason !== null)('runTrace() with real strace via LocalTrans
   });
 
   it('runTrace() says sleeping for a worker in clock_nanosleep', async () => {
-    const result = await trace([pidOf(app, 'sleeper')]);
+    const result = await trace([app.pidOf('sleeper')]);
     expect(result.live.before[0]?.syscall?.name).toBe('clock_nanosleep');
     expect(result.summary.verdict.state).toBe('sleeping');
     await cleanupLog(result);
   });
 
   it('runTrace() says cpu-bound for a worker spinning without syscalls, from /proc CPU time', async () => {
-    const result = await trace([pidOf(app, 'spinner')]);
+    const result = await trace([app.pidOf('spinner')]);
     const ticks = (result.live.after[0]?.cpuTicks ?? 0) - (result.live.before[0]?.cpuTicks ?? 0);
     const before = result.live.before[0]!;
     const after = result.live.after[0]!;
@@ -304,7 +218,7 @@ describe.skipIf(skipReason !== null)('runTrace() with real strace via LocalTrans
   it('runTrace() says exited for a worker that exits during the trace', async () => {
     // It exits 2.5 s after it starts: after the preflight has passed even on a loaded machine.
     const quitting = await startApp(['quitter:exit:2.5']);
-    const pid = pidOf(quitting, 'quitter');
+    const pid = quitting.pidOf('quitter');
     const result = await trace([pid], hostConfig(), 5);
     expect(result.summary.exits).toEqual([expect.objectContaining({ pid, code: 3 })]);
     expect(result.summary.verdict.state).toBe('exited');
@@ -315,7 +229,7 @@ describe.skipIf(skipReason !== null)('runTrace() with real strace via LocalTrans
   });
 
   it('runTrace() traces several pids at once (a worker name) and names every pid', async () => {
-    const pids = [pidOf(app, 'epoll'), pidOf(app, 'select')];
+    const pids = [app.pidOf('epoll'), app.pidOf('select')];
     const result = await trace(pids, hostConfig(), 1);
     expect(result.summary.pids).toEqual(expect.arrayContaining(pids));
     expect(result.live.before.map((s) => s.pid)).toEqual(pids.sort((a, b) => a - b));
@@ -331,7 +245,7 @@ describe.skipIf(skipReason !== null)('runTrace() with real strace via LocalTrans
 
   it('runTrace() caps the output: strace is stopped with SIGINT and the log is marked truncated', async () => {
     const chatty = await startApp(['chatty:chatty']);
-    const pid = pidOf(chatty, 'chatty');
+    const pid = chatty.pidOf('chatty');
     traced.push(pid);
     // ~1000 syscalls a second: 1 KiB fills at once, well inside the 8 s box.
     const host = hostConfig({}, { maxOutputBytes: 1024 });
@@ -369,7 +283,7 @@ describe.skipIf(skipReason !== null)('runTrace() with real strace via LocalTrans
     });
 
     it('runTrace() refuses a Workerman worker of another start file', async () => {
-      const error = await errorOf(runTrace(local, hostConfig({ workerman: { startFile: '/srv/other/start.php' } }), { pids: [pidOf(app, 'epoll')] }));
+      const error = await errorOf(runTrace(local, hostConfig({ workerman: { startFile: '/srv/other/start.php' } }), { pids: [app.pidOf('epoll')] }));
       expect(error.code).toBe('pid_not_workerman');
       expect(error.message).toContain('belongs to another Workerman app, not /srv/other/start.php');
     });
@@ -390,7 +304,7 @@ describe.skipIf(skipReason !== null)('runTrace() with real strace via LocalTrans
       const orphanApp = await startApp(['lonely:idle'], '/srv/wm-test/apps/orphans/start.php');
       process.kill(orphanApp.master, 'SIGKILL');
       await sleep(200);
-      const pid = pidOf(orphanApp, 'lonely');
+      const pid = orphanApp.pidOf('lonely');
       const result = await trace([pid], hostConfig({ workerman: { startFile: '/srv/wm-test/apps/orphans/start.php' } }), 1);
       expect(result.notes.join(' ')).toMatch(/orphaned Workerman worker: its master is gone/);
       expect(result.summary.verdict.state).toBe('idle');
@@ -402,19 +316,19 @@ describe.skipIf(skipReason !== null)('runTrace() with real strace via LocalTrans
       process.kill(leftover.master, 'SIGKILL');
       await sleep(200);
       // The main app (same start file) still has its live master; the orphan runs in another directory.
-      const error = await errorOf(runTrace(local, hostConfig(), { pids: [pidOf(leftover, 'old')], durationS: 1 }));
+      const error = await errorOf(runTrace(local, hostConfig(), { pids: [leftover.pidOf('old')], durationS: 1 }));
       expect(error.code).toBe('pid_not_workerman');
       expect(error.message).toMatch(/master is gone, and .* has a live master of its own/);
     });
 
     it('runTrace() on a host without startFile: the app of the one running master; several apps: refused, as status does', async () => {
       const noStartFile = hostConfig({ workerman: {} });
-      const pid = pidOf(app, 'epoll');
+      const pid = app.pidOf('epoll');
       const other = await startApp(['elsewhere:idle'], '/srv/wm-test/apps/second/start.php');
       const error = await errorOf(runTrace(local, noStartFile, { pids: [pid], durationS: 1 }));
       expect(error.code).toBe('input_invalid');
       expect(error.message).toMatch(/Several Workerman apps run on web-1: set workerman.startFile/);
-      stopApp(other);
+      other.stop();
       await sleep(200);
       // Another Workerman master on this machine (a real app, another suite's) keeps it ambiguous.
       const foreign = liveMasterTitles().filter((t) => !t.endsWith(`start_file=${START_FILE}`));
@@ -428,7 +342,7 @@ describe.skipIf(skipReason !== null)('runTrace() with real strace via LocalTrans
     });
 
     it('runTrace() refuses a pid that another strace already traces, naming the tracer', async () => {
-      const pid = pidOf(app, 'sleeper');
+      const pid = app.pidOf('sleeper');
       const other = spawn('strace', ['-o', '/dev/null', '-p', String(pid)], { stdio: 'ignore' });
       try {
         for (let i = 0; i < 50 && procStatus(pid)?.tracerPid === 0; i += 1) await sleep(50);
@@ -444,7 +358,7 @@ describe.skipIf(skipReason !== null)('runTrace() with real strace via LocalTrans
     });
 
     it('runTrace() says strace_missing with how to install it', async () => {
-      const error = await errorOf(runTrace(local, hostConfig({}, { path: '/nonexistent/strace' }), { pids: [pidOf(app, 'epoll')] }));
+      const error = await errorOf(runTrace(local, hostConfig({}, { path: '/nonexistent/strace' }), { pids: [app.pidOf('epoll')] }));
       expect(error.code).toBe('strace_missing');
       expect(error.message).toContain('strace is not installed on web-1: apt-get install strace / dnf install strace');
     });
@@ -453,13 +367,13 @@ describe.skipIf(skipReason !== null)('runTrace() with real strace via LocalTrans
       for (const pids of [[0], [-1], [1.5], [4_194_305], []]) {
         expect((await errorOf(runTrace(local, hostConfig(), { pids }))).code).toBe('input_invalid');
       }
-      const tooLong = await errorOf(runTrace(local, hostConfig(), { pids: [pidOf(app, 'epoll')], durationS: 11 }));
+      const tooLong = await errorOf(runTrace(local, hostConfig(), { pids: [app.pidOf('epoll')], durationS: 11 }));
       expect(tooLong.code).toBe('input_invalid');
       expect(tooLong.message).toContain('at most 10 s');
     });
 
     it('runTrace() lets only one of two concurrent traces of the same pid run', async () => {
-      const pid = pidOf(app, 'select');
+      const pid = app.pidOf('select');
       traced.push(pid);
       const outcomes = await Promise.allSettled([
         runTrace(local, hostConfig(), { pids: [pid], durationS: 1.5 }),
@@ -475,7 +389,7 @@ describe.skipIf(skipReason !== null)('runTrace() with real strace via LocalTrans
 
     it('runTrace() refuses with trace_busy when every per-host slot is taken', async () => {
       const host = hostConfig({}, { maxConcurrent: 1 });
-      const pids = [pidOf(app, 'epoll'), pidOf(app, 'sleeper')];
+      const pids = [app.pidOf('epoll'), app.pidOf('sleeper')];
       traced.push(...pids);
       const first = runTrace(local, host, { pids: [pids[0]!], durationS: 2 });
       await sleep(700);
@@ -486,7 +400,7 @@ describe.skipIf(skipReason !== null)('runTrace() with real strace via LocalTrans
   });
 
   it('runTrace() aborted locally stops strace at once (the helper traps the signal) and cleans up on the host', async () => {
-    const pid = pidOf(app, 'sleeper');
+    const pid = app.pidOf('sleeper');
     traced.push(pid);
     const controller = new AbortController();
     let abortedAt = 0;
@@ -523,7 +437,7 @@ describe.skipIf(skipReason !== null)('runTrace() with real strace via LocalTrans
       ctx.skip();
     }
     const victim = await startApp(['victim:idle']);
-    const pid = pidOf(victim, 'victim');
+    const pid = victim.pidOf('victim');
     const pause = join(dirname(lockDir), `pause-${pid}`);
     const paused = new LocalTransport({ env: { ...process.env, WORKERMAN_OPS_LOCK_DIR: lockDir, WORKERMAN_OPS_TEST_PAUSE: pause } });
     const running = runTrace(paused, hostConfig(), { pids: [pid], durationS: 2 });
@@ -570,7 +484,7 @@ if (sshdUnavailableReason !== null) console.warn(`runTrace() over SSH skipped: $
 describe.skipIf(skipReason !== null || sshdUnavailableReason !== null)('runTrace() with real strace over SSH (real sshd on 127.0.0.1)', () => {
   let sshd: SshdHandle;
   let blackhole: Awaited<ReturnType<typeof startBlackhole>>;
-  let app: FakeApp;
+  let app: FakeWorkerman;
   let transports: Transport[] = [];
 
   beforeAll(async () => {
@@ -580,7 +494,7 @@ describe.skipIf(skipReason !== null || sshdUnavailableReason !== null)('runTrace
   });
   afterAll(async () => {
     for (const t of transports) await t.close();
-    for (const a of apps) stopApp(a);
+    for (const a of apps) a.stop();
     for (const s of blackhole?.sockets ?? []) s.destroy();
     await new Promise((resolve) => blackhole?.server.close(resolve));
     await sshd?.stop();
@@ -595,16 +509,16 @@ describe.skipIf(skipReason !== null || sshdUnavailableReason !== null)('runTrace
 
   it('runTrace() over SSH gives the same verdicts: idle, blocked with fd and peer, cpu-bound', async () => {
     const { host, transport } = sshHost();
-    const idle = keep(await runTrace(transport, host, { pids: [pidOf(app, 'epoll')], durationS: 1.5 }));
-    expectUntraced(pidOf(app, 'epoll'));
+    const idle = keep(await runTrace(transport, host, { pids: [app.pidOf('epoll')], durationS: 1.5 }));
+    expectUntraced(app.pidOf('epoll'));
     expect(idle.summary.verdict.state).toBe('idle');
 
-    const blocked = keep(await runTrace(transport, host, { pids: [pidOf(app, 'upstream')], durationS: 1.5 }));
-    expectUntraced(pidOf(app, 'upstream'));
+    const blocked = keep(await runTrace(transport, host, { pids: [app.pidOf('upstream')], durationS: 1.5 }));
+    expectUntraced(app.pidOf('upstream'));
     expect(blocked.summary.verdict).toMatchObject({ state: 'blocked', peer: `127.0.0.1:${blackhole.port}` });
 
-    const cpu = keep(await runTrace(transport, host, { pids: [pidOf(app, 'spinner')], durationS: 1.5 }));
-    expectUntraced(pidOf(app, 'spinner'));
+    const cpu = keep(await runTrace(transport, host, { pids: [app.pidOf('spinner')], durationS: 1.5 }));
+    expectUntraced(app.pidOf('spinner'));
     expect(cpu.summary.syscallCount).toBe(0);
     // cpu-bound needs the spinner to get over half a CPU, which a loaded machine may not give it.
     expect(['cpu-bound', 'silent']).toContain(cpu.summary.verdict.state);
@@ -614,7 +528,7 @@ describe.skipIf(skipReason !== null || sshdUnavailableReason !== null)('runTrace
 
   it('runTrace() over SSH: dropping the connection mid-trace stops strace on the host at once', async () => {
     const { host, transport } = sshHost();
-    const pid = pidOf(app, 'epoll');
+    const pid = app.pidOf('epoll');
     const durationS = 8;
     const dirsBefore = new Set(runDirs());
     let droppedAt = 0;

@@ -7,7 +7,7 @@
 // fake-php-signals, which signals the app's workers as `status` would: a trace path that ran `status`
 // would fill the file. A fresh worker each time: a re-trace finds the worker inside restart_syscall
 // and honestly says `waiting`.
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,12 +15,12 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { Config } from '../../../src/config/schema.js';
 import { ACTION_IDS } from '../../../src/slack/ids.js';
+import { startFakeWorkerman, straceUnavailableReason, type FakeWorkerman } from '../../helpers/fake-workerman.js';
 import { FIXTURES, REPO_ROOT } from '../../helpers/paths.js';
-import { startBotHarness, type BotHarness } from '../../helpers/slack-bot-harness.js';
+import { startBotWithStandIn, type BotWithStandIn } from '../../helpers/slack-bot-harness.js';
 import { sendButtonClick, sendCommand } from '../../helpers/slack-signing.js';
-import { startSlackStandIn, type RecordedResponse, type SlackStandIn, type StoredMessage } from '../../helpers/slack-standin.js';
+import type { RecordedResponse, SlackStandIn, StoredMessage } from '../../helpers/slack-standin.js';
 
-const FAKE_WORKERMAN = join(FIXTURES, 'bin', 'fake-workerman');
 const FAKE_PHP_SIGNALS = join(FIXTURES, 'bin', 'fake-php-signals');
 // The BUILT CLI (npm test compiles first), run exactly as a user runs it.
 const BIN = join(REPO_ROOT, 'dist', 'src', 'cli', 'bin.js');
@@ -28,17 +28,7 @@ const BOT_TOKEN = 'xoxb-1111-2222-undisturbed';
 const CHANNEL = 'C0123ABCD';
 const USER = 'U0123ABCD';
 
-function unavailableReason(): string | null {
-  if (process.platform !== 'linux') return `strace tests need Linux, not ${process.platform}`;
-  try {
-    execFileSync('strace', ['-o', '/dev/null', 'true'], { stdio: 'ignore' });
-    execFileSync('perl', ['-e', '1'], { stdio: 'ignore' });
-  } catch {
-    return 'strace or perl missing, or ptrace not permitted here';
-  }
-  return null;
-}
-const skipReason = process.env.CI === 'true' ? null : unavailableReason();
+const skipReason = straceUnavailableReason();
 if (skipReason !== null) console.warn(`Undisturbed-target trace tests skipped: ${skipReason}`);
 
 interface SleepRecorder {
@@ -48,12 +38,7 @@ interface SleepRecorder {
   file: string;
 }
 
-interface RunningApp {
-  master: ChildProcess;
-  workers: SleepRecorder[];
-}
-
-const running: RunningApp[] = [];
+const running: FakeWorkerman[] = [];
 let seq = 0;
 
 /**
@@ -62,28 +47,17 @@ let seq = 0;
  */
 async function startSleepers(dir: string, startFile: string, names: string[]): Promise<SleepRecorder[]> {
   const files = names.map(() => join(dir, `signals-${++seq}.txt`));
-  const master = spawn(FAKE_WORKERMAN, [startFile, '90', ...names.map((n, i) => `${n}:sleep-record:${files[i]}`)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const app: RunningApp = { master, workers: [] };
+  const app = await startFakeWorkerman(startFile, names.map((n, i) => `${n}:sleep-record:${files[i]}`), { lifetimeS: 90 });
   running.push(app);
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    master.once('error', reject);
-    master.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (!out.includes('ready\n')) return;
-      const pids = [...out.matchAll(/^worker (\d+) /gm)].map((m) => Number(m[1]));
-      app.workers = names.map((name, i) => ({ pid: pids[i]!, name, file: files[i]! }));
-      resolve();
-    });
-  });
+  const sleepers = app.workers.map((w, i) => ({ pid: w.pid, name: w.name, file: files[i]! }));
   const deadline = Date.now() + 10_000;
-  for (const w of app.workers) {
+  for (const w of sleepers) {
     while (!(existsSync(w.file) && readFileSync(`/proc/${w.pid}/wchan`, 'utf8').includes('nanosleep'))) {
       if (Date.now() > deadline) throw new Error(`worker ${w.pid} did not start sleeping`);
       await new Promise((r) => setTimeout(r, 20));
     }
   }
-  return app.workers;
+  return sleepers;
 }
 
 /** What the worker received: the signal names in its file (empty: nothing reached it). */
@@ -104,7 +78,7 @@ describe.skipIf(skipReason !== null)('a trace delivers no signal to its target (
   let cliConfig: string;
   let botStartFile: string;
   let standIn: SlackStandIn;
-  let h: BotHarness;
+  let h: BotWithStandIn;
   let responseSeq = 0;
   const responseUrl = (): string => standIn.responseUrl(`U${++responseSeq}`);
 
@@ -114,33 +88,24 @@ describe.skipIf(skipReason !== null)('a trace delivers no signal to its target (
     botStartFile = join(dir, 'bot', 'start.php');
     cliConfig = join(dir, 'ops.yml');
     await writeFile(cliConfig, `hosts:\n  - name: app\n    workerman: { php: "${FAKE_PHP_SIGNALS}", startFile: "${cliStartFile}" }\n`);
-    standIn = await startSlackStandIn({ botToken: BOT_TOKEN, channels: [{ id: CHANNEL, kind: 'public', botIsMember: true }] });
     const config = Config.parse({
       hosts: [{ name: 'box', workerman: { php: FAKE_PHP_SIGNALS, startFile: botStartFile }, strace: { rawLog: 'none' } }],
       access: { rules: [{ name: 'oncall', commands: ['trace', 'status'], hosts: ['*'], users: [USER], contact: 'the on-call' }] },
       limits: { userBurst: 100, userPerMinute: 600, postIntervalMs: 0 },
     });
-    h = await startBotHarness(standIn, config, { botToken: BOT_TOKEN });
+    h = await startBotWithStandIn(config, { botToken: BOT_TOKEN, channels: [CHANNEL] });
+    standIn = h.standIn;
   });
 
   afterEach(async () => {
     if (h !== undefined) await standIn.waitFor(() => h.bot.inFlightCount() === 0, 30_000, 'the work after the click');
-    for (const app of running.splice(0)) {
-      for (const w of app.workers) {
-        try {
-          process.kill(w.pid, 'SIGKILL'); // a sleep-record worker records (and survives) everything else
-        } catch {
-          // already gone
-        }
-      }
-      app.master.kill('SIGTERM');
-    }
+    // SIGKILL for all: a sleep-record worker records (and survives) everything else.
+    for (const app of running.splice(0)) app.stop();
     standIn?.reset();
   });
 
   afterAll(async () => {
-    await h?.stop();
-    await standIn?.close();
+    await h?.close();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 

@@ -1,20 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BotError } from '../../../src/errors.js';
 import { LocalTransport } from '../../../src/transport/local.js';
-
-/** True while any process has `marker` on its command line (pgrep exits 1 when none). */
-function isAlive(marker: string): boolean {
-  try {
-    execFileSync('pgrep', ['-f', marker], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { isMarkerRunning, markerGoneWithin } from '../../helpers/proc-status.js';
 
 /**
  * A unique extra argument for GNU `sleep` (it adds its arguments up), so `pgrep -f` can find exactly the
@@ -22,15 +12,6 @@ function isAlive(marker: string): boolean {
  */
 function sleepMarker(): string {
   return `0.000${process.pid}${Date.now() % 1_000_000}${Math.floor(Math.random() * 1000)}`;
-}
-
-async function waitUntil(check: () => boolean, timeoutMs: number): Promise<boolean> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (check()) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return check();
 }
 
 describe('LocalTransport', () => {
@@ -86,7 +67,7 @@ describe('LocalTransport', () => {
     const started = Date.now();
     // Seen alive mid-run, so the check after the deadline is not vacuous.
     let wasAlive = false;
-    setTimeout(() => (wasAlive = isAlive(marker)), 250);
+    setTimeout(() => (wasAlive = isMarkerRunning(marker)), 250);
     // The shell starts a grandchild; killing only the shell would leave `sleep` running.
     const result = await transport.run(['sh', '-c', `sleep 300 ${marker} & sleep 301 ${marker}; wait`], { timeoutMs: 500 });
     expect(result.stderr).toBe('');
@@ -95,7 +76,7 @@ describe('LocalTransport', () => {
     expect(result.exitCode).toBeNull();
     expect(elapsedMs).toBeLessThan(3_000);
     expect(wasAlive).toBe(true);
-    expect(await waitUntil(() => !isAlive(marker), 3_000)).toBe(true);
+    expect(await markerGoneWithin(marker, 3_000)).toBe(true);
   });
 
   it('run() past its deadline uses SIGKILL for a child that ignores SIGTERM', async () => {
@@ -147,7 +128,7 @@ describe('LocalTransport', () => {
     const end = await stream.done;
     expect(end.timedOut).toBe(false);
     expect(end.durationMs).toBeLessThan(5_000);
-    expect(await waitUntil(() => !isAlive(marker), 3_000)).toBe(true);
+    expect(await markerGoneWithin(marker, 3_000)).toBe(true);
   });
 
   it('lines() ends at the deadline with timedOut and keeps the lines seen so far', async () => {

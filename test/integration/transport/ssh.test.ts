@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { appendFile, chmod, chown, copyFile, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SshSettings } from '../../../src/config/ssh-settings.js';
 import { SshTransport } from '../../../src/transport/ssh.js';
+import { isMarkerRunning, markerGoneWithin } from '../../helpers/proc-status.js';
 import { sshdUnavailableReason, startSshd, type SshdHandle } from '../../helpers/sshd.js';
 import { errorOf } from '../../helpers/bot-error.js';
 
@@ -18,26 +19,6 @@ const OTHER_FINGERPRINT = 'SHA256:oaMpR0/BD7uzUUUc2C4t00fRkQbvAGBTF8kd9m0rF18';
 
 function settings(sshd: SshdHandle, overrides: Record<string, unknown> = {}): SshSettings {
   return SshSettings.parse(sshd.sshSettings(overrides));
-}
-
-
-/** True while a process with `marker` on its command line exists (on this machine: sshd is local). */
-function isAlive(marker: string): boolean {
-  try {
-    execFileSync('pgrep', ['-f', marker], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function waitUntil(check: () => boolean, timeoutMs: number): Promise<boolean> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (check()) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return check();
 }
 
 /** The client side port sshd saw: the same value for two commands means one shared connection. */
@@ -111,7 +92,7 @@ describe.skipIf(sshdUnavailableReason !== null)('SshTransport against a real ssh
     // A unique second argument for GNU sleep (it adds them up) marks exactly this process for pgrep.
     const marker = `0.000${process.pid}${Date.now() % 1_000_000}`;
     let wasAlive = false;
-    setTimeout(() => (wasAlive = isAlive(marker)), 500);
+    setTimeout(() => (wasAlive = isMarkerRunning(marker)), 500);
     const started = Date.now();
     const result = await transport.run(['sleep', '300', marker], { timeoutMs: 1_000 });
     expect(result.timedOut).toBe(true);
@@ -119,7 +100,7 @@ describe.skipIf(sshdUnavailableReason !== null)('SshTransport against a real ssh
     expect(Date.now() - started).toBeLessThan(4_000);
     expect(wasAlive).toBe(true);
     // The remote `timeout` (or the TERM signal request) ends it within a few seconds.
-    expect(await waitUntil(() => !isAlive(marker), 8_000)).toBe(true);
+    expect(await markerGoneWithin(marker, 8_000)).toBe(true);
   });
 
   it('lines() left early stops the remote command', async () => {
@@ -132,7 +113,7 @@ describe.skipIf(sshdUnavailableReason !== null)('SshTransport against a real ssh
       if (count === 3) break;
     }
     expect((await stream.done).timedOut).toBe(false);
-    expect(await waitUntil(() => !isAlive(marker), 8_000)).toBe(true);
+    expect(await markerGoneWithin(marker, 8_000)).toBe(true);
   });
 
   it('run() ends the remote command when its AbortSignal fires', async () => {

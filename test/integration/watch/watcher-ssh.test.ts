@@ -9,11 +9,11 @@ import { WatchSettings } from '../../../src/config/watch-settings.js';
 import { createTransports, type TransportPool } from '../../../src/transport/pool.js';
 import { createWatcher } from '../../../src/watch/create-watcher.js';
 import type { AlertChangeEvent, Watcher, WatchLogger } from '../../../src/watch/watcher.js';
-import { startFakeWorkerman, type FakeWorkerman } from '../../helpers/fake-workerman.js';
-import { FIXTURES, STATUS_FIXTURES } from '../../helpers/paths.js';
+import { startCrashLoopApp } from '../../helpers/crash-loop-app.js';
+import { startFakeWorkerman } from '../../helpers/fake-workerman.js';
+import { FIXTURES } from '../../helpers/paths.js';
 import { sshdUnavailableReason, startSshd, type SshdHandle } from '../../helpers/sshd.js';
-import { createFakeApp, type FakeApp } from '../../helpers/workerman-app.js';
-import { editStatusText } from '../../helpers/watch-sequence.js';
+import { createFakeApp } from '../../helpers/workerman-app.js';
 
 // The watcher end to end: real loopback sshd, the host helper's /proc sample of real processes titled
 // like Workerman's (fake-workerman), Workerman's status replayed by fake-php from captures that change
@@ -82,31 +82,9 @@ describe.skipIf(sshdUnavailableReason !== null)('createWatcher() over the real l
   it('alerts open, update and resolve once each; a restart keeps the window and the open alerts', async () => {
     // The status captures the app will print, one per status run (the last repeats): built from
     // wm5.2.2-busy-sleep with the pids of the real processes below and its exit column changing.
-    const capDir = join(dir, 'caps');
-    const steps = [0, 1, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3];
-    const app = await createFakeApp({ status: steps.map((_, k) => join(capDir, `s${k}`)) });
-    cleanups.push(() => app.cleanup());
-    const wm = await startFakeWorkerman(app.startFile, [
-      ...Array(4).fill('HttpApi01:idle'),
-      'ws-notifications-gateway:idle',
-      'ws-notifications-gateway:idle',
-      'TextCmd2:idle',
-      'cron_jobs:sleep',
-    ]);
-    cleanups.push(() => wm.stop());
-    const capturePids = [19366, 19367, 19368, 19369, 19370, 19371, 19372, 19373];
-    const pids = Object.fromEntries(capturePids.map((p, i) => [p, wm.workers[i]!.pid]));
-    const base = readFileSync(join(STATUS_FIXTURES, 'wm5.2.2-busy-sleep.out'), 'utf8');
-    const { mkdir } = await import('node:fs/promises');
-    await mkdir(capDir);
-    for (const [k, count] of steps.entries()) {
-      // requests keep coming (no stall); HttpApi01 processes killed by SIGKILL: 0, 1, then 3
-      const totals = Object.fromEntries(wm.workers.map((w, i) => [w.pid, 1000 * (k + 1) + i]));
-      const text = editStatusText(base, { pids, totalRequest: totals, exits: [{ worker: 'HttpApi01', status: 9, count }] });
-      await writeFile(join(capDir, `s${k}.out`), text);
-      await writeFile(join(capDir, `s${k}.json`), '{"exit_code":0}');
-    }
-    const host = HostConfig.parse({ name: 'web-1', ssh: sshd.sshSettings(), workerman: { php: join(FIXTURES, 'bin', 'fake-php'), startFile: app.startFile } });
+    const { app, wm } = await startCrashLoopApp(dir, [0, 1, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3]);
+    cleanups.push(() => app.cleanup(), () => wm.stop());
+    const host = app.host('web-1', { ssh: sshd.sshSettings() });
     const stateFile = join(dir, 'state', 'watch-state.json');
     let clock = Date.UTC(2026, 10, 26, 6, 0, 0);
     const events: (AlertChangeEvent & { round: number })[] = [];
@@ -170,7 +148,7 @@ describe.skipIf(sshdUnavailableReason !== null)('createWatcher() over the real l
     await mkdir(stateDir);
     const stateFile = join(stateDir, 'watch-state.json');
     await writeFile(stateFile, '{"version":1,"savedAt":1,"alerts":[],"windows":[{"host":"web-1","strings":[');
-    const host = HostConfig.parse({ name: 'web-1', ssh: sshd.sshSettings(), workerman: { php: join(FIXTURES, 'bin', 'fake-php'), startFile: app.startFile } });
+    const host = app.host('web-1', { ssh: sshd.sshSettings() });
     const transports = createTransports([host]);
     cleanups.push(() => transports.closeAll());
     const logger = collectingLogger();
@@ -198,7 +176,7 @@ describe.skipIf(sshdUnavailableReason !== null)('createWatcher() over the real l
     const port = (silent.address() as { port: number }).port;
     const app = await createFakeApp({ status: ['wm5.2.2-idle'] });
     cleanups.push(() => app.cleanup());
-    const good = HostConfig.parse({ name: 'good-1', ssh: sshd.sshSettings(), workerman: { php: join(FIXTURES, 'bin', 'fake-php'), startFile: app.startFile } });
+    const good = app.host('good-1', { ssh: sshd.sshSettings() });
     const hung = HostConfig.parse({ name: 'hung-1', ssh: sshd.sshSettings({ port, connectTimeoutMs: 6_000 }), workerman: { startFile: '/srv/app/start.php' } });
     const transports = createTransports([good, hung]);
     cleanups.push(() => transports.closeAll());
@@ -224,7 +202,7 @@ describe.skipIf(sshdUnavailableReason !== null)('createWatcher() over the real l
   it('start() samples every intervalS on its own and stop() saves', async () => {
     const app = await createFakeApp({ status: ['wm5.2.2-idle'] });
     cleanups.push(() => app.cleanup());
-    const host = HostConfig.parse({ name: 'web-1', ssh: sshd.sshSettings(), workerman: { php: join(FIXTURES, 'bin', 'fake-php'), startFile: app.startFile } });
+    const host = app.host('web-1', { ssh: sshd.sshSettings() });
     const transports = createTransports([host]);
     cleanups.push(() => transports.closeAll());
     const stateFile = join(dir, 'timer.json');

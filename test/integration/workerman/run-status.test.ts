@@ -1,41 +1,28 @@
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HostConfig } from '../../../src/config/host-config.js';
 import { LocalTransport } from '../../../src/transport/local.js';
 import { runConnections, runStatus } from '../../../src/workerman/run-status.js';
 import { listWorkermanProcesses } from '../../../src/workerman/workerman-processes.js';
-import { REPO_ROOT, STATUS_FIXTURES } from '../../helpers/paths.js';
+import { startFakeWorkerman } from '../../helpers/fake-workerman.js';
+import { STATUS_FIXTURES } from '../../helpers/paths.js';
+import { isRunning } from '../../helpers/proc-status.js';
 import { sshdUnavailableReason, startSshd, type SshdHandle } from '../../helpers/sshd.js';
 import { createFakeApp, type FakeApp } from '../../helpers/workerman-app.js';
 import { createTransports } from '../../../src/transport/pool.js';
 import { errorOf } from '../../helpers/bot-error.js';
 
-const FAKE_WORKERMAN = join(REPO_ROOT, 'test', 'fixtures', 'bin', 'fake-workerman');
 const local = new LocalTransport();
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** True while the pid exists and is not a zombie. */
-function isAlive(pid: number): boolean {
-  try {
-    return !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
 async function gone(pid: number, withinMs: number): Promise<boolean> {
   const deadline = Date.now() + withinMs;
   while (Date.now() < deadline) {
-    if (!isAlive(pid)) return true;
+    if (!isRunning(pid)) return true;
     await sleep(50);
   }
-  return !isAlive(pid);
+  return !isRunning(pid);
 }
 const apps: FakeApp[] = [];
 afterAll(async () => {
@@ -112,25 +99,11 @@ describe('runStatus() over the local transport', () => {
   it('finds orphans started from / (their cwd says nothing), and the advised SIGINT stops them where SIGTERM does not', async () => {
     const a = await app({ status: ['wm5.2.2-master-killed'] });
     // fake-workerman behaves like a Workerman 4.x app (workers ignore SIGTERM); started from /.
-    const child = spawn(FAKE_WORKERMAN, [a.startFile, '120', 'http:idle', 'cron:sleep'], { cwd: '/', stdio: ['ignore', 'pipe', 'inherit'] });
-    const workers: number[] = [];
-    let master = 0;
-    await new Promise<void>((resolve, reject) => {
-      let buffer = '';
-      child.once('error', reject);
-      child.stdout.on('data', (d: Buffer) => {
-        buffer += d.toString();
-        for (const line of buffer.split('\n')) {
-          const [kind, pid] = line.split(' ');
-          if (kind === 'master') master = Number(pid);
-          if (kind === 'worker' && !workers.includes(Number(pid))) workers.push(Number(pid));
-          if (kind === 'ready') resolve();
-        }
-      });
-    });
+    const wm = await startFakeWorkerman(a.startFile, ['http:idle', 'cron:sleep'], { cwd: '/' });
+    const workers = wm.workers.map((w) => w.pid);
     try {
-      process.kill(master, 'SIGKILL');
-      await new Promise((r) => child.once('exit', r));
+      process.kill(wm.master, 'SIGKILL');
+      await new Promise((r) => wm.child.once('exit', r));
       const error = await errorOf(runStatus(local, a.host()));
       expect(error.code).toBe('workerman_not_running');
       expect(error.details.orphanedPids).toEqual(expect.arrayContaining(workers));
@@ -139,17 +112,11 @@ describe('runStatus() over the local transport', () => {
       // SIGTERM (the advice before) leaves a 4.x worker serving; the advised SIGINT stops it.
       process.kill(workers[0]!, 'SIGTERM');
       await sleep(300);
-      expect(isAlive(workers[0]!)).toBe(true);
+      expect(isRunning(workers[0]!)).toBe(true);
       for (const pid of workers) process.kill(pid, 'SIGINT');
       for (const pid of workers) expect(await gone(pid, 5_000), `pid ${pid} stopped by SIGINT`).toBe(true);
     } finally {
-      for (const pid of [master, ...workers]) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
+      wm.stop();
     }
   });
 

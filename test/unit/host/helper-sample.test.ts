@@ -52,7 +52,7 @@ describe.skipIf(process.platform !== 'linux')('helper sample (run with sh, real 
     dir = await mkdtemp(join(tmpdir(), 'wmops-sample-'));
     startFile = join(dir, 'start.php');
     record = join(dir, 'signals.txt');
-    app = await startFakeWorkerman(startFile, ['web:idle', 'web:idle', 'sleeper:sleep-record:' + record, 'spin:cpu'], 60);
+    app = await startFakeWorkerman(startFile, ['web:idle', 'web:idle', 'sleeper:sleep-record:' + record, 'spin:cpu'], { lifetimeS: 60 });
     host = HostConfig.parse({ name: 'app', workerman: { startFile } });
     // Let the spinning worker accumulate CPU time (slow on a loaded machine) and the recorder create its file.
     await until(() => cpuTicksOf(app.pidsOf('spin')[0]!) > 0 && existsSync(record));

@@ -1,17 +1,8 @@
 import { LogLevel, WebClient } from '@slack/web-api';
-import { createServer } from 'node:net';
 import { describe, expect, test } from 'vitest';
 import { showProxy } from '../../../src/slack/create-slack-network.js';
 import { explainSlackNetworkError, findNetworkErrorCode } from '../../../src/slack/explain-slack-network-error.js';
-
-/** A port nothing listens on (bound, then closed). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+import { closedPort } from '../../helpers/closed-port.js';
 
 describe('explainSlackNetworkError()', () => {
   test('names the URL and the reason for a refused connection, as web-api really throws it', async () => {

@@ -1,17 +1,12 @@
 import { describe, expect, test } from 'vitest';
 import { loadSlackEnv } from '../../../src/config/slack-env.js';
-import { BotError } from '../../../src/errors.js';
+import type { BotError } from '../../../src/errors.js';
+import { thrownBotError } from '../../helpers/bot-error.js';
 
 const SOCKET = { SLACK_BOT_TOKEN: 'xoxb-123-456-abcDEF', SLACK_APP_TOKEN: 'xapp-1-A0123-456-abcdef' };
 
 function failure(env: NodeJS.ProcessEnv): BotError {
-  try {
-    loadSlackEnv(env);
-  } catch (error) {
-    if (error instanceof BotError) return error;
-    throw error;
-  }
-  throw new Error('expected loadSlackEnv to throw');
+  return thrownBotError(() => loadSlackEnv(env));
 }
 
 describe('loadSlackEnv()', () => {

@@ -3,7 +3,8 @@ import { BotError } from '../../../src/errors.js';
 import { parseConnections } from '../../../src/workerman/parse-connections.js';
 import { parseStatus } from '../../../src/workerman/parse-status.js';
 import type { WorkermanStatus } from '../../../src/workerman/types.js';
-import { loadBuiltStatusFixtures, type BuiltGroundTruth, type StatusFixture } from './status-fixtures.js';
+import { thrownBotError } from '../../helpers/bot-error.js';
+import { fixtureNamed, loadBuiltStatusFixtures, type BuiltGroundTruth, type StatusFixture } from './status-fixtures.js';
 
 // Workerman 3.0-3.4 status output, BUILT from the source of tags v3.1.1, v3.3.9 and v3.4.7 (see
 // test/fixtures/README.md): no Summary row, no status or qps column, a process that does not answer
@@ -25,16 +26,6 @@ const FAILURES: Record<string, (f: Built) => { code: string; details?: Record<st
 
 function parseFixture(f: Built): WorkermanStatus {
   return parseStatus(f.stdout, { stderr: f.stderr, host: 'built' });
-}
-
-function catchBotError(fn: () => unknown): BotError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof BotError) return error;
-    throw error;
-  }
-  throw new Error('expected a BotError, got a result');
 }
 
 /** pids of the process rows in the order printed, read with a plain regex (not the parser). */
@@ -149,7 +140,7 @@ describe('parseStatus() on every fixture built from Workerman 3.1-3.4 source', (
   describe.each(failures.map((f) => [f.base, f] as const))('%s', (_name, f) => {
     it(`becomes the typed error for "${f.truth.scenario}"`, () => {
       const want = (FAILURES[f.truth.scenario] as (f: Built) => { code: string; details?: Record<string, unknown> })(f);
-      const error = catchBotError(() => parseFixture(f));
+      const error = thrownBotError(() => parseFixture(f));
       expect(error.code).toBe(want.code);
       if (want.details) expect(error.details).toMatchObject(want.details);
       expect(error.message.length).toBeGreaterThan(40);
@@ -159,11 +150,7 @@ describe('parseStatus() on every fixture built from Workerman 3.1-3.4 source', (
 });
 
 describe('parseStatus() details of the pre-3.5 layouts', () => {
-  const byBase = (base: string): Built => {
-    const f = built.find((x) => x.base === base);
-    if (!f) throw new Error(`fixture ${base} missing`);
-    return f;
-  };
+  const byBase = (base: string): Built => fixtureNamed(built, base);
 
   it('parseStatus() reads the three event-loop forms: none (3.1.1), a bare name (3.3.9), a class (3.4.7)', () => {
     expect(parseFixture(byBase('wm3.1.1-built-idle')).workerman.eventLoop).toBeNull();
@@ -216,14 +203,14 @@ describe('parseStatus() details of the pre-3.5 layouts', () => {
 
   it('parseStatus() refuses a last row without its newline: the pre-3.5 table has no end marker', () => {
     const f = byBase('wm3.4.7-built-with-connections');
-    const error = catchBotError(() => parseStatus(f.stdout.trimEnd()));
+    const error = thrownBotError(() => parseStatus(f.stdout.trimEnd()));
     expect(error.code).toBe('status_unparseable');
     expect(error.details).toMatchObject({ reason: 'truncated' });
     expect(error.message).toContain('cut short inside the process table');
   });
 
   it('parseStatus() says what an empty answer means for Workerman 3.3.5-3.4.x', () => {
-    const error = catchBotError(() => parseFixture(byBase('wm3.4.7-built-not-running')));
+    const error = thrownBotError(() => parseFixture(byBase('wm3.4.7-built-not-running')));
     expect(error.message).toContain('3.3.5 to 3.4.x print nothing at all when the app is not running');
     expect(error.message).toContain('workerman.startFile');
   });
@@ -231,18 +218,18 @@ describe('parseStatus() details of the pre-3.5 layouts', () => {
   it('parseStatus() takes "not run" of 3.1.1 even when the stale-pidfile warning is on stderr', () => {
     const f = byBase('wm3.1.1-built-stale-pidfile');
     expect(f.stderr).toContain('PHP Warning:  readfile(');
-    expect(catchBotError(() => parseFixture(f)).message).toContain('start.php is not running');
+    expect(thrownBotError(() => parseFixture(f)).message).toContain('start.php is not running');
   });
 
   it('parseStatus() answers the 3.x usage text with "is it a Workerman start file?"', () => {
     for (const base of ['wm3.1.1-built-unknown-command', 'wm3.4.7-built-unknown-command']) {
-      expect(catchBotError(() => parseFixture(byBase(base))).message).toContain('is it a Workerman start file?');
+      expect(thrownBotError(() => parseFixture(byBase(base))).message).toContain('is it a Workerman start file?');
     }
   });
 
   it('parseConnections() explains that 3.0-3.4, which have no connections command, print their usage', () => {
     // `php start.php connections` on 3.4.6+ prints exactly this usage text (the command is not in the list).
-    const error = catchBotError(() => parseConnections(byBase('wm3.4.7-built-unknown-command').stdout));
+    const error = thrownBotError(() => parseConnections(byBase('wm3.4.7-built-unknown-command').stdout));
     expect(error.code).toBe('status_unparseable');
     expect(error.message).toContain('supports `connections`');
   });

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BotError } from '../../../src/errors.js';
 import { parseStatus } from '../../../src/workerman/parse-status.js';
 import type { WorkermanStatus } from '../../../src/workerman/types.js';
+import { thrownBotError } from '../../helpers/bot-error.js';
 import { SEED_FIXTURES } from '../../helpers/paths.js';
-import { isConnectionsCapture, loadStatusFixtures, type StatusFixture } from './status-fixtures.js';
+import { fixtureNamed, isConnectionsCapture, loadStatusFixtures, type StatusFixture } from './status-fixtures.js';
 
 const all = loadStatusFixtures();
 const statusCaptures = all.filter((f) => !isConnectionsCapture(f));
@@ -30,16 +30,6 @@ const FAILURES: Record<string, (f: StatusFixture) => { code: string; details?: R
 
 function parseFixture(f: StatusFixture): WorkermanStatus {
   return parseStatus(f.stdout, { stderr: f.stderr, host: 'capture' });
-}
-
-function catchBotError(fn: () => unknown): BotError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof BotError) return error;
-    throw error;
-  }
-  throw new Error('expected a BotError, got a result');
 }
 
 /** pids of the process rows in the order printed, read with a plain regex (not the parser). */
@@ -147,7 +137,7 @@ describe('parseStatus() on every real capture', () => {
   describe.each(failures.map((f) => [f.base, f] as const))('%s', (_name, f) => {
     it(`becomes the typed error for "${f.truth.scenario}"`, () => {
       const want = (FAILURES[f.truth.scenario] as (f: StatusFixture) => { code: string; details?: Record<string, unknown> })(f);
-      const error = catchBotError(() => parseFixture(f));
+      const error = thrownBotError(() => parseFixture(f));
       expect(error.code).toBe(want.code);
       if (want.details) expect(error.details).toMatchObject(want.details);
       expect(error.message.length).toBeGreaterThan(40);
@@ -157,11 +147,7 @@ describe('parseStatus() on every real capture', () => {
 });
 
 describe('parseStatus() details', () => {
-  const byBase = (base: string): StatusFixture => {
-    const f = all.find((x) => x.base === base);
-    if (!f) throw new Error(`fixture ${base} missing`);
-    return f;
-  };
+  const byBase = (base: string): StatusFixture => fixtureNamed(all, base);
 
   it('parseStatus() converts memory to bytes: 1.09M, 2M (3.5.35 whole MB) and N/A', () => {
     const v4 = parseFixture(byBase('wm4.1.17-live-load'));
@@ -269,24 +255,24 @@ describe('parseStatus() details', () => {
   });
 
   it('parseStatus() reports a Master pid line of 5.x as a stale pid in details', () => {
-    const error = catchBotError(() => parseFixture(byBase('wm5.2.2-stale-pidfile')));
+    const error = thrownBotError(() => parseFixture(byBase('wm5.2.2-stale-pidfile')));
     expect(error.details).toEqual({ startFile: 'start.php', stalePid: 31275 });
     expect(error.message).toContain('31275');
   });
 
   it('parseStatus() tells the user what to do for 5.x permission warnings: run as the app user', () => {
-    const error = catchBotError(() => parseFixture(byBase('wm5.2.2-nonroot')));
+    const error = thrownBotError(() => parseFixture(byBase('wm5.2.2-nonroot')));
     expect(error.code).toBe('permission_denied');
     expect(error.message).toContain('workerman.runAs');
   });
 
   it('parseStatus() says the master is dead or not answering when only the first line came back', () => {
-    const error = catchBotError(() => parseFixture(byBase('wm5.2.2-master-zombie')));
+    const error = thrownBotError(() => parseFixture(byBase('wm5.2.2-master-zombie')));
     expect(error.message).toMatch(/dead|not answering/);
   });
 
   it('parseStatus() answers usage text with "is it a Workerman start file?"', () => {
-    const error = catchBotError(() => parseFixture(byBase('wm3.5.35-unknown-command')));
+    const error = thrownBotError(() => parseFixture(byBase('wm3.5.35-unknown-command')));
     expect(error.message).toContain('is it a Workerman start file?');
     expect(error.message).toContain('Unknown command: stats');
   });
@@ -295,27 +281,27 @@ describe('parseStatus() details', () => {
 describe('parseStatus() typed errors for texts not captured', () => {
   it('parseStatus() turns a PHP fatal error into workerman_php_error quoting the line', () => {
     const stderr = `PHP Fatal error:  Uncaught Error: Class "Workerman\\Worker" not found in /srv/app/start.php:4\n${'Stack trace:\n'.repeat(3)}`;
-    const error = catchBotError(() => parseStatus('', { stderr }));
+    const error = thrownBotError(() => parseStatus('', { stderr }));
     expect(error.code).toBe('workerman_php_error');
     expect(error.message).toContain('Class "Workerman\\Worker" not found');
-    const long = catchBotError(() => parseStatus(`\nParse error: syntax error, unexpected ${'x'.repeat(500)}\n`));
+    const long = thrownBotError(() => parseStatus(`\nParse error: syntax error, unexpected ${'x'.repeat(500)}\n`));
     expect(long.code).toBe('workerman_php_error');
     expect(long.message.length).toBeLessThan(420);
   });
 
   it('parseStatus() turns "Could not open input file" into start_file_missing', () => {
-    const error = catchBotError(() => parseStatus('Could not open input file: /srv/app/start.php\n'));
+    const error = thrownBotError(() => parseStatus('Could not open input file: /srv/app/start.php\n'));
     expect(error.code).toBe('start_file_missing');
     expect(error.details).toEqual({ startFile: '/srv/app/start.php' });
     expect(error.message).toContain('workerman.startFile');
   });
 
   it('parseStatus() refuses empty and whitespace-only output', () => {
-    for (const text of ['', '\n', '  \r\n\r\n']) expect(catchBotError(() => parseStatus(text)).code).toBe('status_unparseable');
+    for (const text of ['', '\n', '  \r\n\r\n']) expect(thrownBotError(() => parseStatus(text)).code).toBe('status_unparseable');
   });
 
   it('parseStatus() refuses output that is not Workerman status, naming the line', () => {
-    const error = catchBotError(() => parseStatus('bash: php: command not found\n'));
+    const error = thrownBotError(() => parseStatus('bash: php: command not found\n'));
     expect(error.code).toBe('status_unparseable');
     expect(error.message).toContain('line 1');
   });
@@ -323,7 +309,7 @@ describe('parseStatus() typed errors for texts not captured', () => {
   it('parseStatus() refuses a process row with a column missing, naming the line and the counts', () => {
     const f = loadStatusFixtures().find((x) => x.base === 'wm4.1.17-idle') as StatusFixture;
     const broken = f.stdout.replace(/(19520\t\S+ +\S+ +\S+ +)\S+ +/, '$1');
-    const error = catchBotError(() => parseStatus(broken));
+    const error = thrownBotError(() => parseStatus(broken));
     expect(error.code).toBe('status_unparseable');
     expect(error.message).toMatch(/line 14 has 9 columns, expected 10/);
   });
@@ -335,7 +321,7 @@ describe('parseStatus() typed errors for texts not captured', () => {
     // test/fixtures/README.md) and no Summary row. Columns cannot be found by name, so the parser says
     // why instead of guessing a table (real 3.0-3.4 output is read: parse-status-built.test.ts).
     const seed = readFileSync(join(SEED_FIXTURES, 'seed-status-3.0.1-translated.out'), 'utf8');
-    const error = catchBotError(() => parseStatus(seed));
+    const error = thrownBotError(() => parseStatus(seed));
     expect(error.code).toBe('status_unparseable');
     expect(error.message).toContain('line 2');
     expect(error.message).toContain('STATUS GLOBAL');

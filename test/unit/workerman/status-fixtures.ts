@@ -101,3 +101,10 @@ function loadFixtures(include: (base: string) => boolean): StatusFixture[] {
 export function isConnectionsCapture(f: StatusFixture): boolean {
   return / connections$/.test(f.truth.command);
 }
+
+/** The fixture called `base` in `fixtures`; throws when the folder has none by that name. */
+export function fixtureNamed<F extends StatusFixture<unknown>>(fixtures: readonly F[], base: string): F {
+  const f = fixtures.find((x) => x.base === base);
+  if (!f) throw new Error(`fixture ${base} missing`);
+  return f;
+}
