@@ -40,6 +40,7 @@ export interface StatusMessage extends SlackMessage {
 
 const FINDING_EMOJI: Record<FindingKind, string> = {
   busy: ':hourglass_flowing_sand:',
+  'abnormal-exit': ':skull:',
   'crash-loop': ':repeat:',
   'memory-outlier': ':chart_with_upwards_trend:',
   'not-reported': ':grey_question:',
@@ -169,15 +170,17 @@ function section(text: string): SectionBlock {
 
 interface FindingCounts {
   busy: number;
+  abnormalExits: number;
   crashLoops: number;
   memoryOutliers: number;
   other: number;
 }
 
 function countFindings(findings: readonly Finding[]): FindingCounts {
-  const counts: FindingCounts = { busy: 0, crashLoops: 0, memoryOutliers: 0, other: 0 };
+  const counts: FindingCounts = { busy: 0, abnormalExits: 0, crashLoops: 0, memoryOutliers: 0, other: 0 };
   for (const f of findings) {
     if (f.kind === 'busy') counts.busy += 1;
+    else if (f.kind === 'abnormal-exit') counts.abnormalExits += 1;
     else if (f.kind === 'crash-loop') counts.crashLoops += 1;
     else if (f.kind === 'memory-outlier') counts.memoryOutliers += 1;
     else counts.other += 1;
@@ -195,6 +198,7 @@ function countsPhrase(status: WorkermanStatus, counts: FindingCounts): string[] 
     plural(status.processCount ?? status.processes.length, 'process', 'processes'),
   ];
   if (counts.busy > 0) parts.push(`${counts.busy} busy`);
+  if (counts.abnormalExits > 0) parts.push(plural(counts.abnormalExits, 'abnormal exit'));
   if (counts.crashLoops > 0) parts.push(plural(counts.crashLoops, 'crash loop'));
   if (counts.memoryOutliers > 0) parts.push(plural(counts.memoryOutliers, 'memory outlier'));
   if (counts.other > 0) parts.push(plural(counts.other, 'other finding'));
@@ -226,7 +230,7 @@ function contextBlock(status: WorkermanStatus, opts: StatusRenderOptions): Conte
     parts.push(`${up}${since}`.trim());
   }
   if (status.loadAverage !== null && status.loadAverage.length > 0) parts.push(`load ${status.loadAverage.join(' ')}`);
-  parts.push(countsPhrase(status, { busy: 0, crashLoops: 0, memoryOutliers: 0, other: 0 }).join(' · '));
+  parts.push(countsPhrase(status, { busy: 0, abnormalExits: 0, crashLoops: 0, memoryOutliers: 0, other: 0 }).join(' · '));
   const who = askedBy(opts.requestedBy).replace(/^, /, '');
   const took = opts.durationMs === undefined ? '' : `took ${Math.round(opts.durationMs)} ms`;
   const tail = [who, took].filter((s) => s !== '').join(' · ');

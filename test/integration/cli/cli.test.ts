@@ -57,7 +57,8 @@ describe('workerman-ops CLI', () => {
     expect(Object.keys(status.processes[0])).toEqual([
       'pid', 'workerName', 'listen', 'memoryBytes', 'connections', 'sendFail', 'timers', 'totalRequest', 'qps', 'status', 'extra',
     ]);
-    expect(status.findings.some((f: { kind: string }) => f.kind === 'crash-loop')).toBe(true);
+    // One kill -9 (the capture's exit_status_rows: {"HttpApi01": {"9": 1}}): an abnormal exit, not a crash loop.
+    expect(status.findings.map((f: { kind: string; worker: string }) => [f.kind, f.worker])).toEqual([['abnormal-exit', 'HttpApi01']]);
   });
 
   it('status --from-file - reads stdin and prints an aligned table without colour when not a TTY', () => {
