@@ -9,12 +9,15 @@ import { CallCounts, MAX_PIDS, type SyscallAcc } from './call-counts.js';
 import type { StraceErrorReason, StraceEvent, SyscallEvent } from './events.js';
 import { FdAccounts, seeNewFd, seeNote, type FdAcc } from './fd-accounts.js';
 import { isSocketNote } from './fd-note.js';
-import { PidFactsTable, seeChild, seeRequestRead, seeRestart, setLastCall, type PidFacts } from './pid-facts.js';
+import { PidFactsTable, requestSeen, seeChild, seeRequestRead, seeRestart, setLastCall, type PidFacts, type RequestSeen } from './pid-facts.js';
 import { CHILD_WAIT, FORK, isEventLoopWait, KILL, LOOP_WAIT, READ, SLEEP, SOCKET, WRITE } from './syscall-kinds.js';
 import { TraceClock } from './trace-clock.js';
 import type { ProcessExit } from './types.js';
 
-const MAX_UNPARSED_SAMPLES = 5;
+/** Unparsed lines kept as samples unless the caller asks for more (TraceReducerOptions). */
+export const DEFAULT_UNPARSED_SAMPLES = 5;
+/** Characters kept of each unparsed sample. */
+export const UNPARSED_SAMPLE_CHARS = 300;
 const MAX_STRACE_ERRORS = 10;
 
 /** A call that started and had not returned when last seen (unfinished or detached). */
@@ -27,8 +30,8 @@ export interface PendingCall {
   timeMs: number | null;
   /** It was the first call seen of its pid (in progress at attach: waited at least the whole trace). */
   first: boolean;
-  /** A socket read returned data since the last event-loop wait (a request was being served). */
-  afterRequest: { fd: number | null; note: string | null } | null;
+  /** A socket read returned data since the last event-loop wait (a request was being served), and its first line. */
+  afterRequest: RequestSeen | null;
   /** For restart_syscall: the call it resumes, when this trace saw that call interrupted; else null. */
   resumes: string | null;
 }
@@ -47,7 +50,7 @@ export interface TraceFacts {
   exits: ReadonlyMap<number, ProcessExit>;
   /** strace's own refusals (attach failures), in order, up to MAX_STRACE_ERRORS. */
   straceErrors: readonly { reason: StraceErrorReason; message: string; pid: number | null }[];
-  /** The first 300 characters of the first unparsed lines, as they were (not redacted). */
+  /** The first UNPARSED_SAMPLE_CHARS characters of the first unparsed lines, as they were (not redacted). */
   unparsedSamples: readonly string[];
   unparsedLines: number;
   syscallCount: number;
@@ -71,8 +74,21 @@ export interface TraceReducer {
   facts(): TraceFacts;
 }
 
+export interface TraceReducerOptions {
+  /** Unparsed lines kept as samples (default DEFAULT_UNPARSED_SAMPLES). */
+  maxUnparsedSamples?: number;
+  /**
+   * Called on each socket read with data, with the facts of its pid (`requestRead` just set): the
+   * caller, who holds the line being reduced, sets where its data is (RequestRead.src). Without it
+   * request lines stay unknown.
+   */
+  onRequestRead?: (f: PidFacts) => void;
+}
+
 /** Creates a reducer for a trace of `pids` (the ones asked for; one pid owns the unprefixed lines). */
-export function createTraceReducer(pids: readonly number[] = []): TraceReducer {
+export function createTraceReducer(pids: readonly number[] = [], options: TraceReducerOptions = {}): TraceReducer {
+  const maxUnparsedSamples = options.maxUnparsedSamples ?? DEFAULT_UNPARSED_SAMPLES;
+  const onRequestRead = options.onRequestRead ?? ignoreRequestRead;
   const calls = new CallCounts();
   const fds = new FdAccounts();
   const pidFacts = new PidFactsTable();
@@ -124,7 +140,10 @@ export function createTraceReducer(pids: readonly number[] = []): TraceReducer {
     if (ret !== null && ret > 0) {
       if ((kind & READ) !== 0) {
         if (fa !== null) fa.bytesRead += ret;
-        if ((kind & SOCKET) !== 0 || (fa !== null && (fa.isSocket || fa.connectPeer !== null))) seeRequestRead(f, fa);
+        if ((kind & SOCKET) !== 0 || (fa !== null && (fa.isSocket || fa.connectPeer !== null))) {
+          seeRequestRead(f, fa);
+          onRequestRead(f);
+        }
       } else if ((kind & WRITE) !== 0) {
         if (fa !== null) fa.bytesWritten += ret;
       } else if ((kind & (CHILD_WAIT | FORK)) !== 0) {
@@ -191,7 +210,7 @@ export function createTraceReducer(pids: readonly number[] = []): TraceReducer {
     } else if (ev.state === 'unfinished' || ev.state === 'detached') {
       pending.set(pid, {
         pid, name: ev.name, fd: ev.fd, fdAcc: fa, fdCount: ev.fdCount, timeMs, first,
-        afterRequest: f.requestRead === null ? null : { ...f.requestRead },
+        afterRequest: requestSeen(f.requestRead),
         resumes,
       });
       if (pending.size > MAX_PIDS) pending.delete(pending.keys().next().value as number | null);
@@ -260,7 +279,7 @@ export function createTraceReducer(pids: readonly number[] = []): TraceReducer {
         return;
       case 'unparsed':
         unparsedLines++;
-        if (unparsedSamples.length < MAX_UNPARSED_SAMPLES) unparsedSamples.push(ev.line.slice(0, 300));
+        if (unparsedSamples.length < maxUnparsedSamples) unparsedSamples.push(sampleOf(ev.line));
         return;
       case 'continuation': // only meaningful right after a split line: the caller glues those
       case 'strace-message':
@@ -292,4 +311,14 @@ export function createTraceReducer(pids: readonly number[] = []): TraceReducer {
   }
 
   return { onSyscall, onEvent, facts };
+}
+
+function ignoreRequestRead(): void {}
+
+/**
+ * The first UNPARSED_SAMPLE_CHARS characters of `line`, as a string of their own: a slice of a long line
+ * would keep the whole line alive, and `--show-unparsed` keeps thousands of samples.
+ */
+function sampleOf(line: string): string {
+  return line.length <= UNPARSED_SAMPLE_CHARS ? line : Buffer.from(line.slice(0, UNPARSED_SAMPLE_CHARS), 'utf8').toString('utf8');
 }

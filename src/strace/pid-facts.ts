@@ -6,7 +6,28 @@
 
 import { MAX_PIDS } from './call-counts.js';
 import type { FdAcc } from './fd-accounts.js';
+import { readRequestLine, readRequestLineBytes } from './request-line.js';
 import { CHILD_WAIT } from './syscall-kinds.js';
+
+/** A socket read that returned data since the last event-loop wait: the request being served. */
+export interface RequestRead {
+  fd: number | null;
+  note: string | null;
+  /** The first line of the data (request-line.ts), once resolveRequestLine() has read it; null: not text, or not known. */
+  line: string | null;
+  /**
+   * Where that line still is, until resolved: the syscall line as a string, or its byte range of a
+   * Buffer that stays valid only while the summariser's current chunk is being read (it resolves them
+   * before the next). Kept as a reference so that the many reads of a busy trace cost no decoding:
+   * only the read before a call that is still in progress (or the last one) is ever read.
+   */
+  src: string | Buffer | null;
+  srcStart: number;
+  srcEnd: number;
+}
+
+/** What a pending call keeps of the request read before it. */
+export type RequestSeen = Pick<RequestRead, 'fd' | 'note' | 'line'>;
 
 /** What the trace showed about one pid (beyond the JSON contract). */
 export interface PidFacts {
@@ -21,7 +42,7 @@ export interface PidFacts {
   sleepMs: number;
   socketsSeen: boolean;
   /** The last socket read with data since the last event-loop wait (a request being served). */
-  requestRead: { fd: number | null; note: string | null } | null;
+  requestRead: RequestRead | null;
   /** The call that last returned ERESTART_RESTARTBLOCK (stopped or interrupted by the tracer), which a restart_syscall resumes. */
   restartable: string | null;
   /** The last call seen: when it started (NaN: in progress, or no timestamp) and its `-T` duration (NaN: none). */
@@ -130,9 +151,29 @@ export function seeRestart(f: PidFacts, name: string, errno: string | null): voi
 /** A socket read returned data: a request is being served (changed in place; pending calls take a copy). */
 export function seeRequestRead(f: PidFacts, fa: FdAcc | null): void {
   f.socketReads++;
-  if (f.requestRead === null) f.requestRead = { fd: fa?.fd ?? null, note: fa?.note ?? null };
-  else {
-    f.requestRead.fd = fa?.fd ?? null;
-    f.requestRead.note = fa?.note ?? null;
+  let r = f.requestRead;
+  if (r === null) {
+    r = { fd: fa?.fd ?? null, note: fa?.note ?? null, line: null, src: null, srcStart: 0, srcEnd: 0 };
+    f.requestRead = r;
+  } else {
+    r.fd = fa?.fd ?? null;
+    r.note = fa?.note ?? null;
+    r.line = null;
+    r.src = null;
   }
+}
+
+/** Reads the request line of `r` from its source now (once), and returns it. */
+export function resolveRequestLine(r: RequestRead): string | null {
+  const src = r.src;
+  if (src !== null) {
+    r.line = typeof src === 'string' ? readRequestLine(src) : readRequestLineBytes(src, r.srcStart, r.srcEnd);
+    r.src = null;
+  }
+  return r.line;
+}
+
+/** What a call still in progress keeps of the request read before it (its line read now), or null. */
+export function requestSeen(r: RequestRead | null): RequestSeen | null {
+  return r === null ? null : { fd: r.fd, note: r.note, line: resolveRequestLine(r) };
 }

@@ -7,11 +7,12 @@
 
 import { createSyscallScratch, type StraceErrorReason, type StraceEvent } from './events.js';
 import { createTraceReducer } from './facts.js';
+import { resolveRequestLine, type PidFacts } from './pid-facts.js';
 import { parseStraceLineReusing } from './parse-line.js';
 import { parseOtherLineBytes } from './parse-bytes-other.js';
 import { parseStraceLineBytes } from './parse-line-bytes.js';
 import { redactSecrets } from './redact.js';
-import { createByteLineSplitter } from './split-byte-lines.js';
+import { chunkBuffer, createByteLineSplitter } from './split-byte-lines.js';
 import { buildSummaryBody } from './summary-body.js';
 import type { StraceSummary, SummarizeOptions } from './types.js';
 import { decideVerdict } from './verdict/decide.js';
@@ -21,7 +22,7 @@ const DEFAULT_MAX_LINE_LENGTH = 64 * 1024;
 
 /** Extras that are not part of the JSON contract: for display (unparsed samples) and for tests. */
 export interface StraceSummaryDetails {
-  /** Up to 5 unparsed lines, secrets redacted, for showing next to the count. */
+  /** The first unparsed lines (5 unless SummarizerOptions.maxUnparsedSamples says more), secrets redacted, for showing next to the count. */
   unparsedSamples: string[];
   /** Lines the line splitter cut because they were too long (chunk APIs only). */
   overlongLines: number;
@@ -51,22 +52,60 @@ export interface StraceSummarizer {
   addOverlongLines(count: number): void;
 }
 
-/** The summariser plus the byte entry point used by the chunk APIs below. */
+/** The summary's options plus what only the display needs. */
+export interface SummarizerOptions extends SummarizeOptions {
+  /** Unparsed lines kept for details().unparsedSamples (default 5; `--show-unparsed` asks for more). */
+  maxUnparsedSamples?: number;
+}
+
+/** The summariser plus the byte entry points used by the chunk APIs below. */
 interface ByteStraceSummarizer extends StraceSummarizer {
   /** Feeds the line in `buf[start, end)` (no terminator, no trailing CR). */
   pushBytes(buf: Buffer, start: number, end: number): void;
+  /** The chunk whose lines pushBytes() is about to get (ranges of it stay valid until endChunk()). */
+  beginChunk(chunk: Buffer): void;
+  /** The chunk is done: what was kept as a reference into it is read now. */
+  endChunk(): void;
 }
 
 /** Creates a streaming summariser: push lines, then finish(). Memory does not grow with trace length. */
-export function createStraceSummarizer(opts: SummarizeOptions = {}): StraceSummarizer {
+export function createStraceSummarizer(opts: SummarizerOptions = {}): StraceSummarizer {
   return createByteStraceSummarizer(opts);
 }
 
-function createByteStraceSummarizer(opts: SummarizeOptions): ByteStraceSummarizer {
-  const reducer = createTraceReducer(opts.pids);
+function createByteStraceSummarizer(opts: SummarizerOptions): ByteStraceSummarizer {
+  // The line being reduced, for the request a socket read records (RequestRead.src): a string line, or
+  // a byte range. A range of the current chunk is kept as a reference and read only if still needed
+  // when the chunk ends; a range of a buffer the splitter or the glue reuses is read at once.
+  let curBuf: Buffer | null = null;
+  let curStart = 0;
+  let curEnd = 0;
+  let curLine = '';
+  let chunk: Buffer | null = null;
+  const holding: PidFacts[] = [];
+  function onRequestRead(f: PidFacts): void {
+    const r = f.requestRead;
+    if (r === null) return;
+    const buf = curBuf;
+    if (buf === null) {
+      r.src = curLine;
+      return;
+    }
+    r.src = buf;
+    r.srcStart = curStart;
+    r.srcEnd = curEnd;
+    if (buf !== chunk) resolveRequestLine(r);
+    else if (holding[holding.length - 1] !== f) holding.push(f);
+  }
+  const { maxUnparsedSamples, ...summarizeOpts } = opts;
+  const reducer = createTraceReducer(opts.pids, { onRequestRead, ...(maxUnparsedSamples === undefined ? {} : { maxUnparsedSamples }) });
   // One reusable event object for syscall lines: the hot loop allocates nothing per line for it.
   const scratch = createSyscallScratch();
-  const parse = (line: string): StraceEvent | undefined => parseStraceLineReusing(line, scratch);
+  const parse = (line: string): StraceEvent | undefined => {
+    curBuf = null;
+    curLine = line;
+    return parseStraceLineReusing(line, scratch);
+  };
   /** The head of a syscall line that strace cut with its own message; the next line may continue it. */
   let splitHead: string | null = null;
   let overlongLines = 0;
@@ -97,6 +136,9 @@ function createByteStraceSummarizer(opts: SummarizeOptions): ByteStraceSummarize
   }
 
   function pushBytes(buf: Buffer, start: number, end: number): void {
+    curBuf = buf;
+    curStart = start;
+    curEnd = end;
     // The common syscall line is read from the bytes; everything else goes through the string parser,
     // exactly as push() would.
     if (splitHead !== null) {
@@ -136,6 +178,9 @@ function createByteStraceSummarizer(opts: SummarizeOptions): ByteStraceSummarize
     if (glued.length < length) glued = Buffer.allocUnsafe(Math.max(length, 2 * glued.length));
     glued.write(head, 0, 'utf8');
     buf.copy(glued, headBytes, start, end);
+    curBuf = glued;
+    curStart = 0;
+    curEnd = length;
     const ev = parseStraceLineBytes(glued, 0, length, scratch);
     if (ev !== null) reducer.onSyscall(ev);
     else take(parse(glued.toString('utf8', 0, length)));
@@ -148,7 +193,8 @@ function createByteStraceSummarizer(opts: SummarizeOptions): ByteStraceSummarize
       splitHead = null;
       take(parse(`${head} <detached ...>`));
     }
-    const options = final === undefined ? opts : { ...opts, ...final };
+    endChunk();
+    const options = final === undefined ? summarizeOpts : { ...summarizeOpts, ...final };
     const facts = reducer.facts();
     const body = buildSummaryBody(facts, options);
     finished = { ...body.summary, verdict: decideVerdict({ ...body, facts, opts: options }) };
@@ -173,9 +219,24 @@ function createByteStraceSummarizer(opts: SummarizeOptions): ByteStraceSummarize
     };
   }
 
+  function beginChunk(buf: Buffer): void {
+    chunk = buf;
+  }
+
+  function endChunk(): void {
+    for (const f of holding) {
+      const r = f.requestRead;
+      if (r !== null && r.src === chunk) resolveRequestLine(r);
+    }
+    holding.length = 0;
+    chunk = null;
+  }
+
   return {
     push,
     pushBytes,
+    beginChunk,
+    endChunk,
     finish,
     details,
     addOverlongLines(count: number) {
@@ -185,26 +246,31 @@ function createByteStraceSummarizer(opts: SummarizeOptions): ByteStraceSummarize
 }
 
 /** Summarises a stream (or list) of lines. */
-export async function summarizeStrace(lines: AsyncIterable<string> | Iterable<string>, opts?: SummarizeOptions): Promise<StraceSummary> {
+export async function summarizeStrace(lines: AsyncIterable<string> | Iterable<string>, opts?: SummarizerOptions): Promise<StraceSummary> {
   const s = createStraceSummarizer(opts);
   for await (const line of lines) s.push(line);
   return s.finish();
 }
 
 /** Summarises a byte/text chunk stream (a file, a process pipe), splitting lines as they arrive. */
-export async function summarizeStraceChunks(chunks: AsyncIterable<Uint8Array | string>, opts?: SummarizeOptions): Promise<StraceSummary> {
+export async function summarizeStraceChunks(chunks: AsyncIterable<Uint8Array | string>, opts?: SummarizerOptions): Promise<StraceSummary> {
   return (await summarizeStraceChunksWithDetails(chunks, opts)).summary;
 }
 
 /** Like summarizeStraceChunks, plus the extras (unparsed samples, overlong lines) for display. */
 export async function summarizeStraceChunksWithDetails(
   chunks: AsyncIterable<Uint8Array | string>,
-  opts: SummarizeOptions & { maxLineLength?: number } = {},
+  opts: SummarizerOptions & { maxLineLength?: number } = {},
 ): Promise<{ summary: StraceSummary; details: StraceSummaryDetails }> {
   const { maxLineLength = DEFAULT_MAX_LINE_LENGTH, ...summarizeOpts } = opts;
   const s = createByteStraceSummarizer(summarizeOpts);
   const lines = createByteLineSplitter({ bytes: s.pushBytes, text: s.push }, maxLineLength);
-  for await (const chunk of chunks) lines.push(chunk);
+  for await (const chunk of chunks) {
+    const buf = chunkBuffer(chunk);
+    s.beginChunk(buf);
+    lines.push(buf);
+    s.endChunk();
+  }
   lines.end();
   s.addOverlongLines(lines.overlongLines());
   const summary = s.finish();
