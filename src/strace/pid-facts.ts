@@ -43,6 +43,8 @@ export interface PidFacts {
   socketsSeen: boolean;
   /** The last socket read with data since the last event-loop wait (a request being served). */
   requestRead: RequestRead | null;
+  /** The object requestRead points to when set, kept and reused: a busy trace reads a request per few lines. */
+  requestSlot: RequestRead | null;
   /** The call that last returned ERESTART_RESTARTBLOCK (stopped or interrupted by the tracer), which a restart_syscall resumes. */
   restartable: string | null;
   /** The last call seen: when it started (NaN: in progress, or no timestamp) and its `-T` duration (NaN: none). */
@@ -90,6 +92,7 @@ export class PidFactsTable {
       sleepMs: 0,
       socketsSeen: false,
       requestRead: null,
+      requestSlot: null,
       restartable: null,
       lastCall: null,
       waitCalls: 0,
@@ -151,16 +154,18 @@ export function seeRestart(f: PidFacts, name: string, errno: string | null): voi
 /** A socket read returned data: a request is being served (changed in place; pending calls take a copy). */
 export function seeRequestRead(f: PidFacts, fa: FdAcc | null): void {
   f.socketReads++;
-  let r = f.requestRead;
-  if (r === null) {
-    r = { fd: fa?.fd ?? null, note: fa?.note ?? null, line: null, src: null, srcStart: 0, srcEnd: 0 };
-    f.requestRead = r;
-  } else {
-    r.fd = fa?.fd ?? null;
-    r.note = fa?.note ?? null;
-    r.line = null;
-    r.src = null;
-  }
+  const r = f.requestSlot ?? newRequestSlot(f);
+  r.fd = fa?.fd ?? null;
+  r.note = fa?.note ?? null;
+  r.line = null;
+  r.src = null;
+  f.requestRead = r;
+}
+
+function newRequestSlot(f: PidFacts): RequestRead {
+  const r: RequestRead = { fd: null, note: null, line: null, src: null, srcStart: 0, srcEnd: 0 };
+  f.requestSlot = r;
+  return r;
 }
 
 /** Reads the request line of `r` from its source now (once), and returns it. */

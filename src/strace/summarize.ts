@@ -74,38 +74,38 @@ export function createStraceSummarizer(opts: SummarizerOptions = {}): StraceSumm
 }
 
 function createByteStraceSummarizer(opts: SummarizerOptions): ByteStraceSummarizer {
-  // The line being reduced, for the request a socket read records (RequestRead.src): a string line, or
-  // a byte range. A range of the current chunk is kept as a reference and read only if still needed
-  // when the chunk ends; a range of a buffer the splitter or the glue reuses is read at once.
-  let curBuf: Buffer | null = null;
-  let curStart = 0;
-  let curEnd = 0;
-  let curLine = '';
+  // A socket read with data records a request (RequestRead): the reducer names its pid here, and the
+  // caller, who holds the line, says where the data is right after the reducer returns. Nothing is
+  // stored per line (a store of the line into this long-lived closure would cost a write barrier each).
+  // A range of the current chunk is kept as a reference and read only if still needed when the chunk
+  // ends; a range of a buffer the splitter or the glue reuses is read at once; a string is kept.
+  let requested: PidFacts | null = null;
   let chunk: Buffer | null = null;
   const holding: PidFacts[] = [];
-  function onRequestRead(f: PidFacts): void {
+  const onRequestRead = (f: PidFacts): void => {
+    requested = f;
+  };
+  function keepRequestBytes(buf: Buffer, start: number, end: number): void {
+    const f = requested as PidFacts;
+    requested = null;
     const r = f.requestRead;
     if (r === null) return;
-    const buf = curBuf;
-    if (buf === null) {
-      r.src = curLine;
-      return;
-    }
     r.src = buf;
-    r.srcStart = curStart;
-    r.srcEnd = curEnd;
+    r.srcStart = start;
+    r.srcEnd = end;
     if (buf !== chunk) resolveRequestLine(r);
     else if (holding[holding.length - 1] !== f) holding.push(f);
+  }
+  function keepRequestLine(line: string): void {
+    const r = (requested as PidFacts).requestRead;
+    requested = null;
+    if (r !== null) r.src = line;
   }
   const { maxUnparsedSamples, ...summarizeOpts } = opts;
   const reducer = createTraceReducer(opts.pids, { onRequestRead, ...(maxUnparsedSamples === undefined ? {} : { maxUnparsedSamples }) });
   // One reusable event object for syscall lines: the hot loop allocates nothing per line for it.
   const scratch = createSyscallScratch();
-  const parse = (line: string): StraceEvent | undefined => {
-    curBuf = null;
-    curLine = line;
-    return parseStraceLineReusing(line, scratch);
-  };
+  const parse = (line: string): StraceEvent | undefined => parseStraceLineReusing(line, scratch);
   /** The head of a syscall line that strace cut with its own message; the next line may continue it. */
   let splitHead: string | null = null;
   let overlongLines = 0;
@@ -117,28 +117,31 @@ function createByteStraceSummarizer(opts: SummarizerOptions): ByteStraceSummariz
     reducer.onEvent(ev);
   }
 
+  /** Parses and reduces one string line. */
+  function takeLine(line: string): void {
+    take(parse(line));
+    if (requested !== null) keepRequestLine(line);
+  }
+
   function push(line: string): void {
     if (splitHead !== null) {
       const head = splitHead;
       splitHead = null;
       const ev = parse(line);
       if (ev !== undefined && ev.kind === 'continuation') {
-        take(parse(head + line));
+        takeLine(head + line);
         return;
       }
       // No continuation: the call was in progress when strace printed its message. (The line is parsed
       // again after it, because both parses share the scratch event.)
-      take(parse(`${head} <detached ...>`));
-      take(parse(line));
+      takeLine(`${head} <detached ...>`);
+      takeLine(line);
       return;
     }
-    take(parse(line));
+    takeLine(line);
   }
 
   function pushBytes(buf: Buffer, start: number, end: number): void {
-    curBuf = buf;
-    curStart = start;
-    curEnd = end;
     // The common syscall line is read from the bytes; everything else goes through the string parser,
     // exactly as push() would.
     if (splitHead !== null) {
@@ -150,12 +153,14 @@ function createByteStraceSummarizer(opts: SummarizerOptions): ByteStraceSummariz
       const ev = parseStraceLineBytes(buf, start, end, scratch);
       if (ev !== null) {
         reducer.onSyscall(ev);
+        if (requested !== null) keepRequestBytes(buf, start, end);
         return;
       }
       // The lines a fork or a signal brings (attach, signal, a syscall line cut by strace's message).
       const other = parseOtherLineBytes(buf, start, end);
       if (other !== null) {
         take(other);
+        if (requested !== null) keepRequestBytes(buf, start, end);
         return;
       }
     }
@@ -178,12 +183,11 @@ function createByteStraceSummarizer(opts: SummarizerOptions): ByteStraceSummariz
     if (glued.length < length) glued = Buffer.allocUnsafe(Math.max(length, 2 * glued.length));
     glued.write(head, 0, 'utf8');
     buf.copy(glued, headBytes, start, end);
-    curBuf = glued;
-    curStart = 0;
-    curEnd = length;
     const ev = parseStraceLineBytes(glued, 0, length, scratch);
-    if (ev !== null) reducer.onSyscall(ev);
-    else take(parse(glued.toString('utf8', 0, length)));
+    if (ev !== null) {
+      reducer.onSyscall(ev);
+      if (requested !== null) keepRequestBytes(glued, 0, length);
+    } else takeLine(glued.toString('utf8', 0, length));
   }
 
   function finish(final?: SummarizeOptions): StraceSummary {
@@ -191,7 +195,7 @@ function createByteStraceSummarizer(opts: SummarizerOptions): ByteStraceSummariz
     if (splitHead !== null) {
       const head = splitHead;
       splitHead = null;
-      take(parse(`${head} <detached ...>`));
+      takeLine(`${head} <detached ...>`);
     }
     endChunk();
     const options = final === undefined ? summarizeOpts : { ...summarizeOpts, ...final };
