@@ -1,5 +1,6 @@
 import type { ContextBlock, HeaderBlock, KnownBlock, RawTextElement, SectionBlock, TableBlock } from '@slack/types';
 import type { FdStat, StraceSummary, UnfinishedCall, VerdictState } from '../../strace/types.js';
+import { formatTimePct, rankSyscalls, type RankedSyscall } from '../rank-syscalls.js';
 import { redactStraceSummary } from '../redact-strace-summary.js';
 import { escapeControlChars } from '../text/status-table.js';
 import { renderStraceText } from '../text/strace-summary.js';
@@ -361,7 +362,8 @@ function fallbackText(summary: StraceSummary, host: string): string {
 function scopeContext(summary: StraceSummary, opts: StraceRenderOptions): ContextBlock {
   const parts = [`\`${escapeCodeSpan(opts.host)}\` · ${pidList(summary.pids)}`];
   const facts: string[] = [];
-  if (summary.durationMs !== null) facts.push(`${formatSeconds(summary.durationMs)} s traced`);
+  // A file's duration is only the span of its timestamps: strace may have run longer.
+  if (summary.durationMs !== null) facts.push(summary.durationSource === 'timestamps' ? `timestamps span ${formatSeconds(summary.durationMs)} s` : `${formatSeconds(summary.durationMs)} s traced`);
   facts.push(plural(summary.syscallCount, 'syscall'));
   if (summary.unparsedLines > 0) facts.push(`${plural(summary.unparsedLines, 'line')} not understood`);
   parts.push(facts.join(' · '));
@@ -423,7 +425,8 @@ function hasManyPids(summary: StraceSummary): boolean {
 
 function unfinishedLine(u: UnfinishedCall, showPid: boolean): string {
   const where = fdTarget(u.pid, u.fd, u.description, showPid);
-  const waited = u.waitedMs === null ? '' : `: waited ${formatWait(u.waitedMs)}`;
+  // ≥: a file's last timestamp bounds the wait from below (the call may have gone on after it).
+  const waited = u.waitedMs === null ? '' : `: waited ${u.waitedIsLowerBound ? '≥ ' : ''}${formatWait(u.waitedMs)}`;
   return `• \`${escapeCodeSpan(clean(u.syscall, NAME_CHARS))}\`${where === '' ? '' : ` on ${where}`}${waited}`;
 }
 
@@ -504,19 +507,21 @@ interface Column<Row> {
   get: (row: Row) => string;
 }
 
-type SyscallRow = StraceSummary['syscalls'][number];
+type SyscallRow = RankedSyscall;
 
 const SYSCALL_COLUMNS: readonly Column<SyscallRow>[] = [
   { title: 'syscall', align: 'left', get: (s) => clean(s.name, NAME_CHARS) },
   { title: 'calls', align: 'right', get: (s) => formatCount(s.count) },
   // Blank rather than 0 so the rows with errors stand out.
   { title: 'errors', align: 'right', get: (s) => (s.errors > 0 ? formatCount(s.errors) : '') },
+  { title: '% time', align: 'right', get: (s) => formatTimePct(s.timePct) },
   { title: 'total ms', align: 'right', get: (s) => formatMs(s.totalTimeMs) },
   { title: 'max ms', align: 'right', get: (s) => formatMs(s.maxTimeMs) },
 ];
 
 function renderTopSyscalls(summary: StraceSummary, style: 'block' | 'monospace'): KnownBlock[] {
-  const rows = summary.syscalls.slice(0, PARENT_SYSCALL_ROWS);
+  // Ordered like `strace -c`: by time when there are -T times, else by count.
+  const rows = rankSyscalls(summary.syscalls).rows.slice(0, PARENT_SYSCALL_ROWS);
   if (rows.length === 0) return [];
   if (style === 'monospace') {
     return [section(`*Top syscalls*\n\`\`\`${escapeCodeBlock(monospaceLines(SYSCALL_COLUMNS, rows).join('\n'))}\`\`\``)];
@@ -611,7 +616,7 @@ const UNFINISHED_COLUMNS: readonly Column<UnfinishedCall>[] = [
   { title: 'pid', align: 'right', get: (u) => (u.pid === null ? '-' : String(u.pid)) },
   { title: 'syscall', align: 'left', get: (u) => clean(u.syscall, NAME_CHARS) },
   { title: 'fd', align: 'right', get: (u) => (u.fd === null ? '' : String(u.fd)) },
-  { title: 'waited ms', align: 'right', get: (u) => formatMs(u.waitedMs) },
+  { title: 'waited ms', align: 'right', get: (u) => `${u.waitedIsLowerBound ? '≥ ' : ''}${formatMs(u.waitedMs)}` },
   { title: 'what', align: 'left', get: (u) => clean(u.description ?? '', THREAD_DESCRIPTION_CHARS) },
 ];
 
@@ -622,7 +627,7 @@ function renderThreadReplies(summary: StraceSummary, host: string, maxReplies: n
   if (cutInParent.has('evidence')) {
     sections.push(...listSections('Evidence', 'evidence', v.evidence.map((e) => `• ${escapeMrkdwn(clean(e, THREAD_EVIDENCE_CHARS))}`)));
   }
-  sections.push(...tableSections('Syscalls', 'syscalls', SYSCALL_COLUMNS, summary.syscalls));
+  sections.push(...tableSections('Syscalls', 'syscalls', SYSCALL_COLUMNS, rankSyscalls(summary.syscalls).rows));
   sections.push(...tableSections('Errors by errno', 'errors', ERROR_COLUMNS, summary.errors));
   sections.push(...tableSections('File descriptors and peers', 'fds', FD_COLUMNS, summary.fds));
   if (summary.unfinished.length > PARENT_LIST_ROWS || cutInParent.has('unfinished')) {

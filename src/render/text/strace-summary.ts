@@ -1,4 +1,5 @@
 import type { StraceSummary, VerdictState } from '../../strace/types.js';
+import { formatTimePct, rankSyscalls } from '../rank-syscalls.js';
 import { redactStraceSummary } from '../redact-strace-summary.js';
 import { joinWithin, wrapWords } from './fit-columns.js';
 import { escapeControlChars, paint, renderTextTable } from './status-table.js';
@@ -10,6 +11,8 @@ export interface StraceTextOptions {
   maxWidth?: number | undefined;
   /** Unparsed lines to show under the count (already redacted; from the summariser's details()). */
   unparsedSamples?: readonly string[];
+  /** Said after the samples when there are more unparsed lines than samples (the CLI names its flag). */
+  moreUnparsedHint?: string;
   /** Rows per table (default 10). */
   maxRows?: number;
 }
@@ -58,20 +61,24 @@ export function renderStraceText(traced: StraceSummary, opts: StraceTextOptions)
   const scope = [
     summary.host !== null ? `host ${e(summary.host)}` : null,
     summary.pids.length > 0 ? `pid${summary.pids.length > 1 ? 's' : ''} ${summary.pids.join(', ')}` : null,
-    summary.durationMs !== null ? `${(summary.durationMs / 1000).toFixed(1)} s` : null,
+    // A file's duration is only the span of its timestamps: strace may have run longer.
+    summary.durationMs !== null ? `${summary.durationSource === 'timestamps' ? 'timestamps span' : 'traced'} ${(summary.durationMs / 1000).toFixed(1)} s` : null,
     `${summary.syscallCount} syscalls`,
   ].filter((s): s is string => s !== null);
   out.push('', ...joinWithin(scope, ' | ', maxWidth).map((line) => paint(line, 'dim', color)));
 
   if (summary.syscalls.length > 0) {
-    out.push('', paint('Top syscalls', 'bold', color));
+    // Ordered like `strace -c`: by time when there are -T times, else by count.
+    const ranked = rankSyscalls(summary.syscalls);
+    out.push('', paint(`Top syscalls (by ${ranked.by})`, 'bold', color));
     out.push(
       ...renderTextTable(
-        summary.syscalls.slice(0, maxRows),
+        ranked.rows.slice(0, maxRows),
         [
           { header: 'SYSCALL', cell: (s) => e(s.name) },
           { header: 'CALLS', align: 'right', cell: (s) => String(s.count) },
           { header: 'ERRORS', align: 'right', cell: (s) => (s.errors > 0 ? String(s.errors) : '') },
+          { header: '% TIME', align: 'right', cell: (s) => formatTimePct(s.timePct) },
           { header: 'TOTAL MS', align: 'right', cell: (s) => fmtMs(s.totalTimeMs) },
           { header: 'MAX MS', align: 'right', cell: (s) => fmtMs(s.maxTimeMs) },
         ],
@@ -130,7 +137,8 @@ export function renderStraceText(traced: StraceSummary, opts: StraceTextOptions)
           { header: 'PID', align: 'right', cell: (u) => (u.pid === null ? '-' : String(u.pid)) },
           { header: 'SYSCALL', cell: (u) => e(u.syscall) },
           { header: 'FD', align: 'right', cell: (u) => (u.fd === null ? '' : String(u.fd)) },
-          { header: 'WAITED MS', align: 'right', cell: (u) => fmtMs(u.waitedMs) },
+          // ≥: a file's last timestamp bounds the wait from below (the call may have gone on after it).
+          { header: 'WAITED MS', align: 'right', cell: (u) => `${u.waitedIsLowerBound ? '≥ ' : ''}${fmtMs(u.waitedMs)}` },
           { header: 'WHAT', cell: (u) => e(u.description ?? ''), fit: { shrink: { step: 1, minWidth: 16 } } },
         ],
         { color, maxWidth },
@@ -145,7 +153,10 @@ export function renderStraceText(traced: StraceSummary, opts: StraceTextOptions)
 
   if (summary.unparsedLines > 0) {
     out.push('', paint(`${summary.unparsedLines} line(s) not understood`, 'yellow', color));
-    for (const s of opts.unparsedSamples ?? []) out.push(`  ${e(s)}`);
+    const samples = opts.unparsedSamples ?? [];
+    for (const s of samples) out.push(`  ${e(s)}`);
+    const more = summary.unparsedLines - samples.length;
+    if (samples.length > 0 && more > 0) out.push(paint(`  (${more} more not shown${opts.moreUnparsedHint !== undefined ? `: ${opts.moreUnparsedHint}` : ''})`, 'dim', color));
   }
   return `${out.join('\n')}\n`;
 }
