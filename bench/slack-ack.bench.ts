@@ -2,13 +2,19 @@
 // ack must cost no more than the framework's own (target: p99 within 1.1x). Requests are signed exactly
 // as Slack signs them and sent over loopback; requests to the two apps alternate so machine noise hits
 // both alike. Self-contained (tsc compiles bench/ without test/): its own signing and a tiny Web API.
+//
+// Connections are the same for both apps: sequential requests reuse one kept-alive connection per app,
+// and every request of a burst opens its own (a new client per burst). With one shared client, reuse
+// depended on how long ago that app's previous burst was, so the bot (whose status work after a burst
+// takes seconds) paid 50 new connections per burst and the bare app often none.
 import { createHmac } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, LogLevel } from '@slack/bolt';
+import { Agent, request } from 'undici';
 import { Config } from '../src/config/schema.js';
 import { loadSlackEnv } from '../src/config/slack-env.js';
 import { createSlackApp, type SlackApp } from '../src/slack/app.js';
@@ -24,6 +30,9 @@ const BURST = 50;
 // Issue 5: ack latency under a burst of 100 commands at once (every request also passes the rate
 // limiter, the audit trail and, after the ack, the host queue and the post pacer).
 const BIG_BURST = 100;
+/** Paired rounds per burst size, the order alternating (one burst alone is mostly noise). */
+const BURST_ROUNDS = 6;
+const BIG_BURST_ROUNDS = 4;
 
 
 function sign(body: string): Record<string, string> {
@@ -35,8 +44,8 @@ function sign(body: string): Record<string, string> {
   };
 }
 
-/** Time until the response (the ack) arrives, in ms. */
-async function timeAck(url: string, text: string, responseUrl: string): Promise<number> {
+/** Time until the response (the ack) arrives, in ms, through `dispatcher` (its connections). */
+async function timeAck(url: string, text: string, responseUrl: string, dispatcher: Agent): Promise<number> {
   const body = new URLSearchParams({
     team_id: 'T0123ABCD',
     channel_id: 'C0123ABCD',
@@ -48,10 +57,10 @@ async function timeAck(url: string, text: string, responseUrl: string): Promise<
     api_app_id: 'A0123ABCD',
   }).toString();
   const t0 = performance.now();
-  const res = await fetch(url, { method: 'POST', headers: sign(body), body });
+  const res = await request(url, { method: 'POST', headers: sign(body), body, dispatcher });
+  await res.body.arrayBuffer();
   const ms = performance.now() - t0;
-  await res.arrayBuffer();
-  if (res.status !== 200) throw new Error(`ack failed: HTTP ${res.status}`);
+  if (res.statusCode !== 200) throw new Error(`ack failed: HTTP ${res.statusCode}`);
   return ms;
 }
 
@@ -79,6 +88,12 @@ async function startFakeSlack(): Promise<{ url: string; server: Server }> {
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 function stats(samples: number[]): { p50: number; p99: number; max: number } {
@@ -117,6 +132,7 @@ export async function run(): Promise<void> {
     limits: { userBurst: 1000, userPerMinute: 6000, postIntervalMs: 0 },
   });
   let bot: SlackApp | undefined;
+  const agents: Agent[] = [];
   try {
     bot = createSlackApp({
       env: loadSlackEnv({
@@ -140,68 +156,75 @@ export async function run(): Promise<void> {
       while (bot!.inFlightCount() > 0) await new Promise((r) => setTimeout(r, 2));
     };
 
-    // Warm-up: JIT, connection pools, the first auth middleware pass, the first spawn and render.
+    // Sequential requests: one kept-alive connection per app (each agent keeps its own).
+    const bareAgent = new Agent();
+    const botAgent = new Agent();
+    agents.push(bareAgent, botAgent);
+    // Warm-up: JIT, connections, the first auth middleware pass, the first spawn and render.
     for (let i = 0; i < 30; i += 1) {
-      await timeAck(bareUrl, 'help', responseUrl);
-      await timeAck(botUrl, i % 3 === 0 ? 'status bench' : 'help', responseUrl);
+      await timeAck(bareUrl, 'help', responseUrl, bareAgent);
+      await timeAck(botUrl, i % 3 === 0 ? 'status bench' : 'help', responseUrl, botAgent);
       await idle();
     }
-    const rows: { target: string; request: string; samples: number[] }[] = [];
+    const loadAtStart = loadavg();
+    const rows: { request: string; bare: number[]; bot: number[]; pairs: number[] }[] = [];
     const sample = async (request: string, botText: string, waitIdle: boolean): Promise<void> => {
       const bareSamples: number[] = [];
       const botSamples: number[] = [];
       for (let i = 0; i < SEQUENTIAL; i += 1) {
-        bareSamples.push(await timeAck(bareUrl, botText, responseUrl));
-        botSamples.push(await timeAck(botUrl, botText, responseUrl));
+        bareSamples.push(await timeAck(bareUrl, botText, responseUrl, bareAgent));
+        botSamples.push(await timeAck(botUrl, botText, responseUrl, botAgent));
         // Ack cost only: the status work after the ack must not overlap the next measurement.
         if (waitIdle) await idle();
       }
-      rows.push({ target: 'bare Bolt (ack only)', request, samples: bareSamples }, { target: 'workerman bot', request, samples: botSamples });
+      rows.push({ request, bare: bareSamples, bot: botSamples, pairs: [] });
     };
     await sample(`${SEQUENTIAL} sequential "help"`, 'help', false);
     await sample(`${SEQUENTIAL} sequential "status bench"`, 'status bench', true);
 
-    const burst = async (url: string, text: string): Promise<number[]> =>
-      Promise.all(Array.from({ length: BURST }, () => timeAck(url, text, responseUrl)));
-    // Three rounds, alternating which app goes first, pooled: one burst alone is mostly noise.
-    const bareBurst: number[] = [];
-    const botBurst: number[] = [];
-    for (let round = 0; round < 3; round += 1) {
-      if (round % 2 === 1) botBurst.push(...(await burst(botUrl, 'status bench')));
+    // A burst: `size` requests at once, each on its own new connection (a new agent per burst).
+    const burst = async (url: string, size: number): Promise<number[]> => {
+      const agent = new Agent({ connections: size });
+      try {
+        return await Promise.all(Array.from({ length: size }, () => timeAck(url, 'status bench', responseUrl, agent)));
+      } finally {
+        await agent.close();
+      }
+    };
+    const bursts = async (size: number, rounds: number): Promise<void> => {
+      const row = { request: `${rounds} bursts of ${size} "status bench"`, bare: [] as number[], bot: [] as number[], pairs: [] as number[] };
+      for (let round = 0; round < rounds; round += 1) {
+        // The order alternates; each burst starts with the bot idle (its status work done).
+        await idle();
+        const first = round % 2 === 0 ? await burst(bareUrl, size) : await burst(botUrl, size);
+        await idle();
+        const second = round % 2 === 0 ? await burst(botUrl, size) : await burst(bareUrl, size);
+        const [bareRound, botRound] = round % 2 === 0 ? [first, second] : [second, first];
+        row.bare.push(...bareRound);
+        row.bot.push(...botRound);
+        row.pairs.push(stats(botRound).p99 / stats(bareRound).p99);
+      }
       await idle();
-      bareBurst.push(...(await burst(bareUrl, 'status bench')));
-      if (round % 2 === 0) botBurst.push(...(await burst(botUrl, 'status bench')));
-      await idle();
-    }
-    rows.push({ target: 'bare Bolt (ack only)', request: `3 bursts of ${BURST} at once`, samples: bareBurst });
-    rows.push({ target: 'workerman bot', request: `3 bursts of ${BURST} "status bench"`, samples: botBurst });
+      rows.push(row);
+    };
+    await bursts(BURST, BURST_ROUNDS);
+    await bursts(BIG_BURST, BIG_BURST_ROUNDS);
 
-    const bareBig: number[] = [];
-    const botBig: number[] = [];
-    for (let round = 0; round < 2; round += 1) {
-      const bigBurst = (url: string): Promise<number[]> => Promise.all(Array.from({ length: BIG_BURST }, () => timeAck(url, 'status bench', responseUrl)));
-      if (round === 1) botBig.push(...(await bigBurst(botUrl)));
-      await idle();
-      bareBig.push(...(await bigBurst(bareUrl)));
-      if (round === 0) botBig.push(...(await bigBurst(botUrl)));
-      await idle();
-    }
-    rows.push({ target: 'bare Bolt (ack only)', request: `2 bursts of ${BIG_BURST} at once`, samples: bareBig });
-    rows.push({ target: 'workerman bot', request: `2 bursts of ${BIG_BURST} "status bench"`, samples: botBig });
-
-    console.log('| target | requests | p50 ms | p99 ms | max ms |');
-    console.log('|---|---|---:|---:|---:|');
+    console.log(`load average ${loadAtStart.map((l) => l.toFixed(1)).join(' ')} at start, ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end`);
+    console.log('| requests | bare Bolt p50 / p99 / max ms | bot p50 / p99 / max ms | p99 bot / bare | per burst pair (median, min-max) |');
+    console.log('|---|---:|---:|---:|---:|');
     for (const row of rows) {
-      const s = stats(row.samples);
-      console.log(`| ${row.target} | ${row.request} | ${s.p50.toFixed(2)} | ${s.p99.toFixed(2)} | ${s.max.toFixed(2)} |`);
-    }
-    for (let i = 0; i < rows.length; i += 2) {
-      const a = stats(rows[i]!.samples);
-      const b = stats(rows[i + 1]!.samples);
+      const a = stats(row.bare);
+      const b = stats(row.bot);
       const ratio = b.p99 / a.p99;
-      console.log(`${rows[i + 1]!.request}: bot p99 / bare p99 = ${ratio.toFixed(2)} (target ≤ 1.10: ${ratio <= 1.1 ? 'met' : 'NOT met'})`);
+      const pairs = row.pairs.length === 0 ? '-' : `${median(row.pairs).toFixed(2)} (${Math.min(...row.pairs).toFixed(2)}-${Math.max(...row.pairs).toFixed(2)})`;
+      console.log(
+        `| ${row.request} | ${a.p50.toFixed(2)} / ${a.p99.toFixed(2)} / ${a.max.toFixed(2)} | ${b.p50.toFixed(2)} / ${b.p99.toFixed(2)} / ${b.max.toFixed(2)} | ` +
+          `${ratio.toFixed(2)} ${ratio <= 1.1 ? '(≤ 1.10: met)' : '(≤ 1.10: NOT met)'} | ${pairs} |`,
+      );
     }
   } finally {
+    await Promise.all(agents.map((a) => a.close()));
     await bot?.stop();
     await bare.stop();
     await new Promise<void>((r) => {

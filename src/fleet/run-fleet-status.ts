@@ -1,24 +1,8 @@
 import type { HostConfig } from '../config/schema.js';
 import { BotError, asBotError, oneLine, type BotErrorCode } from '../errors.js';
+import { formatMsAsSeconds } from '../render/format.js';
 import type { WorkermanStatus } from '../workerman/types.js';
-
-export type FleetHostState = 'up' | 'not-running' | 'unreachable' | 'error';
-
-/** One host's line in a fleet status. Numbers are null when the host did not answer. */
-export interface FleetRow {
-  host: string;
-  state: FleetHostState;
-  errorCode: BotErrorCode | null;
-  /** The error message for the thread (one line), null when up. */
-  message: string | null;
-  version: string | null;
-  processes: number | null;
-  busy: number | null;
-  crashLoops: number | null;
-  memoryBytes: number | null;
-  durationMs: number;
-  status?: WorkermanStatus;
-}
+import type { FleetHostState, FleetRow } from './types.js';
 
 export interface FleetStatusOptions {
   /** Hosts queried at once. */
@@ -131,7 +115,7 @@ async function withTimeout(
       reject(error);
     };
     timer = setTimeout(
-      () => fail(new BotError('command_timed_out', `${host.name} did not answer within ${formatSeconds(timeoutMs)}; shown as unreachable.`)),
+      () => fail(new BotError('command_timed_out', `${host.name} did not answer within ${formatMsAsSeconds(timeoutMs)} s; shown as unreachable.`)),
       timeoutMs,
     );
     onOuterAbort = () => fail(new BotError('command_timed_out', `The fleet status was cancelled before ${host.name} answered.`));
@@ -146,8 +130,4 @@ async function withTimeout(
     if (onOuterAbort !== undefined) outer?.removeEventListener('abort', onOuterAbort);
     stopped.catch(() => undefined);
   }
-}
-
-function formatSeconds(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 }

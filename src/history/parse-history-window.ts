@@ -29,11 +29,3 @@ export function parseHistoryWindow(text: string | undefined, keptMs: number): Hi
   if (ms > keptMs) return { windowMs: keptMs, askedMs: ms };
   return { windowMs: ms, askedMs: null };
 }
-
-/** `6 h`, `30 min`, `1 h 30 min`: a window for messages. */
-export function formatWindow(ms: number): string {
-  const min = Math.round(ms / 60_000);
-  const h = Math.floor(min / 60);
-  if (h === 0) return `${min} min`;
-  return min % 60 === 0 ? `${h} h` : `${h} h ${min % 60} min`;
-}

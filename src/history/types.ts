@@ -24,7 +24,7 @@ export interface HistorySeries {
 /** One chart: what it plots, its buckets and its series (largest first). */
 export interface HistoryChart {
   kind: 'memory' | 'requests';
-  /** Unit of the values: `MB` (MiB of RSS) or `req/s`. */
+  /** Unit of the values: `MB` (MiB of RSS; the name is the `history --json` contract, renderers say MiB) or `req/s`. */
   unit: 'MB' | 'req/s';
   buckets: HistoryBucket[];
   series: HistorySeries[];

@@ -7,8 +7,8 @@ export interface RankedSyscall extends SyscallStat {
 }
 
 /**
- * Returns the syscalls ordered as `strace -c` orders them: by total time when the trace has `-T`
- * times (or came from a `strace -c` table), else by count; ties by count, then name. Each row gets its
+ * Returns the syscalls ordered as `strace -c` orders them: by total time when the trace has `-T` times
+ * (or came from a `strace -c` table), else by count; ties by count, then name. Each row gets its
  * `% time`. The summary's own order (by count, which the verdict's evidence quotes) is left as it is.
  */
 export function rankSyscalls(syscalls: readonly SyscallStat[]): { rows: RankedSyscall[]; by: 'time' | 'count' } {
@@ -20,11 +20,6 @@ export function rankSyscalls(syscalls: readonly SyscallStat[]): { rows: RankedSy
     totalMs += s.totalTimeMs;
   }
   const rows = syscalls.map((s) => ({ ...s, timePct: s.totalTimeMs === null ? null : totalMs > 0 ? (s.totalTimeMs / totalMs) * 100 : 0 }));
-  if (isTimed) rows.sort((a, b) => (b.totalTimeMs ?? -1) - (a.totalTimeMs ?? -1) || b.count - a.count || a.name.localeCompare(b.name));
+  if (isTimed) rows.sort((a, b) => (b.totalTimeMs ?? -1) - (a.totalTimeMs ?? -1) || b.count - a.count || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { rows, by: isTimed ? 'time' : 'count' };
-}
-
-/** `% time` as `strace -c` prints it (`99.52`), or `-` without a time. */
-export function formatTimePct(pct: number | null): string {
-  return pct === null ? '-' : pct.toFixed(2);
 }

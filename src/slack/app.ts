@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, SocketModeReceiver, type Logger, type LogLevel } from '@slack/bolt';
+import { App, SocketModeReceiver, type AllMiddlewareArgs, type BlockAction, type Logger, type LogLevel, type SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import { createUserGroupResolver, listRuleUserGroups } from '../access/create-user-group-resolver.js';
 import { createAuditLog, type AuditHealth, type AuditLine, type AuditLog, type AuditSink } from '../audit/audit-log.js';
@@ -88,6 +88,8 @@ export interface SlackApp {
   readonly alerts: AlertPoster | null;
 }
 
+type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
+
 // A user waits on these: a few quick retries, never web-api's default of ten retries over ~30 minutes.
 const DEFAULT_RETRY = { retries: 3, factor: 2, minTimeout: 1000, maxTimeout: 10_000 };
 // apps.connections.open, also on every reconnect: nobody waits on it, and when its retries run out during a
@@ -112,7 +114,9 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     rejectRateLimitedCalls: true,
   };
   // deferInitialization: auth.test runs once in start() (fail fast on a bad token, and no auth.test per request).
-  const common = { token: env.botToken, logger, clientOptions, deferInitialization: true } as const;
+  // convoStore: false: Bolt's default conversation store is a global middleware that looks up every
+  // request's conversation (and builds an Error when there is none, which is always); nothing here uses it.
+  const common = { token: env.botToken, logger, clientOptions, deferInitialization: true, convoStore: false } as const;
   const receiver = env.mode === 'socket' ? createSocketModeReceiver(env, clientOptions, logger, deps, network) : undefined;
   const app =
     receiver !== undefined
@@ -225,22 +229,37 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     botDeps.alerts = watch.alerts;
   }
 
-  app.use(async ({ next }) => {
+  // Every request runs each registered listener's middleware chain (and every global middleware) before
+  // the ack, whatever it matches: so the command and the buttons are two listeners, not five plus a
+  // global middleware, and each notes the request for the ack gate itself.
+  const command = createWorkermanCommand(botDeps);
+  app.command(COMMAND, async (args) => {
     ackGate.noteRequest();
-    await next();
+    await command(args);
   });
-  app.command(COMMAND, createWorkermanCommand(botDeps));
-  app.action(ACTION_IDS.statusRefresh, createStatusRefreshAction(botDeps));
-  app.action(ACTION_IDS.traceConfirm, createTraceConfirmAction(botDeps));
-  app.action(ACTION_IDS.traceCancel, createTraceCancelAction(botDeps));
-  app.action(ACTION_IDS.traceSelect, createTraceSelectAction(botDeps));
-  app.action(ACTION_IDS.alertSilence, createAlertSilenceAction(botDeps));
-  app.action(ACTION_IDS.historyChart, createHistoryChartAction(botDeps));
+  // Each handler reads the shape of action its id is put on (a button, a select menu).
+  const actions = new Map<string, (args: ActionArgs) => Promise<void>>([
+    [ACTION_IDS.statusRefresh, createStatusRefreshAction(botDeps) as (args: ActionArgs) => Promise<void>],
+    [ACTION_IDS.traceConfirm, createTraceConfirmAction(botDeps) as (args: ActionArgs) => Promise<void>],
+    [ACTION_IDS.traceCancel, createTraceCancelAction(botDeps) as (args: ActionArgs) => Promise<void>],
+    [ACTION_IDS.traceSelect, createTraceSelectAction(botDeps) as (args: ActionArgs) => Promise<void>],
+    [ACTION_IDS.alertSilence, createAlertSilenceAction(botDeps) as (args: ActionArgs) => Promise<void>],
+    [ACTION_IDS.historyChart, createHistoryChartAction(botDeps) as (args: ActionArgs) => Promise<void>],
+  ]);
+  app.action<BlockAction>(new RegExp(`^(${[...actions.keys()].join('|')})$`), async (args) => {
+    ackGate.noteRequest();
+    await actions.get(args.action.action_id)?.(args);
+  });
   // Its downloads carry the bot token, only to Slack's file hosts (or SLACK_API_URL's origin), through the proxy if any.
   const download = createSlackFileDownloader({ token: env.botToken, ...(network.fetch === undefined ? {} : { fetch: network.fetch }), ...(env.apiUrl === undefined ? {} : { apiUrl: env.apiUrl }) });
-  app.shortcut({ type: 'message_action', callback_id: SHORTCUT_IDS.summarise }, createSummariseShortcut(botDeps, download));
+  const summarise = createSummariseShortcut(botDeps, download);
+  app.shortcut({ type: 'message_action', callback_id: SHORTCUT_IDS.summarise }, async (args) => {
+    ackGate.noteRequest();
+    await summarise(args);
+  });
   // Delivered only when the app subscribes to it (manifest.yml): a changed group is looked up again.
   app.event('subteam_members_changed', async ({ event }) => {
+    ackGate.noteRequest();
     if (botDeps.userGroups === undefined || !ruleGroups.includes(event.subteam_id)) return;
     botDeps.userGroups.forget(event.subteam_id);
     logger.info({ event: 'user_group_changed', groupId: event.subteam_id });
@@ -265,6 +284,9 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       }
       // Before the receiver: a METRICS_PORT in use fails the start before Slack can reach the bot.
       await metricsServer?.listen();
+      // Before listening: loading execa or ssh2 with the first command would hold up the acks of the
+      // requests that arrive meanwhile.
+      await deps.transports.preload();
       try {
         if (env.mode === 'http') {
           server = (await app.start({ port: env.port, ...(env.host === undefined ? {} : { host: env.host }) })) as Server;

@@ -1,4 +1,5 @@
 import { BotError, oneLine } from '../errors.js';
+import { formatBytes } from '../render/format.js';
 
 /**
  * A file as Slack describes it: `files.info`'s `file`, or an entry of a message's `files`. Every field is
@@ -110,10 +111,4 @@ function describeType(file: SlackFileObject): string {
   if (pretty !== null && mimetype !== null) return `a ${pretty} file (${mimetype})`;
   if (pretty !== null || mimetype !== null) return `a ${pretty ?? mimetype} file`;
   return 'not a text file';
-}
-
-function formatBytes(n: number): string {
-  if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
-  if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${n} bytes`;
 }

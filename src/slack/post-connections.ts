@@ -4,6 +4,7 @@ import { renderConnectionsMessage, renderConnectionsPending, renderConnectionsPr
 import { renderWaitingMessage } from '../render/slack/waiting-blocks.js';
 import { runConnections, type ConnectionsRun } from '../workerman/run-status.js';
 import type { BotDeps } from './bot-deps.js';
+import { runOnHost } from './run-on-host.js';
 import { openThread, type PostOutcome, type ThreadRequest } from './thread.js';
 
 export interface ConnectionsRequest extends ThreadRequest {
@@ -24,17 +25,10 @@ export async function postConnections(deps: BotDeps, req: ConnectionsRequest, si
 
   let run: ConnectionsRun;
   try {
-    const release = await deps.hostQueue.acquire(
-      host.name,
-      ({ position, running }) => thread.show(renderWaitingMessage({ what: 'connections', host: host.name, position, running, on: 'host' })),
+    run = await runOnHost(deps.hostQueue, host.name, () => runConnections(deps.transports.get(host.name), host, { signal }), {
       signal,
-    );
-    try {
-      signal.throwIfAborted();
-      run = await runConnections(deps.transports.get(host.name), host, { signal });
-    } finally {
-      release();
-    }
+      onQueued: ({ position, running }) => thread.show(renderWaitingMessage({ what: 'connections', host: host.name, position, running, on: 'host' })),
+    });
   } catch (error) {
     return thread.fail(error, { kind: 'connections', host: host.name }, signal);
   }

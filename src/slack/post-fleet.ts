@@ -1,5 +1,6 @@
 import type { HostConfig } from '../config/schema.js';
-import { runFleetStatus, type FleetRow } from '../fleet/run-fleet-status.js';
+import { runFleetStatus } from '../fleet/run-fleet-status.js';
+import type { FleetRow } from '../fleet/types.js';
 import { renderFailureNotice } from '../render/slack/error-blocks.js';
 import { renderFleetFailureDetails, renderFleetMessage, renderFleetPending } from '../render/slack/fleet-blocks.js';
 import { joinMessages } from '../render/slack/limits.js';
@@ -7,6 +8,7 @@ import { renderStatusMessage } from '../render/slack/status-blocks.js';
 import { runStatus } from '../workerman/run-status.js';
 import type { BotDeps } from './bot-deps.js';
 import { ACTION_IDS } from './ids.js';
+import { runOnHost } from './run-on-host.js';
 import { openThread, type PostOutcome, type ThreadRequest } from './thread.js';
 
 export interface FleetRequest extends ThreadRequest {
@@ -40,14 +42,9 @@ export async function postFleetStatus(deps: BotDeps, req: FleetRequest, signal: 
     async (host, hostSignal) => {
       // The per-host timeout covers the wait for the host's slot too: a host busy with other commands
       // counts like a slow one.
-      const release = await deps.hostQueue.acquire(host.name, undefined, hostSignal);
-      try {
-        const run = await runStatus(deps.transports.get(host.name), host, { signal: hostSignal });
-        raws.set(host.name, run.raw);
-        return run.status;
-      } finally {
-        release();
-      }
+      const run = await runOnHost(deps.hostQueue, host.name, () => runStatus(deps.transports.get(host.name), host, { signal: hostSignal }), { signal: hostSignal });
+      raws.set(host.name, run.raw);
+      return run.status;
     },
     { concurrency: limits.fleetConcurrency, perHostTimeoutMs: limits.fleetHostTimeoutMs, signal },
   );

@@ -5,6 +5,7 @@ import { renderWaitingMessage } from '../render/slack/waiting-blocks.js';
 import { runStatus, type StatusRun } from '../workerman/run-status.js';
 import type { BotDeps } from './bot-deps.js';
 import { ACTION_IDS } from './ids.js';
+import { runOnHost } from './run-on-host.js';
 import { openThread, type PostOutcome, type ThreadRequest } from './thread.js';
 
 export interface StatusRequest extends ThreadRequest {
@@ -26,17 +27,10 @@ export async function postStatus(deps: BotDeps, req: StatusRequest, signal: Abor
   let run: StatusRun;
   try {
     // A busy host means waiting, visibly, not failing: the parent says so until a slot frees up.
-    const release = await deps.hostQueue.acquire(
-      host.name,
-      ({ position, running }) => thread.show(renderWaitingMessage({ what: 'status', host: host.name, position, running, on: 'host' })),
+    run = await runOnHost(deps.hostQueue, host.name, () => runStatus(deps.transports.get(host.name), host, { signal }), {
       signal,
-    );
-    try {
-      signal.throwIfAborted();
-      run = await runStatus(deps.transports.get(host.name), host, { signal });
-    } finally {
-      release();
-    }
+      onQueued: ({ position, running }) => thread.show(renderWaitingMessage({ what: 'status', host: host.name, position, running, on: 'host' })),
+    });
   } catch (error) {
     return thread.fail(error, { kind: 'status', host: host.name }, signal, { retryActionId: ACTION_IDS.statusRefresh });
   }

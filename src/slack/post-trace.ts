@@ -5,14 +5,9 @@ import { Readable } from 'node:stream';
 import type { HostConfig } from '../config/schema.js';
 import type { FailedRequest } from '../render/slack/error-blocks.js';
 import type { ThreadGaps } from '../render/slack/limits.js';
-import {
-  renderRawLogDmMessage,
-  renderStraceMessage,
-  renderTracePending,
-  renderTraceProgress,
-  type RawLogDelivery,
-  type RawLogUpload,
-} from '../render/slack/strace-blocks.js';
+import { renderStraceMessage } from '../render/slack/strace-blocks.js';
+import { renderRawLogDmMessage, type RawLogDelivery, type RawLogUpload } from '../render/slack/strace-files.js';
+import { renderTracePending, renderTraceProgress } from '../render/slack/strace-progress-blocks.js';
 import { renderWaitingMessage } from '../render/slack/waiting-blocks.js';
 import { runTrace, type TraceResult } from '../strace/run-trace.js';
 import { resolveTraceTargets, type TraceTarget } from '../workerman/resolve-trace-targets.js';

@@ -5,6 +5,7 @@ import { renderShutdownReply } from '../render/slack/error-blocks.js';
 import type { SlackMessage } from '../render/slack/limits.js';
 import type { BotDeps } from './bot-deps.js';
 import type { AuditResult } from './run-audited-request.js';
+import { runOnHost } from './run-on-host.js';
 
 /**
  * Runs the doctor on one host (in the host's queue: it runs status once) and answers the requester
@@ -20,13 +21,7 @@ export async function replyDoctor(
   await deps.ackGate.quiet();
   let report;
   try {
-    const release = await deps.hostQueue.acquire(host.name, undefined, signal);
-    try {
-      signal.throwIfAborted();
-      report = await runDoctor(deps.transports.get(host.name), host, { signal });
-    } finally {
-      release();
-    }
+    report = await runOnHost(deps.hostQueue, host.name, () => runDoctor(deps.transports.get(host.name), host, { signal }), { signal });
   } catch (error) {
     // Stopped while waiting for the host or while running: either way the bot is going away.
     if (!signal.aborted) throw error;

@@ -1,6 +1,7 @@
 import type { RespondArguments, RespondFn } from '@slack/bolt';
 import { auditOutcomeOf, type AuditEntry, type AuditTimer } from '../audit/audit-log.js';
 import { asBotError } from '../errors.js';
+import { sectionMessage } from '../render/slack/blocks.js';
 import { renderErrorMessage } from '../render/slack/error-blocks.js';
 import type { SlackMessage } from '../render/slack/limits.js';
 import type { BotDeps } from './bot-deps.js';
@@ -79,8 +80,7 @@ export async function runAuditedRequest(
   try {
     if (opts.ackFirst === true) await scope.ack();
     if (deps.inFlight.isDraining) {
-      const text = 'The bot is restarting: ask again in a minute.';
-      await scope.reply({ text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] });
+      await scope.reply(sectionMessage('The bot is restarting: ask again in a minute.'));
       timer.finish({ outcome: 'error', errorCode: 'shutting_down' });
       return;
     }

@@ -12,6 +12,7 @@ import {
   renderShutdownReply,
   type FailedRequest,
 } from '../render/slack/error-blocks.js';
+import { sectionMessage } from '../render/slack/blocks.js';
 import { truncateEscaped } from '../render/slack/escape.js';
 import { joinMessages, SLACK_LIMITS, type SlackMessage, type ThreadGaps } from '../render/slack/limits.js';
 import { renderReplyFailedNote, renderUploadFailedNote } from '../render/slack/thread-notes.js';
@@ -228,7 +229,7 @@ function createThread(
     }
     // Never leave the parent saying "…" forever: the summary alone, in one section Slack accepts.
     const text = truncateEscaped(`${message.text} ${opts.fallbackNote ?? '(the formatted message could not be shown)'}`, SLACK_LIMITS.sectionTextChars);
-    return (await attempt('chat.update', chatUpdate({ text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] }), 'update_failed', 'update')) === null;
+    return (await attempt('chat.update', chatUpdate(sectionMessage(text)), 'update_failed', 'update')) === null;
   };
   // Sends what show() left, newest only; clears `showing` in the same turn its loop ends, so no show() is lost.
   const showLatest = async (): Promise<void> => {

@@ -45,8 +45,8 @@ export function buildTraceArgs(p: TraceArgs): string[] {
   }
   return [
     p.nonce,
-    formatSeconds(p.durationS),
-    formatSeconds(p.durationS / 2),
+    formatSecondsArg(p.durationS),
+    formatSecondsArg(p.durationS / 2),
     String(p.stringLimit),
     String(p.maxOutputBytes),
     String(p.maxConcurrent),
@@ -57,9 +57,9 @@ export function buildTraceArgs(p: TraceArgs): string[] {
   ];
 }
 
-/** Seconds as `timeout`/`sleep` read them: at most 3 decimals, no exponent (1.5, 0.25, 30). */
-export function formatSeconds(s: number): string {
-  const ms = Math.max(1, Math.round(s * 1000));
+/** Seconds as an argument `timeout`/`sleep` read: at most 3 decimals, no exponent (1.5, 0.25, 30); display uses render/format.ts. */
+export function formatSecondsArg(seconds: number): string {
+  const ms = Math.max(1, Math.round(seconds * 1000));
   const whole = Math.floor(ms / 1000);
   const frac = ms % 1000;
   return frac === 0 ? String(whole) : `${whole}.${String(frac).padStart(3, '0').replace(/0+$/, '')}`;

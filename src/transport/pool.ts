@@ -1,7 +1,7 @@
 import type { HostConfig } from '../config/schema.js';
 import { BotError } from '../errors.js';
-import { LocalTransport } from './local.js';
-import { SshTransport } from './ssh.js';
+import { LocalTransport, loadExeca } from './local.js';
+import { SshTransport, loadSsh2 } from './ssh.js';
 import type { Transport } from './types.js';
 
 /** One transport per configured host, made on first use and shared afterwards. */
@@ -10,6 +10,12 @@ export interface TransportPool {
   get(hostName: string): Transport;
   /** Closes every transport made so far (SSH connections). Idempotent. */
   closeAll(): Promise<void>;
+  /**
+   * Loads now the libraries the hosts' transports use (execa for local hosts, ssh2 for SSH hosts), which
+   * otherwise load with the first command. A process that takes requests (the bot) calls it before it
+   * listens, so that no request waits while a library loads; the CLI does not (it loads what it uses).
+   */
+  preload(): Promise<void>;
 }
 
 export interface TransportPoolOptions {
@@ -46,6 +52,12 @@ export function createTransports(hosts: readonly HostConfig[], opts: TransportPo
     async closeAll() {
       const transports = [...made.values()];
       await Promise.allSettled(transports.map((t) => t.close()));
+    },
+    async preload() {
+      await Promise.all([
+        hosts.some((h) => h.ssh === undefined) ? loadExeca() : null,
+        hosts.some((h) => h.ssh !== undefined) ? loadSsh2() : null,
+      ]);
     },
   };
 }

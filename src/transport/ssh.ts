@@ -1,15 +1,25 @@
 import { open, type FileHandle } from 'node:fs/promises';
+import { connect as connectTcp, type Socket } from 'node:net';
 import { homedir } from 'node:os';
 import type { Duplex } from 'node:stream';
-import ssh2, { type Client as SshClient, type ClientChannel, type ConnectConfig, type ServerHostKeyAlgorithm } from 'ssh2';
+import type { AgentAuthMethod, Client as SshClient, ClientChannel, ConnectConfig, PublicKeyAuthMethod, ServerHostKeyAlgorithm } from 'ssh2';
 import type { SshEndpoint, SshSettings } from '../config/schema.js';
 import { BotError, oneLine } from '../errors.js';
 import { fingerprintOf, keyTypeOf, knownHostKeyTypes, loadKnownHosts, matchKnownHosts } from './host-key.js';
-import { createLineStream, runStartedCommand, type CommandExit, type StartedCommand } from './local.js';
+import { createLineStream, runStartedCommand, type CommandExit, type StartedCommand } from './process-streams.js';
 import { quoteArg, quoteArgv } from './quote.js';
 import type { CommandResult, LineOptions, LineStream, RunOptions, Transport } from './types.js';
 
-const { Client, utils } = ssh2;
+// ssh2 (about 50 ms of start-up CPU) loads with the first SSH connection, not with this module: the
+// transport pool imports this file, and a CLI run that only reaches the local host never needs ssh2.
+type Ssh2 = typeof import('ssh2');
+let ssh2Module: Promise<Ssh2> | undefined;
+
+/** Loads ssh2 once (the first connection does; the bot calls it through the pool's preload at start). */
+export function loadSsh2(): Promise<Ssh2> {
+  // CommonJS: all of module.exports (utils included) is the namespace's default export.
+  return (ssh2Module ??= import('ssh2').then((m) => (m as unknown as { default: Ssh2 }).default));
+}
 
 /** Grace the remote `timeout` gives a command between its TERM and a KILL (`timeout -k`). */
 const REMOTE_KILL_GRACE_S = 5;
@@ -44,6 +54,8 @@ export function remoteCommandLine(argv: readonly string[], opts: { timeoutMs: nu
 interface Connection {
   client: SshClient;
   jump: SshClient | null;
+  /** The TCP connection we opened: to the host, or to the jump host. */
+  socket: Socket;
   activeCommands: number;
   freeChannels: number;
   waiting: Array<() => void>;
@@ -221,19 +233,25 @@ export class SshTransport implements Transport {
   private async connect(): Promise<Connection> {
     const jumpEndpoint = this.settings.jump;
     let jump: SshClient | null = null;
-    let sock: Duplex | undefined;
+    let jumpSocket: Socket | undefined;
+    let forwarded: Duplex | undefined;
     if (jumpEndpoint !== undefined) {
-      jump = await this.handshake(jumpEndpoint, 'jump');
+      const opened = await this.handshake(jumpEndpoint, 'jump');
+      jump = opened.client;
+      jumpSocket = opened.socket!;
       try {
-        sock = await this.forwardThrough(jump);
+        forwarded = await this.forwardThrough(jump);
       } catch (error) {
         jump.end();
         throw error;
       }
     }
     let client: SshClient;
+    let socket: Socket;
     try {
-      client = await this.handshake(this.settings, 'host', sock);
+      const host = await this.handshake(this.settings, 'host', forwarded);
+      client = host.client;
+      socket = (jumpSocket ?? host.socket)!;
     } catch (error) {
       jump?.end();
       throw error;
@@ -242,6 +260,7 @@ export class SshTransport implements Transport {
     const connection: Connection = {
       client,
       jump,
+      socket,
       activeCommands: 0,
       freeChannels: MAX_CHANNELS_PER_CONNECTION,
       waiting: [],
@@ -287,12 +306,38 @@ export class SshTransport implements Transport {
     });
   }
 
-  /** Connects and authenticates one endpoint; the host key is verified during key exchange, before auth. */
-  private async handshake(endpoint: SshEndpoint, role: Role, sock?: Duplex): Promise<SshClient> {
-    const auth = await this.authConfig(endpoint, role);
-    const knownHosts = endpoint.hostKey === undefined && endpoint.knownHostsFile !== undefined
-      ? await loadKnownHosts(this.expandHome(endpoint.knownHostsFile))
-      : null;
+  /**
+   * Connects and authenticates one endpoint (over `forwarded`, a jump host's channel, when given); the
+   * host key is verified during key exchange, before auth. Returns the client and the TCP connection we
+   * opened for it (null over a jump host's channel).
+   */
+  private async handshake(endpoint: SshEndpoint, role: Role, forwarded?: Duplex): Promise<{ client: SshClient; socket: Socket | null }> {
+    // The TCP connection first: the host's sshd starts its session process (a fork, often an exec) while
+    // ssh2 loads and the key file is read, instead of after.
+    const opened = forwarded === undefined ? openSocket(endpoint) : null;
+    const sock = forwarded ?? opened!.socket;
+    let auth: Array<PublicKeyAuthMethod | AgentAuthMethod>;
+    let knownHosts: string | null;
+    let Client: Ssh2['Client'];
+    try {
+      auth = await this.authMethods(endpoint, role);
+      knownHosts = endpoint.hostKey === undefined && endpoint.knownHostsFile !== undefined
+        ? await loadKnownHosts(this.expandHome(endpoint.knownHostsFile))
+        : null;
+      ({ Client } = await loadSsh2());
+    } catch (error) {
+      opened?.socket.destroy();
+      throw error;
+    }
+    // Failed before ssh2 took the socket over (refused, unresolvable): the same error ssh2 would give.
+    const early = opened?.failure();
+    if (early != null) {
+      opened!.socket.destroy();
+      throw this.connectError(Object.assign(early, { level: 'client-socket' }), endpoint, role);
+    }
+    if (opened?.socket.destroyed === true) {
+      throw new BotError('ssh_connect_failed', `${capitalize(this.where(role))} closed the connection during the SSH handshake. Check that port ${endpoint.port} is an SSH server that accepts us.`);
+    }
     const preferredKeyTypes = knownHosts === null ? [] : knownHostKeyTypes(knownHosts, endpoint.address, endpoint.port);
     let hostKeyError: BotError | null = null;
     const client = new Client();
@@ -300,7 +345,9 @@ export class SshTransport implements Transport {
       host: endpoint.address,
       port: endpoint.port,
       username: endpoint.username,
-      ...auth,
+      // Only the methods configured: ssh2 would otherwise try "none" first, one more round trip (and a
+      // failed-auth line in the host's log) on every connection.
+      authHandler: auth,
       readyTimeout: this.settings.connectTimeoutMs,
       keepaliveInterval: this.settings.keepaliveIntervalMs,
       keepaliveCountMax: KEEPALIVE_COUNT_MAX,
@@ -308,10 +355,10 @@ export class SshTransport implements Transport {
         hostKeyError = this.checkHostKey(endpoint, role, knownHosts, key);
         return hostKeyError === null;
       },
-      ...(sock === undefined ? {} : { sock }),
+      sock,
       ...(preferredKeyTypes.length === 0 ? {} : { algorithms: { serverHostKey: hostKeyAlgorithms(preferredKeyTypes) } }),
     };
-    return await new Promise<SshClient>((resolve, reject) => {
+    return await new Promise<{ client: SshClient; socket: Socket | null }>((resolve, reject) => {
       let isSettled = false;
       const fail = (error: BotError): void => {
         if (isSettled) return;
@@ -327,7 +374,7 @@ export class SshTransport implements Transport {
         isSettled = true;
         client.removeAllListeners('error');
         client.removeAllListeners('close');
-        resolve(client);
+        resolve({ client, socket: opened?.socket ?? null });
       });
       client.on('error', (error: Error & { level?: string; code?: string }) => {
         fail(hostKeyError ?? this.connectError(error, endpoint, role));
@@ -391,16 +438,21 @@ export class SshTransport implements Transport {
     }
   }
 
-  /** Reads the key file and passphrase only now, at connect time; never puts their contents in errors. */
-  private async authConfig(endpoint: SshEndpoint, role: Role): Promise<Pick<ConnectConfig, 'privateKey' | 'passphrase' | 'agent'>> {
-    const config: Pick<ConnectConfig, 'privateKey' | 'passphrase' | 'agent'> = {};
+  /**
+   * The auth methods to try, in OpenSSH's order (the key file, then the agent). Reads the key file and
+   * passphrase only now, at connect time; never puts their contents in errors.
+   */
+  private async authMethods(endpoint: SshEndpoint, role: Role): Promise<Array<PublicKeyAuthMethod | AgentAuthMethod>> {
+    const methods: Array<PublicKeyAuthMethod | AgentAuthMethod> = [];
+    const { username } = endpoint;
     const forWhom = role === 'jump' ? `the jump host of ${this.hostName}` : this.hostName;
+    let agent: AgentAuthMethod | undefined;
     if (endpoint.agent) {
       const socket = this.env.SSH_AUTH_SOCK;
       if (socket === undefined || socket === '') {
         throw new BotError('config_invalid', `SSH for ${forWhom} is set to use the ssh-agent (agent: true), but SSH_AUTH_SOCK is not set.`);
       }
-      config.agent = socket;
+      agent = { type: 'agent', username, agent: socket };
     }
     if (endpoint.privateKeyFile !== undefined) {
       const file = this.expandHome(endpoint.privateKeyFile);
@@ -412,6 +464,7 @@ export class SshTransport implements Transport {
           throw new BotError('config_invalid', `The passphrase variable ${endpoint.passphraseEnv} (passphraseEnv for ${forWhom}) is not set.`);
         }
       }
+      const { utils } = await loadSsh2();
       const parsed = utils.parseKey(key, passphrase);
       if (parsed instanceof Error) {
         const isEncrypted = /encrypted|passphrase/i.test(parsed.message);
@@ -422,10 +475,12 @@ export class SshTransport implements Transport {
             : `The private key file ${file} for ${forWhom} is not a private key ssh2 can read (OpenSSH, PEM or PPK format expected).`,
         );
       }
-      config.privateKey = key;
-      if (passphrase !== undefined) config.passphrase = passphrase;
+      // The key as parsed (and decrypted) here, not the file's bytes: ssh2 would parse them again, and
+      // an encrypted key's bcrypt key derivation takes a noticeable fraction of a second.
+      methods.push({ type: 'publickey', username, key: parsed });
     }
-    return config;
+    if (agent !== undefined) methods.push(agent);
+    return methods;
   }
 
   /** Maps ssh2's `err.level` (and socket error codes) to our codes; this is the only place that does. */
@@ -479,8 +534,9 @@ export class SshTransport implements Transport {
     connection.isLost = true;
     connection.client.end();
     connection.jump?.end();
-    // Bounded: a dead peer may never confirm the close.
-    await Promise.race([connection.closed, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
+    // Done once our disconnect is written: the host closes its side after its sshd has ended the session
+    // (tens of ms), and nothing here needs that. Bounded: a socket that cannot flush (a dead peer).
+    await Promise.race([connection.closed, written(connection.socket), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
     connection.client.destroy();
     connection.jump?.destroy();
   }
@@ -521,6 +577,30 @@ async function readPrivateKeyFile(file: string, forWhom: string): Promise<Buffer
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * Opens the TCP connection to an endpoint without Nagle's algorithm: the handshake is a series of small
+ * packets, and one held back until the previous is acknowledged waits out the peer's delayed ACK (about
+ * 40 ms on Linux) each time. `failure()` is the socket's error from before ssh2 listens to it.
+ */
+function openSocket(endpoint: SshEndpoint): { socket: Socket; failure(): (Error & { code?: string }) | null } {
+  const socket = connectTcp({ host: endpoint.address, port: endpoint.port, noDelay: true });
+  let failure: (Error & { code?: string }) | null = null;
+  // Stays attached: ssh2 adds its own listener when it takes the socket over.
+  socket.on('error', (error) => {
+    failure ??= error;
+  });
+  return { socket, failure: () => failure };
+}
+
+/** Resolves once everything written to the stream has been handed to the OS (or the stream is gone). */
+function written(stream: Duplex): Promise<void> {
+  if (stream.writableFinished || stream.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    stream.once('finish', () => resolve());
+    stream.once('close', () => resolve());
+  });
 }
 
 function socketProblem(code: string | undefined, message: string): string {

@@ -1,7 +1,7 @@
-import { describeExitStatus } from '../workerman/compute-findings.js';
+import { formatDuration } from '../render/format.js';
+import { describeExitStatus } from '../workerman/describe-exit-status.js';
 import { openOfKind, verdictOn, type DetectContext } from './detector.js';
 import type { AlertSignal, StatusSnapshot } from './types.js';
-import { formatDuration } from './window-series.js';
 
 const MIN_MS = 60_000;
 

@@ -1,7 +1,8 @@
 import { openOfKind, traceCommand, type DetectContext } from './detector.js';
 import { summarizeTrend, type Trend } from './summarize-trend.js';
 import type { AlertSignal } from './types.js';
-import { formatDuration, formatMb, type ProcSeries } from './window-series.js';
+import { formatBytes, formatDuration } from '../render/format.js';
+import type { ProcSeries } from './window-series.js';
 
 const MB = 1_048_576;
 const MIN_MS = 60_000;
@@ -57,7 +58,7 @@ export function detectMemoryGrowth(ctx: DetectContext): AlertSignal[] {
       else if (trends.length === 0) signals.push(waitingSignal(ctx, worker));
       else {
         const top = Math.max(...trends.map((p) => p.trend.slopePerHour / MB));
-        signals.push(clearSignal(worker, `its processes' memory is flat again (at most ${top.toFixed(1)} MB/h over the last ${th.minSpanMin}+ min)`));
+        signals.push(clearSignal(worker, `its processes' memory is flat again (at most ${top.toFixed(1)} MiB/h over the last ${th.minSpanMin}+ min)`));
       }
     }
   }
@@ -73,11 +74,11 @@ function leakSignal(ctx: DetectContext, worker: string, trends: ProcessTrend[], 
   const mbPerHour = top.trend.slopePerHour / MB;
   const evidence = trends.slice(0, 3).map(({ s, trend }) => {
     const ups = Math.round(trend.upShare * 100);
-    return `pid ${s.pid}: RSS ${formatMb(trend.first)} → ${formatMb(trend.last)} in ${formatDuration(trend.spanMs)}, +${(trend.slopePerHour / MB).toFixed(1)} MB/h (Theil–Sen over ${trend.points} samples, ${ups}% of the changes up)`;
+    return `pid ${s.pid}: RSS ${formatBytes(trend.first)} → ${formatBytes(trend.last)} in ${formatDuration(trend.spanMs)}, +${(trend.slopePerHour / MB).toFixed(1)} MiB/h (Theil–Sen over ${trend.points} samples, ${ups}% of the changes up)`;
   });
   if (trends.length > 3) evidence.push(`… and ${trends.length - 3} more process${trends.length - 3 === 1 ? '' : 'es'} of ${worker} growing`);
   const heap = heapTrend(ctx, top.s.pid);
-  if (heap !== null) evidence.push(`PHP heap of pid ${top.s.pid} (status memory): ${formatMb(heap.first)} → ${formatMb(heap.last)} over ${heap.points} status samples`);
+  if (heap !== null) evidence.push(`PHP heap of pid ${top.s.pid} (status memory): ${formatBytes(heap.first)} → ${formatBytes(heap.last)} over ${heap.points} status samples`);
   const metrics: Record<string, number> = { mbPerHour: round1(mbPerHour), rssBytes: top.trend.last };
   let severity: 'warning' | 'critical' = 'warning';
   if (th.memoryLimitMb !== undefined) {
@@ -89,8 +90,8 @@ function leakSignal(ctx: DetectContext, worker: string, trends: ProcessTrend[], 
     metrics.projectedMs = Math.round(projectedMs);
     evidence.push(
       leftBytes <= 0
-        ? `memory_limit ${th.memoryLimitMb} MB is reached: PHP ends the next request that allocates with "Allowed memory size exhausted"`
-        : `memory_limit ${th.memoryLimitMb} MB reached in about ${formatDuration(projectedMs)} at this rate (${heap !== null ? 'PHP heap' : 'RSS'} ${formatMb(nowBytes)} now)`,
+        ? `memory_limit ${th.memoryLimitMb} MiB is reached: PHP ends the next request that allocates with "Allowed memory size exhausted"`
+        : `memory_limit ${th.memoryLimitMb} MiB reached in about ${formatDuration(projectedMs)} at this rate (${heap !== null ? 'PHP heap' : 'RSS'} ${formatBytes(nowBytes)} now)`,
     );
     if (projectedMs < 3_600_000) severity = 'critical';
   }
@@ -99,7 +100,7 @@ function leakSignal(ctx: DetectContext, worker: string, trends: ProcessTrend[], 
     subject: worker,
     verdict,
     severity,
-    title: `${worker} on ${ctx.host}: memory grows ${mbPerHour.toFixed(1)} MB/h`,
+    title: `${worker} on ${ctx.host}: memory grows ${mbPerHour.toFixed(1)} MiB/h`,
     evidence,
     nextStep:
       `Find what a request keeps (static caches, global arrays, unclosed resources): \`${traceCommand(ctx.host, top.s.pid)}\` shows what the process does. ` +

@@ -1,6 +1,6 @@
 import { openOfKind, traceCommand, verdictOn, type DetectContext } from './detector.js';
 import type { AlertSignal, StatusSnapshot } from './types.js';
-import { formatDuration } from './window-series.js';
+import { formatDuration } from '../render/format.js';
 
 const MIN_MS = 60_000;
 /** An open stall clears after this many status intervals in a row in which requests moved. */

@@ -1,6 +1,7 @@
 import { openOfKind, traceCommand, verdictOn, type DetectContext } from './detector.js';
 import type { AlertSignal, StatusSnapshot } from './types.js';
-import { formatDuration, trailing, type ProcPoint, type ProcSeries } from './window-series.js';
+import { formatDuration } from '../render/format.js';
+import { trailing, type ProcPoint, type ProcSeries } from './window-series.js';
 
 /**
  * A process stuck in a request, from either source:

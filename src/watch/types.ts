@@ -120,7 +120,7 @@ export interface Alert {
   subject: string;
   state: 'open' | 'resolved';
   severity: AlertSeverity;
-  /** One line, plain text: `HttpApi01 on web-1: memory grows 12.4 MB/h`. */
+  /** One line, plain text: `HttpApi01 on web-1: memory grows 12.4 MiB/h`. */
   title: string;
   /** Plain-text lines, each one fact with its numbers (escape before posting). */
   evidence: string[];

@@ -134,18 +134,3 @@ export function trailing<T>(items: readonly T[], pred: (item: T) => boolean): nu
   for (let i = items.length - 1; i >= 0 && pred(items[i]!); i--) n += 1;
   return n;
 }
-
-/** `3 min`, `1 h 20 min`, `45 s`: a duration for evidence lines. */
-export function formatDuration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  if (s < 90) return `${s} s`;
-  const min = Math.round(s / 60);
-  if (min < 90) return `${min} min`;
-  const h = Math.floor(min / 60);
-  return `${h} h ${min % 60} min`;
-}
-
-/** `41.2 MB`: bytes in MB (1024²) with one decimal. */
-export function formatMb(bytes: number): string {
-  return `${(bytes / 1_048_576).toFixed(1)} MB`;
-}

@@ -1,3 +1,5 @@
+import { formatBytes } from '../render/format.js';
+import { describeExitStatus, exitCauseOfStatus } from './describe-exit-status.js';
 import { exitHint } from './exit-hint.js';
 import type { Finding, ProcessRow, WorkermanStatus } from './types.js';
 
@@ -76,7 +78,7 @@ export function computeFindings(status: WorkermanStatus): Finding[] {
         kind: 'memory-outlier',
         pid: p.pid,
         worker,
-        message: `pid ${p.pid} (${worker}) uses ${formatMb(bytes)}, ${(bytes / median).toFixed(1)}x the median ${formatMb(median)} of its ${list.length} processes: a leak or an unusually large request.`,
+        message: `pid ${p.pid} (${worker}) uses ${formatBytes(bytes)}, ${(bytes / median).toFixed(1)}x the median ${formatBytes(median)} of its ${list.length} processes: a leak or an unusually large request.`,
       });
     }
   }
@@ -99,54 +101,16 @@ export function computeFindings(status: WorkermanStatus): Finding[] {
   return findings;
 }
 
-/** exitHint() of a raw `pcntl_wait()` status, said as `killed by SIGKILL: the OOM killer? …`; null when it points nowhere. */
+/** exitHint() of a raw `pcntl_wait()` status, said as `Killed by SIGKILL: the OOM killer? …`; null when it points nowhere. */
 function exitHintOfStatus(status: number | string): string | null {
-  const n = typeof status === 'number' ? status : Number(status);
-  if (!Number.isInteger(n) || n < 0) return null;
-  const signal = n & 0x7f;
-  const cause = signal === 0 ? { signal: null, code: (n >> 8) & 0xff } : { signal: SIGNAL_NAMES[signal] ?? `signal ${signal}`, code: null };
-  const hint = exitHint(cause);
-  if (hint === null) return null;
+  const cause = exitCauseOfStatus(status);
+  const hint = cause === null ? null : exitHint(cause);
+  if (cause === null || hint === null) return null;
   return `${cause.signal !== null ? `Killed by ${cause.signal}` : `exit(${cause.code})`}: ${hint}`;
 }
-
-/**
- * Decodes a raw `pcntl_wait()` status as Workerman prints it: 9 = killed by SIGKILL, 256*n = exit(n).
- */
-export function describeExitStatus(status: number | string): string {
-  const n = typeof status === 'number' ? status : Number(status);
-  if (!Number.isInteger(n) || n < 0) return `status ${String(status)}`;
-  const signal = n & 0x7f;
-  if (signal === 0) return `exit(${(n >> 8) & 0xff}) (status ${n})`;
-  const core = n & 0x80 ? ', core dumped' : '';
-  return `killed by ${SIGNAL_NAMES[signal] ?? `signal ${signal}`}${core} (status ${n})`;
-}
-
-// Linux x86/arm numbering, which is what Workerman hosts run.
-const SIGNAL_NAMES: Record<number, string> = {
-  1: 'SIGHUP',
-  2: 'SIGINT',
-  3: 'SIGQUIT',
-  4: 'SIGILL',
-  5: 'SIGTRAP',
-  6: 'SIGABRT',
-  7: 'SIGBUS',
-  8: 'SIGFPE',
-  9: 'SIGKILL',
-  10: 'SIGUSR1',
-  11: 'SIGSEGV',
-  12: 'SIGUSR2',
-  13: 'SIGPIPE',
-  14: 'SIGALRM',
-  15: 'SIGTERM',
-};
 
 function medianOf(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
-function formatMb(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(2)} MB`;
 }

@@ -53,6 +53,16 @@ export interface WorkermanStatus {
   findings: Finding[];
 }
 
+/** A worker's exit row with its raw status in words (`killed by SIGKILL (status 9)`), for people to read. */
+export interface DescribedWorkerExit extends WorkerExitRow {
+  meaning: string;
+}
+
+/** A status whose exit rows carry their meaning: what the terminal renderer is given (not the `--json` contract, which keeps the raw rows). */
+export interface DescribedStatus extends Omit<WorkermanStatus, 'workers'> {
+  workers: DescribedWorkerExit[];
+}
+
 /** One row of `php start.php connections`. */
 export interface ConnectionRow {
   pid: number;

@@ -1,5 +1,3 @@
-import { renderConnectionsText } from '../../render/text/connections-table.js';
-import { runConnections } from '../../workerman/run-status.js';
 import type { CliCommand } from '../cli-command.js';
 import { expectArgs } from '../expect-args.js';
 import { pickHost } from '../pick-host.js';
@@ -18,7 +16,11 @@ export const connectionsCommand: CliCommand = {
   async run(ctx) {
     const loaded = await ctx.config();
     const host = pickHost(loaded, expectArgs(ctx.args, 1, 'connections <host>')[0]!);
+    // Loaded when the command runs, not with the CLI; the renderer while the host works.
+    const { runConnections } = await import('../../workerman/run-status.js');
+    const rendering = import('../../render/text/connections-table.js');
     const run = await runConnections((await ctx.transports()).get(host.name), host);
+    const { renderConnectionsText } = await rendering;
     ctx.io.stdout.write(ctx.json ? `${JSON.stringify(run.connections, null, 2)}\n` : renderConnectionsText(run.connections, { color: ctx.color, maxWidth: ctx.maxWidth }));
     return 0;
   },

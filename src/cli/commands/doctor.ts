@@ -1,8 +1,6 @@
 import { ALL_HOSTS_GROUP } from '../../config/schema.js';
 import { BotError, oneLine } from '../../errors.js';
 import { resolveTargets } from '../../config/resolve-targets.js';
-import { runDoctor, runDoctorFleet } from '../../host/run-doctor.js';
-import { renderDoctorText } from '../../render/text/doctor-text.js';
 import type { CliCommand } from '../cli-command.js';
 import { isGroupName, pickHost } from '../pick-host.js';
 
@@ -24,6 +22,8 @@ export const doctorCommand: CliCommand = {
   async run(ctx) {
     if (ctx.args.length > 1) throw new BotError('input_invalid', `Expected: workerman-ops doctor [host|group|all] (unexpected "${oneLine(ctx.args[1]!, 64)}"). See workerman-ops doctor --help.`);
     const loaded = await ctx.config();
+    // Loaded when the command runs, not with the CLI (every command pays for what main imports).
+    const [{ runDoctor, runDoctorFleet }, { renderDoctorText }] = await Promise.all([import('../../host/run-doctor.js'), import('../../render/text/doctor-text.js')]);
     const name = ctx.args[0] ?? ALL_HOSTS_GROUP;
     // `all` holds the built-in local host only when a Workerman app runs here (looked for only then).
     const groupSource = name === ALL_HOSTS_GROUP ? (await ctx.listedConfig()).config : loaded.config;

@@ -5,6 +5,7 @@ import { BotError, oneLine } from '../../errors.js';
 import { buildHostHistory } from '../../history/build-host-history.js';
 import { parseHistoryWindow } from '../../history/parse-history-window.js';
 import { PNG_MAX_BUCKETS, PNG_MAX_SERIES, renderHistoryPng } from '../../history/render-host-charts.js';
+import { formatBytes } from '../../render/format.js';
 import { renderHistoryJson } from '../../render/text/history-json.js';
 import { renderHistoryText } from '../../render/text/history-summary.js';
 import { readWatchStateFile } from '../../watch/watch-state-file.js';
@@ -66,7 +67,7 @@ export const historyCommand: CliCommand = {
       const image = await renderHistoryPng(buildHostHistory(view, { windowMs: window.windowMs, maxBuckets: PNG_MAX_BUCKETS, maxSeries: PNG_MAX_SERIES }));
       const path = resolve(io.cwd, pngFile);
       await writeFile(path, image.png);
-      wrote = `Wrote ${pngFile} (${image.widthPx} × ${image.heightPx} px, ${Math.ceil(image.png.length / 1024)} KB).\n`;
+      wrote = `Wrote ${pngFile} (${image.widthPx} × ${image.heightPx} px, ${formatBytes(image.png.length)}).\n`;
     }
     if (ctx.json) {
       io.stdout.write(`${JSON.stringify(renderHistoryJson(history), null, 2)}\n`);

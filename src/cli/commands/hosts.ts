@@ -1,7 +1,6 @@
 import type { Config } from '../../config/schema.js';
 import { isBuiltInLocalHost, isListedHost, LOCAL_HOST_NAME } from '../../config/local-host.js';
 import { listHostGroups } from '../../config/resolve-targets.js';
-import { escapeControlChars, renderTextTable } from '../../render/text/status-table.js';
 import type { CliCommand } from '../cli-command.js';
 import { expectArgs } from '../expect-args.js';
 
@@ -35,13 +34,15 @@ export const hostsCommand: CliCommand = {
       ctx.io.stdout.write(`${JSON.stringify(hosts, null, 2)}\n`);
       return 0;
     }
+    // Loaded when the command runs, not with the CLI (every command pays for what main imports).
+    const [{ escapeControl }, { renderTextTable }] = await Promise.all([import('../../render/escape-control.js'), import('../../render/text/table.js')]);
     const lines = renderTextTable(
       hosts,
       [
-        { header: 'HOST', cell: (h) => escapeControlChars(h.name) },
-        { header: 'TARGET', cell: (h) => escapeControlChars(h.target), fit: { shrink: { step: 2, minWidth: 20, keep: 'ends' } } },
-        { header: 'START FILE', cell: (h) => escapeControlChars(h.startFile ?? '(running master)'), fit: { shrink: { step: 2, minWidth: 16, keep: 'ends' }, drop: 3 } },
-        { header: 'DESCRIPTION', cell: (h) => escapeControlChars(h.description ?? ''), fit: { shrink: { step: 1, minWidth: 12 }, drop: 2 } },
+        { header: 'HOST', cell: (h) => escapeControl(h.name) },
+        { header: 'TARGET', cell: (h) => escapeControl(h.target), fit: { shrink: { step: 2, minWidth: 20, keep: 'ends' } } },
+        { header: 'START FILE', cell: (h) => escapeControl(h.startFile ?? '(running master)'), fit: { shrink: { step: 2, minWidth: 16, keep: 'ends' }, drop: 3 } },
+        { header: 'DESCRIPTION', cell: (h) => escapeControl(h.description ?? ''), fit: { shrink: { step: 1, minWidth: 12 }, drop: 2 } },
       ],
       { color: ctx.color, maxWidth: ctx.maxWidth },
     );

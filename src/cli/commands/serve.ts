@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { removeStaleRawLogs } from '../../strace/raw-log.js';
 import type { CliCommand } from '../cli-command.js';
 import { expectArgs } from '../expect-args.js';
 
@@ -29,7 +28,7 @@ export const serveCommand: CliCommand = {
     const { loadWatchEnv } = await import('../../config/watch-env.js');
     const { isWatcher } = loadWatchEnv(ctx.io.env);
     const loaded = await ctx.config();
-    const { runServe } = await import('../../slack/serve.js');
+    const [{ runServe }, { removeStaleRawLogs }] = await Promise.all([import('../../slack/serve.js'), import('../../strace/raw-log.js')]);
     // A bot killed mid-trace leaves its private raw-log dirs behind: remove them at start.
     await removeStaleRawLogs();
     await runServe({ env, config: loaded.config, transports: await ctx.transports(), isWatcher });

@@ -1,8 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { BotError } from '../../errors.js';
-import { loadHelper } from '../../host/helper.js';
-import { renderSetupHost } from '../../host/setup-host.js';
 import type { CliCommand } from '../cli-command.js';
 import { expectArgs } from '../expect-args.js';
 import { pickHost } from '../pick-host.js';
@@ -26,6 +24,8 @@ export const setupHostCommand: CliCommand = {
   positionals: ['host'],
   async run(ctx) {
     const { io, options } = ctx;
+    // Loaded when the command runs, not with the CLI (every command pays for what main imports).
+    const [{ loadHelper }, { renderSetupHost }] = await Promise.all([import('../../host/helper.js'), import('../../host/setup-host.js')]);
     if (options['print-helper'] === true) {
       expectArgs(ctx.args, 0, 'setup-host --print-helper');
       io.stdout.write(loadHelper().text);

@@ -1,10 +1,6 @@
-import { renderFleetText } from '../../fleet/render-fleet-text.js';
 import { resolveTargets } from '../../config/resolve-targets.js';
 import { ALL_HOSTS_GROUP } from '../../config/schema.js';
-import { runFleetStatus } from '../../fleet/run-fleet-status.js';
-import { renderStatusText } from '../../render/text/status-table.js';
-import { parseStatus } from '../../workerman/parse-status.js';
-import { runStatus } from '../../workerman/run-status.js';
+import { describeExits } from '../../workerman/describe-exit-status.js';
 import type { CliCommand } from '../cli-command.js';
 import { expectArgs } from '../expect-args.js';
 import { isGroupName, pickHost } from '../pick-host.js';
@@ -34,14 +30,19 @@ export const statusCommand: CliCommand = {
     const fromFile = options['from-file'] as string | undefined;
     if (fromFile !== undefined) {
       expectArgs(ctx.args, 0, 'status --from-file FILE');
+      const [{ parseStatus }, { renderStatusText }] = await Promise.all([import('../../workerman/parse-status.js'), import('../../render/text/status-table.js')]);
       const status = parseStatus(await readInput(fromFile, io), { host: null });
-      io.stdout.write(json ? `${JSON.stringify(status, null, 2)}\n` : renderStatusText(status, { color: ctx.color, maxWidth: ctx.maxWidth }));
+      io.stdout.write(json ? `${JSON.stringify(status, null, 2)}\n` : renderStatusText(describeExits(status), { color: ctx.color, maxWidth: ctx.maxWidth }));
       return 0;
     }
     const name = expectArgs(ctx.args, 1, 'status <host|group|all>')[0]!;
     const loaded = await ctx.config();
     const qps = options.qps === true;
+    // What the command runs is loaded here, not with the CLI (every command pays for what main imports);
+    // what only renders the answer is loaded while the hosts work on it.
     if (isGroupName(loaded, name)) {
+      const rendering = import('../../render/text/fleet-table.js');
+      const [{ runStatus }, { runFleetStatus }] = await Promise.all([import('../../workerman/run-status.js'), import('../../fleet/run-fleet-status.js')]);
       const limits = loaded.config.limits;
       // `all` holds the built-in local host only when a Workerman app runs here (looked for only then).
       const groupSource = name === ALL_HOSTS_GROUP ? (await ctx.listedConfig()).config : loaded.config;
@@ -50,6 +51,7 @@ export const statusCommand: CliCommand = {
         async (h, signal) => (await runStatus((await ctx.transports()).get(h.name), h, { qps, signal })).status,
         { concurrency: limits.fleetConcurrency, perHostTimeoutMs: limits.fleetHostTimeoutMs },
       );
+      const { renderFleetText } = await rendering;
       io.stdout.write(
         json
           ? `${JSON.stringify({ group: name, hosts: rows.map((r) => ({ ...r, status: r.status ?? null })) }, null, 2)}\n`
@@ -58,8 +60,11 @@ export const statusCommand: CliCommand = {
       return rows.every((r) => r.state === 'up') ? 0 : FLEET_DEGRADED_EXIT_CODE;
     }
     const host = pickHost(loaded, name, { withGroups: true });
+    const { runStatus } = await import('../../workerman/run-status.js');
+    const rendering = import('../../render/text/status-table.js');
     const run = await runStatus((await ctx.transports()).get(host.name), host, { qps });
-    io.stdout.write(json ? `${JSON.stringify(run.status, null, 2)}\n` : renderStatusText(run.status, { color: ctx.color, maxWidth: ctx.maxWidth }));
+    const { renderStatusText } = await rendering;
+    io.stdout.write(json ? `${JSON.stringify(run.status, null, 2)}\n` : renderStatusText(describeExits(run.status), { color: ctx.color, maxWidth: ctx.maxWidth }));
     return 0;
   },
 };

@@ -2,13 +2,7 @@ import { createReadStream } from 'node:fs';
 import { copyFile, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { BotError } from '../../errors.js';
-import { renderStraceJson } from '../../render/text/strace-json.js';
-import { renderStraceText } from '../../render/text/strace-summary.js';
-import { isStraceLog, notStraceLogError } from '../../strace/is-strace-log.js';
-import { removeStaleRawLogs } from '../../strace/raw-log.js';
-import { runTrace } from '../../strace/run-trace.js';
-import { summarizeStraceChunksWithDetails } from '../../strace/summarize.js';
-import { resolveTraceTargets } from '../../workerman/resolve-trace-targets.js';
+import { formatCount } from '../../render/format.js';
 import type { CliCommand } from '../cli-command.js';
 import { expectArgs } from '../expect-args.js';
 import { pickHost } from '../pick-host.js';
@@ -31,7 +25,7 @@ export const traceCommand: CliCommand = {
     },
     { name: 'save-log', value: 'FILE', help: 'keep the raw trace in FILE (redacted; without it nothing of the trace is kept)', complete: 'file' },
     { name: 'from-file', value: 'FILE', help: 'summarise a saved strace log instead (- reads stdin; strace -c tables too)', complete: 'file' },
-    { name: 'show-unparsed', help: `with --from-file: list every line that is not strace output (up to ${MAX_SHOWN_UNPARSED.toLocaleString('en-US')}), not only the first 5` },
+    { name: 'show-unparsed', help: `with --from-file: list every line that is not strace output (up to ${formatCount(MAX_SHOWN_UNPARSED)}), not only the first 5` },
   ],
   details: [
     'The target is a pid from `workerman-ops status <host>` or a worker name (every process of that worker is traced at once). Targets are found in /proc on the host; trace never runs Workerman\'s status (that signals every worker and would cut a sleep short).',
@@ -44,6 +38,16 @@ export const traceCommand: CliCommand = {
   positionals: ['host', 'none'],
   async run(ctx) {
     const { io, options, json } = ctx;
+    // Loaded when the command runs, not with the CLI (every command pays for what main imports).
+    const [{ renderStraceJson }, { renderStraceText }, { isStraceLog, notStraceLogError }, { removeStaleRawLogs }, { runTrace }, { summarizeStraceChunksWithDetails }, { resolveTraceTargets }] = await Promise.all([
+      import('../../render/text/strace-json.js'),
+      import('../../render/text/strace-summary.js'),
+      import('../../strace/is-strace-log.js'),
+      import('../../strace/raw-log.js'),
+      import('../../strace/run-trace.js'),
+      import('../../strace/summarize.js'),
+      import('../../workerman/resolve-trace-targets.js'),
+    ]);
     const render = { color: ctx.color, maxWidth: ctx.maxWidth };
     const fromFile = options['from-file'] as string | undefined;
     if (fromFile !== undefined) {
@@ -58,7 +62,7 @@ export const traceCommand: CliCommand = {
       });
       // Without a single strace line the verdict would read "silent": say what the input is instead.
       if (!isStraceLog(summary)) throw notStraceLogError(fromFile === '-' ? 'stdin' : `"${fromFile}"`, summary, details.unparsedSamples[0]);
-      const moreUnparsedHint = showUnparsed ? `only the first ${MAX_SHOWN_UNPARSED.toLocaleString('en-US')} are kept` : '--show-unparsed lists them all';
+      const moreUnparsedHint = showUnparsed ? `only the first ${formatCount(MAX_SHOWN_UNPARSED)} are kept` : '--show-unparsed lists them all';
       io.stdout.write(json ? renderStraceJson(summary) : renderStraceText(summary, { ...render, unparsedSamples: details.unparsedSamples, moreUnparsedHint }));
       return 0;
     }

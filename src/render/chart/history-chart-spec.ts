@@ -17,7 +17,7 @@ export interface PanelSize {
 }
 
 const CHART_TEXT = {
-  memory: { title: 'memory per worker (MB, RSS of its processes summed)', axis: 'MB', empty: 'No /proc sample in this window answered.' },
+  memory: { title: 'memory per worker (MiB, RSS of its processes summed)', axis: 'MiB', empty: 'No /proc sample in this window answered.' },
   requests: {
     title: 'requests per second per worker',
     axis: 'req/s',

@@ -1,6 +1,8 @@
 import type { Button, KnownBlock } from '@slack/types';
 import type { Alert } from '../../watch/types.js';
-import { formatDuration } from '../../watch/window-series.js';
+import { escapeControl } from '../escape-control.js';
+import { context, mention, section, sectionMessage } from './blocks.js';
+import { formatDuration } from '../format.js';
 import { countChars, escapeCodeSpan, escapeMrkdwn, truncateEscaped, truncatePlain } from './escape.js';
 import { SLACK_LIMITS, type SlackMessage } from './limits.js';
 
@@ -9,7 +11,6 @@ const MAX_EVIDENCE_LINES = 8;
 const EVIDENCE_LINE_CHARS = 400;
 // Slack caps a button's value at 2000 characters; an alert key longer than that gets no button.
 const BUTTON_VALUE_CHARS = 2000;
-const SLACK_USER_ID = /^[UW][A-Z0-9]{2,20}$/;
 
 export interface AlertMessageOptions {
   /** Bot clock (ms since the epoch): how long the alert has been open. */
@@ -31,13 +32,13 @@ export function renderAlertMessage(alert: Alert, opts: AlertMessageOptions): Sla
   const icon = alert.severity === 'critical' ? ':rotating_light:' : ':warning:';
   const blocks: KnownBlock[] = [
     section(`${icon} *${escapeMrkdwn(alert.title)}*`),
-    context(`${describeWhere(alert)} · open since ${formatClock(alert.since, opts.now)} (${formatDuration(Math.max(0, opts.now - alert.since))}) · ${alert.severity}`),
+    context([`${describeWhere(alert)} · open since ${formatClock(alert.since, opts.now)} (${formatDuration(Math.max(0, opts.now - alert.since))}) · ${alert.severity}`]),
   ];
   const evidence = renderEvidence(alert.evidence);
   if (evidence !== null) blocks.push(section(evidence));
   if (alert.nextStep !== '') blocks.push(section(`*Next step:* ${escapeMrkdwn(alert.nextStep)}`));
   if (opts.silenced !== undefined) {
-    blocks.push(context(`:mute: Silenced by ${mention(opts.silenced.by)} until ${formatClock(opts.silenced.untilMs, opts.now)}: this message is not updated until then.`));
+    blocks.push(context([`:mute: Silenced by ${mention(opts.silenced.by)} until ${formatClock(opts.silenced.untilMs, opts.now)}: this message is not updated until then.`]));
   }
   const buttons = renderButtons(alert, opts);
   if (buttons.length > 0) blocks.push({ type: 'actions', elements: buttons });
@@ -53,7 +54,7 @@ export function renderAlertResolvedMessage(alert: Alert): SlackMessage {
   const end = alert.resolvedAt ?? alert.updatedAt;
   const blocks: KnownBlock[] = [
     section(`:white_check_mark: *Resolved:* ${escapeMrkdwn(alert.title)}`),
-    context(`${describeWhere(alert)} · open from ${formatClock(alert.since, end)} to ${formatClock(end, end)} (${formatDuration(Math.max(0, end - alert.since))})`),
+    context([`${describeWhere(alert)} · open from ${formatClock(alert.since, end)} to ${formatClock(end, end)} (${formatDuration(Math.max(0, end - alert.since))})`]),
   ];
   if (alert.resolution !== null) blocks.push(section(`*Why:* ${escapeMrkdwn(alert.resolution)}`));
   const evidence = renderEvidence(alert.evidence);
@@ -65,12 +66,12 @@ export function renderAlertResolvedMessage(alert: Alert): SlackMessage {
 export function renderAlertResolvedReply(alert: Alert): SlackMessage {
   const end = alert.resolvedAt ?? alert.updatedAt;
   const why = alert.resolution === null ? '' : `: ${escapeMrkdwn(alert.resolution)}`;
-  return note(`:white_check_mark: Resolved at ${formatClock(end, end)} after ${formatDuration(Math.max(0, end - alert.since))}${why}.`);
+  return sectionMessage(`:white_check_mark: Resolved at ${formatClock(end, end)} after ${formatDuration(Math.max(0, end - alert.since))}${why}.`);
 }
 
 /** Returns the thread reply when someone silences an alert: who, until when, and what still comes. */
 export function renderAlertSilencedReply(opts: { by: string; untilMs: number; now: number }): SlackMessage {
-  return note(
+  return sectionMessage(
     `:mute: ${mention(opts.by)} silenced this alert for ${formatDuration(opts.untilMs - opts.now)} (until ${formatClock(opts.untilMs, opts.now)}): no updates until then. Its resolution is still posted here.`,
   );
 }
@@ -90,7 +91,7 @@ function renderButtons(alert: Alert, opts: AlertMessageOptions): Button[] {
 
 /** `host \`web-1\` · stuck · \`19366\``: where the alert is, all of it escaped (the subject may be a worker name). */
 function describeWhere(alert: Alert): string {
-  const subject = alert.subject === 'host' ? '' : ` · \`${escapeCodeSpan(truncatePlain(oneLineOf(alert.subject), 80))}\``;
+  const subject = alert.subject === 'host' ? '' : ` · \`${escapeCodeSpan(truncatePlain(escapeControl(alert.subject), 80))}\``;
   return `host \`${escapeCodeSpan(alert.host)}\` · ${escapeMrkdwn(alert.kind)}${subject}`;
 }
 
@@ -101,7 +102,7 @@ function renderEvidence(lines: readonly string[]): string | null {
   const shown: string[] = [];
   let used = 0;
   for (const line of lines.slice(0, MAX_EVIDENCE_LINES)) {
-    const bullet = `• ${escapeMrkdwn(truncatePlain(oneLineOf(line), EVIDENCE_LINE_CHARS))}`;
+    const bullet = `• ${escapeMrkdwn(truncatePlain(escapeControl(line), EVIDENCE_LINE_CHARS))}`;
     const size = countChars(bullet) + 1;
     if (used + size > budget) break;
     shown.push(bullet);
@@ -116,26 +117,4 @@ function formatClock(ms: number, now: number): string {
   const iso = new Date(ms).toISOString();
   const sameDay = iso.slice(0, 10) === new Date(now).toISOString().slice(0, 10);
   return `${sameDay ? '' : `${iso.slice(0, 10)} `}${iso.slice(11, 16)} UTC`;
-}
-
-/** `<@U0123>` for a Slack user ID; anything else as plain escaped text. */
-function mention(userId: string): string {
-  return SLACK_USER_ID.test(userId) ? `<@${userId}>` : escapeMrkdwn(userId);
-}
-
-function oneLineOf(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f]+/g, ' ');
-}
-
-function section(text: string): KnownBlock {
-  return { type: 'section', text: { type: 'mrkdwn', text: truncateEscaped(text, SLACK_LIMITS.sectionTextChars) } };
-}
-
-function context(text: string): KnownBlock {
-  return { type: 'context', elements: [{ type: 'mrkdwn', text: truncateEscaped(text, SLACK_LIMITS.sectionTextChars) }] };
-}
-
-function note(text: string): SlackMessage {
-  return { text, blocks: [section(text)] };
 }

@@ -1,7 +1,9 @@
-import type { KnownBlock, RawTextElement, SectionBlock, TableBlock } from '@slack/types';
+import type { KnownBlock } from '@slack/types';
 import { redactSecrets } from '../../strace/redact.js';
+import { formatMs, plural } from '../format.js';
 import type { ConnectionRow, WorkermanConnections } from '../../workerman/types.js';
-import { countChars, escapeCodeBlock, escapeCodeSpan, escapeMrkdwn, truncatePlain } from './escape.js';
+import { askedBy, codeBlock, context, header, monospaceTable, section, sectionMessage, tableBlock, type SlackColumn } from './blocks.js';
+import { countChars, escapeCodeSpan, escapeMrkdwn, truncatePlain } from './escape.js';
 import { SLACK_LIMITS, type SlackFile, type SlackMessage, type ThreadGaps } from './limits.js';
 import { describeThreadGaps } from './thread-notes.js';
 
@@ -36,31 +38,27 @@ const SUMMARY_ENTRIES = 8;
 const ROWS_PER_REPLY = 99;
 const CELL_CHARS_PER_REPLY = 9_000;
 
-interface Column {
-  title: string;
-  get: (c: ConnectionRow) => string;
-  align: 'left' | 'right';
-  maxWidth: number;
-}
+// Cells are cut to a column's width in the table block, the code block and the file alike.
+const cut = (max: number, get: (c: ConnectionRow) => string) => (c: ConnectionRow): string => truncatePlain(get(c), max);
 
-const COLUMNS: readonly Column[] = [
-  { title: 'pid', get: (c) => String(c.pid), align: 'right', maxWidth: 10 },
-  { title: 'worker', get: (c) => c.worker, align: 'left', maxWidth: 32 },
-  { title: 'cid', get: (c) => String(c.cid), align: 'right', maxWidth: 12 },
-  { title: 'proto', get: (c) => `${c.transport}/${c.protocol}`, align: 'left', maxWidth: 32 },
-  { title: 'local', get: (c) => c.localAddress, align: 'left', maxWidth: 48 },
-  { title: 'foreign', get: (c) => c.foreignAddress, align: 'left', maxWidth: 48 },
-  { title: 'state', get: (c) => c.status, align: 'left', maxWidth: 16 },
-  { title: 'recv-q', get: (c) => c.recvQueue, align: 'right', maxWidth: 12 },
-  { title: 'send-q', get: (c) => c.sendQueue, align: 'right', maxWidth: 12 },
-  { title: 'read', get: (c) => c.bytesRead, align: 'right', maxWidth: 12 },
-  { title: 'written', get: (c) => c.bytesWritten, align: 'right', maxWidth: 12 },
+const COLUMNS: readonly SlackColumn<ConnectionRow>[] = [
+  { title: 'pid', cell: cut(10, (c) => String(c.pid)), align: 'right' },
+  { title: 'worker', cell: cut(32, (c) => c.worker), align: 'left', isWrapped: true },
+  { title: 'cid', cell: cut(12, (c) => String(c.cid)), align: 'right' },
+  { title: 'proto', cell: cut(32, (c) => `${c.transport}/${c.protocol}`), align: 'left' },
+  { title: 'local', cell: cut(48, (c) => c.localAddress), align: 'left' },
+  { title: 'foreign', cell: cut(48, (c) => c.foreignAddress), align: 'left', isWrapped: true },
+  { title: 'state', cell: cut(16, (c) => c.status), align: 'left' },
+  { title: 'recv-q', cell: cut(12, (c) => c.recvQueue), align: 'right' },
+  { title: 'send-q', cell: cut(12, (c) => c.sendQueue), align: 'right' },
+  { title: 'read', cell: cut(12, (c) => c.bytesRead), align: 'right' },
+  { title: 'written', cell: cut(12, (c) => c.bytesWritten), align: 'right' },
 ];
 
 /** Returns the parent message posted before `connections` runs. */
 export function renderConnectionsPending(host: string, requestedBy?: string): SlackMessage {
-  const text = `:hourglass_flowing_sand: Workerman connections of \`${escapeCodeSpan(host)}\`${askedBy(requestedBy)}…`;
-  return { text, blocks: [section(text)] };
+  const who = askedBy(requestedBy);
+  return sectionMessage(`:hourglass_flowing_sand: Workerman connections of \`${escapeCodeSpan(host)}\`${who === null ? '' : `, ${who}`}…`);
 }
 
 /**
@@ -71,10 +69,7 @@ export function renderConnectionsPending(host: string, requestedBy?: string): Sl
 export function renderConnectionsMessage(conns: WorkermanConnections, opts: ConnectionsRenderOptions): ConnectionsMessage {
   const rows = conns.connections;
   const n = rows.length;
-  const header: KnownBlock = {
-    type: 'header',
-    text: { type: 'plain_text', emoji: true, text: truncatePlain(`:link: Workerman connections of ${opts.host}`, SLACK_LIMITS.headerChars) },
-  };
+  const title = header(`:link: Workerman connections of ${opts.host}`);
   const workers = new Set(rows.map((c) => c.worker)).size;
   const waiting = rows.filter(hasSendQueue).length;
   const summary =
@@ -82,7 +77,7 @@ export function renderConnectionsMessage(conns: WorkermanConnections, opts: Conn
       ? `\`${escapeCodeSpan(opts.host)}\` has no client connections.`
       : `\`${escapeCodeSpan(opts.host)}\`: *${plural(n, 'client connection')}* to ${plural(workers, 'worker')}` +
         (waiting === 0 ? ', no data waiting to be sent.' : `, *${waiting} with data waiting to be sent* (the peer is not reading).`);
-  const blocks: KnownBlock[] = [header, section(summary)];
+  const blocks: KnownBlock[] = [title, section(summary)];
   if (n > 0) {
     blocks.push({
       type: 'section',
@@ -111,12 +106,12 @@ export function renderConnectionsMessage(conns: WorkermanConnections, opts: Conn
     if (fileArrived) parts.push(`the whole output is attached ${parts.length > 0 ? 'there' : 'in the thread'}`);
     if (parts.length > 0) where = `${parts.join(', ').replace(/^t/, 'T')}.`;
   }
-  const context = [askedBy(opts.requestedBy).replace(/^, /, ''), opts.durationMs === undefined ? '' : `took ${Math.round(opts.durationMs)} ms`, where]
+  const facts = [askedBy(opts.requestedBy) ?? '', opts.durationMs === undefined ? '' : `took ${formatMs(opts.durationMs)}`, where]
     .filter((s) => s !== '')
     .join(' · ');
-  if (context !== '') blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: context }] });
+  if (facts !== '') blocks.push(context([facts]));
   const gapNote = describeThreadGaps(opts.gaps);
-  if (gapNote !== null) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: gapNote }] });
+  if (gapNote !== null) blocks.push(context([gapNote]));
 
   const text = escapeMrkdwn(
     truncatePlain(
@@ -135,12 +130,12 @@ export function renderConnectionsPrivately(conns: WorkermanConnections, opts: Co
   const message = renderConnectionsMessage(conns, { ...opts, maxThreadReplies: 0 });
   const rows = conns.connections;
   if (rows.length === 0) return { text: message.text, blocks: message.blocks.filter((b) => b.type !== 'context') };
-  const lines = monospaceTable(rows);
-  const fence = (k: number): string => `\`\`\`${escapeCodeBlock(lines.slice(0, k + 1).join('\n'))}\`\`\``;
+  const table = monospaceTable(COLUMNS, rows);
+  const fence = (k: number): string => codeBlock([table.header, ...table.rows.slice(0, k)]);
   let k = rows.length;
   while (k > 1 && countChars(fence(k)) > SLACK_LIMITS.sectionTextChars) k -= 1;
   const blocks: KnownBlock[] = [...message.blocks.filter((b) => b.type !== 'context'), section(fence(k))];
-  if (k < rows.length) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `Showing ${k} of ${rows.length} connections.` }] });
+  if (k < rows.length) blocks.push(context([`Showing ${k} of ${rows.length} connections.`]));
   return { text: message.text, blocks };
 }
 
@@ -148,7 +143,7 @@ export function renderConnectionsPrivately(conns: WorkermanConnections, opts: Co
 export function renderConnectionsFile(conns: WorkermanConnections, host: string, raw?: { stdout: string; stderr: string }): SlackFile {
   const redacted = (text: string): string => text.split('\n').map(redactSecrets).join('\n');
   const content =
-    raw === undefined ? `${monospaceTable(conns.connections).join('\n')}\n` : redacted(raw.stdout) + (raw.stderr === '' ? '' : `\n--- stderr ---\n${redacted(raw.stderr)}`);
+    raw === undefined ? `${tableLines(conns.connections).join('\n')}\n` : redacted(raw.stdout) + (raw.stderr === '' ? '' : `\n--- stderr ---\n${redacted(raw.stderr)}`);
   return { filename: `${host}-connections.txt`, title: `php start.php connections on ${host}`, content };
 }
 
@@ -157,7 +152,7 @@ function hasSendQueue(c: ConnectionRow): boolean {
 }
 
 function cells(c: ConnectionRow): string[] {
-  return COLUMNS.map((col) => truncatePlain(col.get(c), col.maxWidth));
+  return COLUMNS.map((col) => col.cell(c));
 }
 
 interface Page {
@@ -188,33 +183,19 @@ function paginate(rows: readonly ConnectionRow[], maxPages: number): Page[] {
 }
 
 function renderPage(page: Page, rest: number, host: string, total: number): SlackMessage {
-  const cell = (text: string): RawTextElement => ({ type: 'raw_text', text: text === '' ? ' ' : text });
-  const table: TableBlock = {
-    type: 'table',
-    column_settings: COLUMNS.map((c) => ({ align: c.align, ...(c.title === 'worker' || c.title === 'foreign' ? { is_wrapped: true } : {}) })),
-    // raw_text is literal (no mrkdwn): a worker named `<!channel>` shows as such, so cells are not escaped.
-    rows: [COLUMNS.map((c) => cell(c.title)), ...page.rows.map((r) => cells(r).map(cell))],
-  };
+  // raw_text cells are literal: a worker named `<!channel>` shows as such, so cells are not escaped.
+  const table = tableBlock(COLUMNS, page.rows);
   const last = page.first + page.rows.length;
   const title = `*Connections ${page.first + 1}–${last} of ${total}*`;
   const blocks: KnownBlock[] = [section(title), table];
-  if (rest > 0) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `${rest} more did not fit in the thread: see the attached output.` }] });
+  if (rest > 0) blocks.push(context([`${rest} more did not fit in the thread: see the attached output.`]));
   return { text: escapeMrkdwn(`Workerman connections of ${host}: ${page.first + 1}–${last} of ${total}`), blocks };
 }
 
 /** Plain aligned lines (header first), unescaped. */
-function monospaceTable(rows: readonly ConnectionRow[]): string[] {
-  const all = [COLUMNS.map((c) => c.title), ...rows.map(cells)];
-  const widths = COLUMNS.map((_, i) => Math.max(...all.map((r) => countChars(r[i] ?? ''))));
-  return all.map((r) =>
-    r
-      .map((text, i) => {
-        const pad = ' '.repeat(Math.max(0, (widths[i] ?? 0) - countChars(text)));
-        return COLUMNS[i]?.align === 'right' ? pad + text : text + pad;
-      })
-      .join('  ')
-      .trimEnd(),
-  );
+function tableLines(rows: readonly ConnectionRow[]): string[] {
+  const table = monospaceTable(COLUMNS, rows);
+  return [table.header, ...table.rows];
 }
 
 /** A `*title*` field listing values by count, most first (ties in first-seen order), at most SUMMARY_ENTRIES. */
@@ -230,15 +211,3 @@ function countField(title: string, values: readonly string[]): { type: 'mrkdwn';
   return { type: 'mrkdwn', text: [`*${title}*`, ...lines].join('\n') };
 }
 
-function askedBy(userId: string | undefined): string {
-  if (userId === undefined) return '';
-  return /^[UW][A-Z0-9]{2,}$/.test(userId) ? `, asked by <@${userId}>` : `, asked by ${escapeMrkdwn(userId)}`;
-}
-
-function section(text: string): SectionBlock {
-  return { type: 'section', text: { type: 'mrkdwn', text } };
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}

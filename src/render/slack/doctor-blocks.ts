@@ -1,6 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { DoctorCheck, DoctorHostReport } from '../../host/doctor-types.js';
 import { redactSecrets } from '../../strace/redact.js';
+import { context, section } from './blocks.js';
 import { escapeCodeSpan, escapeMrkdwn, truncateEscaped } from './escape.js';
 import { SLACK_LIMITS, type SlackMessage } from './limits.js';
 
@@ -35,14 +36,14 @@ export function renderDoctorMessage(report: DoctorHostReport): SlackMessage {
         ? `no problems, ${warned} warning${warned === 1 ? '' : 's'}`
         : 'every check passed';
   const title = `${failed > 0 ? ICONS.fail : warned > 0 ? ICONS.warn : ICONS.pass} *Doctor for \`${escapeCodeSpan(report.host)}\`*: ${verdict}`;
-  const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: title } }];
+  const blocks: KnownBlock[] = [section(title)];
   let total = title.length;
   let chunk: string[] = [];
   const budget = SLACK_LIMITS.messageTextChars - 400;
   const flush = (): void => {
     if (chunk.length === 0) return;
     const text = chunk.join('\n');
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text } });
+    blocks.push(section(text));
     total += text.length;
     chunk = [];
   };
@@ -59,7 +60,7 @@ export function renderDoctorMessage(report: DoctorHostReport): SlackMessage {
     shown < report.checks.length ? `${report.checks.length - shown} more checks did not fit: run \`workerman-ops doctor ${escapeCodeSpan(report.host)}\` where the bot runs.` : null,
     'Only you can see this. Doctor ran `status` once (it signals every worker); fixes that name `workerman-ops` run where the bot runs.',
   ].filter((s): s is string => s !== null);
-  blocks.push({ type: 'context', elements: notes.map((text) => ({ type: 'mrkdwn' as const, text })) });
+  blocks.push(context(notes));
   const text = truncateEscaped(`Doctor for ${safe(report.host)}: ${verdict}`, SLACK_LIMITS.fallbackTextChars);
   return { text, blocks };
 }

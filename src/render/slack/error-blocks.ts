@@ -1,6 +1,8 @@
 import type { KnownBlock } from '@slack/types';
 import type { BotError, BotErrorCode } from '../../errors.js';
 import { redactSecrets } from '../../strace/redact.js';
+import { escapeControl } from '../escape-control.js';
+import { context as contextBlock, mention, section, sectionMessage } from './blocks.js';
 import { escapeCodeSpan, escapeMrkdwn, truncateEscaped, truncatePlain } from './escape.js';
 import type { SlackMessage } from './limits.js';
 
@@ -63,11 +65,11 @@ function describe(error: BotError): string {
  */
 export function renderErrorMessage(error: BotError, context: { host?: string } = {}): SlackMessage {
   const blocks: KnownBlock[] = [
-    { type: 'section', text: { type: 'mrkdwn', text: `:x: ${describe(error)} (\`${error.code}\`)` } },
-    { type: 'section', text: { type: 'mrkdwn', text: `*What to do:* ${HINTS[error.code]}` } },
+    section(`:x: ${describe(error)} (\`${error.code}\`)`),
+    section(`*What to do:* ${HINTS[error.code]}`),
   ];
   if (context.host !== undefined) {
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `host \`${escapeCodeSpan(context.host)}\`` }] });
+    blocks.push(contextBlock([`host \`${escapeCodeSpan(context.host)}\``]));
   }
   return { text: truncateEscaped(`${escapeMrkdwn(redactSecrets(error.message))} (${error.code})`, 2000), blocks };
 }
@@ -137,7 +139,7 @@ function describeFailedRequest(request: FailedRequest): { what: string; plainWha
   }
   const pids = request.pids.length === 0 ? '' : ` (${request.pids.length === 1 ? 'pid' : 'pids'} ${request.pids.slice(0, 5).join(', ')}${request.pids.length > 5 ? ', …' : ''})`;
   // One line, at most 40 characters of the name: it is shown in the channel.
-  const name = truncatePlain(request.workerName.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?'), 40);
+  const name = truncatePlain(escapeControl(request.workerName), 40);
   return {
     what: `Trace of worker \`${escapeCodeSpan(name)}\`${pids} on \`${escapeCodeSpan(request.host)}\``,
     plainWhat: escapeMrkdwn(`Trace of worker ${name}${pids} on ${request.host}`),
@@ -163,11 +165,11 @@ export interface FailureNoticeOptions {
 export function renderFailureNotice(request: FailedRequest, opts: FailureNoticeOptions): SlackMessage {
   // The fallback text is mrkdwn too (it shows in notifications): the host escaped, the mention kept.
   const { what, plainWhat } = describeFailedRequest(request);
-  const who = /^[UW][A-Z0-9]{2,}$/.test(opts.requestedBy) ? `<@${opts.requestedBy}>` : escapeMrkdwn(opts.requestedBy);
+  const who = mention(opts.requestedBy);
   const details = opts.detailsSent ? `Details were sent to ${who}.` : `The details could not be sent to ${who} privately: ask again to see them.`;
   const line = `:x: ${what} failed: ${OUTCOMES[opts.code]} (\`${opts.code}\`). ${details}`;
   const plain = `${plainWhat} failed: ${OUTCOMES[opts.code]} (${opts.code}). ${details}`;
-  const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: line } }];
+  const blocks: KnownBlock[] = [section(line)];
   if (opts.retryActionId !== undefined) {
     blocks.push({
       type: 'actions',
@@ -183,13 +185,12 @@ const SHUTDOWN = 'Cancelled: the bot is shutting down. Ask again in a minute.';
 /** Returns what the CHANNEL sees when a request was stopped by a shutdown ("… stopped. Cancelled: the bot is shutting down…"). */
 export function renderShutdownNotice(request: FailedRequest): SlackMessage {
   const { what, plainWhat } = describeFailedRequest(request);
-  return { text: `${plainWhat} stopped. ${SHUTDOWN}`, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:x: ${what} stopped. ${SHUTDOWN}` } }] };
+  return { text: `${plainWhat} stopped. ${SHUTDOWN}`, blocks: [section(`:x: ${what} stopped. ${SHUTDOWN}`)] };
 }
 
 /** Returns the private reply for a request a shutdown stopped (the doctor, or where the bot cannot post). */
 export function renderShutdownReply(): SlackMessage {
-  const text = `:x: Stopped before it finished. ${SHUTDOWN}`;
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+  return sectionMessage(`:x: Stopped before it finished. ${SHUTDOWN}`);
 }
 
 /** Returns the ephemeral hint for a channel the bot cannot post in (`not_in_channel`, `channel_not_found`). */
@@ -198,5 +199,5 @@ export function renderNotInChannelHint(slackError: string): SlackMessage {
     slackError === 'not_in_channel'
       ? ':wave: I am not a member of this channel, so I cannot post the status thread here. Invite me with `/invite @workerman`, or run the command in a DM with me.'
       : ':wave: I cannot post in this conversation (a private channel I am not in, or a DM between people). Invite me with `/invite @workerman`, or run the command in a DM with me.';
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+  return sectionMessage(text);
 }

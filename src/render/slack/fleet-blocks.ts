@@ -1,12 +1,13 @@
-import type { KnownBlock, RawTextElement, TableBlock } from '@slack/types';
-import type { FleetHostState, FleetRow } from '../../fleet/run-fleet-status.js';
-import { summarizeFleetStates } from '../../fleet/render-fleet-text.js';
+import type { KnownBlock } from '@slack/types';
+import type { FleetHostState, FleetRow } from '../../fleet/types.js';
 import type { BotErrorCode } from '../../errors.js';
 import { redactSecrets } from '../../strace/redact.js';
+import { describeFleetStates, FLEET_STATE_TEXT } from '../describe-fleet-states.js';
+import { formatBytes, formatMs, plural } from '../format.js';
 import { renderErrorHint, renderErrorOutcome } from './error-blocks.js';
-import { escapeCodeSpan, escapeMrkdwn, truncateEscaped, truncatePlain } from './escape.js';
+import { askedBy, context, header, section, sectionMessage, tableBlock, type SlackColumn } from './blocks.js';
+import { countChars, escapeCodeSpan, escapeMrkdwn, truncateEscaped, truncatePlain } from './escape.js';
 import { measureBlockText, SLACK_LIMITS, type SlackMessage, type ThreadGaps } from './limits.js';
-import { formatMemory } from './status-blocks.js';
 import { describeThreadGaps } from './thread-notes.js';
 
 export interface FleetRenderOptions {
@@ -21,9 +22,21 @@ export interface FleetRenderOptions {
   gaps?: ThreadGaps;
 }
 
-const STATE_TEXT: Record<FleetHostState, string> = { up: 'up', 'not-running': 'not running', unreachable: 'unreachable', error: 'error' };
 const STATE_EMOJI: Record<FleetHostState, string> = { up: ':large_green_circle:', 'not-running': ':red_circle:', unreachable: ':black_circle:', error: ':warning:' };
-const HEADERS = ['host', 'state', 'version', 'processes', 'busy', 'crash loops', 'memory', 'time'];
+// Cells are cut to 40 characters: a host's row stays one line in the channel.
+const cut = (get: (r: FleetRow) => string) => (r: FleetRow): string => truncatePlain(get(r), 40);
+const count = (v: number | null): string => (v === null ? '-' : String(v));
+
+const COLUMNS: readonly SlackColumn<FleetRow>[] = [
+  { title: 'host', align: 'left', cell: cut((r) => r.host) },
+  { title: 'state', align: 'left', cell: cut((r) => FLEET_STATE_TEXT[r.state]) },
+  { title: 'version', align: 'left', cell: cut((r) => r.version ?? '-') },
+  { title: 'processes', align: 'right', cell: cut((r) => count(r.processes)) },
+  { title: 'busy', align: 'right', cell: cut((r) => count(r.busy)) },
+  { title: 'crash loops', align: 'right', cell: cut((r) => count(r.crashLoops)) },
+  { title: 'memory', align: 'right', cell: cut((r) => (r.memoryBytes === null ? '-' : formatBytes(r.memoryBytes))) },
+  { title: 'time', align: 'right', cell: cut((r) => formatMs(r.durationMs)) },
+];
 // A table block holds 100 rows: the header and 99 hosts; the rest are named in a context line.
 const MAX_TABLE_HOSTS = SLACK_LIMITS.tableRows - 1;
 // Room for the failures section, the note and the actions block when filling the table.
@@ -31,8 +44,8 @@ const RESERVED_CHARS = 3400;
 
 /** Returns the parent message posted before a fleet status runs: "Workerman status of `web` (6 hosts), asked by @u…". */
 export function renderFleetPending(target: string, hostCount: number, requestedBy?: string): SlackMessage {
-  const text = `:hourglass_flowing_sand: Workerman status of \`${escapeCodeSpan(target)}\` (${hostCount} host${hostCount === 1 ? '' : 's'})${askedBy(requestedBy)}…`;
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+  const who = askedBy(requestedBy);
+  return sectionMessage(`:hourglass_flowing_sand: Workerman status of \`${escapeCodeSpan(target)}\` (${plural(hostCount, 'host')})${who === null ? '' : `, ${who}`}…`);
 }
 
 /**
@@ -43,72 +56,54 @@ export function renderFleetPending(target: string, hostCount: number, requestedB
  * quote the host's output, and goes to the requester only (renderFleetFailureDetails).
  */
 export function renderFleetMessage(rows: readonly FleetRow[], opts: FleetRenderOptions): SlackMessage {
-  const summary = summarizeFleetStates(rows);
+  const summary = describeFleetStates(rows);
   const healthy = rows.every((r) => r.state === 'up' && (r.busy ?? 0) === 0 && (r.crashLoops ?? 0) === 0);
   const anyDown = rows.some((r) => r.state !== 'up');
   const icon = healthy ? ':white_check_mark:' : anyDown ? ':x:' : ':warning:';
-  const header: KnownBlock = {
-    type: 'header',
-    text: { type: 'plain_text', emoji: true, text: truncatePlain(`${icon} Workerman status of ${opts.target}`, SLACK_LIMITS.headerChars) },
-  };
-  const took = opts.durationMs === undefined ? '' : ` in ${formatSeconds(opts.durationMs)}`;
+  const title = header(`${icon} Workerman status of ${opts.target}`);
+  const took = opts.durationMs === undefined ? '' : ` in ${formatMs(opts.durationMs)}`;
   // Each host's details are a reply of their own: the parent points there only while they all arrived.
   const gapNote = describeThreadGaps(opts.gaps);
   const where = gapNote === null ? " Each host's details are in the thread." : ` ${gapNote}`;
-  const context: KnownBlock = {
-    type: 'context',
-    elements: [{ type: 'mrkdwn', text: `${escapeMrkdwn(summary)}${took}${askedBy(opts.requestedBy)}.${where}` }],
-  };
+  const who = askedBy(opts.requestedBy);
+  const facts = context([`${escapeMrkdwn(summary)}${took}${who === null ? '' : `, ${who}`}.${where}`]);
   const failures = rows.filter((r) => r.state !== 'up');
   const failureBlocks: KnownBlock[] =
     failures.length === 0
       ? []
       : [
-          {
-            type: 'section',
-            text: {
-              type: 'mrkdwn',
-              text: truncateEscaped(
-                failures
-                  .map((r) => `${STATE_EMOJI[r.state]} \`${escapeCodeSpan(r.host)}\` ${STATE_TEXT[r.state]}${r.errorCode === null ? '' : `: ${renderErrorOutcome(r.errorCode)} (\`${r.errorCode}\`)`}`)
-                  .join('\n'),
-                SLACK_LIMITS.sectionTextChars - 100,
-                gapNote === null ? `\n…and more (see the thread)` : '\n…and more',
-              ),
-            },
-          },
+          section(
+            truncateEscaped(
+              failures
+                .map((r) => `${STATE_EMOJI[r.state]} \`${escapeCodeSpan(r.host)}\` ${FLEET_STATE_TEXT[r.state]}${r.errorCode === null ? '' : `: ${renderErrorOutcome(r.errorCode)} (\`${r.errorCode}\`)`}`)
+                .join('\n'),
+              SLACK_LIMITS.sectionTextChars - 100,
+              gapNote === null ? `\n…and more (see the thread)` : '\n…and more',
+            ),
+          ),
         ];
   const actions: KnownBlock[] =
     opts.refreshActionId === undefined
       ? []
       : [{ type: 'actions', elements: [{ type: 'button', action_id: opts.refreshActionId, text: { type: 'plain_text', text: 'Refresh', emoji: true }, value: opts.target }] }];
 
-  const fixed = [header, context];
+  const fixed = [title, facts];
   const budget = SLACK_LIMITS.messageTextChars - measureBlockText([...fixed, ...failureBlocks, ...actions]) - RESERVED_CHARS;
-  const cell = (text: string): RawTextElement => ({ type: 'raw_text', text: text === '' ? '-' : truncatePlain(text, 40) });
-  const tableRows: RawTextElement[][] = [HEADERS.map(cell)];
-  let used = measureBlockText(tableRows);
+  let used = COLUMNS.reduce((n, c) => n + c.title.length, 0);
+  const fitting: FleetRow[] = [];
   for (const row of rows.slice(0, MAX_TABLE_HOSTS)) {
-    const cells = rowCells(row).map(cell);
-    const size = measureBlockText(cells);
+    const size = COLUMNS.reduce((n, c) => n + countChars(c.cell(row) || '-'), 0);
     if (used + size > budget) break;
-    tableRows.push(cells);
+    fitting.push(row);
     used += size;
   }
-  const shown = tableRows.length - 1;
-  const table: TableBlock = {
-    type: 'table',
-    column_settings: HEADERS.map((_, i) => ({ align: i >= 3 ? 'right' : 'left' })),
-    // raw_text is literal (no mrkdwn): a version string like `<!channel>` shows as such, so no escaping.
-    rows: tableRows,
-  };
+  const shown = fitting.length;
+  // raw_text is literal (no mrkdwn): a version string like `<!channel>` shows as such, so no escaping.
+  const table = tableBlock(COLUMNS, fitting, '-');
   const blocks: KnownBlock[] = [...fixed, ...(rows.length === 0 ? [] : [table])];
   if (shown < rows.length) {
-    const rest = rows.slice(shown).map((r) => `${r.host} ${STATE_TEXT[r.state]}`);
-    blocks.push({
-      type: 'context',
-      elements: [{ type: 'mrkdwn', text: truncateEscaped(escapeMrkdwn(`Showing ${shown} of ${rows.length} hosts. The others: ${rest.join(', ')}`), 2000) }],
-    });
+    const rest = rows.slice(shown).map((r) => `${r.host} ${FLEET_STATE_TEXT[r.state]}`);
+    blocks.push(context([truncateEscaped(escapeMrkdwn(`Showing ${shown} of ${rows.length} hosts. The others: ${rest.join(', ')}`), 2000)]));
   }
   blocks.push(...failureBlocks, ...actions);
   return { text: truncateEscaped(escapeMrkdwn(`Workerman status of ${opts.target}: ${summary}`), SLACK_LIMITS.fallbackTextChars), blocks };
@@ -124,48 +119,18 @@ export function renderFleetFailureDetails(rows: readonly FleetRow[], target: str
   if (failed.length === 0) return null;
   const lines = failed.map((r) => {
     const code = r.errorCode === null ? '' : ` (\`${r.errorCode}\`)`;
-    return `• \`${escapeCodeSpan(r.host)}\` ${STATE_TEXT[r.state]}: ${escapeMrkdwn(redactSecrets(r.message ?? 'no answer'))}${code}`;
+    return `• \`${escapeCodeSpan(r.host)}\` ${FLEET_STATE_TEXT[r.state]}: ${escapeMrkdwn(redactSecrets(r.message ?? 'no answer'))}${code}`;
   });
   const codes = [...new Set(failed.map((r) => r.errorCode).filter((c): c is BotErrorCode => c !== null))];
   const head = `*Hosts of \`${escapeCodeSpan(target)}\` that failed* (only you see this)`;
-  const blocks: KnownBlock[] = [
-    { type: 'section', text: { type: 'mrkdwn', text: truncateEscaped([head, ...lines].join('\n'), SLACK_LIMITS.sectionTextChars, '\n…and more') } },
-  ];
+  const blocks: KnownBlock[] = [section(truncateEscaped([head, ...lines].join('\n'), SLACK_LIMITS.sectionTextChars, '\n…and more'))];
   if (codes.length > 0) {
     const hints = codes.slice(0, 8).map((c) => `\`${c}\`: ${renderErrorHint(c)}`);
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncateEscaped(`*What to do:*\n${hints.join('\n')}`, SLACK_LIMITS.sectionTextChars) } });
+    blocks.push(section(`*What to do:*\n${hints.join('\n')}`));
   }
   const text = truncateEscaped(
     escapeMrkdwn(`Hosts of ${target} that failed: ${failed.map((r) => `${r.host} (${r.errorCode ?? r.state})`).join(', ')}`),
     SLACK_LIMITS.fallbackTextChars,
   );
   return { text, blocks };
-}
-
-/** Returns the cells of one host's row (plain text), as the table shows them. */
-export function renderFleetRowCells(row: FleetRow): string[] {
-  return rowCells(row);
-}
-
-function rowCells(row: FleetRow): string[] {
-  const n = (v: number | null): string => (v === null ? '-' : String(v));
-  return [
-    row.host,
-    STATE_TEXT[row.state],
-    row.version ?? '-',
-    n(row.processes),
-    n(row.busy),
-    n(row.crashLoops),
-    row.memoryBytes === null ? '-' : formatMemory(row.memoryBytes),
-    formatSeconds(row.durationMs),
-  ];
-}
-
-function formatSeconds(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
-}
-
-function askedBy(userId: string | undefined): string {
-  if (userId === undefined) return '';
-  return /^[UW][A-Z0-9]{2,}$/.test(userId) ? `, asked by <@${userId}>` : `, asked by ${escapeMrkdwn(userId)}`;
 }

@@ -1,3 +1,4 @@
+import { sectionMessage } from './blocks.js';
 import { escapeCodeSpan } from './escape.js';
 import type { SlackMessage } from './limits.js';
 
@@ -22,5 +23,5 @@ export function renderHelpMessage(opts: { command: string; unknown?: string; sug
   const intro =
     opts.unknown === undefined ? [] : [`:grey_question: \`${escapeCodeSpan(opts.unknown)}\` is not a subcommand.${guess}`];
   const text = [...intro, ...lines].join('\n');
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+  return sectionMessage(text);
 }

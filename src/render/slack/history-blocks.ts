@@ -1,8 +1,10 @@
-import type { Button, ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
-import { formatWindow } from '../../history/parse-history-window.js';
+import type { Button, KnownBlock } from '@slack/types';
 import type { HistoryChart, HostHistory } from '../../history/types.js';
 import { describeHistorySpan } from '../describe-history-span.js';
+import { escapeControl } from '../escape-control.js';
+import { formatDuration } from '../format.js';
 import { describeChartLines } from '../text/history-summary.js';
+import { askedBy, context, section, sectionMessage } from './blocks.js';
 import { escapeCodeBlock, escapeCodeSpan, escapeMrkdwn, truncateEscaped } from './escape.js';
 import { SLACK_LIMITS, type SlackMessage, type ThreadGaps } from './limits.js';
 import { describeThreadGaps } from './thread-notes.js';
@@ -48,8 +50,8 @@ export interface HistoryMessageOptions {
   gaps?: ThreadGaps;
 }
 
-const TITLES = { memory: 'Memory per worker (MB, RSS)', requests: 'Requests per second per worker' } as const;
-const AXES = { memory: 'MB (RSS of its processes, summed)', requests: 'requests per second' } as const;
+const TITLES = { memory: 'Memory per worker (MiB, RSS)', requests: 'Requests per second per worker' } as const;
+const AXES = { memory: 'MiB (RSS of its processes, summed)', requests: 'requests per second' } as const;
 const EMPTY = {
   memory: 'No memory data: no /proc sample in this window answered.',
   requests: 'No requests per second yet: they come from two status samples in a row (`watch.statusEveryS`).',
@@ -57,8 +59,8 @@ const EMPTY = {
 
 /** Returns the parent posted while the charts are drawn. */
 export function renderHistoryPending(host: string, requestedBy?: string): SlackMessage {
-  const text = `:hourglass_flowing_sand: Memory and requests of \`${escapeCodeSpan(host)}\`${askedBy(requestedBy)}: drawing the charts…`;
-  return { text, blocks: [section(text)] };
+  const who = askedBy(requestedBy);
+  return sectionMessage(`:hourglass_flowing_sand: Memory and requests of \`${escapeCodeSpan(host)}\`${who === null ? '' : `, ${who}`}: drawing the charts…`);
 }
 
 /**
@@ -68,7 +70,7 @@ export function renderHistoryPending(host: string, requestedBy?: string): SlackM
  */
 export function renderHistoryMessage(history: HostHistory, opts: HistoryMessageOptions): SlackMessage {
   const span = describeHistorySpan(history);
-  const clamped = opts.askedMs === undefined || opts.askedMs === null ? '' : ` (${formatWindow(opts.askedMs)} asked: the watcher keeps ${formatWindow(history.windowMs)})`;
+  const clamped = opts.askedMs === undefined || opts.askedMs === null ? '' : ` (${formatDuration(opts.askedMs)} asked: the watcher keeps ${formatDuration(history.windowMs)})`;
   const head = `:chart_with_upwards_trend: *Memory and requests of \`${escapeCodeSpan(history.host)}\`*, ${span}${clamped}`;
   const blocks: KnownBlock[] = [section(head)];
   for (const chart of [history.memory, history.requests]) {
@@ -93,8 +95,8 @@ export function renderHistoryMessage(history: HostHistory, opts: HistoryMessageO
   // Never claim a PNG that did not arrive: the gaps note below says it could not be attached.
   const isPngMissing = (opts.gaps?.files.length ?? 0) > 0;
   const where = !opts.pngInThread ? ' · the PNG goes only to a thread: invite me to the channel to get it' : isPngMissing ? '' : ' · the chart as a PNG is in the thread';
-  const context: ContextBlock = { type: 'context', elements: [{ type: 'mrkdwn', text: `${facts.join(' · ')}${askedBy(opts.requestedBy).replace(/^, /, ' · ')}${where}` }] };
-  blocks.push(context);
+  const who = askedBy(opts.requestedBy);
+  blocks.push(context([`${facts.join(' · ')}${who === null ? '' : ` · ${who}`}${where}`]));
   const gaps = describeThreadGaps(opts.gaps);
   if (gaps !== null) blocks.push(section(gaps));
   const summary = [...describeChartLines(history.memory), ...describeChartLines(history.requests)].join('; ');
@@ -138,7 +140,7 @@ export function renderHistoryChartButton(actionId: string, host: string, window?
 
 // Plain strings (not mrkdwn): no escaping, but no control characters and never over the limit.
 function cut(text: string, max: number): string {
-  const cps = Array.from(text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?'));
+  const cps = Array.from(escapeControl(text));
   return cps.length <= max ? cps.join('') : `${cps.slice(0, max - 1).join('')}…`;
 }
 
@@ -150,13 +152,4 @@ function distinctNames(names: readonly string[]): string[] {
     out.push(candidate);
   }
   return out;
-}
-
-function askedBy(userId: string | undefined): string {
-  if (userId === undefined) return '';
-  return /^[UW][A-Z0-9]{2,}$/.test(userId) ? `, asked by <@${userId}>` : `, asked by ${escapeMrkdwn(userId)}`;
-}
-
-function section(text: string): SectionBlock {
-  return { type: 'section', text: { type: 'mrkdwn', text } };
 }

@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import { section, sectionMessage } from './blocks.js';
 import { escapeCodeSpan, escapeMrkdwn, truncateEscaped } from './escape.js';
 import { SLACK_LIMITS, type SlackMessage } from './limits.js';
 
@@ -14,8 +15,7 @@ export interface HostListing {
 /** Returns the ephemeral list of configured hosts (names, descriptions, groups), within one message. */
 export function renderHostsMessage(hosts: readonly HostListing[], opts: { command: string }): SlackMessage {
   if (hosts.length === 0) {
-    const text = 'No hosts are configured. Add some to the bot\'s config file.';
-    return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+    return sectionMessage('No hosts are configured. Add some to the bot\'s config file.');
   }
   const lines = hosts.map((h) => {
     const about = h.description === undefined ? '' : `: ${escapeMrkdwn(h.description)}`;
@@ -29,7 +29,7 @@ export function renderHostsMessage(hosts: readonly HostListing[], opts: { comman
   const flush = (): void => {
     const text = truncateEscaped(chunk.join('\n'), SLACK_LIMITS.sectionTextChars);
     total += text.length;
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text } });
+    blocks.push(section(text));
     chunk = [];
   };
   for (const line of lines) {

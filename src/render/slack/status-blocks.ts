@@ -1,10 +1,12 @@
-import type { ActionsBlockElement, ContextBlock, KnownBlock, RawTextElement, SectionBlock, TableBlock } from '@slack/types';
+import type { ActionsBlockElement, ContextBlock, KnownBlock } from '@slack/types';
 import { redactSecrets } from '../../strace/redact.js';
+import { formatMiB, formatMs, plural } from '../format.js';
 import type { Finding, FindingKind, ProcessRow, WorkermanStatus } from '../../workerman/types.js';
-import { countChars, escapeCodeBlock, escapeCodeSpan, escapeMrkdwn, truncatePlain } from './escape.js';
+import { askedBy, codeBlock, codeTableSections, context, header, listSections, monospaceTable, packLines, section, sectionMessage, tableBlock, type SlackColumn, type ThreadSection } from './blocks.js';
+import { countChars, escapeCodeSpan, escapeMrkdwn, truncatePlain } from './escape.js';
 import { measureBlockText, SLACK_LIMITS, type SlackFile, type SlackMessage, type ThreadGaps } from './limits.js';
 import { describeThreadGaps } from './thread-notes.js';
-import { packThreadReplies, type ThreadSection } from './thread-replies.js';
+import { packThreadReplies } from './thread-replies.js';
 
 export interface StatusRenderOptions {
   /** The configured host name the user asked for (a slug). */
@@ -53,8 +55,8 @@ const RESERVED_CHARS = 400;
 
 /** Returns the parent message posted before the status runs: "Workerman status of `web-1`, asked by @u…". */
 export function renderStatusPending(host: string, requestedBy?: string): SlackMessage {
-  const text = `:hourglass_flowing_sand: Workerman status of \`${escapeCodeSpan(host)}\`${askedBy(requestedBy)}…`;
-  return { text, blocks: [section(text)] };
+  const who = askedBy(requestedBy);
+  return sectionMessage(`:hourglass_flowing_sand: Workerman status of \`${escapeCodeSpan(host)}\`${who === null ? '' : `, ${who}`}…`);
 }
 
 /** Returns the parent message, its thread replies and the overflow file for one status, within Block Kit limits. */
@@ -64,16 +66,9 @@ export function renderStatusMessage(status: WorkermanStatus, opts: StatusRenderO
   const counts = countFindings(status.findings);
   const hasFindings = status.findings.length > 0;
 
-  const header: KnownBlock = {
-    type: 'header',
-    text: {
-      type: 'plain_text',
-      emoji: true,
-      text: truncatePlain(`${hasFindings ? ':warning:' : ':white_check_mark:'} Workerman status of ${host}`, SLACK_LIMITS.headerChars),
-    },
-  };
+  const title = header(`${hasFindings ? ':warning:' : ':white_check_mark:'} Workerman status of ${host}`);
   const summary = section(summaryLine(status, host, counts));
-  const context = contextBlock(status, opts);
+  const facts = contextBlock(status, opts);
   const findingLines = status.findings.map((f) => `• ${FINDING_EMOJI[f.kind]} ${escapeMrkdwn(f.message)}`);
   const repliesArrived = (opts.gaps?.replies ?? 0) === 0;
   const findings = packLines(
@@ -81,6 +76,7 @@ export function renderStatusMessage(status: WorkermanStatus, opts: StatusRenderO
     SLACK_LIMITS.sectionTextChars,
     (more) => `…and ${more} more findings${repliesArrived ? ' (see the thread)' : ''}`,
   );
+  const findingsText = findings.lines.join('\n');
   const actionElements: ActionsBlockElement[] = [];
   if (opts.refreshActionId !== undefined) {
     actionElements.push({ type: 'button', action_id: opts.refreshActionId, text: { type: 'plain_text', text: 'Refresh', emoji: true }, value: host });
@@ -103,7 +99,7 @@ export function renderStatusMessage(status: WorkermanStatus, opts: StatusRenderO
   }
   const actions: KnownBlock[] = actionElements.length === 0 ? [] : [{ type: 'actions', elements: actionElements }];
 
-  const fixed: KnownBlock[] = [header, summary, section(findings.text), context];
+  const fixed: KnownBlock[] = [title, summary, section(findingsText), facts];
   const budget = SLACK_LIMITS.messageTextChars - measureBlockText([...fixed, ...actions]) - RESERVED_CHARS;
   const table = renderParentTable(processes, status.findings, opts.tableStyle ?? 'block', budget);
 
@@ -126,13 +122,10 @@ export function renderStatusMessage(status: WorkermanStatus, opts: StatusRenderO
       : fileArrived
         ? ' The raw output is attached in the thread.'
         : '';
-    blocks.push({
-      type: 'context',
-      elements: [{ type: 'mrkdwn', text: `Showing ${table.shown} of ${processes.length} processes (flagged ones first).${where}` }],
-    });
+    blocks.push(context([`Showing ${table.shown} of ${processes.length} processes (flagged ones first).${where}`]));
   }
   const gapNote = describeThreadGaps(opts.gaps);
-  if (gapNote !== null) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: gapNote }] });
+  if (gapNote !== null) blocks.push(context([gapNote]));
   blocks.push(...actions);
 
   return {
@@ -153,19 +146,9 @@ export function renderStatusFile(status: WorkermanStatus, host: string, raw?: { 
   const redacted = (text: string): string => text.split('\n').map(redactSecrets).join('\n');
   const content =
     raw === undefined
-      ? [renderWorkerTable(status).join('\n'), '', ...renderProcessTable(status.processes).all].join('\n') + '\n'
+      ? [...renderWorkerTable(status), '', ...processLines(status.processes)].join('\n') + '\n'
       : redacted(raw.stdout) + (raw.stderr === '' ? '' : `\n--- stderr ---\n${redacted(raw.stderr)}`);
   return { filename: `${host}-status.txt`, title: `php start.php status on ${host}`, content };
-}
-
-function askedBy(userId: string | undefined): string {
-  if (userId === undefined) return '';
-  // A user ID from Slack's payload; anything else is shown as text, never as markup.
-  return /^[UW][A-Z0-9]{2,}$/.test(userId) ? `, asked by <@${userId}>` : `, asked by ${escapeMrkdwn(userId)}`;
-}
-
-function section(text: string): SectionBlock {
-  return { type: 'section', text: { type: 'mrkdwn', text } };
 }
 
 interface FindingCounts {
@@ -186,10 +169,6 @@ function countFindings(findings: readonly Finding[]): FindingCounts {
     else counts.other += 1;
   }
   return counts;
-}
-
-function plural(n: number, word: string, words = `${word}s`): string {
-  return `${n} ${n === 1 ? word : words}`;
 }
 
 function countsPhrase(status: WorkermanStatus, counts: FindingCounts): string[] {
@@ -231,90 +210,54 @@ function contextBlock(status: WorkermanStatus, opts: StatusRenderOptions): Conte
   }
   if (status.loadAverage !== null && status.loadAverage.length > 0) parts.push(`load ${status.loadAverage.join(' ')}`);
   parts.push(countsPhrase(status, { busy: 0, abnormalExits: 0, crashLoops: 0, memoryOutliers: 0, other: 0 }).join(' · '));
-  const who = askedBy(opts.requestedBy).replace(/^, /, '');
-  const took = opts.durationMs === undefined ? '' : `took ${Math.round(opts.durationMs)} ms`;
-  const tail = [who, took].filter((s) => s !== '').join(' · ');
+  const took = opts.durationMs === undefined ? null : `took ${formatMs(opts.durationMs)}`;
+  const tail = [askedBy(opts.requestedBy), took].filter((s) => s !== null).join(' · ');
   if (tail !== '') parts.push(tail);
-  return {
-    type: 'context',
-    elements: parts.slice(0, SLACK_LIMITS.contextElements).map((text) => ({ type: 'mrkdwn' as const, text })),
-  };
-}
-
-/** Adds lines while they fit `maxChars`, then a "more" line; returns the text and how many were left out. */
-function packLines(lines: readonly string[], maxChars: number, more: (omitted: number) => string): { text: string; omitted: number } {
-  const kept: string[] = [];
-  let used = 0;
-  for (let i = 0; i < lines.length; i += 1) {
-    const line = lines[i] ?? '';
-    const reserve = i === lines.length - 1 ? 0 : countChars(more(lines.length)) + 1;
-    if (used + countChars(line) + 1 + reserve > maxChars) {
-      const omitted = lines.length - i;
-      return { text: [...kept, more(omitted)].join('\n'), omitted };
-    }
-    kept.push(line);
-    used += countChars(line) + 1;
-  }
-  return { text: kept.join('\n'), omitted: 0 };
-}
-
-/** Formats PHP's memory_get_usage() bytes the way Workerman prints them (`1.2M`), `N/A` when unknown. */
-export function formatMemory(bytes: number | null): string {
-  if (bytes === null) return 'N/A';
-  return `${(bytes / 1048576).toFixed(2).replace(/\.?0+$/, '')}M`;
+  return context(parts);
 }
 
 function numberOrNa(n: number | null): string {
   return n === null ? 'N/A' : String(n);
 }
 
-interface Column {
-  title: string;
-  get: (p: ProcessRow) => string;
-  align: 'left' | 'right';
-  maxWidth?: number;
-}
+// Cells are cut to a column's width in the table block and the code block alike.
+const cut = (max: number, get: (p: ProcessRow) => string) => (p: ProcessRow): string => truncatePlain(get(p), max);
 
-const COLUMNS: readonly Column[] = [
-  { title: 'pid', get: (p) => String(p.pid), align: 'right' },
-  { title: 'worker', get: (p) => p.workerName, align: 'left', maxWidth: 32 },
-  { title: 'listen', get: (p) => p.listen ?? 'none', align: 'left', maxWidth: 30 },
-  { title: 'memory', get: (p) => formatMemory(p.memoryBytes), align: 'right' },
-  { title: 'conns', get: (p) => numberOrNa(p.connections), align: 'right' },
-  { title: 'send_fail', get: (p) => numberOrNa(p.sendFail), align: 'right' },
-  { title: 'timers', get: (p) => numberOrNa(p.timers), align: 'right' },
-  { title: 'requests', get: (p) => numberOrNa(p.totalRequest), align: 'right' },
+const COLUMNS: readonly SlackColumn<ProcessRow>[] = [
+  { title: 'pid', cell: cut(64, (p) => String(p.pid)), align: 'right' },
+  { title: 'worker', cell: cut(32, (p) => p.workerName), align: 'left', isWrapped: true },
+  { title: 'listen', cell: cut(30, (p) => p.listen ?? 'none'), align: 'left', isWrapped: true },
+  { title: 'memory (MiB)', cell: cut(64, (p) => (p.memoryBytes === null ? 'N/A' : formatMiB(p.memoryBytes))), align: 'right' },
+  { title: 'conns', cell: cut(64, (p) => numberOrNa(p.connections)), align: 'right' },
+  { title: 'send_fail', cell: cut(64, (p) => numberOrNa(p.sendFail)), align: 'right' },
+  { title: 'timers', cell: cut(64, (p) => numberOrNa(p.timers)), align: 'right' },
+  { title: 'requests', cell: cut(64, (p) => numberOrNa(p.totalRequest)), align: 'right' },
   // null = not measured (one sample); Workerman's own one-shot qps column is always 0.
-  { title: 'qps', get: (p) => (p.qps === null ? '-' : String(p.qps)), align: 'right' },
-  { title: 'status', get: (p) => p.status ?? '?', align: 'left' },
+  { title: 'qps', cell: cut(64, (p) => (p.qps === null ? '-' : String(p.qps))), align: 'right' },
+  { title: 'status', cell: cut(64, (p) => p.status ?? '?'), align: 'left' },
 ];
 
-/** Plain monospace lines of the process table (unescaped); `header` is repeated per chunk by callers. */
-function renderProcessTable(processes: readonly ProcessRow[]): { header: string; rows: string[]; all: string[] } {
-  const cells = processes.map((p) => COLUMNS.map((c) => truncatePlain(c.get(p), c.maxWidth ?? 64)));
-  const widths = COLUMNS.map((c, i) => Math.max(countChars(c.title), ...cells.map((row) => countChars(row[i] ?? ''))));
-  const line = (row: readonly string[]): string =>
-    row
-      .map((cell, i) => {
-        const pad = ' '.repeat(Math.max(0, (widths[i] ?? 0) - countChars(cell)));
-        return COLUMNS[i]?.align === 'right' ? pad + cell : cell + pad;
-      })
-      .join('  ')
-      .trimEnd();
-  const header = line(COLUMNS.map((c) => c.title));
-  const rows = cells.map(line);
-  return { header, rows, all: [header, ...rows] };
+interface WorkerLine {
+  name: string;
+  processes: number;
+  exitStatus: number | string;
+  exitCount: number;
 }
 
+const WORKER_COLUMNS: readonly SlackColumn<WorkerLine>[] = [
+  { title: 'worker', cell: (w) => w.name, align: 'left' },
+  { title: 'processes', cell: (w) => String(w.processes), align: 'left' },
+  { title: 'exit_status', cell: (w) => String(w.exitStatus), align: 'left' },
+  { title: 'exit_count', cell: (w) => String(w.exitCount), align: 'left' },
+];
+
+/** The workers table (plain lines, header first): processes per worker, exit status and count. */
 function renderWorkerTable(status: WorkermanStatus): string[] {
   const perWorker = new Map<string, number>();
   for (const p of status.processes) perWorker.set(p.workerName, (perWorker.get(p.workerName) ?? 0) + 1);
-  const rows: string[][] = status.workers.map((w) => [w.name, String(perWorker.get(w.name) ?? 0), String(w.exitStatus), String(w.exitCount)]);
-  const titles = ['worker', 'processes', 'exit_status', 'exit_count'];
-  const widths = titles.map((t, i) => Math.max(t.length, ...rows.map((r) => countChars(r[i] ?? ''))));
-  const line = (r: readonly string[]): string =>
-    r.map((c, i) => c + ' '.repeat(Math.max(0, (widths[i] ?? 0) - countChars(c)))).join('  ').trimEnd();
-  return [line(titles), ...rows.map(line)];
+  const lines = status.workers.map((w) => ({ name: w.name, processes: perWorker.get(w.name) ?? 0, exitStatus: w.exitStatus, exitCount: w.exitCount }));
+  const table = monospaceTable(WORKER_COLUMNS, lines);
+  return [table.header, ...table.rows];
 }
 
 /** Process indices in display priority: rows named by a finding first, then the rest, each in table order. */
@@ -322,6 +265,12 @@ function prioritized(processes: readonly ProcessRow[], findings: readonly Findin
   const flagged = new Set(findings.map((f) => f.pid).filter((pid): pid is number => pid !== null));
   const indices = processes.map((_, i) => i);
   return [...indices.filter((i) => flagged.has(processes[i]!.pid)), ...indices.filter((i) => !flagged.has(processes[i]!.pid))];
+}
+
+/** The process table's plain lines (header first), as the code blocks show it. */
+function processLines(processes: readonly ProcessRow[]): string[] {
+  const table = monospaceTable(COLUMNS, processes);
+  return [table.header, ...table.rows];
 }
 
 function renderParentTable(
@@ -333,28 +282,22 @@ function renderParentTable(
   if (processes.length === 0) return { blocks: [], shown: 0 };
   const order = prioritized(processes, findings);
   if (style === 'block') {
-    const headerCells = COLUMNS.map((c) => c.title);
-    let used = headerCells.reduce((n, c) => n + countChars(c), 0);
+    let used = COLUMNS.reduce((n, c) => n + countChars(c.title), 0);
     const chosen: number[] = [];
     for (const i of order) {
       if (chosen.length >= SLACK_LIMITS.tableRows - 1) break;
-      const cost = COLUMNS.reduce((n, c) => n + countChars(truncatePlain(c.get(processes[i]!), c.maxWidth ?? 64)), 0);
+      const cost = COLUMNS.reduce((n, c) => n + countChars(c.cell(processes[i]!)), 0);
       if (used + cost > budgetChars) break;
       used += cost;
       chosen.push(i);
     }
     chosen.sort((a, b) => a - b);
-    const cell = (text: string): RawTextElement => ({ type: 'raw_text', text: text === '' ? ' ' : text });
-    const table: TableBlock = {
-      type: 'table',
-      column_settings: COLUMNS.map((c) => ({ align: c.align, ...(c.title === 'listen' || c.title === 'worker' ? { is_wrapped: true } : {}) })),
-      // raw_text is literal (no mrkdwn), so cells are NOT escaped: a worker named `<!channel>` shows as such.
-      rows: [headerCells.map(cell), ...chosen.map((i) => COLUMNS.map((c) => cell(truncatePlain(c.get(processes[i]!), c.maxWidth ?? 64))))],
-    };
-    return { blocks: [table], shown: chosen.length };
+    // raw_text cells are literal: a worker named `<!channel>` shows as such.
+    return { blocks: [tableBlock(COLUMNS, chosen.map((i) => processes[i]!))], shown: chosen.length };
   }
-  const { header, rows } = renderProcessTable(processes);
-  const fence = (lines: string[]): string => `\`\`\`${escapeCodeBlock([header, ...lines].join('\n'))}\`\`\``;
+  // Laid out over every row, so the columns keep their width whichever rows fit.
+  const { header, rows } = monospaceTable(COLUMNS, processes);
+  const fence = (lines: string[]): string => codeBlock([header, ...lines]);
   const limit = Math.min(SLACK_LIMITS.sectionTextChars, budgetChars);
   const chosen: number[] = [];
   for (const i of order) {
@@ -374,45 +317,16 @@ function renderThreadReplies(
   findingLines: readonly string[],
   maxReplies: number,
 ): { replies: SlackMessage[]; isTruncated: boolean } {
-  const sections: ThreadSection[] = [];
   // Findings the parent may have cut: all of them, in as many sections as needed.
-  for (let start = 0; start < findingLines.length; ) {
-    const chunk: string[] = [];
-    let used = countChars('*Findings (continued)*') + 1;
-    while (start < findingLines.length && used + countChars(findingLines[start]!) + 1 <= SLACK_LIMITS.sectionTextChars) {
-      used += countChars(findingLines[start]!) + 1;
-      chunk.push(findingLines[start]!);
-      start += 1;
-    }
-    if (chunk.length === 0) {
-      // One finding longer than a section: cut it (already escaped, cut at a safe place).
-      chunk.push(Array.from(findingLines[start]!).slice(0, 2900).join('').replace(/&[a-z]{0,3}$/, '') + '…');
-      start += 1;
-    }
-    sections.push({ text: [sections.length === 0 ? '*Findings*' : '*Findings (continued)*', ...chunk].join('\n'), label: 'findings' });
-  }
-  if (status.workers.length > 0) {
-    sections.push({
-      text: `*Workers and exits*\n\`\`\`${escapeCodeBlock(renderWorkerTable(status).join('\n'))}\`\`\``,
-      label: 'workers',
-    });
-  }
-  const { header, rows } = renderProcessTable(status.processes);
-  const fenceCost = 6;
-  for (let start = 0; start < rows.length; ) {
-    const intro = `*Processes ${start + 1}–`;
-    let end = start;
-    let used = countChars(intro) + 40 + fenceCost + countChars(escapeCodeBlock(header)) + 1;
-    while (end < rows.length && used + countChars(escapeCodeBlock(rows[end]!)) + 1 <= SLACK_LIMITS.sectionTextChars) {
-      used += countChars(escapeCodeBlock(rows[end]!)) + 1;
-      end += 1;
-    }
-    if (end === start) end = start + 1;
-    const body = escapeCodeBlock([header, ...rows.slice(start, end)].join('\n'));
-    sections.push({ text: `*Processes ${start + 1}–${end} of ${rows.length}*\n\`\`\`${body}\`\`\``, label: `processes ${start + 1}–${end}` });
-    start = end;
-  }
-
+  const sections: ThreadSection[] = listSections('Findings', 'findings', findingLines);
+  if (status.workers.length > 0) sections.push({ text: `*Workers and exits*\n${codeBlock(renderWorkerTable(status))}`, label: 'workers' });
+  sections.push(
+    ...codeTableSections(
+      monospaceTable(COLUMNS, status.processes),
+      (first, last, total) => `*Processes ${first}–${last} of ${total}*`,
+      (first, last) => `processes ${first}–${last}`,
+    ),
+  );
   return packThreadReplies(sections, {
     title: (labels) => `Workerman status of ${host}: ${labels.join(', ')}`,
     maxReplies,

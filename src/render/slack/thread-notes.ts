@@ -1,3 +1,4 @@
+import { sectionMessage } from './blocks.js';
 import { escapeCodeSpan } from './escape.js';
 import type { SlackMessage, ThreadGaps } from './limits.js';
 
@@ -17,7 +18,7 @@ export function describeThreadGaps(gaps: ThreadGaps | undefined, except: readonl
 
 /** Returns the note posted in a thread where one of its replies was refused (`slackError`). */
 export function renderReplyFailedNote(slackError: string): SlackMessage {
-  return note(`:warning: A reply of this thread could not be posted (\`${escapeCodeSpan(slackError)}\`).`);
+  return sectionMessage(`:warning: A reply of this thread could not be posted (\`${escapeCodeSpan(slackError)}\`).`);
 }
 
 /**
@@ -27,9 +28,5 @@ export function renderReplyFailedNote(slackError: string): SlackMessage {
 export function renderUploadFailedNote(what: string, slackError: string): SlackMessage {
   // Slack needs the bot to be a member for files, even where chat:write.public lets it post.
   const hint = slackError === 'not_in_channel' ? ' Files need me to be a member of the channel: `/invite @workerman`.' : '';
-  return note(`:warning: I could not attach ${what} here (\`${escapeCodeSpan(slackError)}\`).${hint}`);
-}
-
-function note(text: string): SlackMessage {
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+  return sectionMessage(`:warning: I could not attach ${what} here (\`${escapeCodeSpan(slackError)}\`).${hint}`);
 }

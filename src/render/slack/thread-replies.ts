@@ -1,12 +1,7 @@
 import type { SectionBlock } from '@slack/types';
+import { context, section, type ThreadSection } from './blocks.js';
 import { countChars, escapeMrkdwn, truncatePlain } from './escape.js';
 import { SLACK_LIMITS, type SlackMessage } from './limits.js';
-
-/** One section of a thread reply: already-escaped mrkdwn, and a plain label for the fallback text. */
-export interface ThreadSection {
-  text: string;
-  label: string;
-}
 
 // Well under Slack's ~12k characters of block text and 50 blocks per message.
 const REPLY_TEXT_CHARS = 9000;
@@ -39,14 +34,14 @@ export function packThreadReplies(
       isTruncated = true;
       break;
     }
-    current.push({ type: 'section', text: { type: 'mrkdwn', text: s.text } });
+    current.push(section(s.text));
     if (!labels.includes(s.label)) labels.push(s.label);
     used += cost;
   }
   if (!isTruncated) flush();
   if (isTruncated && replies.length > 0) {
     const last = replies[replies.length - 1]!;
-    last.blocks = [...last.blocks, { type: 'context', elements: [{ type: 'mrkdwn', text: opts.restNote }] }];
+    last.blocks = [...last.blocks, context([opts.restNote])];
   }
   return { replies, isTruncated };
 }

@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { TraceTarget } from '../../workerman/resolve-trace-targets.js';
+import { section } from './blocks.js';
 import { escapeCodeSpan, escapeMrkdwn, truncatePlain } from './escape.js';
 import type { SlackMessage } from './limits.js';
 
@@ -24,7 +25,7 @@ export function renderTraceConfirmation(opts: {
   const text = `Attach strace to ${what} on \`${escapeCodeSpan(opts.host)}\` for ${opts.durationS} s? Tracing slows the process down a little while it runs; the result is posted in this channel.`;
   const button = target.kind === 'pid' ? `Trace PID ${target.pid}` : `Trace worker ${target.workerName}`;
   const blocks: KnownBlock[] = [
-    { type: 'section', text: { type: 'mrkdwn', text: `:mag: ${text}` } },
+    section(`:mag: ${text}`),
     {
       type: 'actions',
       elements: [

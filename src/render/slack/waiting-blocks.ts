@@ -1,3 +1,4 @@
+import { sectionMessage } from './blocks.js';
 import { escapeCodeSpan } from './escape.js';
 import type { SlackMessage } from './limits.js';
 
@@ -13,7 +14,7 @@ export function renderWaitingMessage(opts: { what: 'status' | 'connections' | 't
       ? `a free slot on \`${escapeCodeSpan(opts.host)}\` (${opts.running} command${opts.running === 1 ? '' : 's'} running there, ${place})`
       : `a free trace slot (${opts.running} trace${opts.running === 1 ? '' : 's'} running, ${place}) before tracing on \`${escapeCodeSpan(opts.host)}\``;
   const text = `:hourglass: Workerman ${opts.what}: waiting for ${where}…`;
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+  return sectionMessage(text);
 }
 
 function ordinal(n: number): string {

@@ -1,5 +1,8 @@
 import type { WorkermanConnections } from '../../workerman/types.js';
-import { escapeControlChars, paint, renderTextTable, type TextRenderOptions } from './status-table.js';
+import { escapeControl } from '../escape-control.js';
+import { plural } from '../format.js';
+import { paint, type TextRenderOptions } from './paint.js';
+import { renderTextTable } from './table.js';
 
 /**
  * Renders `connections` for a terminal: a title with the count, then one aligned row per client
@@ -8,10 +11,10 @@ import { escapeControlChars, paint, renderTextTable, type TextRenderOptions } fr
 export function renderConnectionsText(conns: WorkermanConnections, opts: TextRenderOptions): string {
   const { color, maxWidth } = opts;
   const n = conns.connections.length;
-  const title = `${conns.host === null ? 'Workerman connections' : `Workerman connections of ${escapeControlChars(conns.host)}`}: ${n} client connection${n === 1 ? '' : 's'}`;
+  const title = `${conns.host === null ? 'Workerman connections' : `Workerman connections of ${escapeControl(conns.host)}`}: ${plural(n, 'client connection')}`;
   const out = [paint(title, 'bold', color)];
   if (n === 0) return `${out.join('\n')}\n`;
-  const cell = (s: string): string => escapeControlChars(s);
+  const cell = (s: string): string => escapeControl(s);
   out.push(
     '',
     ...renderTextTable(

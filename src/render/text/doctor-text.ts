@@ -1,5 +1,8 @@
 import type { DoctorCheck, DoctorCheckOutcome, DoctorReport } from '../../host/doctor-types.js';
-import { escapeControlChars, paint, type TextRenderOptions } from './status-table.js';
+import { escapeControl } from '../escape-control.js';
+import { plural } from '../format.js';
+import { paint, type TextRenderOptions } from './paint.js';
+import { padToWidth } from './table.js';
 
 /** The mark of an outcome: symbols where colour shows them apart, words everywhere else (copy-paste, logs). */
 function mark(ok: DoctorCheckOutcome, color: boolean): string {
@@ -19,10 +22,10 @@ export function renderDoctorText(report: DoctorReport, opts: TextRenderOptions):
     if (out.length > 0) out.push('');
     const failed = host.checks.filter((c) => c.ok === false).length;
     const warned = host.checks.filter((c) => c.ok === 'warn').length;
-    const verdict = [failed > 0 ? `${failed} problem${failed === 1 ? '' : 's'}` : 'ok', warned > 0 ? `${warned} warning${warned === 1 ? '' : 's'}` : null]
+    const verdict = [failed > 0 ? plural(failed, 'problem') : 'ok', warned > 0 ? plural(warned, 'warning') : null]
       .filter((s): s is string => s !== null)
       .join(', ');
-    out.push(`${paint(escapeControlChars(host.host), 'bold', color)}: ${failed > 0 ? paint(verdict, 'red', color) : warned > 0 ? paint(verdict, 'yellow', color) : paint(verdict, 'green', color)}`);
+    out.push(`${paint(escapeControl(host.host), 'bold', color)}: ${failed > 0 ? paint(verdict, 'red', color) : warned > 0 ? paint(verdict, 'yellow', color) : paint(verdict, 'green', color)}`);
     const width = Math.max(...host.checks.map((c) => c.id.length), 0);
     const indent = ' '.repeat(2 + (color ? 1 : 4) + 2 + width + 2);
     for (const check of host.checks) out.push(...renderCheck(check, width, indent, color));
@@ -35,7 +38,7 @@ export function renderDoctorText(report: DoctorReport, opts: TextRenderOptions):
 }
 
 function renderCheck(check: DoctorCheck, width: number, indent: string, color: boolean): string[] {
-  const lines = [`  ${mark(check.ok, color)}  ${check.id.padEnd(width)}  ${escapeControlChars(check.detail)}`.trimEnd()];
-  if (check.ok !== true && check.fix !== null) lines.push(`${indent}${paint('fix:', 'bold', color)} ${escapeControlChars(check.fix)}`);
+  const lines = [`  ${mark(check.ok, color)}  ${padToWidth(check.id, width)}  ${escapeControl(check.detail)}`.trimEnd()];
+  if (check.ok !== true && check.fix !== null) lines.push(`${indent}${paint('fix:', 'bold', color)} ${escapeControl(check.fix)}`);
   return lines;
 }

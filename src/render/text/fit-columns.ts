@@ -1,3 +1,5 @@
+import { displayWidth, graphemes, graphemeWidth } from './display-width.js';
+
 /**
  * How a table column gives way when the table is wider than the terminal. Steps of all columns run in
  * ascending order until the table fits: a `shrink` step cuts the column (with `…`) down to at most
@@ -72,16 +74,44 @@ export function fitColumns(widths: readonly number[], fits: readonly ColumnFit[]
 }
 
 /**
- * Returns `text` cut to `width` characters (code points) with `…` where it was cut: at the end, or
- * with `keep: 'ends'` in the middle (`http://1…0.1:18400`).
+ * Returns `text` cut to `width` terminal columns (see displayWidth) with `…` where it was cut: at the
+ * end, or with `keep: 'ends'` in the middle (`http://1…0.1:18400`). Never splits a character: a wide
+ * one that does not fit leaves its column blank.
  */
 export function cutToWidth(text: string, width: number, keep: 'start' | 'ends' = 'start'): string {
-  const chars = [...text];
-  if (chars.length <= width) return text;
+  if (displayWidth(text) <= width) return text;
   if (width <= 1) return width === 1 ? '…' : '';
-  if (keep === 'start') return `${chars.slice(0, width - 1).join('')}…`;
-  const tail = Math.floor((width - 1) / 2);
-  return `${chars.slice(0, width - 1 - tail).join('')}…${chars.slice(chars.length - tail).join('')}`;
+  const chars = graphemes(text);
+  if (keep === 'start') return `${takeWidth(chars, width - 1)}…`;
+  const tailWidth = Math.floor((width - 1) / 2);
+  const tail = takeWidthFromEnd(chars, tailWidth);
+  return `${takeWidth(chars, width - 1 - displayWidth(tail))}…${tail}`;
+}
+
+/** The longest start of `chars` at most `width` columns wide, joined. */
+function takeWidth(chars: readonly string[], width: number): string {
+  let used = 0;
+  let out = '';
+  for (const c of chars) {
+    const w = graphemeWidth(c);
+    if (used + w > width) break;
+    used += w;
+    out += c;
+  }
+  return out;
+}
+
+/** The longest end of `chars` at most `width` columns wide, joined. */
+function takeWidthFromEnd(chars: readonly string[], width: number): string {
+  let used = 0;
+  let out = '';
+  for (let i = chars.length - 1; i >= 0; i--) {
+    const w = graphemeWidth(chars[i]!);
+    if (used + w > width) break;
+    used += w;
+    out = chars[i]! + out;
+  }
+  return out;
 }
 
 /** The one line under a table that gave way: `(fit to 80 columns: SEND_FAIL, TIMERS hidden; WORKER cut)`, or null. */
@@ -96,16 +126,16 @@ export function describeFit(fitted: FittedColumns, headers: readonly string[], m
 }
 
 /**
- * Returns prose cut into lines of at most `width` characters at spaces, later lines indented by
+ * Returns prose cut into lines of at most `width` terminal columns at spaces, later lines indented by
  * `indent` spaces; a word longer than a line stays whole. `width` undefined: the text as one line.
  */
 export function wrapWords(text: string, width: number | undefined, indent = 2): string[] {
-  if (width === undefined || text.length <= width) return [text];
+  if (width === undefined || displayWidth(text) <= width) return [text];
   const lines: string[] = [];
   let line = '';
   for (const word of text.split(' ')) {
     const candidate = line === '' ? word : `${line} ${word}`;
-    if (candidate.length > width && line.trim() !== '') {
+    if (displayWidth(candidate) > width && line.trim() !== '') {
       lines.push(line);
       line = `${' '.repeat(indent)}${word}`;
     } else {
@@ -125,7 +155,7 @@ export function joinWithin(parts: readonly string[], separator: string, width: n
   const lines: string[] = [];
   let line = '';
   for (const part of parts) {
-    if (line !== '' && line.length + separator.length + part.length > width) {
+    if (line !== '' && displayWidth(line) + displayWidth(separator) + displayWidth(part) > width) {
       lines.push(line);
       line = part;
     } else {

@@ -1,5 +1,9 @@
 import type { HistoryChart, HistorySeries, HostHistory } from '../../history/types.js';
 import { describeHistorySpan } from '../describe-history-span.js';
+import { escapeControl } from '../escape-control.js';
+import { displayWidth } from './display-width.js';
+import { cutToWidth } from './fit-columns.js';
+import { padToWidth } from './table.js';
 
 /** First, last, lowest, highest and mean of the buckets that have a value; null when none has. */
 export interface SeriesStats {
@@ -24,17 +28,17 @@ export function summarizeSeries(series: HistorySeries): SeriesStats | null {
 }
 
 // Control characters from a host stay out of any text we print.
-const plain = (s: string): string => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+const plain = escapeControl;
 const mb = (v: number): string => v.toFixed(1);
 const rate = (v: number): string => (v >= 100 ? v.toFixed(0) : v.toFixed(2));
 
-/** One phrase per line of a chart, largest first: `HttpApi01 41.0 → 58.3 MB (max 58.3)` / `HttpApi01 12.34 req/s (max 40.10)`. */
+/** One phrase per line of a chart, largest first: `HttpApi01 41.0 → 58.3 MiB (max 58.3)` / `HttpApi01 12.34 req/s (max 40.10)`. */
 export function describeChartLines(chart: HistoryChart): string[] {
   return chart.series.flatMap((s) => {
     const stats = summarizeSeries(s);
     if (stats === null) return [];
     return chart.kind === 'memory'
-      ? [`${plain(s.name)} ${mb(stats.first)} → ${mb(stats.last)} MB (max ${mb(stats.max)})`]
+      ? [`${plain(s.name)} ${mb(stats.first)} → ${mb(stats.last)} MiB (max ${mb(stats.max)})`]
       : [`${plain(s.name)} ${rate(stats.mean)} req/s on average (max ${rate(stats.max)})`];
   });
 }
@@ -42,7 +46,7 @@ export function describeChartLines(chart: HistoryChart): string[] {
 /**
  * Returns the alt text of the history PNG (at most `maxChars`): what the two charts show, in words, for
  * a screen reader or a client that shows no image.
- * Example: `Line charts of web-1, 11-26 06:02–12:01 UTC (6 h). Memory per worker (RSS, MB): HttpApi01 41.0 → 58.3 MB (max 58.3); …`
+ * Example: `Line charts of web-1, 11-26 06:02–12:01 UTC (6 h). Memory per worker (RSS of its processes summed): HttpApi01 41.0 → 58.3 MiB (max 58.3); …`
  */
 export function renderHistoryAltText(history: HostHistory, maxChars = 1000): string {
   const part = (title: string, chart: HistoryChart, none: string): string => {
@@ -63,12 +67,9 @@ export function renderHistoryText(history: HostHistory): string {
   const out: string[] = [];
   const gaps = history.missedSamples === 0 ? '' : `, ${history.missedSamples} unanswered`;
   out.push(`${plain(history.host)}: ${describeHistorySpan(history)}, ${history.memory.readings} /proc samples${gaps}, ${history.requests.readings} status intervals`);
-  const width = Math.min(40, Math.max(8, ...[...history.memory.series, ...history.requests.series].map((s) => Array.from(plain(s.name)).length)));
-  const pad = (name: string): string => {
-    const cps = Array.from(plain(name));
-    return cps.length > width ? `${cps.slice(0, width - 1).join('')}…` : plain(name).padEnd(width + (plain(name).length - cps.length));
-  };
-  out.push('', 'Memory per worker (MB, RSS of its processes summed):');
+  const width = Math.min(40, Math.max(8, ...[...history.memory.series, ...history.requests.series].map((s) => displayWidth(plain(s.name)))));
+  const pad = (name: string): string => padToWidth(cutToWidth(plain(name), width), width);
+  out.push('', 'Memory per worker (MiB, RSS of its processes summed):');
   const memLines = history.memory.series.flatMap((s) => {
     const st = summarizeSeries(s);
     return st === null ? [] : [`  ${pad(s.name)}  ${mb(st.first).padStart(8)} → ${mb(st.last).padStart(8)}   min ${mb(st.min)}  max ${mb(st.max)}`];

@@ -1,109 +1,29 @@
-import type { Finding, ProcessRow, WorkermanStatus } from '../../workerman/types.js';
-import { describeExitStatus } from '../../workerman/compute-findings.js';
-import { cutToWidth, describeFit, fitColumns, joinWithin, wrapWords, type ColumnFit } from './fit-columns.js';
-
-export interface TextRenderOptions {
-  /** ANSI colour (the CLI decides: see cli/decide-color.ts). */
-  color: boolean;
-  /**
-   * The terminal's width: wider tables give way column by column (each column's `fit`) and say so in
-   * one line; prose wraps at spaces. Undefined (piped, or not a terminal): nothing is cut.
-   */
-  maxWidth?: number | undefined;
-}
-
-const ANSI = {
-  bold: '\x1b[1m',
-  red: '\x1b[31m',
-  green: '\x1b[32m',
-  yellow: '\x1b[33m',
-  dim: '\x1b[2m',
-  reset: '\x1b[0m',
-} as const;
-
-type Tone = keyof Omit<typeof ANSI, 'reset'>;
-
-/** Wraps text in an ANSI colour when colour is on; returns it unchanged otherwise. */
-export function paint(text: string, tone: Tone, color: boolean): string {
-  return color ? `${ANSI[tone]}${text}${ANSI.reset}` : text;
-}
-
-// C0/C1 controls, DEL, and the bidi overrides/isolates that can reorder what a terminal shows.
-// eslint-disable-next-line no-control-regex
-const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-
-/**
- * Returns text from the host (worker names, addresses, messages) with every control character written
- * as a visible escape (`\x1b`), so output from a host can never drive the operator's terminal.
- */
-export function escapeControlChars(text: string): string {
-  return text.replace(UNSAFE_CHARS, (ch) => {
-    const code = ch.charCodeAt(0);
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-  });
-}
-
-/** A column of a text table: header, alignment, the cell text per row (already escaped), how it gives way. */
-export interface TextColumn<Row> {
-  header: string;
-  align?: 'left' | 'right';
-  cell: (row: Row) => string;
-  /** On a terminal narrower than the table: when this column is cut or hidden (see fitColumns). */
-  fit?: ColumnFit;
-}
-
-/**
- * Lays rows out as an aligned table (two spaces between columns, no trailing spaces); `tone` picks a
- * colour per row, applied after padding so escape codes never shift the alignment. With `maxWidth`,
- * columns give way as their `fit` says and a last line says which.
- */
-export function renderTextTable<Row>(
-  rows: readonly Row[],
-  columns: readonly TextColumn<Row>[],
-  opts: TextRenderOptions & { tone?: (row: Row) => Tone | undefined },
-): string[] {
-  const cells = rows.map((row) => columns.map((c) => c.cell(row)));
-  const natural = columns.map((c, i) => Math.max(c.header.length, ...cells.map((r) => (r[i] as string).length)));
-  const fitted = fitColumns(natural, columns.map((c) => c.fit ?? {}), opts.maxWidth);
-  const layout = (values: readonly string[]): string =>
-    values
-      .flatMap((v, i) => {
-        const width = fitted.widths[i];
-        if (width === null || width === undefined) return [];
-        const text = cutToWidth(v, width, columns[i]?.fit?.shrink?.keep);
-        return [columns[i]?.align === 'right' ? text.padStart(width) : text.padEnd(width)];
-      })
-      .join('  ')
-      .trimEnd();
-  const lines = [paint(layout(columns.map((c) => c.header)), 'bold', opts.color)];
-  rows.forEach((row, r) => {
-    const line = layout(cells[r] as string[]);
-    const tone = opts.tone?.(row);
-    lines.push(tone ? paint(line, tone, opts.color) : line);
-  });
-  const note = opts.maxWidth === undefined ? null : describeFit(fitted, columns.map((c) => c.header), opts.maxWidth);
-  if (note !== null) for (const line of wrapWords(note, opts.maxWidth, 1)) lines.push(paint(line, 'dim', opts.color));
-  return lines;
-}
+import type { DescribedStatus, Finding, ProcessRow } from '../../workerman/types.js';
+import { escapeControl } from '../escape-control.js';
+import { formatMiB } from '../format.js';
+import { joinWithin, wrapWords } from './fit-columns.js';
+import { paint, type TextRenderOptions, type Tone } from './paint.js';
+import { renderTextTable, type TextColumn } from './table.js';
 
 /**
  * Renders a parsed status for a terminal: header lines, findings first (marked `!`), the exit table
- * when any worker exited, then the process table with busy and outlier rows marked. Ends in a newline.
+ * when any worker exited (each status in words: see describeExits), then the process table with busy
+ * and outlier rows marked. Ends in a newline.
  */
-export function renderStatusText(status: WorkermanStatus, opts: TextRenderOptions): string {
+export function renderStatusText(status: DescribedStatus, opts: TextRenderOptions): string {
   const { color, maxWidth } = opts;
   const out: string[] = [];
   const wm = status.workerman;
   const title = [
-    status.host === null ? 'Workerman status' : `Workerman status of ${escapeControlChars(status.host)}`,
-    wm.version === null ? null : `Workerman ${escapeControlChars(wm.version)}`,
-    wm.phpVersion === null ? null : `PHP ${escapeControlChars(wm.phpVersion)}`,
-    wm.eventLoop === null ? null : `event loop ${escapeControlChars(wm.eventLoop)}`,
+    status.host === null ? 'Workerman status' : `Workerman status of ${escapeControl(status.host)}`,
+    wm.version === null ? null : `Workerman ${escapeControl(wm.version)}`,
+    wm.phpVersion === null ? null : `PHP ${escapeControl(wm.phpVersion)}`,
+    wm.eventLoop === null ? null : `event loop ${escapeControl(wm.eventLoop)}`,
   ].filter((s): s is string => s !== null);
   for (const line of joinWithin(title, ' | ', maxWidth)) out.push(paint(line, 'bold', color));
   const facts = [
-    status.startedAt === null ? null : `started ${escapeControlChars(status.startedAt)}`,
-    status.uptime === null ? null : `up ${escapeControlChars(status.uptime)}`,
+    status.startedAt === null ? null : `started ${escapeControl(status.startedAt)}`,
+    status.uptime === null ? null : `up ${escapeControl(status.uptime)}`,
     status.loadAverage === null ? null : `load ${status.loadAverage.join(' ')}`,
     status.workerCount === null ? null : `${status.workerCount} workers`,
     status.processCount === null ? null : `${status.processCount} processes`,
@@ -113,7 +33,7 @@ export function renderStatusText(status: WorkermanStatus, opts: TextRenderOption
   if (status.findings.length > 0) {
     out.push('');
     for (const f of status.findings) {
-      for (const line of wrapWords(`! ${f.kind}: ${escapeControlChars(f.message)}`, maxWidth)) out.push(paint(line, toneOfFinding(f), color));
+      for (const line of wrapWords(`! ${f.kind}: ${escapeControl(f.message)}`, maxWidth)) out.push(paint(line, toneOfFinding(f), color));
     }
   }
 
@@ -123,8 +43,8 @@ export function renderStatusText(status: WorkermanStatus, opts: TextRenderOption
       ...renderTextTable(
         status.workers,
         [
-          { header: 'WORKER', cell: (w) => escapeControlChars(w.name), fit: { shrink: { step: 1, minWidth: 12 } } },
-          { header: 'EXIT STATUS', cell: (w) => (w.exitStatus === 0 ? 'normal (0)' : escapeControlChars(describeExitStatus(w.exitStatus))), fit: { shrink: { step: 1, minWidth: 12 } } },
+          { header: 'WORKER', cell: (w) => escapeControl(w.name), fit: { shrink: { step: 1, minWidth: 12 } } },
+          { header: 'EXIT STATUS', cell: (w) => (w.exitStatus === 0 ? 'normal (0)' : escapeControl(w.meaning)), fit: { shrink: { step: 1, minWidth: 12 } } },
           { header: 'COUNT', align: 'right', cell: (w) => String(w.exitCount) },
         ],
         { color, maxWidth, tone: (w) => (w.exitCount > 0 && w.exitStatus !== 0 && w.exitStatus !== '0' ? 'yellow' : undefined) },
@@ -150,9 +70,9 @@ export function renderStatusText(status: WorkermanStatus, opts: TextRenderOption
   // and connections. PID, STATUS, memory and a measured QPS (asked for) always stay.
   const columns: TextColumn<ProcessRow>[] = [
     { header: 'PID', cell: (p) => String(p.pid) },
-    { header: 'WORKER', cell: (p) => escapeControlChars(p.workerName), fit: { shrink: { step: 3, minWidth: 14 } } },
-    { header: 'LISTEN', cell: (p) => (p.listen === null ? '-' : escapeControlChars(p.listen)), fit: { shrink: { step: 3, minWidth: 22, keep: 'ends' }, drop: 4 } },
-    { header: 'MEM MB', align: 'right', cell: (p) => (p.memoryBytes === null ? '-' : (p.memoryBytes / 1024 / 1024).toFixed(2)) },
+    { header: 'WORKER', cell: (p) => escapeControl(p.workerName), fit: { shrink: { step: 3, minWidth: 14 } } },
+    { header: 'LISTEN', cell: (p) => (p.listen === null ? '-' : escapeControl(p.listen)), fit: { shrink: { step: 3, minWidth: 22, keep: 'ends' }, drop: 4 } },
+    { header: 'MEM MiB', align: 'right', cell: (p) => (p.memoryBytes === null ? '-' : formatMiB(p.memoryBytes)) },
     { header: 'CONNS', align: 'right', cell: (p) => numberCell(p.connections), fit: { drop: 6 } },
     { header: 'SEND_FAIL', align: 'right', cell: (p) => numberCell(p.sendFail), fit: { drop: 1 } },
     { header: 'TIMERS', align: 'right', cell: (p) => numberCell(p.timers), fit: { drop: 2 } },
@@ -160,8 +80,8 @@ export function renderStatusText(status: WorkermanStatus, opts: TextRenderOption
     ...(showQps ? [{ header: 'QPS', align: 'right' as const, cell: (p: ProcessRow) => numberCell(p.qps) }] : []),
     { header: 'STATUS', cell: (p) => p.status ?? '-' },
     ...extraNames.map((name) => ({
-      header: escapeControlChars(name),
-      cell: (p: ProcessRow) => escapeControlChars(p.extra[name] ?? ''),
+      header: escapeControl(name),
+      cell: (p: ProcessRow) => escapeControl(p.extra[name] ?? ''),
       fit: { drop: 0 },
     })),
   ];

@@ -1,8 +1,11 @@
 import type { StraceSummary, VerdictState } from '../../strace/types.js';
-import { formatTimePct, rankSyscalls } from '../rank-syscalls.js';
+import { escapeControl } from '../escape-control.js';
+import { formatBytes, formatMs, formatMsValue, formatPercentValue } from '../format.js';
+import { rankSyscalls } from '../rank-syscalls.js';
 import { redactStraceSummary } from '../redact-strace-summary.js';
 import { joinWithin, wrapWords } from './fit-columns.js';
-import { escapeControlChars, paint, renderTextTable } from './status-table.js';
+import { paint } from './paint.js';
+import { renderTextTable } from './table.js';
 
 export interface StraceTextOptions {
   /** ANSI colour (the CLI decides: see cli/decide-color.ts). */
@@ -29,19 +32,6 @@ const STATE_TONE: Record<VerdictState, 'red' | 'yellow' | 'bold' | 'dim'> = {
   idle: 'bold',
 };
 
-function fmtMs(ms: number | null): string {
-  if (ms === null) return '-';
-  if (ms >= 100) return ms.toFixed(0);
-  if (ms >= 1) return ms.toFixed(1);
-  return ms.toFixed(3);
-}
-
-function fmtBytes(n: number): string {
-  if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
-  if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${n} B`;
-}
-
 /**
  * Renders a strace summary for a terminal: the verdict first (state + one sentence), its evidence,
  * then the top syscalls, errors by errno, signals, top fds, unfinished calls, exits and the unparsed
@@ -51,7 +41,7 @@ export function renderStraceText(traced: StraceSummary, opts: StraceTextOptions)
   const summary = redactStraceSummary(traced);
   const { color, maxWidth } = opts;
   const maxRows = opts.maxRows ?? 10;
-  const e = escapeControlChars;
+  const e = escapeControl;
   const v = summary.verdict;
   const out: string[] = [];
 
@@ -62,7 +52,7 @@ export function renderStraceText(traced: StraceSummary, opts: StraceTextOptions)
     summary.host !== null ? `host ${e(summary.host)}` : null,
     summary.pids.length > 0 ? `pid${summary.pids.length > 1 ? 's' : ''} ${summary.pids.join(', ')}` : null,
     // A file's duration is only the span of its timestamps: strace may have run longer.
-    summary.durationMs !== null ? `${summary.durationSource === 'timestamps' ? 'timestamps span' : 'traced'} ${(summary.durationMs / 1000).toFixed(1)} s` : null,
+    summary.durationMs !== null ? `${summary.durationSource === 'timestamps' ? 'timestamps span' : 'traced'} ${formatMs(summary.durationMs)}` : null,
     `${summary.syscallCount} syscalls`,
   ].filter((s): s is string => s !== null);
   out.push('', ...joinWithin(scope, ' | ', maxWidth).map((line) => paint(line, 'dim', color)));
@@ -78,9 +68,9 @@ export function renderStraceText(traced: StraceSummary, opts: StraceTextOptions)
           { header: 'SYSCALL', cell: (s) => e(s.name) },
           { header: 'CALLS', align: 'right', cell: (s) => String(s.count) },
           { header: 'ERRORS', align: 'right', cell: (s) => (s.errors > 0 ? String(s.errors) : '') },
-          { header: '% TIME', align: 'right', cell: (s) => formatTimePct(s.timePct) },
-          { header: 'TOTAL MS', align: 'right', cell: (s) => fmtMs(s.totalTimeMs) },
-          { header: 'MAX MS', align: 'right', cell: (s) => fmtMs(s.maxTimeMs) },
+          { header: '% TIME', align: 'right', cell: (s) => formatPercentValue(s.timePct) },
+          { header: 'TOTAL MS', align: 'right', cell: (s) => formatMsValue(s.totalTimeMs) },
+          { header: 'MAX MS', align: 'right', cell: (s) => formatMsValue(s.maxTimeMs) },
         ],
         { color },
       ),
@@ -118,9 +108,9 @@ export function renderStraceText(traced: StraceSummary, opts: StraceTextOptions)
           { header: 'PID', align: 'right', cell: (f) => (f.pid === null ? '-' : String(f.pid)) },
           { header: 'FD', align: 'right', cell: (f) => (f.fd < 0 ? '*' : String(f.fd)) },
           { header: 'CALLS', align: 'right', cell: (f) => String(f.calls) },
-          { header: 'READ', align: 'right', cell: (f) => fmtBytes(f.bytesRead) },
-          { header: 'WRITTEN', align: 'right', cell: (f) => fmtBytes(f.bytesWritten) },
-          { header: 'MS', align: 'right', cell: (f) => fmtMs(f.timeMs) },
+          { header: 'READ', align: 'right', cell: (f) => formatBytes(f.bytesRead) },
+          { header: 'WRITTEN', align: 'right', cell: (f) => formatBytes(f.bytesWritten) },
+          { header: 'MS', align: 'right', cell: (f) => formatMsValue(f.timeMs) },
           { header: 'WHAT', cell: (f) => e(f.description ?? ''), fit: { shrink: { step: 1, minWidth: 16 } } },
         ],
         { color, maxWidth },
@@ -137,8 +127,8 @@ export function renderStraceText(traced: StraceSummary, opts: StraceTextOptions)
           { header: 'PID', align: 'right', cell: (u) => (u.pid === null ? '-' : String(u.pid)) },
           { header: 'SYSCALL', cell: (u) => e(u.syscall) },
           { header: 'FD', align: 'right', cell: (u) => (u.fd === null ? '' : String(u.fd)) },
-          // ≥: a file's last timestamp bounds the wait from below (the call may have gone on after it).
-          { header: 'WAITED MS', align: 'right', cell: (u) => `${u.waitedIsLowerBound ? '≥ ' : ''}${fmtMs(u.waitedMs)}` },
+          // ≥: only a lower bound (a file's last timestamp, or a call in progress since before the attach).
+          { header: 'WAITED MS', align: 'right', cell: (u) => `${u.waitedIsLowerBound ? '≥ ' : ''}${formatMsValue(u.waitedMs)}` },
           { header: 'WHAT', cell: (u) => e(u.description ?? ''), fit: { shrink: { step: 1, minWidth: 16 } } },
         ],
         { color, maxWidth },

@@ -19,10 +19,8 @@ type ActionArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareAr
  */
 export function createHistoryChartAction(deps: BotDeps): (args: ActionArgs) => Promise<void> {
   return async ({ ack, body, action, client, respond }) => {
-    const { userId, channelId, teamId } = readActionContext(body);
+    const { userId, channelId, teamId, threadTs } = readActionContext(body);
     const value = typeof action.value === 'string' ? action.value : '';
-    const message = body.message;
-    const threadTs = message === undefined ? undefined : String(message['thread_ts'] ?? message.ts);
     await runAuditedRequest(
       deps,
       { userId, channelId, command: ACTION_IDS.historyChart, host: null, via: 'button' },

@@ -17,11 +17,8 @@ type ActionArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareAr
  */
 export function createStatusRefreshAction(deps: BotDeps): (args: ActionArgs) => Promise<void> {
   return async ({ ack, body, action, client, respond }) => {
-    const { userId, channelId, teamId } = readActionContext(body);
+    const { userId, channelId, teamId, threadTs } = readActionContext(body);
     const value = typeof action.value === 'string' ? action.value : '';
-    // The thread root is the parent's ts: a click on a reply carries the parent in message.thread_ts.
-    const message = body.message;
-    const threadTs = message === undefined ? undefined : String(message['thread_ts'] ?? message.ts);
     await runAuditedRequest(
       deps,
       { userId, channelId, command: ACTION_IDS.statusRefresh, host: null, via: 'button' },

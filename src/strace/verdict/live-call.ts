@@ -7,7 +7,8 @@
 import { isEventLoopWait, isKind, isMasterWait, isSleepCall, WAITS_ON_FD } from '../syscall-kinds.js';
 import type { SummarizeOptions, UnfinishedCall, Verdict } from '../types.js';
 import { callOf, cpuEvidence, describeFromLive, outboundSocketFd, procCallName, snapshotOf } from './live-evidence.js';
-import { cpuBound, fdText, fmtMs, make, RESTARTED_BY_KERNEL, waitingVerdict } from './wording.js';
+import { formatMs } from '../../render/format.js';
+import { cpuBound, fdText, make, RESTARTED_BY_KERNEL, waitingVerdict } from './wording.js';
 
 /**
  * Only `restart_syscall` is visible: the process was already inside a call when strace attached (or the
@@ -17,7 +18,7 @@ import { cpuBound, fdText, fmtMs, make, RESTARTED_BY_KERNEL, waitingVerdict } fr
 export function attachedLate(pid: number | null, u: UnfinishedCall, opts: SummarizeOptions, resumes: string | null): Verdict {
   const fromLive = liveCallVerdict(pid, opts, u.waitedMs, false);
   if (fromLive !== null && (resumes === null || fromLive.state !== 'waiting')) return fromLive;
-  const waited = u.waitedMs !== null ? ` for at least ${fmtMs(u.waitedMs)}` : '';
+  const waited = u.waitedMs !== null ? ` for at least ${formatMs(u.waitedMs)}` : '';
   if (resumes !== null) {
     return make(
       'waiting',
@@ -53,7 +54,7 @@ export function liveCallVerdict(pid: number | null, opts: SummarizeOptions, wait
   const snap = snapshotOf(live, pid);
   if (live === undefined || snap === undefined) return null;
   const role = pid !== null ? opts.roles?.[pid] : undefined;
-  const waited = waitedMs !== null ? ` for at least ${fmtMs(waitedMs)}` : '';
+  const waited = waitedMs !== null ? ` for at least ${formatMs(waitedMs)}` : '';
   const cpu = cpuEvidence(live, pid, opts.durationMs ?? null);
   if (cpu?.busy === true) return cpuBound(pid, cpu, noSyscalls ? 'no syscalls during the trace' : 'running');
   if (snap.syscallRaw === 'running') return null;
@@ -61,7 +62,7 @@ export function liveCallVerdict(pid: number | null, opts: SummarizeOptions, wait
   if (call === null) return null;
   const wchan = snap.wchan !== null && snap.wchan !== '0' ? `wchan ${snap.wchan}` : null;
   const traceNote = noSyscalls ? 'no syscall line in the trace: the call was in progress for the whole trace' : 'the trace shows only restart_syscall: the call began before strace attached';
-  const cpuNote = cpu !== null ? `CPU time rose by ${fmtMs(cpu.cpuMs)} in ${fmtMs(cpu.elapsedMs)}` : null;
+  const cpuNote = cpu !== null ? `CPU time rose by ${formatMs(cpu.cpuMs)} in ${formatMs(cpu.elapsedMs)}` : null;
   if (call.via === 'none') {
     const evidence = [
       call.restart

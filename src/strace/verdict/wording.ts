@@ -1,12 +1,12 @@
 /**
  * How each verdict is said: one sentence for the person who asked, and the evidence lines behind it.
  * decide.ts chooses the state and passes what it found; nothing here decides a state. (A call named
- * from /proc is worded in live-call.ts, beside the evidence it reads.)
+ * from /proc is worded in live-call.ts, beside the evidence it reads; exits in exited-verdict.ts.)
  * Strings from the trace and from /proc go in as they are: the render boundary redacts them
  * (render/redact-strace-summary.ts).
  */
 
-import { exitHint, isAbnormalExit, type ExitCause } from '../../workerman/exit-hint.js';
+import { formatBytes, formatMs } from '../../render/format.js';
 import { requestSeen, type PidFacts, type RequestSeen } from '../pid-facts.js';
 import { describeFdNote } from '../fd-note.js';
 import { redactSecrets } from '../redact.js';
@@ -43,7 +43,7 @@ export function make(
 /** How long a call in progress had waited: `0.9 s`, or `at least 0.9 s` when that is only a lower bound (a file's last timestamp). */
 function waitedText(u: Pick<UnfinishedCall, 'waitedMs' | 'waitedIsLowerBound'>): string {
   if (u.waitedMs === null) return '';
-  return `${u.waitedIsLowerBound ? 'at least ' : ''}${fmtMs(u.waitedMs)}`;
+  return `${u.waitedIsLowerBound ? 'at least ' : ''}${formatMs(u.waitedMs)}`;
 }
 
 /** Characters of a request line shown in evidence (after redaction). */
@@ -65,18 +65,6 @@ function requestNoun(req: RequestSeen): string {
   return line === '' ? 'a request' : `the request${line}`;
 }
 
-export function fmtMs(ms: number): string {
-  if (ms >= 1000) return `${(ms / 1000).toFixed(1)} s`;
-  if (ms >= 10) return `${Math.round(ms)} ms`;
-  return `${ms.toFixed(1)} ms`;
-}
-
-function fmtBytes(n: number): string {
-  if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
-  if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${n} B`;
-}
-
 function noteText(note: string | null): string | null {
   return note === null ? null : describeFdNote(note);
 }
@@ -87,7 +75,8 @@ export function fdText(fd: number | null, description: string | null): string {
   return description !== null ? ` on fd ${fd} (${description})` : ` on fd ${fd}`;
 }
 
-function topCalls(summary: SummaryTables, n = 4): string {
+/** `read ×12, write ×9, …`: the first `n` syscalls of the summary (by count) and their counts. */
+export function topCalls(summary: SummaryTables, n = 4): string {
   return summary.syscalls.slice(0, n).map((s) => `${s.name} ×${s.count}`).join(', ');
 }
 
@@ -147,42 +136,6 @@ export function notTraced(code: string, message: string, pid: number | null, liv
   }
 }
 
-/**
- * The traced processes exited or were killed during the trace (`pf`: the first one's facts). One
- * abnormal end (a signal, a non-zero code) is an abnormal exit, with where to look; two or more among
- * the exits the trace saw are a crash loop, as in the status findings.
- */
-export function exitedVerdict(exited: { pid: number; code: number | null; signal: string | null }[], summary: SummaryTables, pf: PidFacts | undefined): Verdict {
-  const e = exited[0] as (typeof exited)[number];
-  const abnormal = summary.exits.filter(isAbnormalExit);
-  const ended = (x: ExitCause): string => (x.signal !== null ? `killed by ${x.signal}` : `exited with code ${x.code ?? '?'}`);
-  const list = (xs: typeof exited): string => xs.map((x) => `${x.pid}: ${x.signal ?? `exit ${x.code}`}`).join(', ');
-  let text: string;
-  if (abnormal.length >= 2) text = `Crash loop: ${abnormal.length} abnormal exits during the trace (${list(abnormal)})`;
-  else if (abnormal.length === 1) {
-    const a = abnormal[0] as (typeof abnormal)[number];
-    text = `Abnormal exit: ${ended(a)} during the trace (pid ${a.pid})${exited.length > 1 ? `; all ${exited.length} traced processes ended (${list(exited)})` : ''}`;
-  } else if (exited.length === 1) text = `Exited with code ${e.code ?? '?'} during the trace (pid ${e.pid})`;
-  else text = `All ${exited.length} traced processes ended during the trace (${list(exited)})`;
-  const evidence = exited.map((x) => (x.signal !== null ? `+++ killed by ${x.signal} +++ (pid ${x.pid})` : `+++ exited with ${x.code} +++ (pid ${x.pid})`));
-  const hints = new Set<string>();
-  for (const x of abnormal) {
-    const hint = exitHint(x);
-    if (hint !== null) hints.add(`${ended(x)}: ${hint}`);
-  }
-  evidence.push(...hints);
-  if (pf?.lastCall != null) evidence.push(`last syscall before the end: ${pf.lastCall.name}`);
-  const sigs = summary.signals.filter((s) => s.signal !== 'SIGCHLD' && s.signal !== 'SIGALRM');
-  if (sigs.length > 0) evidence.push(`signals received: ${sigs.map((s) => `${s.signal} ×${s.count}`).join(', ')}`);
-  if (summary.syscallCount > 0) evidence.push(`${summary.syscallCount} syscalls before the end (${topCalls(summary)})`);
-  return make('exited', text, evidence, { syscall: pf?.lastCall?.name ?? null });
-}
-
-/** The process was gone after the trace although it existed before (/proc says so, the trace did not). */
-export function goneVerdict(gone: number[]): Verdict {
-  return make('exited', `Process ${gone.join(', ')} was gone when the trace ended`, [`/proc/${gone[0]} no longer exists after the trace`], {});
-}
-
 /** The first evidence line of a verdict read from a `strace -c` table. */
 export function tableEvidence(summary: SummaryTables): string[] {
   return [`${summary.syscallCount} calls finished: ${topCalls(summary, 6)}`, 'from a strace -c table: calls still running at the end are not counted'];
@@ -193,21 +146,21 @@ export function cpuBound(pid: number | null, cpu: CpuEvidence, why: string): Ver
   const pct = Math.round((cpu.cpuMs / cpu.elapsedMs) * 100);
   return make(
     'cpu-bound',
-    `CPU-bound: ${why} while CPU time rose by ${fmtMs(cpu.cpuMs)} in ${fmtMs(cpu.elapsedMs)} (${pct}%)`,
-    [`/proc/${pid ?? 'PID'}/stat utime+stime grew by ${fmtMs(cpu.cpuMs)} over ${fmtMs(cpu.elapsedMs)}`, 'a loop in PHP code makes no syscalls (microtime() is served by the vDSO)'],
+    `CPU-bound: ${why} while CPU time rose by ${formatMs(cpu.cpuMs)} in ${formatMs(cpu.elapsedMs)} (${pct}%)`,
+    [`/proc/${pid ?? 'PID'}/stat utime+stime grew by ${formatMs(cpu.cpuMs)} over ${formatMs(cpu.elapsedMs)}`, 'a loop in PHP code makes no syscalls (microtime() is served by the vDSO)'],
     {},
   );
 }
 
 /** Not one syscall line for the process, and /proc named no call: user code or stopped. */
 export function noSyscallsVerdict(durationMs: number | null, cpu: CpuEvidence | null): Verdict {
-  const dur = durationMs !== null ? ` in the ${fmtMs(durationMs)} trace` : '';
+  const dur = durationMs !== null ? ` in the ${formatMs(durationMs)} trace` : '';
   return make(
     'silent',
     `No syscalls${dur}: the process ran user code (CPU-bound?) or was stopped; the trace alone cannot tell`,
     [
       'strace printed no syscall line for this process',
-      cpu !== null ? `CPU time rose by only ${fmtMs(cpu.cpuMs)} in ${fmtMs(cpu.elapsedMs)}` : 'no CPU samples: compare utime+stime in /proc/PID/stat before and after to tell CPU-bound from stopped',
+      cpu !== null ? `CPU time rose by only ${formatMs(cpu.cpuMs)} in ${formatMs(cpu.elapsedMs)}` : 'no CPU samples: compare utime+stime in /proc/PID/stat before and after to tell CPU-bound from stopped',
     ],
     {},
   );
@@ -223,9 +176,9 @@ export function idleVerdict(pf: PidFacts, u: UnfinishedCall | undefined, summary
   addCommonEvidence(evidence, summary);
   const text =
     how !== undefined
-      ? `Idle: ${how} ${loopCall}${share !== null ? ` (${share.pct}% of the ${fmtMs(share.totalMs)})` : ''}`
+      ? `Idle: ${how} ${loopCall}${share !== null ? ` (${share.pct}% of the ${formatMs(share.totalMs)})` : ''}`
       : share !== null
-        ? `Idle in the event loop: ${share.pct}% of the ${fmtMs(share.totalMs)} in ${loopCall}`
+        ? `Idle in the event loop: ${share.pct}% of the ${formatMs(share.totalMs)} in ${loopCall}`
         : `Idle in the event loop: waiting in ${loopCall}${u !== undefined ? ' when the trace ended' : ''}`;
   return make('idle', text, evidence, { syscall: loopCall === 'the event loop' ? null : loopCall, fd: u?.fd ?? null, waitedMs: u?.waitedMs ?? null, waitedIsLowerBound: u?.waitedIsLowerBound });
 }
@@ -241,11 +194,11 @@ export function activeVerdict(pid: number | null, counts: { reads: number; write
   const sockets = summary.fds.filter((f) => f.pid === pid || pid === null).filter((f) => f.description !== null && /^(TCP|UDP|UNIX)/.test(f.description));
   const bytesIn = summary.fds.reduce((s, f) => s + f.bytesRead, 0);
   const bytesOut = summary.fds.reduce((s, f) => s + f.bytesWritten, 0);
-  const evidence = [`${reads} reads, ${writes} writes${accepts > 0 ? `, ${accepts} accepts` : ''}; ${fmtBytes(bytesIn)} in, ${fmtBytes(bytesOut)} out`];
+  const evidence = [`${reads} reads, ${writes} writes${accepts > 0 ? `, ${accepts} accepts` : ''}; ${formatBytes(bytesIn)} in, ${formatBytes(bytesOut)} out`];
   const top = [...summary.fds].filter((f) => f.fd >= 0).sort((a, b) => b.calls - a.calls).slice(0, 3);
-  for (const f of top) evidence.push(`fd ${f.fd}${f.description !== null ? ` (${f.description})` : ''}: ${f.calls} calls, ${fmtBytes(f.bytesRead)} read, ${fmtBytes(f.bytesWritten)} written`);
+  for (const f of top) evidence.push(`fd ${f.fd}${f.description !== null ? ` (${f.description})` : ''}: ${f.calls} calls, ${formatBytes(f.bytesRead)} read, ${formatBytes(f.bytesWritten)} written`);
   addCommonEvidence(evidence, summary);
-  const dur = summary.durationMs !== null ? ` in ${fmtMs(summary.durationMs)}` : '';
+  const dur = summary.durationMs !== null ? ` in ${formatMs(summary.durationMs)}` : '';
   const conns = sockets.length > 0 ? ` on ${sockets.length} socket(s)` : '';
   const loop = share !== null ? `, ${share.pct}% of the time waiting in the event loop` : '';
   return make('active', `Serving I/O: ${reads} reads and ${writes} writes${conns}${dur}${loop}`, evidence, {});
@@ -321,12 +274,12 @@ export function runningAtDetachVerdict(pf: PidFacts, sinceMs: number | null, cpu
   const after = req !== null ? ` after reading a request${fdText(req.fd, noteText(req.note))}` : '';
   const evidence = [
     `last syscall: ${pf.lastCall?.name ?? '?'}${req !== null ? ` after reading ${requestNoun(req)}${fdText(req.fd, noteText(req.note))}` : ''}; strace detached while the process was outside any syscall`,
-    cpu !== null ? `CPU time rose by ${fmtMs(cpu.cpuMs)} in ${fmtMs(cpu.elapsedMs)}` : 'no CPU samples: a live trace compares /proc/PID/stat before and after',
+    cpu !== null ? `CPU time rose by ${formatMs(cpu.cpuMs)} in ${formatMs(cpu.elapsedMs)}` : 'no CPU samples: a live trace compares /proc/PID/stat before and after',
   ];
   addCommonEvidence(evidence, summary);
   return make(
     'silent',
-    `No syscall${sinceMs !== null && sinceMs > 0 ? ` for the last ${fmtMs(sinceMs)}` : ' until the end'}${after}: running PHP code (CPU-bound?) or stopped`,
+    `No syscall${sinceMs !== null && sinceMs > 0 ? ` for the last ${formatMs(sinceMs)}` : ' until the end'}${after}: running PHP code (CPU-bound?) or stopped`,
     evidence,
     { syscall: pf.lastCall?.name ?? null },
   );

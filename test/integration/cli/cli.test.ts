@@ -154,7 +154,7 @@ describe('workerman-ops CLI', () => {
     expect(blocked.stderr).toBe('');
     // The capture's blocked.route (its .json) is the request line, read on the client's fd before the poll.
     expect(blocked.stdout).toContain('  - the request "GET /upstream?port=18790 HTTP/1.1" was read on fd 7 (TCP 127.0.0.1:18700 -> 127.0.0.1:38986) before it\n');
-    expect(blocked.stdout).toContain('\npid 21135 | timestamps span 0.8 s | 11 syscalls\n');
+    expect(blocked.stdout).toContain('\npid 21135 | timestamps span 794 ms | 11 syscalls\n');
     expect(blocked.stdout).toMatch(/\nTop syscalls \(by time\)\nSYSCALL +CALLS +ERRORS +% TIME +TOTAL MS +MAX MS\nepoll_wait +1 +99\.91 /);
     const respawn = cli(['trace', '--from-file', join(STRACE_FIXTURES, 'wm5.2.2-master-respawn-f-tt-T-yy.txt'), '--json']);
     const summary = JSON.parse(respawn.stdout);

@@ -49,7 +49,7 @@ describe('workerman-ops history', () => {
     expect(r.stdout).toMatch(/^web-1: 11-26 06:00–11:59 UTC \(6 h\), 357 \/proc samples, 3 unanswered, 34 status intervals\n/);
     expect(r.stdout).toMatch(/\n {2}HttpApi01 +40\.\d → +40\.\d {3}min 40\.\d {2}max 5\d\.\d\n/);
     expect(r.stdout).toContain('8 process(es) started counting requests again (a reload or a restart): counted from 0.');
-    expect(r.stdout).toMatch(/Wrote web-1\.png \(900 × 640 px, \d+ KB\)\.\n$/);
+    expect(r.stdout).toMatch(/Wrote web-1\.png \(900 × 640 px, \d+\.\d KiB\)\.\n$/);
   });
 
   it('history <host> [window] --json prints the buckets and one series per worker', () => {

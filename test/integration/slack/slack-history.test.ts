@@ -94,8 +94,8 @@ describe('/workerman history', () => {
     const parent = standIn.messages(OPS).at(-1)!;
     expect(types(parent)).toEqual(['section', 'section', 'section', 'context']);
     const shown = JSON.stringify(parent.blocks);
-    expect(shown).toContain('*Memory per worker (MB, RSS):*');
-    expect(shown).toContain('HttpApi01 41.1 → 40.3 MB (max 57.3)');
+    expect(shown).toContain('*Memory per worker (MiB, RSS):*');
+    expect(shown).toContain('HttpApi01 41.1 → 40.3 MiB (max 57.3)');
     expect(shown).toContain('the chart as a PNG is in the thread');
     expect(standIn.files.slice(files).filter((f) => f.isComplete && f.threadTs === parent.ts)).toHaveLength(1);
     expect(h.logLines).toContainEqual(expect.objectContaining({ event: 'slack_blocks_refused', error: 'invalid_blocks', next: 'fallback' }));
@@ -130,7 +130,7 @@ describe('/workerman history', () => {
 
   test('the Chart button posts the history into the thread of the message that carries it, re-checked like typed text', async () => {
     const client = new WebClient(BOT_TOKEN, { slackApiUrl: standIn.apiUrl, retryConfig: { retries: 0 } });
-    const alert = await client.chat.postMessage({ channel: OPS, text: 'HttpApi01 on web-1: memory grows 6.0 MB/h' });
+    const alert = await client.chat.postMessage({ channel: OPS, text: 'HttpApi01 on web-1: memory grows 6.0 MiB/h' });
     const files = standIn.files.length;
     const click = async (value: string, userId = ANN) =>
       settle(mark(), await sendButtonClick(h.eventsUrl, { actionId: 'history_chart', value, userId, channelId: OPS, messageTs: String(alert.ts), responseUrl: responseUrl() }));

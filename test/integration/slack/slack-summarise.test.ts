@@ -208,7 +208,7 @@ describe('the "Summarise strace log" message shortcut', () => {
     expect(audit).toMatchObject({ outcome: 'error', errorCode: 'file_too_large' });
     expect(shared.file.downloads).toEqual([]);
     expect(String(standIn.responses.at(-1)!.body['text'])).toBe(
-      `"big.log" is ${(big.length / 1024).toFixed(1)} KB: the bot summarises logs of at most 200.0 KB (\`limits.summariseMaxBytes\`), and nothing of this one was summarised. (file_too_large)`,
+      `"big.log" is ${(big.length / 1024).toFixed(1)} KiB: the bot summarises logs of at most 200.0 KiB (\`limits.summariseMaxBytes\`), and nothing of this one was summarised. (file_too_large)`,
     );
     expect(botReplies(OPS, String(shared.message['ts']))).toEqual([]);
   });
@@ -222,7 +222,7 @@ describe('the "Summarise strace log" message shortcut', () => {
     await use(shared.message);
     const audit = await settle(h.auditLines.length + 1);
     expect(audit).toMatchObject({ outcome: 'error', errorCode: 'file_too_large' });
-    expect(String(standIn.responses.at(-1)!.body['text'])).toContain('"growing.log" is over 200.0 KB');
+    expect(String(standIn.responses.at(-1)!.body['text'])).toContain('"growing.log" is over 200.0 KiB');
     await standIn.waitFor(() => shared.file.downloads[0] !== undefined && shared.file.downloads[0].bytesSent > 0, 5000, 'the download');
     await new Promise((r) => setTimeout(r, 200));
     const [download] = shared.file.downloads;

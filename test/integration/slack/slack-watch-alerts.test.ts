@@ -204,7 +204,7 @@ describe.skipIf(sshdUnavailableReason !== null)('watch alerts in Slack (real ssh
     const updatesBeforeSilence = updatesOf(stuck.ts);
     await sendButtonClick(b.eventsUrl, { actionId: ACTION_IDS.alertSilence, value: stuckKey, responseUrl: responseUrl(), channelId: ALERTS, userId: ONCALL, messageTs: stuck.ts });
     const silencedReply = await standIn.waitFor(() => standIn.replies(ALERTS, stuck.ts).find((m) => m.text.includes('silenced this alert')), 10_000, 'the silence reply');
-    expect(silencedReply.text).toMatch(new RegExp(`^:mute: <@${ONCALL}> silenced this alert for 60 min \\(until \\d\\d:\\d\\d UTC\\): no updates until then\\.`));
+    expect(silencedReply.text).toMatch(new RegExp(`^:mute: <@${ONCALL}> silenced this alert for 1 h \\(until \\d\\d:\\d\\d UTC\\): no updates until then\\.`));
     expect(updatesOf(stuck.ts)).toBe(updatesBeforeSilence + 1);
     const silencedParent = standIn.message(ALERTS, stuck.ts)!;
     expect(JSON.stringify(silencedParent.blocks)).toContain(`Silenced by <@${ONCALL}>`);
@@ -233,7 +233,7 @@ describe.skipIf(sshdUnavailableReason !== null)('watch alerts in Slack (real ssh
     expect(events.filter((e) => e.type === 'updated' && e.alert.key === stuckKey).length).toBeGreaterThan(changesAt);
     expect(updatesOf(stuck.ts)).toBe(silencedAt);
     expect(standIn.replies(ALERTS, crash.ts).map((m) => m.text)).toEqual([
-      expect.stringMatching(/^:white_check_mark: Resolved at \d\d:\d\d UTC after \d+ min: no abnormal exit of HttpApi01 for 10 min\.$/),
+      expect.stringMatching(/^:white_check_mark: Resolved at \d\d:\d\d UTC after (\d+ h( \d+ min)?|\d+ (min|s)): no abnormal exit of HttpApi01 for 10 min\.$/),
     ]);
     expect(standIn.message(ALERTS, crash.ts)!.text).toMatch(/^Resolved: HttpApi01 on web-1 is crash-looping/);
 

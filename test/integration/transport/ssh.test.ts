@@ -393,6 +393,33 @@ describe.skipIf(sshdUnavailableReason !== null)('SshTransport against a real ssh
     expect(error.message).toContain(`127.0.0.1:${port}`);
   });
 
+  it('SshTransport says so when the listener closes the connection at once', async () => {
+    // The TCP connection is opened before ssh2 has loaded: a close that comes first must not go unseen.
+    const closing: Server = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => closing.listen(0, '127.0.0.1', resolve));
+    const port = (closing.address() as { port: number }).port;
+    try {
+      const hungUp = new SshTransport('web-1', settings(sshd, { port, connectTimeoutMs: 3_000 }), { env: {} });
+      const started = Date.now();
+      const error = await errorOf(hungUp.run(['true'], { timeoutMs: 5_000 }));
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(error.code).toBe('ssh_connect_failed');
+      expect(error.message).toMatch(/closed the connection during the SSH handshake|connection was reset/);
+      expect(error.message).toContain(`127.0.0.1:${port}`);
+    } finally {
+      await new Promise((resolve) => closing.close(resolve));
+    }
+  });
+
+  it('SshTransport names an address that does not resolve', async () => {
+    // RFC 2606: .invalid never resolves.
+    const nowhere = new SshTransport('web-1', settings(sshd, { address: 'no-such-host.invalid', connectTimeoutMs: 5_000 }), { env: {} });
+    const error = await errorOf(nowhere.run(['true'], { timeoutMs: 5_000 }));
+    expect(error.code).toBe('ssh_connect_failed');
+    expect(error.message).toContain('the address cannot be resolved');
+    expect(error.message).toContain('no-such-host.invalid');
+  });
+
   it('SshTransport times out at the handshake against a listener that never speaks SSH', async () => {
     const sockets: Socket[] = [];
     const silent: Server = createServer((socket) => sockets.push(socket));

@@ -24,7 +24,7 @@ describe('decideColor()', () => {
     [false, { FORCE_COLOR: '1' }, true, false, '--no-color wins over FORCE_COLOR'],
     [true, {}, false, true, '--color when piped'],
     [true, { NO_COLOR: '1', TERM: 'dumb' }, false, true, '--color wins over everything'],
-  ] as const)('decideColor(%j, %j, tty=%j) is %j (%s)', (flag, env, isTTY, expected) => {
+  ] as [boolean | undefined, Record<string, string>, boolean, boolean, string][])('decideColor(%j, %j, tty=%j) is %j (%s)', (flag, env, isTTY, expected) => {
     expect(decideColor({ flag, env, isTTY })).toBe(expected);
   });
 });
@@ -40,7 +40,7 @@ describe('decideTableWidth()', () => {
     [{ COLUMNS: 'wide' }, { isTTY: true, columns: 90 }, 90, 'a COLUMNS that is not a number is ignored'],
     [{ COLUMNS: '0' }, {}, undefined, 'COLUMNS=0 is ignored'],
     [{}, { isTTY: true, columns: 0 }, undefined, 'a terminal that reports no width'],
-  ] as const)('decideTableWidth(%j, %j) is %j (%s)', (env, stdout, expected) => {
+  ] as [Record<string, string>, { isTTY?: boolean; columns?: number }, number | undefined, string][])('decideTableWidth(%j, %j) is %j (%s)', (env, stdout, expected) => {
     expect(decideTableWidth(env, stdout)).toBe(expected);
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { HostConfig } from '../../../src/config/schema.js';
 import { BotError } from '../../../src/errors.js';
-import { runFleetStatus, summarizeHost, type FleetRow } from '../../../src/fleet/run-fleet-status.js';
+import { runFleetStatus, summarizeHost } from '../../../src/fleet/run-fleet-status.js';
+import type { FleetRow } from '../../../src/fleet/types.js';
 import type { ProcessRow, WorkermanStatus } from '../../../src/workerman/types.js';
 
 const hostsNamed = (...names: string[]): HostConfig[] => names.map((name) => HostConfig.parse({ name }));

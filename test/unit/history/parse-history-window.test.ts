@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { formatWindow, parseHistoryWindow } from '../../../src/history/parse-history-window.js';
+import { parseHistoryWindow } from '../../../src/history/parse-history-window.js';
 
 const KEPT = 6 * 3_600_000;
 
@@ -22,9 +22,5 @@ describe('parseHistoryWindow()', () => {
       expect(() => parseHistoryWindow(bad, KEPT), bad).toThrowError(expect.objectContaining({ code: 'input_invalid' }));
     }
     expect(() => parseHistoryWindow('4m', KEPT)).toThrowError(expect.objectContaining({ code: 'input_invalid', message: 'The window must be at least 5m, got "4m".' }));
-  });
-
-  test('formatWindow() writes hours and minutes', () => {
-    expect([formatWindow(KEPT), formatWindow(1_800_000), formatWindow(5_400_000)]).toEqual(['6 h', '30 min', '1 h 30 min']);
   });
 });

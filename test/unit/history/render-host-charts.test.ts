@@ -17,7 +17,7 @@ describe('renderHostCharts()', () => {
     expect(png.chunks[0]).toBe('IHDR');
     expect(filename).toBe('history-web-1-20261126T1159Z.png');
     expect(title).toBe('web-1: memory and requests, 11-26 06:00–11:59 UTC (6 h)');
-    expect(altText).toMatch(/^Line charts of web-1, 11-26 06:00–11:59 UTC \(6 h\)\. Memory per worker \(RSS of its processes summed\): HttpApi01 40\.\d → 40\.\d MB \(max 5\d\.\d\); /);
+    expect(altText).toMatch(/^Line charts of web-1, 11-26 06:00–11:59 UTC \(6 h\)\. Memory per worker \(RSS of its processes summed\): HttpApi01 40\.\d → 40\.\d MiB \(max 5\d\.\d\); /);
     expect(altText).toContain('Requests per second per worker: HttpApi01 ');
     expect(Array.from(altText).length).toBeLessThanOrEqual(1000);
   });

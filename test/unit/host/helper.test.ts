@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HostConfig } from '../../../src/config/schema.js';
 import { helperArgv, helperConfPath, HELPER_MARKER, HELPER_PROTOCOL, hostSetupError, loadHelper, parseHelperError } from '../../../src/host/helper.js';
-import { buildTraceArgs, formatSeconds, type TraceArgs } from '../../../src/strace/trace-args.js';
+import { buildTraceArgs, formatSecondsArg, type TraceArgs } from '../../../src/strace/trace-args.js';
 
 // The host helper (host/workerman-ops-helper.sh) run with sh on this machine: argument checks and the
 // refusals of its preflight, which stop before any strace starts. Real traces: test/integration/trace.
@@ -117,12 +117,12 @@ describe('buildTraceArgs()', () => {
     expect(() => buildTraceArgs({ ...args, startFile: '~/app/start.php' })).toThrow(/absolute path/);
   });
 
-  it('formatSeconds() prints what timeout and sleep accept: no exponent, at most 3 decimals', () => {
-    expect(formatSeconds(30)).toBe('30');
-    expect(formatSeconds(1.5)).toBe('1.5');
-    expect(formatSeconds(0.25)).toBe('0.25');
-    expect(formatSeconds(1 / 3)).toBe('0.333');
-    expect(formatSeconds(1e-7)).toBe('0.001');
+  it('formatSecondsArg() prints what timeout and sleep accept: no exponent, at most 3 decimals', () => {
+    expect(formatSecondsArg(30)).toBe('30');
+    expect(formatSecondsArg(1.5)).toBe('1.5');
+    expect(formatSecondsArg(0.25)).toBe('0.25');
+    expect(formatSecondsArg(1 / 3)).toBe('0.333');
+    expect(formatSecondsArg(1e-7)).toBe('0.001');
   });
 });
 

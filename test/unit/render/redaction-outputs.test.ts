@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { redactStraceSummary } from '../../../src/render/redact-strace-summary.js';
-import { renderStraceMessage, renderStraceSummaryFile } from '../../../src/render/slack/strace-blocks.js';
+import { renderStraceMessage } from '../../../src/render/slack/strace-blocks.js';
+import { renderStraceSummaryFile } from '../../../src/render/slack/strace-files.js';
 import { renderStraceJson } from '../../../src/render/text/strace-json.js';
 import { renderStraceText } from '../../../src/render/text/strace-summary.js';
 import { summarizeStrace } from '../../../src/strace/summarize.js';
@@ -27,7 +28,7 @@ function summaryWith(text: string): StraceSummary {
   return {
     ...BASE,
     fds: [{ pid: 21135, fd: 7, description: text, calls: 1_000_000, bytesRead: 10, bytesWritten: 10, timeMs: 5000 }, ...BASE.fds],
-    unfinished: [{ pid: 21135, syscall: 'read', fd: 7, description: text, waitedMs: 2000 }],
+    unfinished: [{ pid: 21135, syscall: 'read', fd: 7, description: text, waitedMs: 2000, waitedIsLowerBound: false }],
     verdict: {
       ...BASE.verdict,
       state: 'blocked',

@@ -107,7 +107,7 @@ describe('createSlackFileDownloader()', () => {
 
   it('createSlackFileDownloader() sends the token only to https Slack hosts besides SLACK_API_URL', async () => {
     const seen: string[] = [];
-    const recording = (async (input: URL | RequestInfo, init?: RequestInit) => {
+    const recording = (async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
       seen.push(`${String(input)} ${new Headers(init?.headers).get('authorization')}`);
       return new Response('strace: Process 1 attached\n', { headers: { 'content-type': 'text/plain' } });
     }) as typeof fetch;
@@ -136,7 +136,7 @@ describe('createSlackFileDownloader()', () => {
   });
 
   it('createSlackFileDownloader() refuses a Content-Length over the cap before reading, and stops a chunked body at the cap', async () => {
-    expect(await failure(downloader()(req('/file', { maxBytes: 1000 })))).toMatchObject({ code: 'file_too_large', message: expect.stringContaining('"trace.txt" is 111.3 KB') });
+    expect(await failure(downloader()(req('/file', { maxBytes: 1000 })))).toMatchObject({ code: 'file_too_large', message: expect.stringContaining('"trace.txt" is 111.3 KiB') });
     let yielded = 0;
     const error = await (async () => {
       try {
@@ -146,7 +146,7 @@ describe('createSlackFileDownloader()', () => {
       }
       return null;
     })();
-    expect(error).toMatchObject({ code: 'file_too_large', message: expect.stringContaining('"trace.txt" is over 256.0 KB') });
+    expect(error).toMatchObject({ code: 'file_too_large', message: expect.stringContaining('"trace.txt" is over 256.0 KiB') });
     expect(yielded).toBeLessThanOrEqual(256 * 1024);
     expect(yielded).toBeGreaterThan(0);
   });

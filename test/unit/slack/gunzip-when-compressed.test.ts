@@ -56,7 +56,7 @@ describe('gunzipWhenCompressed()', () => {
       }
       return null;
     })();
-    expect(error).toMatchObject({ code: 'file_too_large', message: expect.stringContaining('"bomb.gz" is over 1.0 MB') });
+    expect(error).toMatchObject({ code: 'file_too_large', message: expect.stringContaining('"bomb.gz" is over 1.0 MiB') });
     expect(out).toBeLessThanOrEqual(1 << 20);
     // The gunzip stage is torn down asynchronously (pipeline), then the source is ended.
     for (let i = 0; i < 100 && !state.ended; i++) await new Promise((r) => setTimeout(r, 10));

@@ -65,7 +65,7 @@ describe('checkSharedFile()', () => {
     [{ mode: 'hidden_by_limit' }, 'file_unavailable', '"trace.txt" is hidden by this workspace\'s plan (older than the history it keeps).'],
     [{ mode: 'external', is_external: true }, 'file_unavailable', '"trace.txt" is stored outside Slack (a link to another service): download it and share the text itself.'],
     [{ mimetype: 'video/mp4', pretty_type: 'MPEG 4 Video' }, 'not_strace_log', '"trace.txt" is a MPEG 4 Video file (video/mp4), not a text log: the bot summarises what strace writes.'],
-    [{ size: 9 * MB }, 'file_too_large', '"trace.txt" is 9.0 MB: the bot summarises logs of at most 8.0 MB (`limits.summariseMaxBytes`), and nothing of this one was summarised.'],
+    [{ size: 9 * MB }, 'file_too_large', '"trace.txt" is 9.0 MiB: the bot summarises logs of at most 8.0 MiB (`limits.summariseMaxBytes`), and nothing of this one was summarised.'],
     [{ url_private_download: undefined, url_private: undefined }, 'file_unavailable', 'Slack gave no download address for "trace.txt".'],
   ] as const)('checkSharedFile(%j) throws %s', (over, code, message) => {
     expectBotError(() => checkSharedFile(file(over), 8 * MB), code, message);

@@ -189,7 +189,7 @@ describe('decideVerdict() on restart_syscall: never blocked without a call that 
         'the trace shows only restart_syscall: the call began before strace attached',
         'restart_syscall resumes only an interrupted poll(), nanosleep()/clock_nanosleep() or timed futex() wait; which one, and on what, is not visible',
         `/proc/${RETRACE_PID}/syscall said restart_syscall before this trace attached: an earlier trace (or a stop) interrupted the call, and it stays restart_syscall until it returns`,
-        'CPU time rose by 0.0 ms in 2.0 s',
+        'CPU time rose by 0 ms in 2.0 s',
       ],
       // restart_syscall's registers hold clock_nanosleep's (0x0 = CLOCK_REALTIME): no fd 0 read from them.
       syscall: 'restart_syscall',

@@ -53,7 +53,7 @@ function jitter(i: number, kb: number): number {
 }
 
 describe('evaluateAlerts(): memory growth', () => {
-  it('opens on a steady climb only once 30 min of samples show it, with MB/h, evidence and the time to memory_limit', () => {
+  it('opens on a steady climb only once 30 min of samples show it, with MiB/h, evidence and the time to memory_limit', () => {
     const seq = createSequence(CAPTURE);
     const engine = createEngine(seq, { memoryGrowth: { memoryLimitMb: 128 } });
     const pid = HTTP[0]!;
@@ -71,11 +71,11 @@ describe('evaluateAlerts(): memory growth', () => {
     expect(alert).toMatchObject({ key: 'web-1/memory-growth/HttpApi01', kind: 'memory-growth', subject: 'HttpApi01', state: 'open', pids: [pid] });
     expect(alert.metrics.mbPerHour).toBeGreaterThan(5);
     expect(alert.metrics.mbPerHour).toBeLessThan(7);
-    expect(alert.title).toMatch(/^HttpApi01 on web-1: memory grows 6\.\d MB\/h$/);
-    expect(alert.evidence[0]).toMatch(/^pid 19366: RSS 11\.\d MB → 14\.\d MB in 30 min, \+6\.\d MB\/h \(Theil–Sen over 31 samples, \d+% of the changes up\)$/);
-    expect(alert.evidence.some((l) => /^PHP heap of pid 19366 \(status memory\): 1\.2 MB → 4\.2 MB over 4 status samples$/.test(l))).toBe(true);
+    expect(alert.title).toMatch(/^HttpApi01 on web-1: memory grows 6\.\d MiB\/h$/);
+    expect(alert.evidence[0]).toMatch(/^pid 19366: RSS 11\.\d MiB → 14\.\d MiB in 30 min, \+6\.\d MiB\/h \(Theil–Sen over 31 samples, \d+% of the changes up\)$/);
+    expect(alert.evidence.some((l) => /^PHP heap of pid 19366 \(status memory\): 1\.2 MiB → 4\.2 MiB over 4 status samples$/.test(l))).toBe(true);
     // memory_limit 128 MB, heap 4.2 MB growing ~6 MB/h (its own trend: 4 points over 30 min) → about 20 h
-    expect(alert.evidence.at(-1)).toMatch(/^memory_limit 128 MB reached in about (19|20|21) h \d+ min at this rate \(PHP heap 4\.2 MB now\)$/);
+    expect(alert.evidence.at(-1)).toMatch(/^memory_limit 128 MiB reached in about (19|20|21) h \d+ min at this rate \(PHP heap 4\.2 MiB now\)$/);
     expect(alert.nextStep).toContain('/workerman trace web-1 19366');
     expect(engine.kinds('resolved')).toEqual([]);
   });

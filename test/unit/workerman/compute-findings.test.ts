@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeFindings, describeExitStatus } from '../../../src/workerman/compute-findings.js';
+import { computeFindings } from '../../../src/workerman/compute-findings.js';
 import type { ProcessRow, WorkermanStatus } from '../../../src/workerman/types.js';
 
 const MB = 1024 * 1024;
@@ -89,14 +89,6 @@ describe('computeFindings()', () => {
     expect(computeFindings(status({ workers: [{ name: 'ws', exitStatus: 9, exitCount: 1 }, { name: 'ws', exitStatus: 256, exitCount: 1 }] })).map((f) => f.kind)).toEqual(['crash-loop']);
   });
 
-  it('describeExitStatus() decodes raw wait statuses: signals, exit codes, core dumps, text', () => {
-    expect(describeExitStatus(9)).toBe('killed by SIGKILL (status 9)');
-    expect(describeExitStatus(256)).toBe('exit(1) (status 256)');
-    expect(describeExitStatus(139)).toBe('killed by SIGSEGV, core dumped (status 139)');
-    expect(describeExitStatus('abc')).toBe('status abc');
-    expect(describeExitStatus(0)).toBe('exit(0) (status 0)');
-  });
-
   it('computeFindings() flags a process above 2x its worker median memory with 3 or more processes', () => {
     const s = status({
       processes: [proc(1, 'web'), proc(2, 'web', { memoryBytes: 1.1 * MB }), proc(3, 'web', { memoryBytes: 2.5 * MB }), proc(4, 'web', { memoryBytes: 2 * MB })],
@@ -106,7 +98,7 @@ describe('computeFindings()', () => {
     const leak = status({ processes: [proc(1, 'web'), proc(2, 'web'), proc(3, 'web', { memoryBytes: 2.01 * MB }), proc(4, 'ws', { memoryBytes: 9 * MB })] });
     const found = computeFindings(leak);
     expect(found.map((f) => [f.kind, f.pid, f.worker])).toEqual([['memory-outlier', 3, 'web']]);
-    expect(found[0]?.message).toContain('2.0x the median 1.00 MB of its 3 processes');
+    expect(found[0]?.message).toContain('uses 2.0 MiB, 2.0x the median 1.0 MiB of its 3 processes');
   });
 
   it('computeFindings() does not judge memory with fewer than 3 measured processes of a worker', () => {

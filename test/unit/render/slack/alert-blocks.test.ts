@@ -140,7 +140,7 @@ describe('renderAlertResolvedMessage() and the thread replies', () => {
     expect(message.text).toBe('Resolved: pid 19373 (cron_jobs) on web-1 is stuck in clock_nanosleep for 3 min');
     expect(mrkdwnTexts(undefined, message.blocks)).toEqual([
       ':white_check_mark: *Resolved:* pid 19373 (cron_jobs) on web-1 is stuck in clock_nanosleep for 3 min',
-      'host `web-1` · stuck · `19373` · open from 06:02 UTC to 07:10 UTC (68 min)',
+      'host `web-1` · stuck · `19373` · open from 06:02 UTC to 07:10 UTC (1 h 8 min)',
       '*Why:* pid 19373 is gone (it exited or was replaced)',
       '*Last seen:*\n• /proc: in clock_nanosleep with no CPU progress for 3 min (4 samples, CPU time 12 ticks unchanged)',
     ]);
@@ -149,9 +149,9 @@ describe('renderAlertResolvedMessage() and the thread replies', () => {
   });
 
   test('the replies say when it resolved and who silenced it until when', () => {
-    expect(renderAlertResolvedReply(resolved).text).toBe(':white_check_mark: Resolved at 07:10 UTC after 68 min: pid 19373 is gone (it exited or was replaced).');
+    expect(renderAlertResolvedReply(resolved).text).toBe(':white_check_mark: Resolved at 07:10 UTC after 1 h 8 min: pid 19373 is gone (it exited or was replaced).');
     expect(renderAlertSilencedReply({ by: 'U0123ABCD', untilMs: T0 + 60 * MIN, now: T0 }).text).toBe(
-      ':mute: <@U0123ABCD> silenced this alert for 60 min (until 07:02 UTC): no updates until then. Its resolution is still posted here.',
+      ':mute: <@U0123ABCD> silenced this alert for 1 h (until 07:02 UTC): no updates until then. Its resolution is still posted here.',
     );
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { summarizeHost, type FleetRow } from '../../../../src/fleet/run-fleet-status.js';
+import { summarizeHost } from '../../../../src/fleet/run-fleet-status.js';
+import type { FleetRow } from '../../../../src/fleet/types.js';
 import { renderFleetFailureDetails, renderFleetMessage, renderFleetPending } from '../../../../src/render/slack/fleet-blocks.js';
 import { renderWaitingMessage } from '../../../../src/render/slack/waiting-blocks.js';
 import { parseStatus } from '../../../../src/workerman/parse-status.js';
@@ -33,8 +34,8 @@ describe('renderFleetMessage()', () => {
     const table = message.blocks.find((b) => b.type === 'table') as unknown as { rows: { text: string }[][] };
     expect(table.rows.map((r) => r.map((c) => c.text))).toEqual([
       ['host', 'state', 'version', 'processes', 'busy', 'crash loops', 'memory', 'time'],
-      ['web-1', 'up', '5.2.2', '8', '0', '0', expect.stringMatching(/M$/), '420 ms'],
-      ['web-2', 'up', '4.1.17', expect.stringMatching(/^\d+$/), expect.stringMatching(/^[1-9]\d*$/), '0', expect.stringMatching(/M$/), '1.5 s'],
+      ['web-1', 'up', '5.2.2', '8', '0', '0', expect.stringMatching(/^\d+\.\d MiB$/), '420 ms'],
+      ['web-2', 'up', '4.1.17', expect.stringMatching(/^\d+$/), expect.stringMatching(/^[1-9]\d*$/), '0', expect.stringMatching(/^\d+\.\d MiB$/), '1.5 s'],
       ['db-1', 'not running', '-', '-', '-', '-', '-', '3.0 s'],
       ['dead-1', 'unreachable', '-', '-', '-', '-', '-', '3.0 s'],
     ]);

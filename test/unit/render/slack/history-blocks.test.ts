@@ -87,7 +87,7 @@ describe('renderHistoryMessage()', () => {
 });
 
 describe('the stand-in\'s data_visualization checks', () => {
-  const good = renderLineChartBlock(slackHistory(view).memory, 'Memory per worker (MB, RSS)', 'm')!;
+  const good = renderLineChartBlock(slackHistory(view).memory, 'Memory per worker (MiB, RSS)', 'm')!;
   const verdictOf = (mutate: (b: DataVisualizationBlock) => void, extra: unknown[] = []) => {
     const block = structuredClone(good);
     mutate(block);

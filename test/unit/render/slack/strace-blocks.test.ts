@@ -2,13 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { measureBlockText, SLACK_LIMITS, type SlackMessage } from '../../../../src/render/slack/limits.js';
-import {
-  RAW_LOG_GZIP_ABOVE_BYTES,
-  renderStraceMessage,
-  renderTracePending,
-  renderTraceProgress,
-  type StraceMessage,
-} from '../../../../src/render/slack/strace-blocks.js';
+import { renderStraceMessage, type StraceMessage } from '../../../../src/render/slack/strace-blocks.js';
+import { RAW_LOG_GZIP_ABOVE_BYTES } from '../../../../src/render/slack/strace-files.js';
+import { renderTracePending, renderTraceProgress } from '../../../../src/render/slack/strace-progress-blocks.js';
 import { redactSecrets } from '../../../../src/strace/redact.js';
 import { summarizeStrace } from '../../../../src/strace/summarize.js';
 import type { FdStat, StraceSummary, SyscallStat } from '../../../../src/strace/types.js';
@@ -137,7 +133,7 @@ describe('renderStraceMessage()', () => {
     const parent = JSON.stringify(message.blocks);
     expect(parent).toContain('Top 10 of 300 syscalls below.');
     expect(parent).toContain('_…and 495 more (see the thread)_');
-    expect(parent).toContain('Raw log (50.0 MB, gzipped, secrets redacted) attached in the thread.');
+    expect(parent).toContain('Raw log (50.0 MiB, gzipped, secrets redacted) attached in the thread.');
     // With enough replies the thread holds every row of every table, nothing cut.
     expect(message.isTruncated).toBe(false);
     const thread = message.threadReplies.map((r) => JSON.stringify(r.blocks)).join('');
@@ -248,6 +244,7 @@ describe('renderStraceMessage()', () => {
       host: 'web-1',
       pids: [4242],
       durationMs: null,
+      durationSource: null,
       syscallCount: 0,
       unparsedLines: 0,
       syscalls: [],
@@ -264,6 +261,7 @@ describe('renderStraceMessage()', () => {
         fd: null,
         peer: null,
         waitedMs: null,
+        waitedIsLowerBound: false,
       },
     };
     const message = renderStraceMessage(summary, OPTS);
@@ -284,11 +282,11 @@ describe('renderStraceMessage()', () => {
   });
 
   test.each([
-    [{ destination: 'requester', state: 'pending' }, 'Raw log (2.3 KB, secrets redacted): sending it to <@U0123ABCD> in a DM with the bot…', true],
-    [{ destination: 'requester', state: 'sent' }, 'Raw log (2.3 KB, secrets redacted) sent to <@U0123ABCD> in a DM with the bot.', true],
+    [{ destination: 'requester', state: 'pending' }, 'Raw log (2.3 KiB, secrets redacted): sending it to <@U0123ABCD> in a DM with the bot…', true],
+    [{ destination: 'requester', state: 'sent' }, 'Raw log (2.3 KiB, secrets redacted) sent to <@U0123ABCD> in a DM with the bot.', true],
     [{ destination: 'requester', state: 'failed', error: 'cannot_dm_bot' }, 'The raw log could not be sent to <@U0123ABCD> (`cannot_dm_bot`).', true],
-    [{ destination: 'thread', state: 'pending' }, 'Raw log (2.3 KB, secrets redacted): attaching it in the thread…', true],
-    [{ destination: 'thread', state: 'sent' }, 'Raw log (2.3 KB, secrets redacted) attached in the thread.', true],
+    [{ destination: 'thread', state: 'pending' }, 'Raw log (2.3 KiB, secrets redacted): attaching it in the thread…', true],
+    [{ destination: 'thread', state: 'sent' }, 'Raw log (2.3 KiB, secrets redacted) attached in the thread.', true],
     [{ destination: 'thread', state: 'failed', error: 'not_in_channel' }, 'The raw log could not be attached in the thread (`not_in_channel`).', true],
     [{ destination: 'none', state: 'pending' }, 'The raw log is not shared (`strace.rawLog: none`).', false],
   ] as const)('the footer says where the raw log is, and only what is true: %j', async (rawLog, note, hasFile) => {
@@ -416,6 +414,7 @@ function hugeSummary(): StraceSummary {
     host: 'web-1',
     pids: [100, 101, 102, 103],
     durationMs: 30_000,
+    durationSource: 'measured',
     syscallCount: 123_456_789,
     unparsedLines: 17,
     syscalls,
@@ -428,6 +427,7 @@ function hugeSummary(): StraceSummary {
       fd: i,
       description: `TCP 10.0.0.${i}:3306 -> 10.0.0.9:${50000 + i}`,
       waitedMs: 29_000 - i,
+      waitedIsLowerBound: false,
     })),
     exits: Array.from({ length: 8 }, (_, i) => ({ pid: 200 + i, code: i % 2 === 0 ? i : null, signal: i % 2 === 0 ? null : 'SIGKILL' })),
     verdict: {
@@ -438,6 +438,7 @@ function hugeSummary(): StraceSummary {
       fd: null,
       peer: null,
       waitedMs: null,
+      waitedIsLowerBound: false,
     },
   };
 }

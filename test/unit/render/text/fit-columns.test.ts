@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { displayWidth } from '../../../../src/render/text/display-width.js';
 import { cutToWidth, describeFit, fitColumns, joinWithin, wrapWords } from '../../../../src/render/text/fit-columns.js';
 
 describe('fitColumns()', () => {
@@ -40,9 +41,13 @@ describe('cutToWidth()', () => {
     ['abc', 1, 'start', '…'],
     ['abc', 0, 'start', ''],
     ['héllo wörld', 6, 'start', 'héllo…'],
+    ['队列工作进程', 6, 'start', '队列…'],
+    ['队列工作进程', 7, 'ends', '队列…程'],
+    ['🚀🚀🚀', 4, 'start', '🚀…'],
+    ['cafe\u0301-bar', 5, 'start', 'cafe\u0301…'],
   ] as const)('cutToWidth(%j, %i, %s) is %j', (text, width, keep, expected) => {
     expect(cutToWidth(text, width, keep)).toBe(expected);
-    expect([...cutToWidth(text, width, keep)].length).toBeLessThanOrEqual(Math.max(width, 0));
+    expect(displayWidth(cutToWidth(text, width, keep))).toBeLessThanOrEqual(Math.max(width, 0));
   });
 });
 
@@ -57,6 +62,12 @@ describe('describeFit(), wrapWords(), joinWithin()', () => {
     expect(wrapWords('! busy: pid 19713 did not answer within 1 s', 20)).toEqual(['! busy: pid 19713', '  did not answer', '  within 1 s']);
     expect(wrapWords('a https://example.com/a/very/long/path b', 10)).toEqual(['a', '  https://example.com/a/very/long/path', '  b']);
     expect(wrapWords('one line', undefined)).toEqual(['one line']);
+  });
+
+  it('wrapWords() and joinWithin() measure terminal columns: a wide character takes two', () => {
+    expect(wrapWords('队列 工作 进程', 9)).toEqual(['队列 工作', '  进程']);
+    expect(joinWithin(['队列', '进程'], ' ', 8)).toEqual(['队列', '进程']);
+    expect(joinWithin(['队列', '进程'], ' ', 9)).toEqual(['队列 进程']);
   });
 
   it('joinWithin() never splits a part', () => {

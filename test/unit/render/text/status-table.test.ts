@@ -2,14 +2,17 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderConnectionsText } from '../../../../src/render/text/connections-table.js';
-import { escapeControlChars, renderStatusText } from '../../../../src/render/text/status-table.js';
+import { renderStatusText } from '../../../../src/render/text/status-table.js';
 import { parseConnections } from '../../../../src/workerman/parse-connections.js';
 import { parseStatus } from '../../../../src/workerman/parse-status.js';
-import type { WorkermanStatus } from '../../../../src/workerman/types.js';
+import { describeExits } from '../../../../src/workerman/describe-exit-status.js';
+import type { DescribedStatus, WorkermanStatus } from '../../../../src/workerman/types.js';
 import { STATUS_FIXTURES } from '../../../helpers/paths.js';
 
 const read = (base: string): string => readFileSync(join(STATUS_FIXTURES, `${base}.out`), 'utf8');
-const status = (base: string): WorkermanStatus => parseStatus(read(base), { host: 'web-2' });
+const parsed = (base: string): WorkermanStatus => parseStatus(read(base), { host: 'web-2' });
+// The renderer is given exit statuses in words (describeExits), as the CLI gives them.
+const status = (base: string): DescribedStatus => describeExits(parsed(base));
 // Any raw control character except the newlines between lines.
 const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
 
@@ -31,7 +34,7 @@ describe('renderStatusText()', () => {
     // The second frame of the live capture: Workerman's qps there is a real per-second delta.
     const live = read('wm4.1.17-live-load');
     const secondSummary = [...live.matchAll(/^Summary\t.*$/gm)][1];
-    const text = renderStatusText(parseStatus(live.slice(0, (secondSummary?.index ?? 0) + 200), { host: 'web-2' }), { color: false });
+    const text = renderStatusText(describeExits(parseStatus(live.slice(0, (secondSummary?.index ?? 0) + 200), { host: 'web-2' })), { color: false });
     expect(text).toMatch(/QPS/);
     expect(text).toMatch(/19523 .* 3444  idle/);
     await expect(text).toMatchFileSnapshot('__snapshots__/status-table/wm4.1.17-live-load-frame2.txt');
@@ -69,7 +72,7 @@ describe('renderStatusText()', () => {
   });
 
   it('renderStatusText() escapes control characters that come from the host', () => {
-    const s = status('wm5.2.2-idle');
+    const s = parsed('wm5.2.2-idle');
     const evil = 'evil\x1b[2J\x1b]0;pwned\x07name\u202e';
     const hostile: WorkermanStatus = {
       ...s,
@@ -79,7 +82,7 @@ describe('renderStatusText()', () => {
     };
     hostile.findings = [{ kind: 'busy', pid: 1, worker: evil, message: `pid 1 (${evil}) is busy` }];
     for (const color of [false, true]) {
-      const text = renderStatusText(hostile, { color });
+      const text = renderStatusText(describeExits(hostile), { color });
       const withoutOwnColour = text.replace(/\x1b\[(?:0|1|2|31|33)m/g, '');
       expect(withoutOwnColour).not.toMatch(RAW_CONTROL);
       expect(text).toContain('evil\\x1b[2J\\x1b]0;pwned\\x07name\\u202e');
@@ -105,14 +108,6 @@ describe('renderStatusText()', () => {
     const s = status('wm5.2.2-idle');
     expect(renderStatusText(s, { color: false, maxWidth: 200 })).toBe(renderStatusText(s, { color: false }));
     expect(renderStatusText(s, { color: false, maxWidth: undefined })).not.toContain('fit to');
-  });
-
-  it('escapeControlChars() leaves printable text, tabs become visible too', () => {
-    expect(escapeControlChars('HttpApi01 ws-notifications-gateway http://127.0.0.1:18700')).toBe(
-      'HttpApi01 ws-notifications-gateway http://127.0.0.1:18700',
-    );
-    expect(escapeControlChars('a\tb\nc\u0000')).toBe('a\\x09b\\x0ac\\x00');
-    expect(escapeControlChars('café ünïcode')).toBe('café ünïcode');
   });
 });
 

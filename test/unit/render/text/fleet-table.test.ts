@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { renderFleetText, summarizeFleetStates } from '../../../src/fleet/render-fleet-text.js';
-import type { FleetRow } from '../../../src/fleet/run-fleet-status.js';
+import type { FleetRow } from '../../../../src/fleet/types.js';
+import { describeFleetStates } from '../../../../src/render/describe-fleet-states.js';
+import { renderFleetText } from '../../../../src/render/text/fleet-table.js';
 
 const empty = { version: null, processes: null, busy: null, crashLoops: null, memoryBytes: null };
 const ROWS: FleetRow[] = [
@@ -49,8 +50,8 @@ describe('renderFleetText()', () => {
     expect(text.split('\n')).toHaveLength(4);
   });
 
-  it('summarizeFleetStates() leaves out states with no hosts', () => {
-    expect(summarizeFleetStates([ROWS[0]!])).toBe('1 host: 1 up');
-    expect(summarizeFleetStates([])).toBe('0 hosts');
+  it('describeFleetStates() leaves out states with no hosts', () => {
+    expect(describeFleetStates([ROWS[0]!])).toBe('1 host: 1 up');
+    expect(describeFleetStates([])).toBe('0 hosts');
   });
 });
