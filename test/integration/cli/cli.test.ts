@@ -175,11 +175,20 @@ describe('workerman-ops CLI', () => {
     expect(r.stdout).not.toMatch(/crash loop/i);
   });
 
-  it('trace --from-file refuses input with no strace line: exit 39, not_strace_log, under --json too', () => {
+  it('trace --from-file refuses input with no strace line: exit 39, not_strace_log, under --json too', async () => {
     const empty = cli(['trace', '--from-file', '/dev/null']);
     expect(empty.code).toBe(39);
     expect(empty.stdout).toBe('');
     expect(empty.stderr).toBe('workerman-ops: "/dev/null" is empty: there is no strace output in it to summarise. (not_strace_log)\n');
+    // An empty file and a status capture given by name: said for what they are, not "SILENT ... CPU-bound?".
+    const { app } = await configFor({});
+    const emptyFile = join(app.dir, 'empty.log');
+    await writeFile(emptyFile, '');
+    expect(cli(['trace', '--from-file', emptyFile])).toMatchObject({ code: 39, stdout: '', stderr: expect.stringMatching(/is empty: there is no strace output in it to summarise\. \(not_strace_log\)\n$/) });
+    const capture = cli(['trace', '--from-file', join(STATUS_FIXTURES, 'wm4.1.17-after-kill9.out')]);
+    expect(capture.code).toBe(39);
+    expect(capture.stdout).toBe('');
+    expect(capture.stderr).toMatch(/^workerman-ops: ".*wm4\.1\.17-after-kill9\.out" is not a strace log: none of its \d+ lines is a strace line \(the first reads "Workerman\[start\.php\] status"\)\. \(not_strace_log\)\n$/);
     const status = readFileSync(join(STATUS_FIXTURES, 'wm5.2.2-idle.out'), 'utf8');
     const piped = cli(['trace', '--from-file', '-', '--json'], { input: status });
     expect(piped.code).toBe(39);
