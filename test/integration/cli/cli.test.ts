@@ -166,6 +166,24 @@ describe('workerman-ops CLI', () => {
     expect(cli(['trace', '--from-file', join(STRACE_FIXTURES, 'wm5.2.2-master-respawn-f-tt-T-yy.txt')]).stdout).toMatch(/^22098 +epoll_wait +2 +≥ 944 +epoll$/m);
   });
 
+  it('trace --from-file says only what each strace flag set tells: plain (no times), -ttt -X verbose, a strace -c table', () => {
+    const file = (name: string) => join(STRACE_FIXTURES, `wm5.2.2-blocked-upstream-${name}.txt`);
+    // Plain strace -p: no timestamps, so no span and no duration; no -T, so ranked by count and no % time.
+    const plain = cli(['trace', '--from-file', file('plain')]);
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).toContain('\npid 21135 | 11 syscalls\n');
+    expect(plain.stdout).toMatch(/\nTop syscalls \(by count\)\nSYSCALL +CALLS +ERRORS +% TIME +TOTAL MS +MAX MS\nfcntl +3 +- +- +-\n/);
+    expect(JSON.parse(cli(['trace', '--from-file', file('plain'), '--json']).stdout)).toMatchObject({ durationMs: null, durationSource: null });
+    // -ttt epoch timestamps and -X verbose: the span of its timestamps, ranked by time.
+    const verbose = cli(['trace', '--from-file', file('f-ttt-T-y-Xverbose')]);
+    expect(verbose.stdout).toMatch(/\npid 21135 \| timestamps span \d+ ms \| 11 syscalls\n/);
+    expect(verbose.stdout).toMatch(/\nTop syscalls \(by time\)\nSYSCALL +CALLS +ERRORS +% TIME +TOTAL MS +MAX MS\nepoll_wait +1 +99\.\d\d /);
+    // A strace -c table: its own order and % time (31.16 and 30.80 in the capture), no span.
+    const table = cli(['trace', '--from-file', file('c-f')]);
+    expect(table.stdout).toContain('\npid 21135 | 10 syscalls\n');
+    expect(table.stdout).toMatch(/\nepoll_wait +1 +31\.16 +0\.086 +-\nconnect +1 +1 +30\.80 +0\.085 +-\n/);
+  });
+
   it('trace --from-file calls one kill -9 an abnormal exit and points at the OOM killer', () => {
     // The capture's json: killed_with SIGKILL, killed_pid 21132, one kill -9 during the trace.
     const r = cli(['trace', '--from-file', join(STRACE_FIXTURES, 'wm5.2.2-exit-kill9-f-tt-T-yy.txt')]);
