@@ -65,11 +65,17 @@ export interface TraceFacts {
   hasDurations: boolean;
 }
 
-/** Feeds events into facts. onSyscall is the hot path (a reused event: read now, never kept). */
+/**
+ * Feeds events into facts. onSyscall is the hot path (a reused event: read now, never kept). Both return
+ * the facts of the pid when the line was a socket read with data (a request read: `requestRead` just
+ * set), else null: the caller, who holds the line, then says where its data is (RequestRead.src);
+ * without that, request lines stay unknown. (A return value, not a callback: it costs the hot path no
+ * call and no store.)
+ */
 export interface TraceReducer {
-  onSyscall(ev: SyscallEvent): void;
+  onSyscall(ev: SyscallEvent): PidFacts | null;
   /** Any other event; a `split` event's message is taken, its head is the caller's to glue. */
-  onEvent(ev: StraceEvent): void;
+  onEvent(ev: StraceEvent): PidFacts | null;
   /** The facts so far. */
   facts(): TraceFacts;
 }
@@ -77,18 +83,11 @@ export interface TraceReducer {
 export interface TraceReducerOptions {
   /** Unparsed lines kept as samples (default DEFAULT_UNPARSED_SAMPLES). */
   maxUnparsedSamples?: number;
-  /**
-   * Called on each socket read with data, with the facts of its pid (`requestRead` just set): the
-   * caller, who holds the line being reduced, sets where its data is (RequestRead.src). Without it
-   * request lines stay unknown.
-   */
-  onRequestRead?: (f: PidFacts) => void;
 }
 
 /** Creates a reducer for a trace of `pids` (the ones asked for; one pid owns the unprefixed lines). */
 export function createTraceReducer(pids: readonly number[] = [], options: TraceReducerOptions = {}): TraceReducer {
   const maxUnparsedSamples = options.maxUnparsedSamples ?? DEFAULT_UNPARSED_SAMPLES;
-  const onRequestRead = options.onRequestRead ?? ignoreRequestRead;
   const calls = new CallCounts();
   const fds = new FdAccounts();
   const pidFacts = new PidFactsTable();
@@ -119,7 +118,8 @@ export function createTraceReducer(pids: readonly number[] = [], options: TraceR
     errno: string | null,
     durationMs: number | null,
     timeMs: number | null,
-  ): void {
+  ): PidFacts | null {
+    let requestReadBy: PidFacts | null = null;
     if (errno !== null) {
       acc.errors++;
       calls.error(name, errno);
@@ -142,7 +142,7 @@ export function createTraceReducer(pids: readonly number[] = [], options: TraceR
         if (fa !== null) fa.bytesRead += ret;
         if ((kind & SOCKET) !== 0 || (fa !== null && (fa.isSocket || fa.connectPeer !== null))) {
           seeRequestRead(f, fa);
-          onRequestRead(f);
+          requestReadBy = f;
         }
       } else if ((kind & WRITE) !== 0) {
         if (fa !== null) fa.bytesWritten += ret;
@@ -157,9 +157,10 @@ export function createTraceReducer(pids: readonly number[] = [], options: TraceR
     if (errno !== null || f.restartable !== null) seeRestart(f, name, errno);
     setLastCall(f, name, errno, timeMs, durationMs);
     clock.seeEnd(timeMs, durationMs);
+    return requestReadBy;
   }
 
-  function onSyscall(ev: SyscallEvent): void {
+  function onSyscall(ev: SyscallEvent): PidFacts | null {
     const pid = ev.pid ?? mainPid;
     const timeMs = clock.stamp(ev.timeMs);
     syscallCount++;
@@ -206,7 +207,7 @@ export function createTraceReducer(pids: readonly number[] = [], options: TraceR
     if ((kind & KILL) !== 0) f.killCalls++;
 
     if (ev.state === 'complete') {
-      applyResult(ev.name, sacc, f, fa, ev.ret, ev.errno, ev.durationMs, timeMs);
+      return applyResult(ev.name, sacc, f, fa, ev.ret, ev.errno, ev.durationMs, timeMs);
     } else if (ev.state === 'unfinished' || ev.state === 'detached') {
       pending.set(pid, {
         pid, name: ev.name, fd: ev.fd, fdAcc: fa, fdCount: ev.fdCount, timeMs, first,
@@ -218,27 +219,27 @@ export function createTraceReducer(pids: readonly number[] = [], options: TraceR
     } else {
       setLastCall(f, ev.name, null, timeMs, null);
     }
+    return null;
   }
 
-  function onEvent(ev: StraceEvent): void {
+  function onEvent(ev: StraceEvent): PidFacts | null {
     switch (ev.kind) {
       case 'syscall':
-        onSyscall(ev);
-        return;
+        return onSyscall(ev);
       case 'resumed': {
         const pid = ev.pid ?? mainPid;
         const timeMs = clock.stamp(ev.timeMs);
         const p = pending.get(pid);
         if (p !== undefined && p.name === ev.name) {
-          if (ev.incomplete) return; // still running: keep it pending
+          if (ev.incomplete) return null; // still running: keep it pending
           pending.delete(pid);
-          applyResult(ev.name, calls.syscall(ev.name), pidFacts.get(pid), p.fdAcc, ev.ret, ev.errno, ev.durationMs, p.timeMs ?? timeMs);
+          const requestReadBy = applyResult(ev.name, calls.syscall(ev.name), pidFacts.get(pid), p.fdAcc, ev.ret, ev.errno, ev.durationMs, p.timeMs ?? timeMs);
           clock.seeEnd(timeMs, 0);
-        } else if (!ev.incomplete) {
-          // Its unfinished half was before the attach or lost: still account the result.
-          applyResult(ev.name, calls.syscall(ev.name), pidFacts.get(pid), null, ev.ret, ev.errno, ev.durationMs, timeMs);
+          return requestReadBy;
         }
-        return;
+        // Its unfinished half was before the attach or lost: still account the result.
+        if (!ev.incomplete) return applyResult(ev.name, calls.syscall(ev.name), pidFacts.get(pid), null, ev.ret, ev.errno, ev.durationMs, timeMs);
+        return null;
       }
       case 'signal': {
         clock.stamp(ev.timeMs);
@@ -246,7 +247,7 @@ export function createTraceReducer(pids: readonly number[] = [], options: TraceR
         const f = pidFacts.get(ev.pid ?? mainPid);
         f.signals++;
         if (ev.signal === 'SIGCHLD') f.sigchld++;
-        return;
+        return null;
       }
       case 'exit': {
         clock.stamp(ev.timeMs);
@@ -254,37 +255,37 @@ export function createTraceReducer(pids: readonly number[] = [], options: TraceR
         seePid(pid);
         pending.delete(pid);
         if (exits.size < MAX_PIDS) exits.set(pid, { pid, code: ev.code, signal: ev.signal });
-        return;
+        return null;
       }
       case 'attach':
         sawAttach = true;
         seePid(ev.pid);
         mainPid ??= ev.pid;
-        return;
+        return null;
       case 'detach':
         seePid(ev.pid);
         // Detached while not inside a syscall: it was running user code at that moment.
         if (!pending.has(ev.pid) && !(ev.pid === mainPid && pending.has(null))) detachedRunning.add(ev.pid);
-        return;
+        return null;
       case 'split':
         if (ev.message.kind === 'attach') onEvent(ev.message);
         else seePid(ev.message.pid);
-        return;
+        return null;
       case 'strace-error':
         if (straceErrors.length < MAX_STRACE_ERRORS) straceErrors.push({ reason: ev.reason, message: ev.message, pid: ev.pid });
         if (ev.pid !== null) seePid(ev.pid);
-        return;
+        return null;
       case 'count-row':
         calls.tableRow(ev);
-        return;
+        return null;
       case 'unparsed':
         unparsedLines++;
         if (unparsedSamples.length < maxUnparsedSamples) unparsedSamples.push(sampleOf(ev.line));
-        return;
+        return null;
       case 'continuation': // only meaningful right after a split line: the caller glues those
       case 'strace-message':
       case 'count-table':
-        return;
+        return null;
     }
   }
 
@@ -312,8 +313,6 @@ export function createTraceReducer(pids: readonly number[] = [], options: TraceR
 
   return { onSyscall, onEvent, facts };
 }
-
-function ignoreRequestRead(): void {}
 
 /**
  * The first UNPARSED_SAMPLE_CHARS characters of `line`, as a string of their own: a slice of a long line

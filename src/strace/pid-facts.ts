@@ -22,6 +22,11 @@ export interface RequestRead {
    * only the read before a call that is still in progress (or the last one) is ever read.
    */
   src: string | Buffer | null;
+  /**
+   * Where in `src` the line is; -1 when there is nothing to read (read already, or no source given).
+   * A new read sets -1 rather than clearing `src`: the summariser then stores the chunk again only when
+   * it is another one (a pointer store into this long-lived object costs a write barrier; a number, none).
+   */
   srcStart: number;
   srcEnd: number;
 }
@@ -158,12 +163,12 @@ export function seeRequestRead(f: PidFacts, fa: FdAcc | null): void {
   r.fd = fa?.fd ?? null;
   r.note = fa?.note ?? null;
   r.line = null;
-  r.src = null;
+  r.srcStart = -1;
   f.requestRead = r;
 }
 
 function newRequestSlot(f: PidFacts): RequestRead {
-  const r: RequestRead = { fd: null, note: null, line: null, src: null, srcStart: 0, srcEnd: 0 };
+  const r: RequestRead = { fd: null, note: null, line: null, src: null, srcStart: -1, srcEnd: 0 };
   f.requestSlot = r;
   return r;
 }
@@ -171,9 +176,11 @@ function newRequestSlot(f: PidFacts): RequestRead {
 /** Reads the request line of `r` from its source now (once), and returns it. */
 export function resolveRequestLine(r: RequestRead): string | null {
   const src = r.src;
-  if (src !== null) {
+  if (src !== null && r.srcStart >= 0) {
     r.line = typeof src === 'string' ? readRequestLine(src) : readRequestLineBytes(src, r.srcStart, r.srcEnd);
+    // Let the chunk go: nothing else of it is read.
     r.src = null;
+    r.srcStart = -1;
   }
   return r.line;
 }

@@ -74,35 +74,32 @@ export function createStraceSummarizer(opts: SummarizerOptions = {}): StraceSumm
 }
 
 function createByteStraceSummarizer(opts: SummarizerOptions): ByteStraceSummarizer {
-  // A socket read with data records a request (RequestRead): the reducer names its pid here, and the
-  // caller, who holds the line, says where the data is right after the reducer returns. Nothing is
-  // stored per line (a store of the line into this long-lived closure would cost a write barrier each).
-  // A range of the current chunk is kept as a reference and read only if still needed when the chunk
-  // ends; a range of a buffer the splitter or the glue reuses is read at once; a string is kept.
-  let requested: PidFacts | null = null;
+  // A socket read with data records a request (RequestRead): the reducer returns its pid's facts, and
+  // this, which holds the line, says where the data is. Nothing is stored per line (a store of the line
+  // into this long-lived closure would cost a write barrier each). A range of the current chunk is kept
+  // as a reference and read only if still needed when the chunk ends; a range of a buffer the splitter
+  // or the glue reuses is read at once; a string is kept.
   let chunk: Buffer | null = null;
   const holding: PidFacts[] = [];
-  const onRequestRead = (f: PidFacts): void => {
-    requested = f;
-  };
-  function keepRequestBytes(buf: Buffer, start: number, end: number): void {
-    const f = requested as PidFacts;
-    requested = null;
+  function keepRequestBytes(f: PidFacts, buf: Buffer, start: number, end: number): void {
     const r = f.requestRead;
     if (r === null) return;
-    r.src = buf;
+    // The same chunk as the last read of this pid: no store of the pointer (see RequestRead.srcStart).
+    if (r.src !== buf) r.src = buf;
     r.srcStart = start;
     r.srcEnd = end;
     if (buf !== chunk) resolveRequestLine(r);
     else if (holding[holding.length - 1] !== f) holding.push(f);
   }
-  function keepRequestLine(line: string): void {
-    const r = (requested as PidFacts).requestRead;
-    requested = null;
-    if (r !== null) r.src = line;
+  function keepRequestLine(f: PidFacts, line: string): void {
+    const r = f.requestRead;
+    if (r === null) return;
+    r.src = line;
+    r.srcStart = 0;
+    r.srcEnd = line.length;
   }
   const { maxUnparsedSamples, ...summarizeOpts } = opts;
-  const reducer = createTraceReducer(opts.pids, { onRequestRead, ...(maxUnparsedSamples === undefined ? {} : { maxUnparsedSamples }) });
+  const reducer = createTraceReducer(opts.pids, maxUnparsedSamples === undefined ? {} : { maxUnparsedSamples });
   // One reusable event object for syscall lines: the hot loop allocates nothing per line for it.
   const scratch = createSyscallScratch();
   const parse = (line: string): StraceEvent | undefined => parseStraceLineReusing(line, scratch);
@@ -111,16 +108,17 @@ function createByteStraceSummarizer(opts: SummarizerOptions): ByteStraceSummariz
   let overlongLines = 0;
   let finished: StraceSummary | null = null;
 
-  function take(ev: StraceEvent | undefined): void {
-    if (ev === undefined) return;
+  /** Reduces one event; returns the facts of the pid whose request it read, if it was such a read. */
+  function take(ev: StraceEvent | undefined): PidFacts | null {
+    if (ev === undefined) return null;
     if (ev.kind === 'split') splitHead = ev.head;
-    reducer.onEvent(ev);
+    return reducer.onEvent(ev);
   }
 
   /** Parses and reduces one string line. */
   function takeLine(line: string): void {
-    take(parse(line));
-    if (requested !== null) keepRequestLine(line);
+    const readBy = take(parse(line));
+    if (readBy !== null) keepRequestLine(readBy, line);
   }
 
   function push(line: string): void {
@@ -152,15 +150,15 @@ function createByteStraceSummarizer(opts: SummarizerOptions): ByteStraceSummariz
     } else if (end > start) {
       const ev = parseStraceLineBytes(buf, start, end, scratch);
       if (ev !== null) {
-        reducer.onSyscall(ev);
-        if (requested !== null) keepRequestBytes(buf, start, end);
+        const readBy = reducer.onSyscall(ev);
+        if (readBy !== null) keepRequestBytes(readBy, buf, start, end);
         return;
       }
       // The lines a fork or a signal brings (attach, signal, a syscall line cut by strace's message).
       const other = parseOtherLineBytes(buf, start, end);
       if (other !== null) {
-        take(other);
-        if (requested !== null) keepRequestBytes(buf, start, end);
+        const readBy = take(other);
+        if (readBy !== null) keepRequestBytes(readBy, buf, start, end);
         return;
       }
     }
@@ -185,8 +183,8 @@ function createByteStraceSummarizer(opts: SummarizerOptions): ByteStraceSummariz
     buf.copy(glued, headBytes, start, end);
     const ev = parseStraceLineBytes(glued, 0, length, scratch);
     if (ev !== null) {
-      reducer.onSyscall(ev);
-      if (requested !== null) keepRequestBytes(glued, 0, length);
+      const readBy = reducer.onSyscall(ev);
+      if (readBy !== null) keepRequestBytes(readBy, glued, 0, length);
     } else takeLine(glued.toString('utf8', 0, length));
   }
 
@@ -229,8 +227,11 @@ function createByteStraceSummarizer(opts: SummarizerOptions): ByteStraceSummariz
 
   function endChunk(): void {
     for (const f of holding) {
-      const r = f.requestRead;
-      if (r !== null && r.src === chunk) resolveRequestLine(r);
+      const r = f.requestSlot;
+      if (r === null || r.src !== chunk) continue;
+      // Still the request being served: read its line now. Either way the chunk is let go.
+      if (f.requestRead === r) resolveRequestLine(r);
+      r.src = null;
     }
     holding.length = 0;
     chunk = null;
