@@ -7,7 +7,7 @@
 
 import { createSyscallScratch, type StraceErrorReason, type StraceEvent } from './events.js';
 import { createTraceReducer } from './facts.js';
-import { resolveRequestLine, type PidFacts } from './pid-facts.js';
+import { resolveRequestLine, type PidFacts, type RequestRead } from './pid-facts.js';
 import { parseStraceLineReusing } from './parse-line.js';
 import { parseOtherLineBytes } from './parse-bytes-other.js';
 import { parseStraceLineBytes } from './parse-line-bytes.js';
@@ -84,12 +84,17 @@ function createByteStraceSummarizer(opts: SummarizerOptions): ByteStraceSummariz
   function keepRequestBytes(f: PidFacts, buf: Buffer, start: number, end: number): void {
     const r = f.requestRead;
     if (r === null) return;
-    // The same chunk as the last read of this pid: no store of the pointer (see RequestRead.srcStart).
-    if (r.src !== buf) r.src = buf;
     r.srcStart = start;
     r.srcEnd = end;
+    // Only when the slot does not point at this buffer yet (once per chunk and pid): the common read
+    // stores two numbers, and the per-line code stays small enough for V8 to keep the parser inlined.
+    if (r.src !== buf) pointAt(f, r, buf);
+  }
+  /** Points `r` at `buf`: held until the chunk ends, or read at once from a buffer that will be reused. */
+  function pointAt(f: PidFacts, r: RequestRead, buf: Buffer): void {
+    r.src = buf;
     if (buf !== chunk) resolveRequestLine(r);
-    else if (holding[holding.length - 1] !== f) holding.push(f);
+    else holding.push(f);
   }
   function keepRequestLine(f: PidFacts, line: string): void {
     const r = f.requestRead;
