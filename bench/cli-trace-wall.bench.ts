@@ -5,7 +5,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
-import { HostConfig } from '../src/config/schema.js';
+import { HostConfig } from '../src/config/host-config.js';
 import { helperArgv } from '../src/host/helper.js';
 import { buildTraceArgs } from '../src/strace/trace-args.js';
 import { createTransports } from '../src/transport/pool.js';

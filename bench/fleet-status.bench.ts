@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { HostConfig } from '../src/config/schema.js';
+import { HostConfig } from '../src/config/host-config.js';
 import { runFleetStatus } from '../src/fleet/run-fleet-status.js';
 import type { WorkermanStatus } from '../src/workerman/types.js';
 import { findRepoRoot, fixtureDir } from './repo-root.js';

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
-import { SshSettings } from '../src/config/schema.js';
+import { SshSettings } from '../src/config/ssh-settings.js';
 import { SshTransport } from '../src/transport/ssh.js';
 import { sshdUnavailableReason, startSshd } from './sshd-harness.js';
 

@@ -1,6 +1,8 @@
 import { listHostGroups, resolveTargets } from '../config/resolve-targets.js';
-import type { AccessCommand, AccessRule, Config, HostConfig } from '../config/schema.js';
-import { ALL_HOSTS_GROUP } from '../config/schema.js';
+import type { AccessCommand, AccessRule } from '../config/access-config.js';
+import { ALL_HOSTS_GROUP } from '../config/group-settings.js';
+import type { HostConfig } from '../config/host-config.js';
+import type { Config } from '../config/schema.js';
 import { BotError } from '../errors.js';
 
 /** What the Slack layer knows about a request. Every field is untrusted input except the IDs Slack signed. */
@@ -46,7 +48,7 @@ type AccessSource = Pick<Config, 'hosts' | 'groups' | 'access'>;
  * BotError of resolveTargets for a name that is neither a host nor a group, thrown only to a requester
  * screenRequester lets through (an outsider is denied before any name is looked up). A group is allowed only
  * when every one of its hosts is allowed (all or nothing), so `status all` never shows a host the
- * user could not query alone. The defaults are documented on AccessConfig in config/schema.ts.
+ * user could not query alone. The defaults are documented on AccessConfig in config/access-config.ts.
  */
 export function checkAccess(config: AccessSource, request: AccessRequest): AccessDecision {
   const access = config.access;

@@ -1,61 +1,13 @@
-import { closeSync, fstatSync, ftruncateSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { BotError, oneLine } from '../errors.js';
+import { appendWholeLine } from './append-whole-line.js';
+import { toAuditLine, type AuditEntry, type AuditLine } from './audit-line.js';
+import { renderAuditText } from './render-audit-text.js';
 
-export type AuditOutcome = 'ok' | 'denied' | 'error' | 'rate_limited';
-
-/** What happened to which watch alert: the watcher's `opened`/`updated`/`resolved`, a person's `silenced`. */
-export interface AuditAlert {
-  event: 'opened' | 'updated' | 'resolved' | 'silenced';
-  /** The alert's kind (`stuck`, `memory-growth`, …). */
-  kind: string;
-  /** Its subject: a worker name, a pid, a start file or `host`. */
-  subject: string;
-}
-
-/** One request as the Slack layer (or CLI) saw it. Only these fields are written. */
-export interface AuditEntry {
-  userId: string;
-  channelId: string;
-  /** `status`, `connections`, `trace`, `hosts`, `summarise`, or a button's action (`trace-confirm`). */
-  command: string;
-  /** The host or group as resolved/typed; null for commands without a target. */
-  host: string | null;
-  /** For a group: the hosts it ran on. */
-  hosts?: readonly string[];
-  pids?: readonly number[];
-  /** When handling started (ms since the epoch or a Date). */
-  startedAt: number | Date;
-  durationMs: number;
-  outcome: AuditOutcome;
-  errorCode?: string | null;
-  /** The access rule that allowed or denied it. */
-  rule?: string | null;
-  /** `command`, `button` or `shortcut` (a message shortcut); `watch` for what the watcher did on its own (userId `watch`). */
-  via?: 'command' | 'button' | 'shortcut' | 'cli' | 'watch';
-  /** For a watch alert (command `watch-alert`) and its Silence button. */
-  alert?: AuditAlert;
-}
-
-export interface AuditLine {
-  ts: string;
-  userId: string;
-  channelId: string;
-  command: string;
-  host: string | null;
-  hosts: string[];
-  pids: number[];
-  startedAt: string;
-  durationMs: number;
-  outcome: AuditOutcome;
-  errorCode: string | null;
-  rule: string | null;
-  via: string | null;
-  /** Only on lines about a watch alert. */
-  alert?: AuditAlert;
-}
-
+/** Where the trail's lines go: a writable stream (stdout), or a file appended to (created 0600). */
 export type AuditSink = { write(line: string): void } | { file: string };
 
+/** Options of createAuditLog: the channel post, the clock, the hooks told about trouble, the backlog bound. */
 export interface AuditLogOptions {
   /** Posts a one-line summary to the audit channel (supplied by the Slack layer). Failures go to onError. */
   post?: (text: string) => Promise<unknown> | void;
@@ -93,12 +45,14 @@ export interface AuditHealth {
   dropped: number;
 }
 
+/** A change of the trail's state, told to AuditLogOptions.onChange. */
 export type AuditTrailEvent =
   | { kind: 'degraded'; errorCode: string }
   | { kind: 'backlog_full'; maxBacklogRecords: number; errorCode: string }
   /** `written`: backlog records that reached the sink now; `dropped`: records of the outage only in the log. */
   | { kind: 'recovered'; keptInLog: number; written: number; dropped: number };
 
+/** The audit trail: one line per request, a backlog while the sink refuses lines. */
 export interface AuditLog {
   /**
    * Writes exactly one JSON line for `entry` (synchronously, after any backlog) and queues the optional
@@ -120,14 +74,11 @@ export interface AuditLog {
   close(): Promise<void>;
 }
 
+/** A request being timed (AuditLog.begin): `finish` records it once. */
 export interface AuditTimer {
   finish(result: Pick<AuditEntry, 'outcome'> & Partial<Pick<AuditEntry, 'errorCode' | 'pids' | 'hosts' | 'rule' | 'host' | 'alert'>>): AuditLine | null;
   readonly isFinished: boolean;
 }
-
-// Slack tokens (bot, user, app-level, refresh, config) and anything shaped like a signing secret.
-const SECRET_PATTERN = /xox[a-z]-[A-Za-z0-9-]*|xapp-[A-Za-z0-9-]*|\b[a-f0-9]{32}\b/gi;
-const REDACTED = '[redacted]';
 
 /** Refused records kept in memory by default (a line is typically 300-400 bytes: about 4 MB). */
 export const DEFAULT_MAX_BACKLOG_RECORDS = 10_000;
@@ -295,32 +246,6 @@ export function createAuditLog(sink: AuditSink, opts: AuditLogOptions = {}): Aud
   };
 }
 
-/**
- * Appends `text` as a whole line or not at all. write(2) on a nearly full file system may write part of
- * it and fail on the rest: the part is cut off again (ftruncate), so the file only ever holds whole
- * lines and the record can be written whole later. Assumes this process is the file's only writer.
- */
-function appendWholeLine(fd: number, text: string): void {
-  const bytes = Buffer.from(text, 'utf8');
-  let done = 0;
-  try {
-    while (done < bytes.length) {
-      const n = writeSync(fd, bytes, done, bytes.length - done);
-      if (n <= 0) throw Object.assign(new Error('write(2) wrote nothing'), { code: 'ENOSPC' });
-      done += n;
-    }
-  } catch (error) {
-    if (done > 0) {
-      try {
-        ftruncateSync(fd, fstatSync(fd).size - done);
-      } catch {
-        // Nothing more to do: a reader sees one torn line, and the record is in the log and backlog.
-      }
-    }
-    throw error;
-  }
-}
-
 /** `ENOSPC`, `EIO`… for a failed write; the error's name otherwise. */
 function errorCodeOf(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | null)?.code;
@@ -328,61 +253,3 @@ function errorCodeOf(error: unknown): string {
   return error instanceof Error ? oneLine(error.name, 40) : 'error';
 }
 
-/** Maps an error thrown by a handler to its audit outcome and code (and the access rule of a denial). */
-export function auditOutcomeOf(error: unknown): { outcome: AuditOutcome; errorCode: string; rule?: string } {
-  const code = error instanceof BotError ? error.code : 'internal';
-  if (code === 'access_denied') {
-    const rule = (error as BotError).details.rule;
-    return typeof rule === 'string' ? { outcome: 'denied', errorCode: code, rule } : { outcome: 'denied', errorCode: code };
-  }
-  if (code === 'rate_limited') return { outcome: 'rate_limited', errorCode: code };
-  return { outcome: 'error', errorCode: code };
-}
-
-/** Returns the line written for `entry` at `nowMs`: whitelisted fields, cleaned strings. */
-export function toAuditLine(entry: AuditEntry, nowMs: number): AuditLine {
-  const startedMs = entry.startedAt instanceof Date ? entry.startedAt.getTime() : entry.startedAt;
-  return {
-    ts: isoOrNull(nowMs) ?? new Date(0).toISOString(),
-    userId: clean(entry.userId, 40),
-    channelId: clean(entry.channelId, 40),
-    command: clean(entry.command, 40),
-    host: entry.host === null ? null : clean(entry.host, 80),
-    hosts: (entry.hosts ?? []).slice(0, 500).map((h) => clean(h, 80)),
-    pids: (entry.pids ?? []).filter((p) => Number.isSafeInteger(p) && p > 0).slice(0, 100),
-    startedAt: isoOrNull(startedMs) ?? 'invalid',
-    durationMs: Number.isFinite(entry.durationMs) ? Math.max(0, Math.round(entry.durationMs)) : 0,
-    outcome: entry.outcome,
-    errorCode: entry.errorCode == null ? null : clean(entry.errorCode, 40),
-    rule: entry.rule == null ? null : clean(entry.rule, 200),
-    via: entry.via ?? null,
-    ...(entry.alert === undefined
-      ? {}
-      : { alert: { event: entry.alert.event, kind: clean(entry.alert.kind, 40), subject: clean(entry.alert.subject, 80) } }),
-  };
-}
-
-/** Returns the one-line audit-channel text for a line (Slack mrkdwn, escaped). */
-export function renderAuditText(line: AuditLine): string {
-  const icon = line.outcome === 'ok' ? '✅' : line.outcome === 'denied' ? '⛔' : line.outcome === 'rate_limited' ? '⏳' : '⚠️';
-  const target = line.host === null ? '' : ` ${line.host}`;
-  const pids = line.pids.length > 0 ? ` pid ${line.pids.join(',')}` : '';
-  const code = line.errorCode === null ? '' : ` (${line.errorCode})`;
-  const who = /^[UW][A-Z0-9]+$/.test(line.userId) ? `<@${line.userId}>` : escapeMrkdwn(line.userId);
-  const where = /^[CG][A-Z0-9]+$/.test(line.channelId) ? `<#${line.channelId}>` : escapeMrkdwn(line.channelId);
-  const alert = line.alert === undefined ? '' : ` ${line.alert.event} ${line.alert.kind} ${line.alert.subject}`;
-  return `${icon} ${who} in ${where}: \`${escapeMrkdwn(`${line.command}${alert}${target}${pids}`)}\` → ${line.outcome}${escapeMrkdwn(code)}, ${line.durationMs} ms`;
-}
-
-function clean(value: string, max: number): string {
-  return oneLine(String(value).replace(SECRET_PATTERN, REDACTED), max);
-}
-
-function isoOrNull(ms: number): string | null {
-  const date = new Date(ms);
-  return Number.isFinite(date.getTime()) ? date.toISOString() : null;
-}
-
-function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/`/g, "'");
-}

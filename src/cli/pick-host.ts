@@ -1,5 +1,6 @@
 import type { LoadedConfig } from '../config/load.js';
-import { ALL_HOSTS_GROUP, type HostConfig } from '../config/schema.js';
+import { ALL_HOSTS_GROUP } from '../config/group-settings.js';
+import type { HostConfig } from '../config/host-config.js';
 import { BotError, oneLine } from '../errors.js';
 import { listHostGroups } from '../config/resolve-targets.js';
 import { suggestClosest } from '../suggest/suggest-closest.js';

@@ -1,4 +1,4 @@
-import { HostConfig } from './schema.js';
+import { HostConfig } from './host-config.js';
 
 /** The built-in host: this machine, no SSH. Its start file is found from the running master's title. */
 export const LOCAL_HOST_NAME = 'local';

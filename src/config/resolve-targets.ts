@@ -1,6 +1,8 @@
 import { BotError, oneLine } from '../errors.js';
 import { isBuiltInLocalHost, isListedHost, LOCAL_HOST_NAME } from './local-host.js';
-import { ALL_HOSTS_GROUP, type Config, type HostConfig } from './schema.js';
+import { ALL_HOSTS_GROUP } from './group-settings.js';
+import type { HostConfig } from './host-config.js';
+import type { Config } from './schema.js';
 
 type GroupSource = Pick<Config, 'hosts' | 'groups'>;
 

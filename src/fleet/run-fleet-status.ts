@@ -1,4 +1,4 @@
-import type { HostConfig } from '../config/schema.js';
+import type { HostConfig } from '../config/host-config.js';
 import { BotError, asBotError, oneLine, type BotErrorCode } from '../errors.js';
 import { formatMsAsSeconds } from '../render/format.js';
 import type { WorkermanStatus } from '../workerman/types.js';

@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import type { WatchSettings } from '../config/schema.js';
+import type { WatchSettings } from '../config/watch-settings.js';
 import type { HostWindow } from '../watch/host-window.js';
 import type { WindowView } from '../watch/types.js';
 import { readWatchStateFile } from '../watch/watch-state-file.js';

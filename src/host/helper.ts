@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dirname } from 'node:path/posix';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_HELPER_PATH, type HostConfig } from '../config/schema.js';
+import { DEFAULT_HELPER_PATH, type HostConfig } from '../config/host-config.js';
 import { BotError, oneLine } from '../errors.js';
 
 /**

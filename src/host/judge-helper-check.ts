@@ -1,4 +1,4 @@
-import type { HostConfig } from '../config/schema.js';
+import type { HostConfig } from '../config/host-config.js';
 import { oneLine } from '../errors.js';
 import type { DoctorCheck } from './doctor-types.js';
 import { helperConfPath, hostSetupError, type HelperRefusal } from './helper.js';

@@ -1,4 +1,4 @@
-import type { HostConfig } from '../config/schema.js';
+import type { HostConfig } from '../config/host-config.js';
 import { quoteArg } from '../transport/quote.js';
 import { helperConfPath, helperUsesSudo, loadHelper } from './helper.js';
 

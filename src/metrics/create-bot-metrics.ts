@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { AuditLine } from '../audit/audit-log.js';
+import type { AuditLine } from '../audit/audit-line.js';
 import { ACTION_IDS } from '../slack/ids.js';
 import type { Alert, WindowView } from '../watch/types.js';
 import { OTHER_LABEL, summarizeHostMetrics, type HostMetrics } from './summarize-host-metrics.js';

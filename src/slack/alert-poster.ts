@@ -1,4 +1,4 @@
-import type { AlertChangeEvent } from '../watch/create-watcher.js';
+import type { AlertChangeEvent } from '../watch/watcher.js';
 import type { Alert } from '../watch/types.js';
 
 // The alert poster's interface on its own, so BotDeps can name it without importing the poster (which

@@ -3,7 +3,8 @@ import { requireAccess, screenRequester, type AccessDecision, type AccessRequest
 import { listRuleUserGroups } from '../access/create-user-group-resolver.js';
 import { requireAuditTrail } from '../audit/require-audit-trail.js';
 import { resolveListedHosts } from '../config/local-host.js';
-import { ALL_HOSTS_GROUP, type AccessCommand } from '../config/schema.js';
+import type { AccessCommand } from '../config/access-config.js';
+import { ALL_HOSTS_GROUP } from '../config/group-settings.js';
 import type { BotDeps } from './bot-deps.js';
 
 /** Commands with side effects on a host: they run only while the audit trail can be written. */

@@ -7,7 +7,7 @@ import type { RateLimiter } from '../limits/create-rate-limiter.js';
 import type { HistorySource } from '../history/create-history-source.js';
 import type { TraceCap } from '../limits/create-trace-cap.js';
 import type { TransportPool } from '../transport/pool.js';
-import type { Watcher } from '../watch/create-watcher.js';
+import type { Watcher } from '../watch/watcher.js';
 import type { AlertPoster } from './alert-poster.js';
 import type { AckGate } from './create-ack-gate.js';
 import type { SlackPoster } from './create-slack-poster.js';

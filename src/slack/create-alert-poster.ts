@@ -1,13 +1,13 @@
 export type { AlertPoster, SilenceResult } from './alert-poster.js';
 import type { WebClient } from '@slack/web-api';
-import type { AuditAlert, AuditOutcome } from '../audit/audit-log.js';
+import type { AuditAlert, AuditOutcome } from '../audit/audit-line.js';
 import {
   renderAlertMessage,
   renderAlertResolvedMessage,
   renderAlertResolvedReply,
   renderAlertSilencedReply,
 } from '../render/slack/alert-blocks.js';
-import type { AlertChangeEvent, Watcher } from '../watch/create-watcher.js';
+import type { AlertChangeEvent, Watcher } from '../watch/watcher.js';
 import type { Alert } from '../watch/types.js';
 import type { AlertPoster, SilenceResult } from './alert-poster.js';
 import type { BotDeps } from './bot-deps.js';

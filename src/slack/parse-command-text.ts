@@ -1,6 +1,9 @@
 import { isListedHost } from '../config/local-host.js';
 import { listHostGroups, resolveTargets } from '../config/resolve-targets.js';
-import { ALL_HOSTS_GROUP, HostName, type Config, type HostConfig } from '../config/schema.js';
+import { ALL_HOSTS_GROUP } from '../config/group-settings.js';
+import type { HostConfig } from '../config/host-config.js';
+import { HostName } from '../config/host-name.js';
+import type { Config } from '../config/schema.js';
 import { BotError, oneLine } from '../errors.js';
 import { parseHistoryWindow } from '../history/parse-history-window.js';
 import { suggestClosest } from '../suggest/suggest-closest.js';

@@ -1,11 +1,12 @@
 import { Readable } from 'node:stream';
-import type { HostConfig } from '../config/schema.js';
+import type { HostConfig } from '../config/host-config.js';
 import { renderConnectionsMessage, renderConnectionsPending, renderConnectionsPrivately } from '../render/slack/connections-blocks.js';
 import { renderWaitingMessage } from '../render/slack/waiting-blocks.js';
 import { runConnections, type ConnectionsRun } from '../workerman/run-status.js';
 import type { BotDeps } from './bot-deps.js';
 import { runOnHost } from './run-on-host.js';
-import { openThread, type PostOutcome, type ThreadRequest } from './thread.js';
+import type { PostOutcome, ThreadRequest } from './slack-thread.js';
+import { openThread } from './thread.js';
 
 export interface ConnectionsRequest extends ThreadRequest {
   host: HostConfig;

@@ -1,4 +1,4 @@
-import type { HostConfig } from '../config/schema.js';
+import type { HostConfig } from '../config/host-config.js';
 import { runFleetStatus } from '../fleet/run-fleet-status.js';
 import type { FleetRow } from '../fleet/types.js';
 import { renderFailureNotice } from '../render/slack/error-blocks.js';
@@ -9,7 +9,8 @@ import { runStatus } from '../workerman/run-status.js';
 import type { BotDeps } from './bot-deps.js';
 import { ACTION_IDS } from './ids.js';
 import { runOnHost } from './run-on-host.js';
-import { openThread, type PostOutcome, type ThreadRequest } from './thread.js';
+import type { PostOutcome, ThreadRequest } from './slack-thread.js';
+import { openThread } from './thread.js';
 
 export interface FleetRequest extends ThreadRequest {
   /** The group as typed (`web`, `all`). */

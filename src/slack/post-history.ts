@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import type { HostConfig } from '../config/schema.js';
+import type { HostConfig } from '../config/host-config.js';
 import { BotError } from '../errors.js';
 import { parseHistoryWindow, type HistoryWindow } from '../history/parse-history-window.js';
 import { renderHostCharts, type HostCharts } from '../history/render-host-charts.js';
@@ -7,7 +7,8 @@ import { renderHistoryMessage, renderHistoryPending } from '../render/slack/hist
 import type { WindowView } from '../watch/types.js';
 import { resolveWatchHosts } from '../watch/resolve-watch-hosts.js';
 import type { BotDeps } from './bot-deps.js';
-import { openThread, type PostOutcome, type ThreadRequest } from './thread.js';
+import type { PostOutcome, ThreadRequest } from './slack-thread.js';
+import { openThread } from './thread.js';
 
 /** What a chart is drawn from, looked up before anything is posted. */
 export interface PreparedHistory {
@@ -42,7 +43,7 @@ export async function prepareHistory(deps: Pick<BotDeps, 'config' | 'history'>, 
  * does there; nothing a host printed): a parent while the charts are drawn, then the parent with
  * Slack's native line charts (or, when Slack refuses that block, the same numbers as text) and the PNG
  * with its alt text in the thread. Where the bot cannot post, the numbers go to the requester privately
- * (no file can go there). Never throws: every failure reaches the user (thread.ts says how).
+ * (no file can go there). Never throws: every failure reaches the user (SlackThread.fail, slack-thread.ts, says how).
  */
 export async function postHistory(deps: BotDeps, req: ThreadRequest & { prepared: PreparedHistory }, signal: AbortSignal): Promise<PostOutcome> {
   const { host, view, window } = req.prepared;

@@ -1,12 +1,13 @@
 import { Readable } from 'node:stream';
-import type { HostConfig } from '../config/schema.js';
+import type { HostConfig } from '../config/host-config.js';
 import { renderStatusMessage, renderStatusPending } from '../render/slack/status-blocks.js';
 import { renderWaitingMessage } from '../render/slack/waiting-blocks.js';
 import { runStatus, type StatusRun } from '../workerman/run-status.js';
 import type { BotDeps } from './bot-deps.js';
 import { ACTION_IDS } from './ids.js';
 import { runOnHost } from './run-on-host.js';
-import { openThread, type PostOutcome, type ThreadRequest } from './thread.js';
+import type { PostOutcome, ThreadRequest } from './slack-thread.js';
+import { openThread } from './thread.js';
 
 export interface StatusRequest extends ThreadRequest {
   host: HostConfig;
@@ -16,7 +17,7 @@ export interface StatusRequest extends ThreadRequest {
  * Posts the status of one host: a parent message (or a reply in `threadTs`, for Refresh), the status
  * run in the host's queue (the parent says it waits), then the parent updated with the result and the
  * full tables and raw output in its thread. Where the bot cannot post, the whole status goes to the
- * requester privately. Never throws: every failure reaches the user (thread.ts says how).
+ * requester privately. Never throws: every failure reaches the user (SlackThread.fail, slack-thread.ts, says how).
  */
 export async function postStatus(deps: BotDeps, req: StatusRequest, signal: AbortSignal): Promise<PostOutcome> {
   const { host } = req;

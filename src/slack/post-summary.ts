@@ -3,7 +3,8 @@ import type { ThreadGaps } from '../render/slack/limits.js';
 import { renderStraceMessage } from '../render/slack/strace-blocks.js';
 import type { StraceSummary } from '../strace/types.js';
 import type { BotDeps } from './bot-deps.js';
-import { openThread, type PostOutcome, type ThreadRequest } from './thread.js';
+import type { PostOutcome, ThreadRequest } from './slack-thread.js';
+import { openThread } from './thread.js';
 
 export interface SummaryRequest extends ThreadRequest {
   /** The thread of the message the log was shared in (its own ts, or its parent's for a reply). */
@@ -16,7 +17,7 @@ export interface SummaryRequest extends ThreadRequest {
  * Posts a shared strace log's summary in the thread of the message it was shared in, rendered exactly as
  * a live trace's verdict (renderStraceMessage: redacted, escaped, every table in the thread), without
  * a raw log: the text stays where it was shared. Where the bot cannot post, the requester gets the
- * /invite hint. Never throws (thread.ts says how failures show).
+ * /invite hint. Never throws (SlackThread.fail, slack-thread.ts, says how failures show).
  */
 export async function postSummary(deps: BotDeps, req: SummaryRequest, summary: StraceSummary): Promise<PostOutcome> {
   const render = (gaps?: ThreadGaps): ReturnType<typeof renderStraceMessage> =>

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Readable } from 'node:stream';
-import type { HostConfig } from '../config/schema.js';
+import type { HostConfig } from '../config/host-config.js';
 import type { FailedRequest } from '../render/slack/error-blocks.js';
 import type { ThreadGaps } from '../render/slack/limits.js';
 import { renderStraceMessage } from '../render/slack/strace-blocks.js';
@@ -13,7 +13,8 @@ import { runTrace, type TraceResult } from '../strace/run-trace.js';
 import { resolveTraceTargets, type TraceTarget } from '../workerman/resolve-trace-targets.js';
 import type { BotDeps } from './bot-deps.js';
 import { createTraceProgress } from './create-trace-progress.js';
-import { openThread, type PostOutcome, type SlackThread, type ThreadRequest } from './thread.js';
+import type { PostOutcome, SlackThread, ThreadRequest } from './slack-thread.js';
+import { openThread } from './thread.js';
 
 export interface TraceRequestInput extends ThreadRequest {
   host: HostConfig;
@@ -35,7 +36,7 @@ export interface TraceOutcome extends PostOutcome {
  * then on; a name that matches nothing fails like any refusal. The redacted raw log goes where the host's
  * `strace.rawLog` says (the requester's DM by default, the thread, or nowhere), and the parent is
  * updated to say where it went once it is there. A trace needs its thread: where the bot cannot post,
- * nothing runs and the requester gets the /invite hint. Never throws (thread.ts says how failures show).
+ * nothing runs and the requester gets the /invite hint. Never throws (SlackThread.fail, slack-thread.ts, says how failures show).
  */
 export async function postTrace(deps: BotDeps, req: TraceRequestInput, signal: AbortSignal): Promise<TraceOutcome> {
   const { host, target } = req;

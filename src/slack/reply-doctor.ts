@@ -1,4 +1,4 @@
-import type { HostConfig } from '../config/schema.js';
+import type { HostConfig } from '../config/host-config.js';
 import { runDoctor } from '../host/run-doctor.js';
 import { renderDoctorMessage } from '../render/slack/doctor-blocks.js';
 import { renderShutdownReply } from '../render/slack/error-blocks.js';

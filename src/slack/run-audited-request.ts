@@ -1,5 +1,7 @@
 import type { RespondArguments, RespondFn } from '@slack/bolt';
-import { auditOutcomeOf, type AuditEntry, type AuditTimer } from '../audit/audit-log.js';
+import type { AuditEntry } from '../audit/audit-line.js';
+import type { AuditTimer } from '../audit/audit-log.js';
+import { auditOutcomeOf } from '../audit/audit-outcome-of.js';
 import { asBotError } from '../errors.js';
 import { sectionMessage } from '../render/slack/blocks.js';
 import { renderErrorMessage } from '../render/slack/error-blocks.js';
@@ -7,7 +9,7 @@ import type { SlackMessage } from '../render/slack/limits.js';
 import type { BotDeps } from './bot-deps.js';
 import { describeError } from './json-logger.js';
 import { respondPrivately } from './respond-privately.js';
-import type { PostOutcome } from './thread.js';
+import type { PostOutcome } from './slack-thread.js';
 
 /** What a handler's work reports for the audit line (`outcome` plus what ran: hosts, pids, rule). */
 export type AuditResult = Parameters<AuditTimer['finish']>[0];

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { HostConfig } from '../config/schema.js';
+import type { HostConfig } from '../config/host-config.js';
 import { BotError, oneLine } from '../errors.js';
 import { explainHelperStart, helperArgv, helperVersionError, HELPER_PROTOCOL, KILL_AFTER_S } from '../host/helper.js';
 import type { StreamEnd, Transport } from '../transport/types.js';

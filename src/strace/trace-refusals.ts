@@ -1,4 +1,4 @@
-import type { HostConfig } from '../config/schema.js';
+import type { HostConfig } from '../config/host-config.js';
 import { BotError, oneLine, type BotErrorCode } from '../errors.js';
 import { HELPER_REFUSED_EXIT, hostSetupError, type HelperRefusal } from '../host/helper.js';
 import type { StreamEnd } from '../transport/types.js';

@@ -1,7 +1,8 @@
-import type { HostConfig } from '../config/schema.js';
+import type { HostConfig } from '../config/host-config.js';
 import { BotError } from '../errors.js';
 import { LocalTransport, loadExeca } from './local.js';
-import { SshTransport, loadSsh2 } from './ssh.js';
+import { loadSsh2 } from './load-ssh2.js';
+import { SshTransport } from './ssh.js';
 import type { Transport } from './types.js';
 
 /** One transport per configured host, made on first use and shared afterwards. */

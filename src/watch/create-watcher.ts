@@ -1,76 +1,13 @@
-import type { HostConfig, WatchSettings } from '../config/schema.js';
+import type { HostConfig } from '../config/host-config.js';
 import { asBotError, BotError, oneLine, type BotErrorCode } from '../errors.js';
 import { createConcurrencyLimit } from '../limits/create-concurrency-limit.js';
-import type { TransportPool } from '../transport/pool.js';
-import { runStatus } from '../workerman/run-status.js';
 import { decideStatusRun } from './decide-status-run.js';
 import { evaluateAlerts } from './evaluate-alerts.js';
 import { createHostWindow, type HostWindow, type HostWindowOptions } from './host-window.js';
-import { runSample } from './run-sample.js';
-import { failedStatusSnapshot, toStatusSnapshot } from './status-snapshot.js';
-import type { Alert, StatusTrigger, WatchSample, WindowView } from './types.js';
+import { takeWatchSample } from './take-watch-sample.js';
+import type { Alert, WatchSample } from './types.js';
 import { loadWatchState, saveWatchState } from './watch-state-file.js';
-
-/** Where the watcher reports what it does (a Bolt logger fits: `logger.warn({ event, … })`). */
-export interface WatchLogger {
-  info(fields: Record<string, unknown>): void;
-  warn(fields: Record<string, unknown>): void;
-}
-
-export interface WatcherDeps {
-  settings: WatchSettings;
-  /** The watched hosts: `resolveWatchHosts(config)`. */
-  hosts: readonly HostConfig[];
-  /** The bot's pooled transports: a watcher shares the SSH connections commands use. */
-  transports: TransportPool;
-  logger?: WatchLogger;
-  /** Bot clock, ms since the epoch (sample times, alert times); default `Date.now`. */
-  now?: () => number;
-}
-
-export type AlertChangeType = 'opened' | 'updated' | 'resolved';
-
-/** One change of one alert, in the order they happened. */
-export interface AlertChangeEvent {
-  type: AlertChangeType;
-  alert: Alert;
-}
-
-/** What one sampling round did. */
-export interface RoundReport {
-  startedAt: number;
-  durationMs: number;
-  /** Hosts that got a sample this round (whatever its outcome). */
-  sampled: string[];
-  /** Hosts left out because their previous round had not ended. */
-  skipped: { host: string; runningForMs: number }[];
-  statusRuns: { host: string; trigger: StatusTrigger }[];
-  failures: { host: string; code: BotErrorCode }[];
-  opened: number;
-  updated: number;
-  resolved: number;
-}
-
-export interface Watcher {
-  /** Loads the state file, then runs a round now and every `intervalS`. */
-  start(): Promise<void>;
-  /** Stops the schedule, cancels running samples, waits for them and saves the state. */
-  stop(): Promise<void>;
-  /** Calls `cb` for every alert change; returns the unsubscribe function. */
-  onAlertChange(cb: (event: AlertChangeEvent) => void): () => void;
-  /** One round now (what the schedule runs; for tests and benches). Never rejects. */
-  runRound(): Promise<RoundReport>;
-  /** The alerts open now. */
-  openAlerts(): Alert[];
-  /** The watched hosts' names, in config order. */
-  hosts(): string[];
-  /** One host's window, decoded; null for a host not watched. */
-  window(host: string): WindowView | null;
-  /** Merges `meta` into an open alert's meta (kept across updates and restarts); false when not open. */
-  setAlertMeta(key: string, meta: Record<string, string>): boolean;
-  /** Saves the state file now. */
-  save(): Promise<void>;
-}
+import type { AlertChangeEvent, AlertChangeType, RoundReport, Watcher, WatcherDeps } from './watcher.js';
 
 const UNREACHABLE: ReadonlySet<BotErrorCode> = new Set(['ssh_connect_failed', 'command_timed_out']);
 
@@ -148,21 +85,15 @@ export function createWatcher(deps: WatcherDeps): Watcher {
   };
 
   /** The /proc sample, and Workerman's status when it is due. */
-  const takeSample = async (host: HostConfig, signal: AbortSignal, report: RoundReport): Promise<WatchSample> => {
-    const transport = transports.get(host.name);
-    const sample = await runSample(transport, host, { timeoutMs: settings.hostTimeoutMs, signal, now });
-    const trigger = decideStatusRun({ previous: lastOk.get(host.name) ?? null, current: sample, lastStatusT: lastStatusT.get(host.name) ?? null }, settings);
-    if (trigger === null) return sample;
-    report.statusRuns.push({ host: host.name, trigger });
-    const t = now();
-    try {
-      const run = await runStatus(transport, host, { signal });
-      return { ...sample, status: toStatusSnapshot(run.status, t, trigger) };
-    } catch (error) {
-      if (signal.aborted) throw error;
-      return { ...sample, status: failedStatusSnapshot(asBotError(error), t, trigger) };
-    }
-  };
+  const takeSample = (host: HostConfig, signal: AbortSignal, report: RoundReport): Promise<WatchSample> =>
+    takeWatchSample(transports.get(host.name), host, {
+      timeoutMs: settings.hostTimeoutMs,
+      signal,
+      now,
+      statusDue: (current) =>
+        decideStatusRun({ previous: lastOk.get(host.name) ?? null, current, lastStatusT: lastStatusT.get(host.name) ?? null }, settings),
+      onStatusRun: (trigger) => report.statusRuns.push({ host: host.name, trigger }),
+    });
 
   const sampleHost = async (host: HostConfig, report: RoundReport): Promise<void> => {
     const release = await limit.acquire();

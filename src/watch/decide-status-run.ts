@@ -1,4 +1,4 @@
-import type { WatchSettings } from '../config/schema.js';
+import type { WatchSettings } from '../config/watch-settings.js';
 import type { StatusTrigger, WatchSample } from './types.js';
 import { activityOf, processKey } from './window-series.js';
 

@@ -1,4 +1,4 @@
-import type { WatchThresholds } from '../config/schema.js';
+import type { WatchThresholds } from '../config/watch-settings.js';
 import type { Alert, AlertKind, AlertSignal } from './types.js';
 import type { WindowSeries } from './window-series.js';
 

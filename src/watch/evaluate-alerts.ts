@@ -1,4 +1,4 @@
-import type { WatchThresholds } from '../config/schema.js';
+import type { WatchThresholds } from '../config/watch-settings.js';
 import { detectCrashLoop } from './detect-crash-loop.js';
 import { detectHostState } from './detect-host-state.js';
 import { detectMemoryGrowth } from './detect-memory-growth.js';

@@ -1,4 +1,6 @@
-import { ALL_HOSTS_GROUP, type Config, type HostConfig } from '../config/schema.js';
+import { ALL_HOSTS_GROUP } from '../config/group-settings.js';
+import type { HostConfig } from '../config/host-config.js';
+import type { Config } from '../config/schema.js';
 import { resolveTargets } from '../config/resolve-targets.js';
 
 /** The hosts `watch.hosts` names (hosts, groups, `all`/`*`), each once, in config order. */

@@ -1,4 +1,4 @@
-import type { HostConfig } from '../config/schema.js';
+import type { HostConfig } from '../config/host-config.js';
 import { BotError, oneLine } from '../errors.js';
 import { explainHelperStart, helperArgv, helperUsesSudo, helperVersionError, HELPER_MARKER, HELPER_PROTOCOL, hostSetupError, parseHelperError } from '../host/helper.js';
 import type { Transport } from '../transport/types.js';

@@ -1,4 +1,4 @@
-import type { HostConfig } from '../config/schema.js';
+import type { HostConfig } from '../config/host-config.js';
 import { BotError, oneLine } from '../errors.js';
 import { MAX_PID } from '../strace/trace-args.js';
 import type { Transport } from '../transport/types.js';

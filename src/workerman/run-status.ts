@@ -1,5 +1,5 @@
 import { dirname } from 'node:path/posix';
-import type { HostConfig } from '../config/schema.js';
+import type { HostConfig } from '../config/host-config.js';
 import { BotError, oneLine } from '../errors.js';
 import { explainHelperStart, helperArgv, hostSetupError, parseHelperError } from '../host/helper.js';
 import type { CommandResult, Transport } from '../transport/types.js';

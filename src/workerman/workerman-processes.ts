@@ -1,5 +1,5 @@
 import { dirname } from 'node:path/posix';
-import type { HostConfig } from '../config/schema.js';
+import type { HostConfig } from '../config/host-config.js';
 import { BotError, oneLine } from '../errors.js';
 import { explainHelperStart, helperArgv, helperUsesSudo, helperVersionError, HELPER_MARKER, HELPER_PROTOCOL, hostSetupError, parseHelperError } from '../host/helper.js';
 import type { Transport } from '../transport/types.js';

@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HostConfig } from '../../src/config/schema.js';
+import { HostConfig } from '../../src/config/host-config.js';
 import { FAKE_PHP, STATUS_FIXTURES } from './paths.js';
 
 /**

@@ -1,4 +1,4 @@
-import { ALL_HOSTS_GROUP } from '../../config/schema.js';
+import { ALL_HOSTS_GROUP } from '../../config/group-settings.js';
 import { loadConfig } from '../../config/load.js';
 import { listHostGroups } from '../../config/resolve-targets.js';
 import type { CliCommand } from '../cli-command.js';

@@ -1,4 +1,4 @@
-import { ALL_HOSTS_GROUP } from '../../config/schema.js';
+import { ALL_HOSTS_GROUP } from '../../config/group-settings.js';
 import { BotError, oneLine } from '../../errors.js';
 import { resolveTargets } from '../../config/resolve-targets.js';
 import type { CliCommand } from '../cli-command.js';
@@ -23,7 +23,11 @@ export const doctorCommand: CliCommand = {
     if (ctx.args.length > 1) throw new BotError('input_invalid', `Expected: workerman-ops doctor [host|group|all] (unexpected "${oneLine(ctx.args[1]!, 64)}"). See workerman-ops doctor --help.`);
     const loaded = await ctx.config();
     // Loaded when the command runs, not with the CLI (every command pays for what main imports).
-    const [{ runDoctor, runDoctorFleet }, { renderDoctorText }] = await Promise.all([import('../../host/run-doctor.js'), import('../../render/text/doctor-text.js')]);
+    const [{ runDoctor }, { runDoctorFleet }, { renderDoctorText }] = await Promise.all([
+      import('../../host/run-doctor.js'),
+      import('../../host/run-doctor-fleet.js'),
+      import('../../render/text/doctor-text.js'),
+    ]);
     const name = ctx.args[0] ?? ALL_HOSTS_GROUP;
     // `all` holds the built-in local host only when a Workerman app runs here (looked for only then).
     const groupSource = name === ALL_HOSTS_GROUP ? (await ctx.listedConfig()).config : loaded.config;

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { HostName, WatchSettings } from '../../config/schema.js';
+import { HostName } from '../../config/host-name.js';
+import { WatchSettings } from '../../config/watch-settings.js';
 import { BotError, oneLine } from '../../errors.js';
 import { buildHostHistory } from '../../history/build-host-history.js';
 import { parseHistoryWindow } from '../../history/parse-history-window.js';

@@ -1,5 +1,5 @@
 import { resolveTargets } from '../../config/resolve-targets.js';
-import { ALL_HOSTS_GROUP } from '../../config/schema.js';
+import { ALL_HOSTS_GROUP } from '../../config/group-settings.js';
 import { describeExits } from '../../workerman/describe-exit-status.js';
 import type { CliCommand } from '../cli-command.js';
 import { expectArgs } from '../expect-args.js';

@@ -1,13 +1,16 @@
 import type { ActionsBlockElement, ContextBlock, KnownBlock } from '@slack/types';
 import { redactSecrets } from '../../strace/redact.js';
-import { formatMiB, formatMs, plural } from '../format.js';
-import type { Finding, FindingKind, ProcessRow, WorkermanStatus } from '../../workerman/types.js';
-import { askedBy, codeBlock, codeTableSections, context, header, listSections, monospaceTable, packLines, section, sectionMessage, tableBlock, type SlackColumn, type ThreadSection } from './blocks.js';
-import { countChars, escapeCodeSpan, escapeMrkdwn, truncatePlain } from './escape.js';
+import { formatMs } from '../format.js';
+import type { FindingKind, WorkermanStatus } from '../../workerman/types.js';
+import { askedBy, codeBlock, codeTableSections, context, header, listSections, monospaceTable, packLines, section, sectionMessage, type ThreadSection } from './blocks.js';
+import { escapeCodeSpan, escapeMrkdwn, truncatePlain } from './escape.js';
 import { measureBlockText, SLACK_LIMITS, type SlackFile, type SlackMessage, type ThreadGaps } from './limits.js';
+import { countFindings, countsPhrase, fallbackText, summaryLine } from './status-counts.js';
+import { prioritized, PROCESS_COLUMNS, processLines, renderParentTable, renderWorkerTable } from './status-tables.js';
 import { describeThreadGaps } from './thread-notes.js';
 import { packThreadReplies } from './thread-replies.js';
 
+/** What renderStatusMessage needs besides the status: who asked, the raw output, the buttons, the table style. */
 export interface StatusRenderOptions {
   /** The configured host name the user asked for (a slug). */
   host: string;
@@ -151,51 +154,6 @@ export function renderStatusFile(status: WorkermanStatus, host: string, raw?: { 
   return { filename: `${host}-status.txt`, title: `php start.php status on ${host}`, content };
 }
 
-interface FindingCounts {
-  busy: number;
-  abnormalExits: number;
-  crashLoops: number;
-  memoryOutliers: number;
-  other: number;
-}
-
-function countFindings(findings: readonly Finding[]): FindingCounts {
-  const counts: FindingCounts = { busy: 0, abnormalExits: 0, crashLoops: 0, memoryOutliers: 0, other: 0 };
-  for (const f of findings) {
-    if (f.kind === 'busy') counts.busy += 1;
-    else if (f.kind === 'abnormal-exit') counts.abnormalExits += 1;
-    else if (f.kind === 'crash-loop') counts.crashLoops += 1;
-    else if (f.kind === 'memory-outlier') counts.memoryOutliers += 1;
-    else counts.other += 1;
-  }
-  return counts;
-}
-
-function countsPhrase(status: WorkermanStatus, counts: FindingCounts): string[] {
-  const parts = [
-    plural(status.workerCount ?? new Set(status.processes.map((p) => p.workerName)).size, 'worker'),
-    plural(status.processCount ?? status.processes.length, 'process', 'processes'),
-  ];
-  if (counts.busy > 0) parts.push(`${counts.busy} busy`);
-  if (counts.abnormalExits > 0) parts.push(plural(counts.abnormalExits, 'abnormal exit'));
-  if (counts.crashLoops > 0) parts.push(plural(counts.crashLoops, 'crash loop'));
-  if (counts.memoryOutliers > 0) parts.push(plural(counts.memoryOutliers, 'memory outlier'));
-  if (counts.other > 0) parts.push(plural(counts.other, 'other finding'));
-  return parts;
-}
-
-function summaryLine(status: WorkermanStatus, host: string, counts: FindingCounts): string {
-  const version = status.workerman.version === null ? '' : ` runs Workerman ${escapeMrkdwn(status.workerman.version)}:`;
-  const [workers, processes, ...flags] = countsPhrase(status, counts);
-  const flagText = flags.length === 0 ? ', all idle' : `, *${flags.join(', ')}*`;
-  return `\`${escapeCodeSpan(host)}\`${version} ${workers}, ${processes}${flagText}.`;
-}
-
-function fallbackText(status: WorkermanStatus, host: string, counts: FindingCounts): string {
-  const text = `Workerman status of ${host}: ${countsPhrase(status, counts).join(', ')}`;
-  return escapeMrkdwn(truncatePlain(text, SLACK_LIMITS.fallbackTextChars));
-}
-
 function contextBlock(status: WorkermanStatus, opts: StatusRenderOptions): ContextBlock {
   const w = status.workerman;
   const parts: string[] = [];
@@ -216,100 +174,6 @@ function contextBlock(status: WorkermanStatus, opts: StatusRenderOptions): Conte
   return context(parts);
 }
 
-function numberOrNa(n: number | null): string {
-  return n === null ? 'N/A' : String(n);
-}
-
-// Cells are cut to a column's width in the table block and the code block alike.
-const cut = (max: number, get: (p: ProcessRow) => string) => (p: ProcessRow): string => truncatePlain(get(p), max);
-
-const COLUMNS: readonly SlackColumn<ProcessRow>[] = [
-  { title: 'pid', cell: cut(64, (p) => String(p.pid)), align: 'right' },
-  { title: 'worker', cell: cut(32, (p) => p.workerName), align: 'left', isWrapped: true },
-  { title: 'listen', cell: cut(30, (p) => p.listen ?? 'none'), align: 'left', isWrapped: true },
-  { title: 'memory (MiB)', cell: cut(64, (p) => (p.memoryBytes === null ? 'N/A' : formatMiB(p.memoryBytes))), align: 'right' },
-  { title: 'conns', cell: cut(64, (p) => numberOrNa(p.connections)), align: 'right' },
-  { title: 'send_fail', cell: cut(64, (p) => numberOrNa(p.sendFail)), align: 'right' },
-  { title: 'timers', cell: cut(64, (p) => numberOrNa(p.timers)), align: 'right' },
-  { title: 'requests', cell: cut(64, (p) => numberOrNa(p.totalRequest)), align: 'right' },
-  // null = not measured (one sample); Workerman's own one-shot qps column is always 0.
-  { title: 'qps', cell: cut(64, (p) => (p.qps === null ? '-' : String(p.qps))), align: 'right' },
-  { title: 'status', cell: cut(64, (p) => p.status ?? '?'), align: 'left' },
-];
-
-interface WorkerLine {
-  name: string;
-  processes: number;
-  exitStatus: number | string;
-  exitCount: number;
-}
-
-const WORKER_COLUMNS: readonly SlackColumn<WorkerLine>[] = [
-  { title: 'worker', cell: (w) => w.name, align: 'left' },
-  { title: 'processes', cell: (w) => String(w.processes), align: 'left' },
-  { title: 'exit_status', cell: (w) => String(w.exitStatus), align: 'left' },
-  { title: 'exit_count', cell: (w) => String(w.exitCount), align: 'left' },
-];
-
-/** The workers table (plain lines, header first): processes per worker, exit status and count. */
-function renderWorkerTable(status: WorkermanStatus): string[] {
-  const perWorker = new Map<string, number>();
-  for (const p of status.processes) perWorker.set(p.workerName, (perWorker.get(p.workerName) ?? 0) + 1);
-  const lines = status.workers.map((w) => ({ name: w.name, processes: perWorker.get(w.name) ?? 0, exitStatus: w.exitStatus, exitCount: w.exitCount }));
-  const table = monospaceTable(WORKER_COLUMNS, lines);
-  return [table.header, ...table.rows];
-}
-
-/** Process indices in display priority: rows named by a finding first, then the rest, each in table order. */
-function prioritized(processes: readonly ProcessRow[], findings: readonly Finding[]): number[] {
-  const flagged = new Set(findings.map((f) => f.pid).filter((pid): pid is number => pid !== null));
-  const indices = processes.map((_, i) => i);
-  return [...indices.filter((i) => flagged.has(processes[i]!.pid)), ...indices.filter((i) => !flagged.has(processes[i]!.pid))];
-}
-
-/** The process table's plain lines (header first), as the code blocks show it. */
-function processLines(processes: readonly ProcessRow[]): string[] {
-  const table = monospaceTable(COLUMNS, processes);
-  return [table.header, ...table.rows];
-}
-
-function renderParentTable(
-  processes: readonly ProcessRow[],
-  findings: readonly Finding[],
-  style: 'block' | 'monospace',
-  budgetChars: number,
-): { blocks: KnownBlock[]; shown: number } {
-  if (processes.length === 0) return { blocks: [], shown: 0 };
-  const order = prioritized(processes, findings);
-  if (style === 'block') {
-    let used = COLUMNS.reduce((n, c) => n + countChars(c.title), 0);
-    const chosen: number[] = [];
-    for (const i of order) {
-      if (chosen.length >= SLACK_LIMITS.tableRows - 1) break;
-      const cost = COLUMNS.reduce((n, c) => n + countChars(c.cell(processes[i]!)), 0);
-      if (used + cost > budgetChars) break;
-      used += cost;
-      chosen.push(i);
-    }
-    chosen.sort((a, b) => a - b);
-    // raw_text cells are literal: a worker named `<!channel>` shows as such.
-    return { blocks: [tableBlock(COLUMNS, chosen.map((i) => processes[i]!))], shown: chosen.length };
-  }
-  // Laid out over every row, so the columns keep their width whichever rows fit.
-  const { header, rows } = monospaceTable(COLUMNS, processes);
-  const fence = (lines: string[]): string => codeBlock([header, ...lines]);
-  const limit = Math.min(SLACK_LIMITS.sectionTextChars, budgetChars);
-  const chosen: number[] = [];
-  for (const i of order) {
-    const next = [...chosen, i].sort((a, b) => a - b);
-    if (countChars(fence(next.map((j) => rows[j] ?? ''))) > limit) break;
-    chosen.push(i);
-  }
-  chosen.sort((a, b) => a - b);
-  if (chosen.length === 0) return { blocks: [], shown: 0 };
-  return { blocks: [section(fence(chosen.map((j) => rows[j] ?? '')))], shown: chosen.length };
-}
-
 /** Full tables as code-block sections packed into thread replies; stops at `maxReplies`. */
 function renderThreadReplies(
   status: WorkermanStatus,
@@ -322,7 +186,7 @@ function renderThreadReplies(
   if (status.workers.length > 0) sections.push({ text: `*Workers and exits*\n${codeBlock(renderWorkerTable(status))}`, label: 'workers' });
   sections.push(
     ...codeTableSections(
-      monospaceTable(COLUMNS, status.processes),
+      monospaceTable(PROCESS_COLUMNS, status.processes),
       (first, last, total) => `*Processes ${first}–${last} of ${total}*`,
       (first, last) => `processes ${first}–${last}`,
     ),

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { isListedHost, resolveListedHosts } from '../../config/local-host.js';
-import { HostName } from '../../config/schema.js';
+import { HostName } from '../../config/host-name.js';
 import { renderHelpMessage } from '../../render/slack/help-blocks.js';
 import { renderHostsMessage } from '../../render/slack/hosts-blocks.js';
 import { renderTraceConfirmation } from '../../render/slack/trace-confirm-blocks.js';

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HostConfig } from '../../../src/config/schema.js';
+import { HostConfig } from '../../../src/config/host-config.js';
 import type { DoctorCheck, DoctorHostReport } from '../../../src/host/doctor-types.js';
 import { helperConfPath, loadHelper } from '../../../src/host/helper.js';
 import { runDoctor } from '../../../src/host/run-doctor.js';

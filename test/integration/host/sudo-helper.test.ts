@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { chmod, chown, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HostConfig } from '../../../src/config/schema.js';
+import { HostConfig } from '../../../src/config/host-config.js';
 import { helperConfPath, KILL_AFTER_S, loadHelper } from '../../../src/host/helper.js';
 import { renderHelperConf, sudoersLine } from '../../../src/host/setup-host.js';
 import { runTrace } from '../../../src/strace/run-trace.js';

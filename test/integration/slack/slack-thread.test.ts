@@ -17,7 +17,8 @@ import type { SlackMessage } from '../../../src/render/slack/limits.js';
 import { createAckGate } from '../../../src/slack/create-ack-gate.js';
 import { createSlackPoster } from '../../../src/slack/create-slack-poster.js';
 import { createJsonLogger } from '../../../src/slack/json-logger.js';
-import { openThread, type SlackThread, type ThreadDeps } from '../../../src/slack/thread.js';
+import type { SlackThread, ThreadDeps } from '../../../src/slack/slack-thread.js';
+import { openThread } from '../../../src/slack/thread.js';
 import { startSlackStandIn, type SlackStandIn } from '../../helpers/slack-standin.js';
 
 const BOT_TOKEN = 'xoxb-1111-2222-threadtoken';
@@ -47,7 +48,7 @@ describe('slack/thread.ts against the stand-in', () => {
         { id: NOT_MEMBER, kind: 'public', botIsMember: false },
       ],
     });
-    // As the bot builds it (app.ts): 429s reach our poster, which waits Retry-After and retries.
+    // As the bot builds it (create-bolt-app.ts): 429s reach our poster, which waits Retry-After and retries.
     client = new WebClient(BOT_TOKEN, { slackApiUrl: standIn.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, logLevel: LogLevel.ERROR });
     logLines = [];
     const logger = createJsonLogger({ write: (line) => logLines.push(JSON.parse(line) as Record<string, unknown>) });

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Config } from '../../../src/config/schema.js';
 import { ACTION_IDS } from '../../../src/slack/ids.js';
-import type { AlertChangeEvent } from '../../../src/watch/create-watcher.js';
+import type { AlertChangeEvent } from '../../../src/watch/watcher.js';
 import { startFakeWorkerman } from '../../helpers/fake-workerman.js';
 import { FIXTURES, STATUS_FIXTURES } from '../../helpers/paths.js';
 import { startBotHarness, type BotHarness, type LogLine } from '../../helpers/slack-bot-harness.js';

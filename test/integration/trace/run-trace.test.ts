@@ -5,7 +5,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { HostConfig } from '../../../src/config/schema.js';
+import { HostConfig } from '../../../src/config/host-config.js';
 import { BotError } from '../../../src/errors.js';
 import { runTrace, type TraceResult } from '../../../src/strace/run-trace.js';
 import { LocalTransport } from '../../../src/transport/local.js';

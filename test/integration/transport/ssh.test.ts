@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SshSettings } from '../../../src/config/schema.js';
+import { SshSettings } from '../../../src/config/ssh-settings.js';
 import { SshTransport } from '../../../src/transport/ssh.js';
 import { sshdUnavailableReason, startSshd, type SshdHandle } from '../../helpers/sshd.js';
 import { errorOf } from '../../helpers/bot-error.js';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HostConfig } from '../../../src/config/schema.js';
+import { HostConfig } from '../../../src/config/host-config.js';
 import { LocalTransport } from '../../../src/transport/local.js';
 import { runConnections, runStatus } from '../../../src/workerman/run-status.js';
 import { listWorkermanProcesses } from '../../../src/workerman/workerman-processes.js';

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkAccess, OUTSIDER_RULE, type AccessRequest } from '../../../src/access/check-access.js';
 import { resolveTargets } from '../../../src/config/resolve-targets.js';
-import type { AccessCommand, Config } from '../../../src/config/schema.js';
+import type { AccessCommand } from '../../../src/config/access-config.js';
+import type { Config } from '../../../src/config/schema.js';
 import { BotError } from '../../../src/errors.js';
 import { ACCESS_CONFIG } from './access-fixture.js';
 

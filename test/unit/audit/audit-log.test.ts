@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditOutcomeOf, createAuditLog, renderAuditText, toAuditLine, type AuditEntry, type AuditTrailEvent } from '../../../src/audit/audit-log.js';
+import { toAuditLine, type AuditEntry } from '../../../src/audit/audit-line.js';
+import { createAuditLog, type AuditTrailEvent } from '../../../src/audit/audit-log.js';
+import { auditOutcomeOf } from '../../../src/audit/audit-outcome-of.js';
+import { renderAuditText } from '../../../src/audit/render-audit-text.js';
 import { BotError } from '../../../src/errors.js';
 
 const T0 = Date.parse('2026-11-26T04:33:45.000Z');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createAuditLog, type AuditEntry } from '../../../src/audit/audit-log.js';
+import type { AuditEntry } from '../../../src/audit/audit-line.js';
+import { createAuditLog } from '../../../src/audit/audit-log.js';
 import { requireAuditTrail } from '../../../src/audit/require-audit-trail.js';
 import { errorOf } from '../../helpers/bot-error.js';
 

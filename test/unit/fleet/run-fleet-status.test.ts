@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HostConfig } from '../../../src/config/schema.js';
+import { HostConfig } from '../../../src/config/host-config.js';
 import { BotError } from '../../../src/errors.js';
 import { runFleetStatus, summarizeHost } from '../../../src/fleet/run-fleet-status.js';
 import type { FleetRow } from '../../../src/fleet/types.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HostConfig } from '../../../src/config/schema.js';
+import { HostConfig } from '../../../src/config/host-config.js';
 import { helperArgv, HELPER_MARKER } from '../../../src/host/helper.js';
 import { LocalTransport } from '../../../src/transport/local.js';
 import { parseSample } from '../../../src/watch/parse-sample.js';

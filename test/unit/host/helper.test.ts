@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HostConfig } from '../../../src/config/schema.js';
+import { HostConfig } from '../../../src/config/host-config.js';
 import { helperArgv, helperConfPath, HELPER_MARKER, HELPER_PROTOCOL, hostSetupError, loadHelper, parseHelperError } from '../../../src/host/helper.js';
 import { buildTraceArgs, formatSecondsArg, type TraceArgs } from '../../../src/strace/trace-args.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HostConfig } from '../../../src/config/schema.js';
+import { HostConfig } from '../../../src/config/host-config.js';
 import { hasCapSysPtrace, judgeConfChecks, judgeTraceChecks, judgeYama, type PtraceContext } from '../../../src/host/judge-helper-check.js';
 import { parseHelperCheck, parseHelperVersion } from '../../../src/host/parse-helper-check.js';
 

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_HELPER_PATH, HostConfig } from '../../../src/config/schema.js';
+import { DEFAULT_HELPER_PATH, HostConfig } from '../../../src/config/host-config.js';
 import { helperConfPath, loadHelper } from '../../../src/host/helper.js';
 import { renderHelperConf, renderSetupHost, sudoersLine } from '../../../src/host/setup-host.js';
 import { REPO_ROOT } from '../../helpers/paths.js';

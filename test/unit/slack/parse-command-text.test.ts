@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { HostConfig } from '../../../src/config/schema.js';
+import { HostConfig } from '../../../src/config/host-config.js';
 import { describeCommandText } from '../../../src/slack/commands/create-workerman-command.js';
 import { findHost, parseCommandText, resolveStatusTarget } from '../../../src/slack/parse-command-text.js';
 

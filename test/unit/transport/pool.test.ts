@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HostConfig } from '../../../src/config/schema.js';
+import { HostConfig } from '../../../src/config/host-config.js';
 import { BotError } from '../../../src/errors.js';
 import { LocalTransport } from '../../../src/transport/local.js';
 import { createTransports } from '../../../src/transport/pool.js';

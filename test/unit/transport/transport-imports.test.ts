@@ -22,6 +22,27 @@ describe('transport imports', () => {
     expect(imports).not.toContain('ssh2');
   });
 
+  it('the modules ssh.ts connects through load no library at import (ssh2 only through load-ssh2.ts)', () => {
+    const steps = [
+      'connect-ssh.ts',
+      'open-ssh-client.ts',
+      'check-host-key.ts',
+      'load-ssh-auth-methods.ts',
+      'read-private-key-file.ts',
+      'explain-ssh-error.ts',
+      'start-ssh-command.ts',
+      'remote-command-line.ts',
+      'ssh-host.ts',
+      'load-ssh2.ts',
+    ];
+    for (const file of steps) {
+      const imports = valueImports(file);
+      expect(imports, file).not.toContain('execa');
+      expect(imports, file).not.toContain('ssh2');
+      expect(imports, file).not.toContain('./local.js');
+    }
+  });
+
   it('local.ts and process-streams.ts load neither execa nor ssh2 at import', () => {
     for (const file of ['local.ts', 'process-streams.ts']) {
       const imports = valueImports(file);
@@ -31,7 +52,7 @@ describe('transport imports', () => {
     expect(valueImports('process-streams.ts')).not.toContain('./local.js');
   });
 
-  it('the pool imports only the two transports and its own types', () => {
-    expect(valueImports('pool.ts').sort()).toEqual(['../errors.js', './local.js', './ssh.js']);
+  it('the pool imports only the two transports, the ssh2 loader (for preload) and its own types', () => {
+    expect(valueImports('pool.ts').sort()).toEqual(['../errors.js', './load-ssh2.js', './local.js', './ssh.js']);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WatchSettings } from '../../../src/config/schema.js';
+import { WatchSettings } from '../../../src/config/watch-settings.js';
 import { decideStatusRun } from '../../../src/watch/decide-status-run.js';
 import { createSequence } from '../../helpers/watch-sequence.js';
 

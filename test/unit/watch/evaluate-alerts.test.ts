@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WatchThresholds } from '../../../src/config/schema.js';
+import { WatchThresholds } from '../../../src/config/watch-settings.js';
 import { evaluateAlerts } from '../../../src/watch/evaluate-alerts.js';
 import { createHostWindow } from '../../../src/watch/host-window.js';
 import type { Alert, AlertChanges, WatchSample } from '../../../src/watch/types.js';

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WatchThresholds } from '../../../src/config/schema.js';
+import { WatchThresholds } from '../../../src/config/watch-settings.js';
 import { evaluateAlerts } from '../../../src/watch/evaluate-alerts.js';
 import { createHostWindow } from '../../../src/watch/host-window.js';
 import { loadWatchState, saveWatchState } from '../../../src/watch/watch-state-file.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { remoteCommandLine } from '../../../src/transport/ssh.js';
+import { remoteCommandLine } from '../../../src/transport/remote-command-line.js';
 
 describe('remoteCommandLine()', () => {
   it('remoteCommandLine() wraps argv in timeout one second past the deadline', () => {
