@@ -4,7 +4,7 @@
  * with what each one is, the calls still in progress with how long they had waited.
  */
 
-import type { TraceFacts } from './facts.js';
+import type { TraceFacts } from './trace-facts.js';
 import { blankFdAcc, type FdAcc } from './fd-accounts.js';
 import { describeFdNote, peerOfFdNote } from './fd-note.js';
 import type { DurationSource, FdStat, SignalStat, StraceSummary, SummarizeOptions, SyscallStat, UnfinishedCall } from './types.js';

@@ -5,7 +5,7 @@
  * live-call.ts's. The verdict is made once, complete: nothing changes it afterwards.
  */
 
-import type { TraceFacts } from '../facts.js';
+import type { TraceFacts } from '../trace-facts.js';
 import { lastCallEndMs, type PidFacts } from '../pid-facts.js';
 import { ACCEPT, CHILD_WAIT, CONNECT, FORK, isEventLoopWait, isMasterWait, isSleepCall, KILL, LOOP_WAIT, READ, SOCKET, WRITE } from '../syscall-kinds.js';
 import type { SummarizeOptions, UnfinishedCall, Verdict, VerdictState } from '../types.js';
