@@ -47,6 +47,11 @@ export function formatMsValue(ms: number | null): string {
   return ms.toFixed(3);
 }
 
+/** `99.52`, `0.04`, `0.00`: a percentage as a bare number with two decimals for a column titled `%`, as `strace -c` prints its `% time` (`-` when unknown). */
+export function formatPercentValue(pct: number | null): string {
+  return pct === null ? '-' : pct.toFixed(2);
+}
+
 /** `0.043 ms`, `2.4 ms`, `12 ms`, `1.5 s`: a short time with its unit (a syscall's wait, CPU time, a host's answer). */
 export function formatMs(ms: number): string {
   if (ms >= 1000) return `${(ms / 1000).toFixed(1)} s`;

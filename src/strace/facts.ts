@@ -9,70 +9,41 @@ import { CallCounts, MAX_PIDS, type SyscallAcc } from './call-counts.js';
 import type { StraceErrorReason, StraceEvent, SyscallEvent } from './events.js';
 import { FdAccounts, seeNewFd, seeNote, type FdAcc } from './fd-accounts.js';
 import { isSocketNote } from './fd-note.js';
-import { PidFactsTable, seeChild, seeRequestRead, seeRestart, setLastCall, type PidFacts } from './pid-facts.js';
+import { PidFactsTable, requestSeen, seeChild, seeRequestRead, seeRestart, setLastCall, type PidFacts } from './pid-facts.js';
 import { CHILD_WAIT, FORK, isEventLoopWait, KILL, LOOP_WAIT, READ, SLEEP, SOCKET, WRITE } from './syscall-kinds.js';
 import { TraceClock } from './trace-clock.js';
+import type { PendingCall, TraceFacts } from './trace-facts.js';
 import type { ProcessExit } from './types.js';
 
-const MAX_UNPARSED_SAMPLES = 5;
+/** Unparsed lines kept as samples unless the caller asks for more (TraceReducerOptions). */
+export const DEFAULT_UNPARSED_SAMPLES = 5;
+/** Characters kept of each unparsed sample. */
+export const UNPARSED_SAMPLE_CHARS = 300;
 const MAX_STRACE_ERRORS = 10;
 
-/** A call that started and had not returned when last seen (unfinished or detached). */
-export interface PendingCall {
-  pid: number | null;
-  name: string;
-  fd: number | null;
-  fdAcc: FdAcc | null;
-  fdCount: number | null;
-  timeMs: number | null;
-  /** It was the first call seen of its pid (in progress at attach: waited at least the whole trace). */
-  first: boolean;
-  /** A socket read returned data since the last event-loop wait (a request was being served). */
-  afterRequest: { fd: number | null; note: string | null } | null;
-  /** For restart_syscall: the call it resumes, when this trace saw that call interrupted; else null. */
-  resumes: string | null;
-}
-
-/** What a trace showed. Collections are the reducer's own: read them, do not change them. */
-export interface TraceFacts {
-  /** The pid lines without a `[pid N]` prefix belong to: the one pid asked for, else the first attached. */
-  mainPid: number | null;
-  /** Pids asked for or seen (attach, exit, strace messages), up to MAX_PIDS. */
-  seenPids: ReadonlySet<number>;
-  pids: ReadonlyMap<number | null, PidFacts>;
-  calls: CallCounts;
-  fds: FdAccounts;
-  /** Per pid, the call in progress when last seen. */
-  pending: ReadonlyMap<number | null, PendingCall>;
-  exits: ReadonlyMap<number, ProcessExit>;
-  /** strace's own refusals (attach failures), in order, up to MAX_STRACE_ERRORS. */
-  straceErrors: readonly { reason: StraceErrorReason; message: string; pid: number | null }[];
-  /** The first 300 characters of the first unparsed lines, as they were (not redacted). */
-  unparsedSamples: readonly string[];
-  unparsedLines: number;
-  syscallCount: number;
-  sawAttach: boolean;
-  /** Pids strace detached from while they ran user code (no syscall in progress). */
-  detachedRunning: ReadonlySet<number | null>;
-  /** Where the syscall counts come from: trace lines, a `strace -c` table, or nothing. */
-  countSource: 'trace' | 'table' | 'none';
-  /** First and last time seen (ms; `-tt` ones since midnight, kept monotonic past it), null without timestamps. */
-  firstTimeMs: number | null;
-  lastTimeMs: number | null;
-  hasDurations: boolean;
-}
-
-/** Feeds events into facts. onSyscall is the hot path (a reused event: read now, never kept). */
+/**
+ * Feeds events into facts. onSyscall is the hot path (a reused event: read now, never kept). Both return
+ * the facts of the pid when the line was a socket read with data (a request read: `requestRead` just
+ * set), else null: the caller, who holds the line, then says where its data is (RequestRead.src);
+ * without that, request lines stay unknown. (A return value, not a callback: it costs the hot path no
+ * call and no store.)
+ */
 export interface TraceReducer {
-  onSyscall(ev: SyscallEvent): void;
+  onSyscall(ev: SyscallEvent): PidFacts | null;
   /** Any other event; a `split` event's message is taken, its head is the caller's to glue. */
-  onEvent(ev: StraceEvent): void;
+  onEvent(ev: StraceEvent): PidFacts | null;
   /** The facts so far. */
   facts(): TraceFacts;
 }
 
+export interface TraceReducerOptions {
+  /** Unparsed lines kept as samples (default DEFAULT_UNPARSED_SAMPLES). */
+  maxUnparsedSamples?: number;
+}
+
 /** Creates a reducer for a trace of `pids` (the ones asked for; one pid owns the unprefixed lines). */
-export function createTraceReducer(pids: readonly number[] = []): TraceReducer {
+export function createTraceReducer(pids: readonly number[] = [], options: TraceReducerOptions = {}): TraceReducer {
+  const maxUnparsedSamples = options.maxUnparsedSamples ?? DEFAULT_UNPARSED_SAMPLES;
   const calls = new CallCounts();
   const fds = new FdAccounts();
   const pidFacts = new PidFactsTable();
@@ -103,7 +74,8 @@ export function createTraceReducer(pids: readonly number[] = []): TraceReducer {
     errno: string | null,
     durationMs: number | null,
     timeMs: number | null,
-  ): void {
+  ): PidFacts | null {
+    let requestReadBy: PidFacts | null = null;
     if (errno !== null) {
       acc.errors++;
       calls.error(name, errno);
@@ -124,7 +96,10 @@ export function createTraceReducer(pids: readonly number[] = []): TraceReducer {
     if (ret !== null && ret > 0) {
       if ((kind & READ) !== 0) {
         if (fa !== null) fa.bytesRead += ret;
-        if ((kind & SOCKET) !== 0 || (fa !== null && (fa.isSocket || fa.connectPeer !== null))) seeRequestRead(f, fa);
+        if ((kind & SOCKET) !== 0 || (fa !== null && (fa.isSocket || fa.connectPeer !== null))) {
+          seeRequestRead(f, fa);
+          requestReadBy = f;
+        }
       } else if ((kind & WRITE) !== 0) {
         if (fa !== null) fa.bytesWritten += ret;
       } else if ((kind & (CHILD_WAIT | FORK)) !== 0) {
@@ -138,9 +113,10 @@ export function createTraceReducer(pids: readonly number[] = []): TraceReducer {
     if (errno !== null || f.restartable !== null) seeRestart(f, name, errno);
     setLastCall(f, name, errno, timeMs, durationMs);
     clock.seeEnd(timeMs, durationMs);
+    return requestReadBy;
   }
 
-  function onSyscall(ev: SyscallEvent): void {
+  function onSyscall(ev: SyscallEvent): PidFacts | null {
     const pid = ev.pid ?? mainPid;
     const timeMs = clock.stamp(ev.timeMs);
     syscallCount++;
@@ -187,11 +163,11 @@ export function createTraceReducer(pids: readonly number[] = []): TraceReducer {
     if ((kind & KILL) !== 0) f.killCalls++;
 
     if (ev.state === 'complete') {
-      applyResult(ev.name, sacc, f, fa, ev.ret, ev.errno, ev.durationMs, timeMs);
+      return applyResult(ev.name, sacc, f, fa, ev.ret, ev.errno, ev.durationMs, timeMs);
     } else if (ev.state === 'unfinished' || ev.state === 'detached') {
       pending.set(pid, {
         pid, name: ev.name, fd: ev.fd, fdAcc: fa, fdCount: ev.fdCount, timeMs, first,
-        afterRequest: f.requestRead === null ? null : { ...f.requestRead },
+        afterRequest: requestSeen(f.requestRead),
         resumes,
       });
       if (pending.size > MAX_PIDS) pending.delete(pending.keys().next().value as number | null);
@@ -199,27 +175,27 @@ export function createTraceReducer(pids: readonly number[] = []): TraceReducer {
     } else {
       setLastCall(f, ev.name, null, timeMs, null);
     }
+    return null;
   }
 
-  function onEvent(ev: StraceEvent): void {
+  function onEvent(ev: StraceEvent): PidFacts | null {
     switch (ev.kind) {
       case 'syscall':
-        onSyscall(ev);
-        return;
+        return onSyscall(ev);
       case 'resumed': {
         const pid = ev.pid ?? mainPid;
         const timeMs = clock.stamp(ev.timeMs);
         const p = pending.get(pid);
         if (p !== undefined && p.name === ev.name) {
-          if (ev.incomplete) return; // still running: keep it pending
+          if (ev.incomplete) return null; // still running: keep it pending
           pending.delete(pid);
-          applyResult(ev.name, calls.syscall(ev.name), pidFacts.get(pid), p.fdAcc, ev.ret, ev.errno, ev.durationMs, p.timeMs ?? timeMs);
+          const requestReadBy = applyResult(ev.name, calls.syscall(ev.name), pidFacts.get(pid), p.fdAcc, ev.ret, ev.errno, ev.durationMs, p.timeMs ?? timeMs);
           clock.seeEnd(timeMs, 0);
-        } else if (!ev.incomplete) {
-          // Its unfinished half was before the attach or lost: still account the result.
-          applyResult(ev.name, calls.syscall(ev.name), pidFacts.get(pid), null, ev.ret, ev.errno, ev.durationMs, timeMs);
+          return requestReadBy;
         }
-        return;
+        // Its unfinished half was before the attach or lost: still account the result.
+        if (!ev.incomplete) return applyResult(ev.name, calls.syscall(ev.name), pidFacts.get(pid), null, ev.ret, ev.errno, ev.durationMs, timeMs);
+        return null;
       }
       case 'signal': {
         clock.stamp(ev.timeMs);
@@ -227,7 +203,7 @@ export function createTraceReducer(pids: readonly number[] = []): TraceReducer {
         const f = pidFacts.get(ev.pid ?? mainPid);
         f.signals++;
         if (ev.signal === 'SIGCHLD') f.sigchld++;
-        return;
+        return null;
       }
       case 'exit': {
         clock.stamp(ev.timeMs);
@@ -235,37 +211,37 @@ export function createTraceReducer(pids: readonly number[] = []): TraceReducer {
         seePid(pid);
         pending.delete(pid);
         if (exits.size < MAX_PIDS) exits.set(pid, { pid, code: ev.code, signal: ev.signal });
-        return;
+        return null;
       }
       case 'attach':
         sawAttach = true;
         seePid(ev.pid);
         mainPid ??= ev.pid;
-        return;
+        return null;
       case 'detach':
         seePid(ev.pid);
         // Detached while not inside a syscall: it was running user code at that moment.
         if (!pending.has(ev.pid) && !(ev.pid === mainPid && pending.has(null))) detachedRunning.add(ev.pid);
-        return;
+        return null;
       case 'split':
         if (ev.message.kind === 'attach') onEvent(ev.message);
         else seePid(ev.message.pid);
-        return;
+        return null;
       case 'strace-error':
         if (straceErrors.length < MAX_STRACE_ERRORS) straceErrors.push({ reason: ev.reason, message: ev.message, pid: ev.pid });
         if (ev.pid !== null) seePid(ev.pid);
-        return;
+        return null;
       case 'count-row':
         calls.tableRow(ev);
-        return;
+        return null;
       case 'unparsed':
         unparsedLines++;
-        if (unparsedSamples.length < MAX_UNPARSED_SAMPLES) unparsedSamples.push(ev.line.slice(0, 300));
-        return;
+        if (unparsedSamples.length < maxUnparsedSamples) unparsedSamples.push(sampleOf(ev.line));
+        return null;
       case 'continuation': // only meaningful right after a split line: the caller glues those
       case 'strace-message':
       case 'count-table':
-        return;
+        return null;
     }
   }
 
@@ -292,4 +268,12 @@ export function createTraceReducer(pids: readonly number[] = []): TraceReducer {
   }
 
   return { onSyscall, onEvent, facts };
+}
+
+/**
+ * The first UNPARSED_SAMPLE_CHARS characters of `line`, as a string of their own: a slice of a long line
+ * would keep the whole line alive, and `--show-unparsed` keeps thousands of samples.
+ */
+function sampleOf(line: string): string {
+  return line.length <= UNPARSED_SAMPLE_CHARS ? line : Buffer.from(line.slice(0, UNPARSED_SAMPLE_CHARS), 'utf8').toString('utf8');
 }

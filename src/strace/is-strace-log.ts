@@ -1,4 +1,5 @@
 import { BotError, oneLine } from '../errors.js';
+import { escapeControl } from '../render/escape-control.js';
 import type { StraceSummary } from './types.js';
 
 /**
@@ -23,11 +24,14 @@ export function isStraceLog(summary: StraceSummary): boolean {
 
 /**
  * Returns the `not_strace_log` error for input `name` whose summary fails isStraceLog: empty, or how many
- * lines none of which strace wrote, quoting the first (already redacted by the summariser, cut to one line).
+ * lines none of which strace wrote, quoting the first (already redacted by the summariser, cut to one line,
+ * control characters made spaces or escaped).
  */
 export function notStraceLogError(name: string, summary: StraceSummary, firstUnparsedLine?: string): BotError {
   if (summary.unparsedLines === 0) return new BotError('not_strace_log', `${name} is empty: there is no strace output in it to summarise.`);
   const lines = summary.unparsedLines === 1 ? 'its only line is not a strace line' : `none of its ${summary.unparsedLines} lines is a strace line`;
-  const first = firstUnparsedLine === undefined || oneLine(firstUnparsedLine) === '' ? '' : ` (the first reads "${oneLine(firstUnparsedLine, 80)}")`;
+  // oneLine makes tabs and C0 controls spaces; escapeControl then shows what is left that could drive a
+  // terminal or reorder the line (C1 controls, bidi marks) as `\x9b`, `\u202e`.
+  const first = firstUnparsedLine === undefined || oneLine(firstUnparsedLine) === '' ? '' : ` (the first reads "${escapeControl(oneLine(firstUnparsedLine, 80))}")`;
   return new BotError('not_strace_log', `${name} is not a strace log: ${lines}${first}.`);
 }

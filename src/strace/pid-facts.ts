@@ -6,7 +6,33 @@
 
 import { MAX_PIDS } from './call-counts.js';
 import type { FdAcc } from './fd-accounts.js';
+import { readRequestLine, readRequestLineBytes } from './request-line.js';
 import { CHILD_WAIT } from './syscall-kinds.js';
+
+/** A socket read that returned data since the last event-loop wait: the request being served. */
+export interface RequestRead {
+  fd: number | null;
+  note: string | null;
+  /** The first line of the data (request-line.ts), once resolveRequestLine() has read it; null: not text, or not known. */
+  line: string | null;
+  /**
+   * Where that line still is, until resolved: the syscall line as a string, or its byte range of a
+   * Buffer that stays valid only while the summariser's current chunk is being read (it resolves them
+   * before the next). Kept as a reference so that the many reads of a busy trace cost no decoding:
+   * only the read before a call that is still in progress (or the last one) is ever read.
+   */
+  src: string | Buffer | null;
+  /**
+   * Where in `src` the line is; -1 when there is nothing to read (read already, or no source given).
+   * A new read sets -1 rather than clearing `src`: the summariser then stores the chunk again only when
+   * it is another one (a pointer store into this long-lived object costs a write barrier; a number, none).
+   */
+  srcStart: number;
+  srcEnd: number;
+}
+
+/** What a pending call keeps of the request read before it. */
+export type RequestSeen = Pick<RequestRead, 'fd' | 'note' | 'line'>;
 
 /** What the trace showed about one pid (beyond the JSON contract). */
 export interface PidFacts {
@@ -21,7 +47,9 @@ export interface PidFacts {
   sleepMs: number;
   socketsSeen: boolean;
   /** The last socket read with data since the last event-loop wait (a request being served). */
-  requestRead: { fd: number | null; note: string | null } | null;
+  requestRead: RequestRead | null;
+  /** The object requestRead points to when set, kept and reused: a busy trace reads a request per few lines. */
+  requestSlot: RequestRead | null;
   /** The call that last returned ERESTART_RESTARTBLOCK (stopped or interrupted by the tracer), which a restart_syscall resumes. */
   restartable: string | null;
   /** The last call seen: when it started (NaN: in progress, or no timestamp) and its `-T` duration (NaN: none). */
@@ -69,6 +97,7 @@ export class PidFactsTable {
       sleepMs: 0,
       socketsSeen: false,
       requestRead: null,
+      requestSlot: null,
       restartable: null,
       lastCall: null,
       waitCalls: 0,
@@ -130,9 +159,33 @@ export function seeRestart(f: PidFacts, name: string, errno: string | null): voi
 /** A socket read returned data: a request is being served (changed in place; pending calls take a copy). */
 export function seeRequestRead(f: PidFacts, fa: FdAcc | null): void {
   f.socketReads++;
-  if (f.requestRead === null) f.requestRead = { fd: fa?.fd ?? null, note: fa?.note ?? null };
-  else {
-    f.requestRead.fd = fa?.fd ?? null;
-    f.requestRead.note = fa?.note ?? null;
+  const r = f.requestSlot ?? newRequestSlot(f);
+  r.fd = fa?.fd ?? null;
+  r.note = fa?.note ?? null;
+  r.line = null;
+  r.srcStart = -1;
+  f.requestRead = r;
+}
+
+function newRequestSlot(f: PidFacts): RequestRead {
+  const r: RequestRead = { fd: null, note: null, line: null, src: null, srcStart: -1, srcEnd: 0 };
+  f.requestSlot = r;
+  return r;
+}
+
+/** Reads the request line of `r` from its source now (once), and returns it. */
+export function resolveRequestLine(r: RequestRead): string | null {
+  const src = r.src;
+  if (src !== null && r.srcStart >= 0) {
+    r.line = typeof src === 'string' ? readRequestLine(src) : readRequestLineBytes(src, r.srcStart, r.srcEnd);
+    // Let the chunk go: nothing else of it is read.
+    r.src = null;
+    r.srcStart = -1;
   }
+  return r.line;
+}
+
+/** What a call still in progress keeps of the request read before it (its line read now), or null. */
+export function requestSeen(r: RequestRead | null): RequestSeen | null {
+  return r === null ? null : { fd: r.fd, note: r.note, line: resolveRequestLine(r) };
 }

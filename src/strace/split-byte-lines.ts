@@ -71,7 +71,7 @@ export function createByteLineSplitter(sink: ByteLineSink, maxLineLength: number
 
   return {
     push(chunk: Uint8Array | string): void {
-      const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      const buf = chunkBuffer(chunk);
       let pos = 0;
       if (carryLen > 0 || skipping) {
         const nl = buf.indexOf(CH_LF);
@@ -101,4 +101,9 @@ export function createByteLineSplitter(sink: ByteLineSink, maxLineLength: number
     },
     overlongLines: () => overlong,
   };
+}
+
+/** The chunk as a Buffer: itself when it is one, a view of its bytes, or a string's UTF-8. */
+export function chunkBuffer(chunk: Uint8Array | string): Buffer {
+  return typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
 }

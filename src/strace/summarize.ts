@@ -7,11 +7,12 @@
 
 import { createSyscallScratch, type StraceErrorReason, type StraceEvent } from './events.js';
 import { createTraceReducer } from './facts.js';
+import { resolveRequestLine, type PidFacts, type RequestRead } from './pid-facts.js';
 import { parseStraceLineReusing } from './parse-line.js';
 import { parseOtherLineBytes } from './parse-bytes-other.js';
 import { parseStraceLineBytes } from './parse-line-bytes.js';
 import { redactSecrets } from './redact.js';
-import { createByteLineSplitter } from './split-byte-lines.js';
+import { chunkBuffer, createByteLineSplitter } from './split-byte-lines.js';
 import { buildSummaryBody } from './summary-body.js';
 import type { StraceSummary, SummarizeOptions } from './types.js';
 import { decideVerdict } from './verdict/decide.js';
@@ -21,7 +22,7 @@ const DEFAULT_MAX_LINE_LENGTH = 64 * 1024;
 
 /** Extras that are not part of the JSON contract: for display (unparsed samples) and for tests. */
 export interface StraceSummaryDetails {
-  /** Up to 5 unparsed lines, secrets redacted, for showing next to the count. */
+  /** The first unparsed lines (5 unless SummarizerOptions.maxUnparsedSamples says more), secrets redacted, for showing next to the count. */
   unparsedSamples: string[];
   /** Lines the line splitter cut because they were too long (chunk APIs only). */
   overlongLines: number;
@@ -51,19 +52,59 @@ export interface StraceSummarizer {
   addOverlongLines(count: number): void;
 }
 
-/** The summariser plus the byte entry point used by the chunk APIs below. */
+/** The summary's options plus what only the display needs. */
+export interface SummarizerOptions extends SummarizeOptions {
+  /** Unparsed lines kept for details().unparsedSamples (default 5; `--show-unparsed` asks for more). */
+  maxUnparsedSamples?: number;
+}
+
+/** The summariser plus the byte entry points used by the chunk APIs below. */
 interface ByteStraceSummarizer extends StraceSummarizer {
   /** Feeds the line in `buf[start, end)` (no terminator, no trailing CR). */
   pushBytes(buf: Buffer, start: number, end: number): void;
+  /** The chunk whose lines pushBytes() is about to get (ranges of it stay valid until endChunk()). */
+  beginChunk(chunk: Buffer): void;
+  /** The chunk is done: what was kept as a reference into it is read now. */
+  endChunk(): void;
 }
 
 /** Creates a streaming summariser: push lines, then finish(). Memory does not grow with trace length. */
-export function createStraceSummarizer(opts: SummarizeOptions = {}): StraceSummarizer {
+export function createStraceSummarizer(opts: SummarizerOptions = {}): StraceSummarizer {
   return createByteStraceSummarizer(opts);
 }
 
-function createByteStraceSummarizer(opts: SummarizeOptions): ByteStraceSummarizer {
-  const reducer = createTraceReducer(opts.pids);
+function createByteStraceSummarizer(opts: SummarizerOptions): ByteStraceSummarizer {
+  // A socket read with data records a request (RequestRead): the reducer returns its pid's facts, and
+  // this, which holds the line, says where the data is. Nothing is stored per line (a store of the line
+  // into this long-lived closure would cost a write barrier each). A range of the current chunk is kept
+  // as a reference and read only if still needed when the chunk ends; a range of a buffer the splitter
+  // or the glue reuses is read at once; a string is kept.
+  let chunk: Buffer | null = null;
+  const holding: PidFacts[] = [];
+  function keepRequestBytes(f: PidFacts, buf: Buffer, start: number, end: number): void {
+    const r = f.requestRead;
+    if (r === null) return;
+    r.srcStart = start;
+    r.srcEnd = end;
+    // Only when the slot does not point at this buffer yet (once per chunk and pid): the common read
+    // stores two numbers, and the per-line code stays small enough for V8 to keep the parser inlined.
+    if (r.src !== buf) pointAt(f, r, buf);
+  }
+  /** Points `r` at `buf`: held until the chunk ends, or read at once from a buffer that will be reused. */
+  function pointAt(f: PidFacts, r: RequestRead, buf: Buffer): void {
+    r.src = buf;
+    if (buf !== chunk) resolveRequestLine(r);
+    else holding.push(f);
+  }
+  function keepRequestLine(f: PidFacts, line: string): void {
+    const r = f.requestRead;
+    if (r === null) return;
+    r.src = line;
+    r.srcStart = 0;
+    r.srcEnd = line.length;
+  }
+  const { maxUnparsedSamples, ...summarizeOpts } = opts;
+  const reducer = createTraceReducer(opts.pids, maxUnparsedSamples === undefined ? {} : { maxUnparsedSamples });
   // One reusable event object for syscall lines: the hot loop allocates nothing per line for it.
   const scratch = createSyscallScratch();
   const parse = (line: string): StraceEvent | undefined => parseStraceLineReusing(line, scratch);
@@ -72,10 +113,17 @@ function createByteStraceSummarizer(opts: SummarizeOptions): ByteStraceSummarize
   let overlongLines = 0;
   let finished: StraceSummary | null = null;
 
-  function take(ev: StraceEvent | undefined): void {
-    if (ev === undefined) return;
+  /** Reduces one event; returns the facts of the pid whose request it read, if it was such a read. */
+  function take(ev: StraceEvent | undefined): PidFacts | null {
+    if (ev === undefined) return null;
     if (ev.kind === 'split') splitHead = ev.head;
-    reducer.onEvent(ev);
+    return reducer.onEvent(ev);
+  }
+
+  /** Parses and reduces one string line. */
+  function takeLine(line: string): void {
+    const readBy = take(parse(line));
+    if (readBy !== null) keepRequestLine(readBy, line);
   }
 
   function push(line: string): void {
@@ -84,16 +132,16 @@ function createByteStraceSummarizer(opts: SummarizeOptions): ByteStraceSummarize
       splitHead = null;
       const ev = parse(line);
       if (ev !== undefined && ev.kind === 'continuation') {
-        take(parse(head + line));
+        takeLine(head + line);
         return;
       }
       // No continuation: the call was in progress when strace printed its message. (The line is parsed
       // again after it, because both parses share the scratch event.)
-      take(parse(`${head} <detached ...>`));
-      take(parse(line));
+      takeLine(`${head} <detached ...>`);
+      takeLine(line);
       return;
     }
-    take(parse(line));
+    takeLine(line);
   }
 
   function pushBytes(buf: Buffer, start: number, end: number): void {
@@ -107,13 +155,15 @@ function createByteStraceSummarizer(opts: SummarizeOptions): ByteStraceSummarize
     } else if (end > start) {
       const ev = parseStraceLineBytes(buf, start, end, scratch);
       if (ev !== null) {
-        reducer.onSyscall(ev);
+        const readBy = reducer.onSyscall(ev);
+        if (readBy !== null) keepRequestBytes(readBy, buf, start, end);
         return;
       }
       // The lines a fork or a signal brings (attach, signal, a syscall line cut by strace's message).
       const other = parseOtherLineBytes(buf, start, end);
       if (other !== null) {
-        take(other);
+        const readBy = take(other);
+        if (readBy !== null) keepRequestBytes(readBy, buf, start, end);
         return;
       }
     }
@@ -137,8 +187,10 @@ function createByteStraceSummarizer(opts: SummarizeOptions): ByteStraceSummarize
     glued.write(head, 0, 'utf8');
     buf.copy(glued, headBytes, start, end);
     const ev = parseStraceLineBytes(glued, 0, length, scratch);
-    if (ev !== null) reducer.onSyscall(ev);
-    else take(parse(glued.toString('utf8', 0, length)));
+    if (ev !== null) {
+      const readBy = reducer.onSyscall(ev);
+      if (readBy !== null) keepRequestBytes(readBy, glued, 0, length);
+    } else takeLine(glued.toString('utf8', 0, length));
   }
 
   function finish(final?: SummarizeOptions): StraceSummary {
@@ -146,9 +198,10 @@ function createByteStraceSummarizer(opts: SummarizeOptions): ByteStraceSummarize
     if (splitHead !== null) {
       const head = splitHead;
       splitHead = null;
-      take(parse(`${head} <detached ...>`));
+      takeLine(`${head} <detached ...>`);
     }
-    const options = final === undefined ? opts : { ...opts, ...final };
+    endChunk();
+    const options = final === undefined ? summarizeOpts : { ...summarizeOpts, ...final };
     const facts = reducer.facts();
     const body = buildSummaryBody(facts, options);
     finished = { ...body.summary, verdict: decideVerdict({ ...body, facts, opts: options }) };
@@ -173,9 +226,27 @@ function createByteStraceSummarizer(opts: SummarizeOptions): ByteStraceSummarize
     };
   }
 
+  function beginChunk(buf: Buffer): void {
+    chunk = buf;
+  }
+
+  function endChunk(): void {
+    for (const f of holding) {
+      const r = f.requestSlot;
+      if (r === null || r.src !== chunk) continue;
+      // Still the request being served: read its line now. Either way the chunk is let go.
+      if (f.requestRead === r) resolveRequestLine(r);
+      r.src = null;
+    }
+    holding.length = 0;
+    chunk = null;
+  }
+
   return {
     push,
     pushBytes,
+    beginChunk,
+    endChunk,
     finish,
     details,
     addOverlongLines(count: number) {
@@ -185,26 +256,31 @@ function createByteStraceSummarizer(opts: SummarizeOptions): ByteStraceSummarize
 }
 
 /** Summarises a stream (or list) of lines. */
-export async function summarizeStrace(lines: AsyncIterable<string> | Iterable<string>, opts?: SummarizeOptions): Promise<StraceSummary> {
+export async function summarizeStrace(lines: AsyncIterable<string> | Iterable<string>, opts?: SummarizerOptions): Promise<StraceSummary> {
   const s = createStraceSummarizer(opts);
   for await (const line of lines) s.push(line);
   return s.finish();
 }
 
 /** Summarises a byte/text chunk stream (a file, a process pipe), splitting lines as they arrive. */
-export async function summarizeStraceChunks(chunks: AsyncIterable<Uint8Array | string>, opts?: SummarizeOptions): Promise<StraceSummary> {
+export async function summarizeStraceChunks(chunks: AsyncIterable<Uint8Array | string>, opts?: SummarizerOptions): Promise<StraceSummary> {
   return (await summarizeStraceChunksWithDetails(chunks, opts)).summary;
 }
 
 /** Like summarizeStraceChunks, plus the extras (unparsed samples, overlong lines) for display. */
 export async function summarizeStraceChunksWithDetails(
   chunks: AsyncIterable<Uint8Array | string>,
-  opts: SummarizeOptions & { maxLineLength?: number } = {},
+  opts: SummarizerOptions & { maxLineLength?: number } = {},
 ): Promise<{ summary: StraceSummary; details: StraceSummaryDetails }> {
   const { maxLineLength = DEFAULT_MAX_LINE_LENGTH, ...summarizeOpts } = opts;
   const s = createByteStraceSummarizer(summarizeOpts);
   const lines = createByteLineSplitter({ bytes: s.pushBytes, text: s.push }, maxLineLength);
-  for await (const chunk of chunks) lines.push(chunk);
+  for await (const chunk of chunks) {
+    const buf = chunkBuffer(chunk);
+    s.beginChunk(buf);
+    lines.push(buf);
+    s.endChunk();
+  }
   lines.end();
   s.addOverlongLines(lines.overlongLines());
   const summary = s.finish();

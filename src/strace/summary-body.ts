@@ -4,10 +4,10 @@
  * with what each one is, the calls still in progress with how long they had waited.
  */
 
-import type { TraceFacts } from './facts.js';
+import type { TraceFacts } from './trace-facts.js';
 import { blankFdAcc, type FdAcc } from './fd-accounts.js';
 import { describeFdNote, peerOfFdNote } from './fd-note.js';
-import type { FdStat, SignalStat, StraceSummary, SummarizeOptions, SyscallStat, UnfinishedCall } from './types.js';
+import type { DurationSource, FdStat, SignalStat, StraceSummary, SummarizeOptions, SyscallStat, UnfinishedCall } from './types.js';
 import { describeFromLive } from './verdict/live-evidence.js';
 
 const MAX_FDS_SHOWN = 100;
@@ -51,17 +51,30 @@ export function buildSummaryBody(facts: TraceFacts, opts: SummarizeOptions): Sum
   for (const p of [...facts.pending.values()].sort((a, b) => (a.pid ?? -1) - (b.pid ?? -1))) {
     const d = describe(p.pid, p.fd, p.fdAcc);
     let waitedMs: number | null = null;
-    if (p.timeMs !== null && traceEndMs !== null && traceEndMs > p.timeMs) waitedMs = round3(traceEndMs - p.timeMs);
-    else if (p.timeMs === null && p.first && opts.durationMs != null) waitedMs = opts.durationMs;
-    unfinished.push({ pid: p.pid, syscall: p.name, fd: p.fd, description: d.description, waitedMs });
+    let waitedIsLowerBound = false;
+    // A call already in progress when strace attached (a first restart_syscall is one) began earlier.
+    const beganBeforeAttach = p.first && p.name === 'restart_syscall';
+    if (p.timeMs !== null && traceEndMs !== null && traceEndMs > p.timeMs) {
+      waitedMs = round3(traceEndMs - p.timeMs);
+      // Without the host's duration the end is only the last timestamp: the call may have waited longer.
+      waitedIsLowerBound = opts.durationMs == null || beganBeforeAttach;
+    } else if (p.timeMs === null && p.first && opts.durationMs != null) {
+      // Taken to be in progress since before the attach: it waited the whole trace, at least.
+      waitedMs = opts.durationMs;
+      waitedIsLowerBound = true;
+    }
+    unfinished.push({ pid: p.pid, syscall: p.name, fd: p.fd, description: d.description, waitedMs, waitedIsLowerBound });
     unfinishedPeers.push(d.peer);
   }
 
-  const durationMs = opts.durationMs ?? (firstTimeMs !== null && lastTimeMs !== null && lastTimeMs > firstTimeMs ? Math.round(lastTimeMs - firstTimeMs) : null);
+  const spanMs = firstTimeMs !== null && lastTimeMs !== null && lastTimeMs > firstTimeMs ? Math.round(lastTimeMs - firstTimeMs) : null;
+  const durationMs = opts.durationMs ?? spanMs;
+  const durationSource: DurationSource | null = opts.durationMs != null ? 'measured' : spanMs !== null ? 'timestamps' : null;
   const summary = {
     host: opts.host ?? null,
     pids: [...facts.seenPids].sort((a, b) => a - b),
     durationMs,
+    durationSource,
     syscallCount: total,
     unparsedLines: facts.unparsedLines,
     syscalls,

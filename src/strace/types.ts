@@ -49,6 +49,13 @@ export interface UnfinishedCall {
   fd: number | null;
   description: string | null;
   waitedMs: number | null;
+  /**
+   * True when `waitedMs` is only a lower bound: in a file, whose end is not known, it runs to the last
+   * timestamp (the call was still waiting then, and may have gone on after); and a call in progress
+   * since before strace attached began earlier than the trace shows. False when `waitedMs` is how long
+   * the call had waited when a live trace ended (the host measured that end), and when it is null.
+   */
+  waitedIsLowerBound: boolean;
 }
 
 export interface ProcessExit {
@@ -65,12 +72,21 @@ export interface Verdict {
   fd: number | null;
   peer: string | null;
   waitedMs: number | null;
+  /** As UnfinishedCall.waitedIsLowerBound, for `waitedMs`. */
+  waitedIsLowerBound: boolean;
 }
+
+/**
+ * Where `durationMs` comes from: `measured` (a live trace: the host timed it), `timestamps` (a file: the
+ * span from its first to its last timestamp, which is not how long strace ran), or null (not known).
+ */
+export type DurationSource = 'measured' | 'timestamps';
 
 export interface StraceSummary {
   host: string | null;
   pids: number[];
   durationMs: number | null;
+  durationSource: DurationSource | null;
   syscallCount: number;
   unparsedLines: number;
   syscalls: SyscallStat[];

@@ -1,5 +1,6 @@
 import { formatBytes } from '../render/format.js';
-import { describeExitStatus } from './describe-exit-status.js';
+import { describeExitStatus, exitCauseOfStatus } from './describe-exit-status.js';
+import { exitHint } from './exit-hint.js';
 import type { Finding, ProcessRow, WorkermanStatus } from './types.js';
 
 /** A process is an outlier above this multiple of its worker's median memory. */
@@ -11,8 +12,9 @@ export const MEMORY_OUTLIER_FACTOR = 2;
 export const MEMORY_OUTLIER_MIN_PROCESSES = 3;
 
 /**
- * Returns what Workerman does not say itself: busy processes, workers with abnormal exits (crash
- * loops), memory outliers and processes missing from the table. Pure; drives highlighting everywhere.
+ * Returns what Workerman does not say itself: busy processes, workers with an abnormal exit (one) or a
+ * crash loop (repeated abnormal exits), memory outliers and processes missing from the table. Pure;
+ * drives highlighting everywhere.
  */
 export function computeFindings(status: WorkermanStatus): Finding[] {
   const findings: Finding[] = [];
@@ -27,22 +29,35 @@ export function computeFindings(status: WorkermanStatus): Finding[] {
     });
   }
 
-  // One finding per worker name, however many exit statuses it has.
-  const abnormal = new Map<string, { total: number; parts: string[] }>();
+  // One finding per worker name, however many exit statuses it has: one abnormal exit is just that (a
+  // kill -9, the OOM killer), repeated ones are a crash loop; the same words as a trace's verdict.
+  const abnormal = new Map<string, { total: number; parts: string[]; hints: Set<string> }>();
   for (const w of status.workers) {
     if (w.exitCount <= 0 || w.exitStatus === 0 || w.exitStatus === '0') continue;
-    const entry = abnormal.get(w.name) ?? { total: 0, parts: [] };
+    const entry = abnormal.get(w.name) ?? { total: 0, parts: [], hints: new Set<string>() };
     entry.total += w.exitCount;
     entry.parts.push(`${describeExitStatus(w.exitStatus)} x${w.exitCount}`);
+    const hint = exitHintOfStatus(w.exitStatus);
+    if (hint !== null) entry.hints.add(hint);
     abnormal.set(w.name, entry);
   }
-  for (const [worker, { total, parts }] of abnormal) {
-    findings.push({
-      kind: 'crash-loop',
-      pid: null,
-      worker,
-      message: `${worker} processes ended abnormally ${total} time${total === 1 ? '' : 's'} since start (${parts.join(', ')}); the master re-forked them. Repeated exits mean a crash loop: check the app's log.`,
-    });
+  for (const [worker, { total, parts, hints }] of abnormal) {
+    const where = hints.size > 0 ? ` ${[...hints].join('. ')}.` : '';
+    findings.push(
+      total === 1
+        ? {
+            kind: 'abnormal-exit',
+            pid: null,
+            worker,
+            message: `${worker}: one abnormal exit since start (${parts.join(', ').replace(/ x1$/, '')}); the master re-forked the process.${where}`,
+          }
+        : {
+            kind: 'crash-loop',
+            pid: null,
+            worker,
+            message: `${worker} processes ended abnormally ${total} times since start (${parts.join(', ')}); the master re-forked them. Repeated exits mean a crash loop: check the app's log.${where}`,
+          },
+    );
   }
 
   const byWorker = new Map<string, ProcessRow[]>();
@@ -84,6 +99,14 @@ export function computeFindings(status: WorkermanStatus): Finding[] {
     });
   }
   return findings;
+}
+
+/** exitHint() of a raw `pcntl_wait()` status, said as `Killed by SIGKILL: the OOM killer? …`; null when it points nowhere. */
+function exitHintOfStatus(status: number | string): string | null {
+  const cause = exitCauseOfStatus(status);
+  const hint = cause === null ? null : exitHint(cause);
+  if (cause === null || hint === null) return null;
+  return `${cause.signal !== null ? `Killed by ${cause.signal}` : `exit(${cause.code})`}: ${hint}`;
 }
 
 function medianOf(values: number[]): number {

@@ -1,3 +1,4 @@
+import type { ExitCause } from './exit-hint.js';
 import type { DescribedStatus, WorkermanStatus } from './types.js';
 
 /**
@@ -10,6 +11,14 @@ export function describeExitStatus(status: number | string): string {
   if (signal === 0) return `exit(${(n >> 8) & 0xff}) (status ${n})`;
   const core = n & 0x80 ? ', core dumped' : '';
   return `killed by ${SIGNAL_NAMES[signal] ?? `signal ${signal}`}${core} (status ${n})`;
+}
+
+/** How a raw `pcntl_wait()` status ended: its signal's name, or its exit code; null for a status that is not a number. */
+export function exitCauseOfStatus(status: number | string): ExitCause | null {
+  const n = typeof status === 'number' ? status : Number(status);
+  if (!Number.isInteger(n) || n < 0) return null;
+  const signal = n & 0x7f;
+  return signal === 0 ? { signal: null, code: (n >> 8) & 0xff } : { signal: SIGNAL_NAMES[signal] ?? `signal ${signal}`, code: null };
 }
 
 // Linux x86/arm numbering, which is what Workerman hosts run.

@@ -30,7 +30,8 @@ export interface ProcessRow {
   extra: Record<string, string>;
 }
 
-export type FindingKind = 'busy' | 'crash-loop' | 'memory-outlier' | 'not-reported' | 'orphaned-workers';
+/** `abnormal-exit`: one abnormal exit of a worker since start; `crash-loop`: two or more. */
+export type FindingKind = 'busy' | 'abnormal-exit' | 'crash-loop' | 'memory-outlier' | 'not-reported' | 'orphaned-workers';
 
 export interface Finding {
   kind: FindingKind;

@@ -20,7 +20,7 @@ export const statusCommand: CliCommand = {
   ],
   details: [
     'A group (or "all": every configured host, and the built-in host local when a Workerman app runs on this machine) runs every host of the group at once (limits.fleetConcurrency), each within limits.fleetHostTimeoutMs (15 s by default), one row per host.',
-    'Findings come first: busy processes, crash loops (non-zero exit counts), memory outliers, processes that did not answer, workers left running by a dead master.',
+    'Findings come first: busy processes, abnormal exits (one non-zero exit status since start) and crash loops (repeated ones), memory outliers, processes that did not answer, workers left running by a dead master.',
     'On a terminal narrower than the table, the least useful columns are hidden or cut (a last line says which); piped output and --json are never cut.',
     'Exit codes: 0 ok, 2 bad arguments, 3 bad config, 4 unknown host, 5 a host of the group is not up, 10-14 SSH or command, 20-24 Workerman.',
   ],

@@ -45,6 +45,7 @@ export interface StatusMessage extends SlackMessage {
 
 const FINDING_EMOJI: Record<FindingKind, string> = {
   busy: ':hourglass_flowing_sand:',
+  'abnormal-exit': ':skull:',
   'crash-loop': ':repeat:',
   'memory-outlier': ':chart_with_upwards_trend:',
   'not-reported': ':grey_question:',
@@ -166,7 +167,7 @@ function contextBlock(status: WorkermanStatus, opts: StatusRenderOptions): Conte
     parts.push(`${up}${since}`.trim());
   }
   if (status.loadAverage !== null && status.loadAverage.length > 0) parts.push(`load ${status.loadAverage.join(' ')}`);
-  parts.push(countsPhrase(status, { busy: 0, crashLoops: 0, memoryOutliers: 0, other: 0 }).join(' · '));
+  parts.push(countsPhrase(status, { busy: 0, abnormalExits: 0, crashLoops: 0, memoryOutliers: 0, other: 0 }).join(' · '));
   const took = opts.durationMs === undefined ? null : `took ${formatMs(opts.durationMs)}`;
   const tail = [askedBy(opts.requestedBy), took].filter((s) => s !== null).join(' · ');
   if (tail !== '') parts.push(tail);

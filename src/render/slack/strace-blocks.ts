@@ -2,6 +2,7 @@ import type { ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
 import type { FdStat, StraceSummary, UnfinishedCall, VerdictState } from '../../strace/types.js';
 import { escapeControl } from '../escape-control.js';
 import { formatBytes, formatCount, formatMs, formatMsAsSeconds, plural } from '../format.js';
+import { rankSyscalls } from '../rank-syscalls.js';
 import { redactStraceSummary } from '../redact-strace-summary.js';
 import { askedBy, codeBlock, context, header, monospaceTable, packLines, section, tableBlock } from './blocks.js';
 import { countChars, escapeCodeSpan, escapeMrkdwn, truncateEscaped, truncatePlain } from './escape.js';
@@ -168,7 +169,8 @@ function fallbackText(summary: StraceSummary, host: string): string {
 function scopeContext(summary: StraceSummary, opts: StraceRenderOptions): ContextBlock {
   const parts = [`\`${escapeCodeSpan(opts.host)}\` · ${pidList(summary.pids)}`];
   const facts: string[] = [];
-  if (summary.durationMs !== null) facts.push(`${formatMsAsSeconds(summary.durationMs)} s traced`);
+  // A file's duration is only the span of its timestamps: strace may have run longer.
+  if (summary.durationMs !== null) facts.push(summary.durationSource === 'timestamps' ? `timestamps span ${formatMsAsSeconds(summary.durationMs)} s` : `${formatMsAsSeconds(summary.durationMs)} s traced`);
   facts.push(plural(summary.syscallCount, 'syscall'));
   if (summary.unparsedLines > 0) facts.push(`${plural(summary.unparsedLines, 'line')} not understood`);
   parts.push(facts.join(' · '));
@@ -213,7 +215,8 @@ function hasManyPids(summary: StraceSummary): boolean {
 
 function unfinishedLine(u: UnfinishedCall, showPid: boolean): string {
   const where = fdTarget(u.pid, u.fd, u.description, showPid);
-  const waited = u.waitedMs === null ? '' : `: waited ${formatMs(u.waitedMs)}`;
+  // ≥: only a lower bound (a file's last timestamp, or a call in progress since before the attach).
+  const waited = u.waitedMs === null ? '' : `: waited ${u.waitedIsLowerBound ? '≥ ' : ''}${formatMs(u.waitedMs)}`;
   return `• \`${escapeCodeSpan(clean(u.syscall, NAME_CHARS))}\`${where === '' ? '' : ` on ${where}`}${waited}`;
 }
 
@@ -271,7 +274,8 @@ function signalsAndExitsSection(summary: StraceSummary): string | null {
 }
 
 function renderTopSyscalls(summary: StraceSummary, style: 'block' | 'monospace'): KnownBlock[] {
-  const rows = summary.syscalls.slice(0, PARENT_SYSCALL_ROWS);
+  // Ordered like `strace -c`: by time when there are -T times, else by count.
+  const rows = rankSyscalls(summary.syscalls).rows.slice(0, PARENT_SYSCALL_ROWS);
   if (rows.length === 0) return [];
   if (style === 'monospace') {
     const table = monospaceTable(SYSCALL_COLUMNS, rows);

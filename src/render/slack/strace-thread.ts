@@ -1,5 +1,6 @@
 import type { FdStat, StraceSummary, UnfinishedCall } from '../../strace/types.js';
-import { formatBytes, formatCount, formatMsValue } from '../format.js';
+import { formatBytes, formatCount, formatMsValue, formatPercentValue } from '../format.js';
+import { rankSyscalls, type RankedSyscall } from '../rank-syscalls.js';
 import { codeTableSections, listSections, monospaceTable, rowsHeading, type SlackColumn, type ThreadSection } from './blocks.js';
 import { escapeMrkdwn } from './escape.js';
 import type { SlackMessage } from './limits.js';
@@ -13,14 +14,13 @@ export type NotInParent = 'evidence' | 'unfinished' | 'signals' | 'exits';
 const THREAD_EVIDENCE_CHARS = 1000;
 const THREAD_DESCRIPTION_CHARS = 200;
 
-type SyscallRow = StraceSummary['syscalls'][number];
-
-/** The syscall table: in the thread in full, and its top rows in the parent. */
-export const SYSCALL_COLUMNS: readonly SlackColumn<SyscallRow>[] = [
+/** The syscall table, rows ranked like `strace -c` (rankSyscalls): in the thread in full, and its top rows in the parent. */
+export const SYSCALL_COLUMNS: readonly SlackColumn<RankedSyscall>[] = [
   { title: 'syscall', align: 'left', cell: (s) => clean(s.name, NAME_CHARS) },
   { title: 'calls', align: 'right', cell: (s) => formatCount(s.count) },
   // Blank rather than 0 so the rows with errors stand out.
   { title: 'errors', align: 'right', cell: (s) => (s.errors > 0 ? formatCount(s.errors) : '') },
+  { title: '% time', align: 'right', cell: (s) => formatPercentValue(s.timePct) },
   { title: 'total ms', align: 'right', cell: (s) => formatMsValue(s.totalTimeMs) },
   { title: 'max ms', align: 'right', cell: (s) => formatMsValue(s.maxTimeMs) },
 ];
@@ -45,7 +45,8 @@ const UNFINISHED_COLUMNS: readonly SlackColumn<UnfinishedCall>[] = [
   { title: 'pid', align: 'right', cell: (u) => (u.pid === null ? '-' : String(u.pid)) },
   { title: 'syscall', align: 'left', cell: (u) => clean(u.syscall, NAME_CHARS) },
   { title: 'fd', align: 'right', cell: (u) => (u.fd === null ? '' : String(u.fd)) },
-  { title: 'waited ms', align: 'right', cell: (u) => formatMsValue(u.waitedMs) },
+  // ≥: only a lower bound (a file's last timestamp, or a call in progress since before the attach).
+  { title: 'waited ms', align: 'right', cell: (u) => `${u.waitedIsLowerBound ? '≥ ' : ''}${formatMsValue(u.waitedMs)}` },
   { title: 'what', align: 'left', cell: (u) => clean(u.description ?? '', THREAD_DESCRIPTION_CHARS) },
 ];
 
@@ -69,7 +70,7 @@ export function renderStraceThread(summary: StraceSummary, host: string, maxRepl
   if (notInParent.has('evidence')) {
     sections.push(...listSections('Evidence', 'evidence', summary.verdict.evidence.map((e) => `• ${escapeMrkdwn(clean(e, THREAD_EVIDENCE_CHARS))}`)));
   }
-  sections.push(...tableSections('Syscalls', 'syscalls', SYSCALL_COLUMNS, summary.syscalls));
+  sections.push(...tableSections('Syscalls', 'syscalls', SYSCALL_COLUMNS, rankSyscalls(summary.syscalls).rows));
   sections.push(...tableSections('Errors by errno', 'errors', ERROR_COLUMNS, summary.errors));
   sections.push(...tableSections('File descriptors and peers', 'fds', FD_COLUMNS, summary.fds));
   if (notInParent.has('unfinished')) sections.push(...tableSections('Unfinished when the trace ended', 'unfinished', UNFINISHED_COLUMNS, summary.unfinished));

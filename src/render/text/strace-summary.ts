@@ -1,6 +1,7 @@
 import type { StraceSummary, VerdictState } from '../../strace/types.js';
 import { escapeControl } from '../escape-control.js';
-import { formatBytes, formatMs, formatMsValue } from '../format.js';
+import { formatBytes, formatMs, formatMsValue, formatPercentValue } from '../format.js';
+import { rankSyscalls } from '../rank-syscalls.js';
 import { redactStraceSummary } from '../redact-strace-summary.js';
 import { joinWithin, wrapWords } from './fit-columns.js';
 import { paint } from './paint.js';
@@ -13,6 +14,8 @@ export interface StraceTextOptions {
   maxWidth?: number | undefined;
   /** Unparsed lines to show under the count (already redacted; from the summariser's details()). */
   unparsedSamples?: readonly string[];
+  /** Said after the samples when there are more unparsed lines than samples (the CLI names its flag). */
+  moreUnparsedHint?: string;
   /** Rows per table (default 10). */
   maxRows?: number;
 }
@@ -48,20 +51,24 @@ export function renderStraceText(traced: StraceSummary, opts: StraceTextOptions)
   const scope = [
     summary.host !== null ? `host ${e(summary.host)}` : null,
     summary.pids.length > 0 ? `pid${summary.pids.length > 1 ? 's' : ''} ${summary.pids.join(', ')}` : null,
-    summary.durationMs !== null ? formatMs(summary.durationMs) : null,
+    // A file's duration is only the span of its timestamps: strace may have run longer.
+    summary.durationMs !== null ? `${summary.durationSource === 'timestamps' ? 'timestamps span' : 'traced'} ${formatMs(summary.durationMs)}` : null,
     `${summary.syscallCount} syscalls`,
   ].filter((s): s is string => s !== null);
   out.push('', ...joinWithin(scope, ' | ', maxWidth).map((line) => paint(line, 'dim', color)));
 
   if (summary.syscalls.length > 0) {
-    out.push('', paint('Top syscalls', 'bold', color));
+    // Ordered like `strace -c`: by time when there are -T times, else by count.
+    const ranked = rankSyscalls(summary.syscalls);
+    out.push('', paint(`Top syscalls (by ${ranked.by})`, 'bold', color));
     out.push(
       ...renderTextTable(
-        summary.syscalls.slice(0, maxRows),
+        ranked.rows.slice(0, maxRows),
         [
           { header: 'SYSCALL', cell: (s) => e(s.name) },
           { header: 'CALLS', align: 'right', cell: (s) => String(s.count) },
           { header: 'ERRORS', align: 'right', cell: (s) => (s.errors > 0 ? String(s.errors) : '') },
+          { header: '% TIME', align: 'right', cell: (s) => formatPercentValue(s.timePct) },
           { header: 'TOTAL MS', align: 'right', cell: (s) => formatMsValue(s.totalTimeMs) },
           { header: 'MAX MS', align: 'right', cell: (s) => formatMsValue(s.maxTimeMs) },
         ],
@@ -120,7 +127,8 @@ export function renderStraceText(traced: StraceSummary, opts: StraceTextOptions)
           { header: 'PID', align: 'right', cell: (u) => (u.pid === null ? '-' : String(u.pid)) },
           { header: 'SYSCALL', cell: (u) => e(u.syscall) },
           { header: 'FD', align: 'right', cell: (u) => (u.fd === null ? '' : String(u.fd)) },
-          { header: 'WAITED MS', align: 'right', cell: (u) => formatMsValue(u.waitedMs) },
+          // ≥: only a lower bound (a file's last timestamp, or a call in progress since before the attach).
+          { header: 'WAITED MS', align: 'right', cell: (u) => `${u.waitedIsLowerBound ? '≥ ' : ''}${formatMsValue(u.waitedMs)}` },
           { header: 'WHAT', cell: (u) => e(u.description ?? ''), fit: { shrink: { step: 1, minWidth: 16 } } },
         ],
         { color, maxWidth },
@@ -135,7 +143,10 @@ export function renderStraceText(traced: StraceSummary, opts: StraceTextOptions)
 
   if (summary.unparsedLines > 0) {
     out.push('', paint(`${summary.unparsedLines} line(s) not understood`, 'yellow', color));
-    for (const s of opts.unparsedSamples ?? []) out.push(`  ${e(s)}`);
+    const samples = opts.unparsedSamples ?? [];
+    for (const s of samples) out.push(`  ${e(s)}`);
+    const more = summary.unparsedLines - samples.length;
+    if (samples.length > 0 && more > 0) out.push(paint(`  (${more} more not shown${opts.moreUnparsedHint !== undefined ? `: ${opts.moreUnparsedHint}` : ''})`, 'dim', color));
   }
   return `${out.join('\n')}\n`;
 }

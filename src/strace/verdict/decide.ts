@@ -5,10 +5,11 @@
  * live-call.ts's. The verdict is made once, complete: nothing changes it afterwards.
  */
 
-import type { TraceFacts } from '../facts.js';
+import type { TraceFacts } from '../trace-facts.js';
 import { lastCallEndMs, type PidFacts } from '../pid-facts.js';
 import { ACCEPT, CHILD_WAIT, CONNECT, FORK, isEventLoopWait, isMasterWait, isSleepCall, KILL, LOOP_WAIT, READ, SOCKET, WRITE } from '../syscall-kinds.js';
 import type { SummarizeOptions, UnfinishedCall, Verdict, VerdictState } from '../types.js';
+import { exitedVerdict, goneVerdict } from './exited-verdict.js';
 import { attachedLate, liveCallVerdict } from './live-call.js';
 import { cpuEvidence, liveHasSockets } from './live-evidence.js';
 import {
@@ -17,8 +18,6 @@ import {
   blockedVerdict,
   countCalls,
   cpuBound,
-  exitedVerdict,
-  goneVerdict,
   idleInWaitVerdict,
   idleVerdict,
   make,

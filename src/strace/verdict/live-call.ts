@@ -26,7 +26,7 @@ export function attachedLate(pid: number | null, u: UnfinishedCall, opts: Summar
       [
         `${resumes} returned ERESTART_RESTARTBLOCK (stopped, or interrupted by the tracer), then restart_syscall(<... resuming interrupted ${resumes} ...>) was unfinished when the trace ended`,
       ],
-      { syscall: resumes, waitedMs: u.waitedMs },
+      { syscall: resumes, waitedMs: u.waitedMs, waitedIsLowerBound: u.waitedIsLowerBound },
     );
   }
   return waitingVerdict(
@@ -40,12 +40,14 @@ export function attachedLate(pid: number | null, u: UnfinishedCall, opts: Summar
     ],
     'restart_syscall',
     u.waitedMs,
+    u.waitedIsLowerBound,
   );
 }
 
 /**
  * Names the call from `/proc/PID/syscall` (and fd/peer from the fd list and socket table), or says the
- * process is waiting in a call nothing names; null when /proc has no call to go on.
+ * process is waiting in a call nothing names; null when /proc has no call to go on. The call began
+ * before the trace, so `waitedMs` (the trace's share of its wait) is a lower bound.
  */
 export function liveCallVerdict(pid: number | null, opts: SummarizeOptions, waitedMs: number | null, noSyscalls: boolean): Verdict | null {
   const live = opts.live;
@@ -76,7 +78,7 @@ export function liveCallVerdict(pid: number | null, opts: SummarizeOptions, wait
       }
     }
     if (cpuNote !== null) evidence.push(cpuNote);
-    return waitingVerdict(call.restart ? 'one call' : `syscall ${call.nr}`, waited, evidence, call.restart ? 'restart_syscall' : null, waitedMs);
+    return waitingVerdict(call.restart ? 'one call' : `syscall ${call.nr}`, waited, evidence, call.restart ? 'restart_syscall' : null, waitedMs, true);
   }
   const name = call.name;
   const evidence = [
@@ -88,18 +90,18 @@ export function liveCallVerdict(pid: number | null, opts: SummarizeOptions, wait
   if (cpuNote !== null) evidence.push(cpuNote);
 
   if (isEventLoopWait(name, null)) {
-    return make('idle', `Idle in the event loop: waiting in ${name}${waited}`, evidence, { syscall: name, waitedMs });
+    return make('idle', `Idle in the event loop: waiting in ${name}${waited}`, evidence, { syscall: name, waitedMs, waitedIsLowerBound: true });
   }
   if (isMasterWait(name)) {
-    return make('idle', `${role?.role === 'master' ? 'Master idle' : 'Idle'}: waiting in ${name}${waited}`, evidence, { syscall: name, waitedMs });
+    return make('idle', `${role?.role === 'master' ? 'Master idle' : 'Idle'}: waiting in ${name}${waited}`, evidence, { syscall: name, waitedMs, waitedIsLowerBound: true });
   }
   if (isSleepCall(name)) {
     const hasSockets = Object.values(snap.fds).some((t) => t.startsWith('socket:['));
     if (!hasSockets && (role === undefined || !role.listen)) {
       evidence.push('no sockets open: a timer-only worker (Select loop) waiting for its next timer');
-      return make('idle', `Idle: a timer-only worker waits for its next timer in ${name}${waited}`, evidence, { syscall: name, waitedMs });
+      return make('idle', `Idle: a timer-only worker waits for its next timer in ${name}${waited}`, evidence, { syscall: name, waitedMs, waitedIsLowerBound: true });
     }
-    return make('sleeping', `Sleeping${waited} in ${name} (a PHP sleep() in a handler), still sleeping when the trace ended`, evidence, { syscall: name, waitedMs });
+    return make('sleeping', `Sleeping${waited} in ${name} (a PHP sleep() in a handler), still sleeping when the trace ended`, evidence, { syscall: name, waitedMs, waitedIsLowerBound: true });
   }
   let fd: number | null = null;
   let description: string | null = null;
@@ -129,5 +131,6 @@ export function liveCallVerdict(pid: number | null, opts: SummarizeOptions, wait
     fd,
     peer,
     waitedMs,
+    waitedIsLowerBound: true,
   });
 }

@@ -1,14 +1,15 @@
 /**
  * How each verdict is said: one sentence for the person who asked, and the evidence lines behind it.
  * decide.ts chooses the state and passes what it found; nothing here decides a state. (A call named
- * from /proc is worded in live-call.ts, beside the evidence it reads.)
+ * from /proc is worded in live-call.ts, beside the evidence it reads; exits in exited-verdict.ts.)
  * Strings from the trace and from /proc go in as they are: the render boundary redacts them
  * (render/redact-strace-summary.ts).
  */
 
 import { formatBytes, formatMs } from '../../render/format.js';
-import type { PidFacts } from '../pid-facts.js';
+import { requestSeen, type PidFacts, type RequestSeen } from '../pid-facts.js';
 import { describeFdNote } from '../fd-note.js';
+import { redactSecrets } from '../redact.js';
 import { isKind, LOOP_WAIT, syscallKind } from '../syscall-kinds.js';
 import type { LiveEvidence, StraceSummary, UnfinishedCall, Verdict, VerdictState } from '../types.js';
 import type { CpuEvidence } from './live-evidence.js';
@@ -30,9 +31,38 @@ export function make(
   state: VerdictState,
   text: string,
   evidence: string[],
-  extra: { syscall?: string | null; fd?: number | null; peer?: string | null; waitedMs?: number | null },
+  extra: { syscall?: string | null; fd?: number | null; peer?: string | null; waitedMs?: number | null; waitedIsLowerBound?: boolean },
 ): Verdict {
-  return { state, text, evidence, syscall: extra.syscall ?? null, fd: extra.fd ?? null, peer: extra.peer ?? null, waitedMs: extra.waitedMs ?? null };
+  const waitedMs = extra.waitedMs ?? null;
+  return {
+    state, text, evidence, syscall: extra.syscall ?? null, fd: extra.fd ?? null, peer: extra.peer ?? null,
+    waitedMs, waitedIsLowerBound: waitedMs !== null && extra.waitedIsLowerBound === true,
+  };
+}
+
+/** How long a call in progress had waited: `0.9 s`, or `at least 0.9 s` when that is only a lower bound (a file's last timestamp). */
+function waitedText(u: Pick<UnfinishedCall, 'waitedMs' | 'waitedIsLowerBound'>): string {
+  if (u.waitedMs === null) return '';
+  return `${u.waitedIsLowerBound ? 'at least ' : ''}${formatMs(u.waitedMs)}`;
+}
+
+/** Characters of a request line shown in evidence (after redaction). */
+const REQUEST_LINE_CHARS = 120;
+
+/**
+ * ` "GET /upstream?port=18790 HTTP/1.1"`: the first line of the request read (request-line.ts), secrets
+ * redacted before it is cut, so half a secret never shows; '' when it is not known or not text.
+ */
+function requestLineText(req: RequestSeen): string {
+  if (req.line === null) return '';
+  const line = redactSecrets(req.line);
+  return ` "${line.length > REQUEST_LINE_CHARS ? `${line.slice(0, REQUEST_LINE_CHARS - 1)}…` : line}"`;
+}
+
+/** `a request`, or `the request "GET /x HTTP/1.1"` when its line is known. */
+function requestNoun(req: RequestSeen): string {
+  const line = requestLineText(req);
+  return line === '' ? 'a request' : `the request${line}`;
 }
 
 function noteText(note: string | null): string | null {
@@ -45,7 +75,8 @@ export function fdText(fd: number | null, description: string | null): string {
   return description !== null ? ` on fd ${fd} (${description})` : ` on fd ${fd}`;
 }
 
-function topCalls(summary: SummaryTables, n = 4): string {
+/** `read ×12, write ×9, …`: the first `n` syscalls of the summary (by count) and their counts. */
+export function topCalls(summary: SummaryTables, n = 4): string {
   return summary.syscalls.slice(0, n).map((s) => `${s.name} ×${s.count}`).join(', ');
 }
 
@@ -105,24 +136,6 @@ export function notTraced(code: string, message: string, pid: number | null, liv
   }
 }
 
-/** The traced processes exited or were killed during the trace (`pf`: the first one's facts). */
-export function exitedVerdict(exited: { pid: number; code: number | null; signal: string | null }[], summary: SummaryTables, pf: PidFacts | undefined): Verdict {
-  const e = exited[0] as (typeof exited)[number];
-  const how = e.signal !== null ? `Killed by ${e.signal}` : `Exited with code ${e.code ?? '?'}`;
-  const text = exited.length === 1 ? `${how} during the trace (pid ${e.pid})` : `All ${exited.length} traced processes ended during the trace (${exited.map((x) => `${x.pid}: ${x.signal ?? `exit ${x.code}`}`).join(', ')})`;
-  const evidence = exited.map((x) => (x.signal !== null ? `+++ killed by ${x.signal} +++ (pid ${x.pid})` : `+++ exited with ${x.code} +++ (pid ${x.pid})`));
-  if (pf?.lastCall != null) evidence.push(`last syscall before the end: ${pf.lastCall.name}`);
-  const sigs = summary.signals.filter((s) => s.signal !== 'SIGCHLD' && s.signal !== 'SIGALRM');
-  if (sigs.length > 0) evidence.push(`signals received: ${sigs.map((s) => `${s.signal} ×${s.count}`).join(', ')}`);
-  if (summary.syscallCount > 0) evidence.push(`${summary.syscallCount} syscalls before the end (${topCalls(summary)})`);
-  return make('exited', text, evidence, { syscall: pf?.lastCall?.name ?? null });
-}
-
-/** The process was gone after the trace although it existed before (/proc says so, the trace did not). */
-export function goneVerdict(gone: number[]): Verdict {
-  return make('exited', `Process ${gone.join(', ')} was gone when the trace ended`, [`/proc/${gone[0]} no longer exists after the trace`], {});
-}
-
 /** The first evidence line of a verdict read from a `strace -c` table. */
 export function tableEvidence(summary: SummaryTables): string[] {
   return [`${summary.syscallCount} calls finished: ${topCalls(summary, 6)}`, 'from a strace -c table: calls still running at the end are not counted'];
@@ -157,7 +170,7 @@ export function noSyscallsVerdict(durationMs: number | null, cpu: CpuEvidence | 
 export function idleVerdict(pf: PidFacts, u: UnfinishedCall | undefined, summary: SummaryTables, share: LoopShare | null, how?: string): Verdict {
   const loopCall = u?.syscall ?? mostCommonLoopCall(summary) ?? 'the event loop';
   const evidence: string[] = [];
-  if (u !== undefined) evidence.push(`${u.syscall}${fdText(u.fd, u.description)} in progress when the trace ended${u.waitedMs !== null ? ` (waited ${formatMs(u.waitedMs)})` : ''}`);
+  if (u !== undefined) evidence.push(`${u.syscall}${fdText(u.fd, u.description)} in progress when the trace ended${u.waitedMs !== null ? ` (waited ${waitedText(u)})` : ''}`);
   if (how !== undefined) evidence.push('no sockets and no request read before it: the Select loop sleeps until its next timer');
   if (pf.eventLoopCalls > 0) evidence.push(`${pf.eventLoopCalls} event-loop wait(s)${pf.socketReads > 0 ? `, ${pf.socketReads} socket read(s) with data` : ''}`);
   addCommonEvidence(evidence, summary);
@@ -167,7 +180,7 @@ export function idleVerdict(pf: PidFacts, u: UnfinishedCall | undefined, summary
       : share !== null
         ? `Idle in the event loop: ${share.pct}% of the ${formatMs(share.totalMs)} in ${loopCall}`
         : `Idle in the event loop: waiting in ${loopCall}${u !== undefined ? ' when the trace ended' : ''}`;
-  return make('idle', text, evidence, { syscall: loopCall === 'the event loop' ? null : loopCall, fd: u?.fd ?? null, waitedMs: u?.waitedMs ?? null });
+  return make('idle', text, evidence, { syscall: loopCall === 'the event loop' ? null : loopCall, fd: u?.fd ?? null, waitedMs: u?.waitedMs ?? null, waitedIsLowerBound: u?.waitedIsLowerBound });
 }
 
 function mostCommonLoopCall(summary: SummaryTables): string | null {
@@ -195,7 +208,7 @@ export function activeVerdict(pid: number | null, counts: { reads: number; write
 export function masterVerdict(pf: PidFacts, u: UnfinishedCall | undefined, summary: SummaryTables): Verdict {
   const evidence: string[] = [];
   const waitCall = u?.syscall ?? 'wait4';
-  if (u !== undefined) evidence.push(`${u.syscall} in progress when the trace ended${u.waitedMs !== null ? ` (waited ${formatMs(u.waitedMs)})` : ''}`);
+  if (u !== undefined) evidence.push(`${u.syscall} in progress when the trace ended${u.waitedMs !== null ? ` (waited ${waitedText(u)})` : ''}`);
   const sigs = summary.signals.filter((s) => s.signal !== 'SIGALRM' && s.signal !== 'SIGCHLD');
   for (const s of sigs) {
     const meaning = s.signal === 'SIGABRT' || s.signal === 'SIGIOT' ? ' (status request, Workerman 4.x/5.x)' : s.signal === 'SIGUSR2' ? ' (status request in 3.x, graceful reload in 4.x/5.x)' : s.signal === 'SIGUSR1' ? ' (reload)' : '';
@@ -213,50 +226,54 @@ export function masterVerdict(pf: PidFacts, u: UnfinishedCall | undefined, summa
   return make('idle', `Master idle: waiting for children in ${waitCall}${parts.length > 0 ? `; ${parts.join(', ')}` : ''}`, evidence, {
     syscall: waitCall,
     waitedMs: u?.waitedMs ?? null,
+    waitedIsLowerBound: u?.waitedIsLowerBound,
   });
 }
 
 /** Still in a sleep when the trace ended (`resumed`: seen as restart_syscall after a stop; `req`: the request read before it). */
-export function sleepingVerdict(u: UnfinishedCall, resumed: boolean, req: PidFacts['requestRead'], summary: SummaryTables): Verdict {
-  const waited = u.waitedMs !== null ? ` for ${formatMs(u.waitedMs)}` : '';
-  const evidence = [`${u.syscall} still unfinished when the trace ended${u.waitedMs !== null ? ` (${formatMs(u.waitedMs)})` : ''}`];
+export function sleepingVerdict(u: UnfinishedCall, resumed: boolean, req: RequestSeen | null, summary: SummaryTables): Verdict {
+  const waited = u.waitedMs !== null ? ` for ${waitedText(u)}` : '';
+  const evidence = [`${u.syscall} still unfinished when the trace ended${u.waitedMs !== null ? ` (${waitedText(u)})` : ''}`];
   if (resumed) evidence.push(`as restart_syscall(<... resuming interrupted ${u.syscall} ...>): this trace saw ${u.syscall} stopped with ERESTART_RESTARTBLOCK, and the kernel resumed it`);
-  if (req !== null) evidence.push(`entered right after reading a request${fdText(req.fd, noteText(req.note))}: a PHP sleep() in a request handler`);
+  if (req !== null) evidence.push(`entered right after reading ${requestNoun(req)}${fdText(req.fd, noteText(req.note))}: a PHP sleep() in a request handler`);
   addCommonEvidence(evidence, summary);
   return make('sleeping', `Sleeping${waited} in ${u.syscall}${req !== null ? ' while serving a request' : ''}, still sleeping when the trace ended`, evidence, {
     syscall: u.syscall,
     waitedMs: u.waitedMs,
+    waitedIsLowerBound: u.waitedIsLowerBound,
   });
 }
 
 /** Still waiting for a child or a signal when the trace ended. */
 export function idleInWaitVerdict(u: UnfinishedCall, summary: SummaryTables): Verdict {
-  const waited = u.waitedMs !== null ? ` for ${formatMs(u.waitedMs)}` : '';
+  const waited = u.waitedMs !== null ? ` for ${waitedText(u)}` : '';
   const evidence = [`${u.syscall} unfinished when the trace ended`];
   addCommonEvidence(evidence, summary);
-  return make('idle', `Idle: waiting in ${u.syscall}${waited}`, evidence, { syscall: u.syscall, waitedMs: u.waitedMs });
+  return make('idle', `Idle: waiting in ${u.syscall}${waited}`, evidence, { syscall: u.syscall, waitedMs: u.waitedMs, waitedIsLowerBound: u.waitedIsLowerBound });
 }
 
 /** Still inside a call that waits on something (`peer`: who has not answered; `req`: the request read before it). */
-export function blockedVerdict(u: UnfinishedCall, peer: string | null, req: PidFacts['requestRead'], summary: SummaryTables): Verdict {
-  const waited = u.waitedMs !== null ? ` for ${formatMs(u.waitedMs)}` : '';
-  const evidence = [`${u.syscall}${fdText(u.fd, u.description)} started and never returned before the trace ended${u.waitedMs !== null ? ` (${formatMs(u.waitedMs)})` : ''}`];
+export function blockedVerdict(u: UnfinishedCall, peer: string | null, req: RequestSeen | null, summary: SummaryTables): Verdict {
+  const waited = u.waitedMs !== null ? ` for ${waitedText(u)}` : '';
+  const evidence = [`${u.syscall}${fdText(u.fd, u.description)} started and never returned before the trace ended${u.waitedMs !== null ? ` (${waitedText(u)})` : ''}`];
   if (peer !== null) evidence.push(`peer ${peer} has not answered`);
-  if (req !== null) evidence.push(`a request was read${fdText(req.fd, noteText(req.note))} before it`);
+  if (req !== null) evidence.push(`${requestNoun(req)} was read${fdText(req.fd, noteText(req.note))} before it`);
   addCommonEvidence(evidence, summary);
   return make('blocked', `Blocked${waited} in ${u.syscall}${fdText(u.fd, u.description)}, still waiting when the trace ended`, evidence, {
     syscall: u.syscall,
     fd: u.fd,
     peer,
     waitedMs: u.waitedMs,
+    waitedIsLowerBound: u.waitedIsLowerBound,
   });
 }
 
 /** strace detached while the process ran user code, `sinceMs` after its last syscall. */
 export function runningAtDetachVerdict(pf: PidFacts, sinceMs: number | null, cpu: CpuEvidence | null, summary: SummaryTables): Verdict {
-  const after = pf.requestRead !== null ? ` after reading a request${fdText(pf.requestRead.fd, noteText(pf.requestRead.note))}` : '';
+  const req = requestSeen(pf.requestRead);
+  const after = req !== null ? ` after reading a request${fdText(req.fd, noteText(req.note))}` : '';
   const evidence = [
-    `last syscall: ${pf.lastCall?.name ?? '?'}${after}; strace detached while the process was outside any syscall`,
+    `last syscall: ${pf.lastCall?.name ?? '?'}${req !== null ? ` after reading ${requestNoun(req)}${fdText(req.fd, noteText(req.note))}` : ''}; strace detached while the process was outside any syscall`,
     cpu !== null ? `CPU time rose by ${formatMs(cpu.cpuMs)} in ${formatMs(cpu.elapsedMs)}` : 'no CPU samples: a live trace compares /proc/PID/stat before and after',
   ];
   addCommonEvidence(evidence, summary);
@@ -276,6 +293,6 @@ export function noCallInProgressVerdict(pf: PidFacts, summary: SummaryTables): V
 }
 
 /** In one call since before the trace, which nothing names: sleeping or blocked, and the verdict says it cannot tell. */
-export function waitingVerdict(what: string, waited: string, evidence: string[], syscall: string | null, waitedMs: number | null): Verdict {
-  return make('waiting', `Waiting in ${what}${waited}, since before the trace started: sleeping or blocked, the trace cannot tell which call`, evidence, { syscall, waitedMs });
+export function waitingVerdict(what: string, waited: string, evidence: string[], syscall: string | null, waitedMs: number | null, waitedIsLowerBound = false): Verdict {
+  return make('waiting', `Waiting in ${what}${waited}, since before the trace started: sleeping or blocked, the trace cannot tell which call`, evidence, { syscall, waitedMs, waitedIsLowerBound });
 }

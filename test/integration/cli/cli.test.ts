@@ -57,7 +57,8 @@ describe('workerman-ops CLI', () => {
     expect(Object.keys(status.processes[0])).toEqual([
       'pid', 'workerName', 'listen', 'memoryBytes', 'connections', 'sendFail', 'timers', 'totalRequest', 'qps', 'status', 'extra',
     ]);
-    expect(status.findings.some((f: { kind: string }) => f.kind === 'crash-loop')).toBe(true);
+    // One kill -9 (the capture's exit_status_rows: {"HttpApi01": {"9": 1}}): an abnormal exit, not a crash loop.
+    expect(status.findings.map((f: { kind: string; worker: string }) => [f.kind, f.worker])).toEqual([['abnormal-exit', 'HttpApi01']]);
   });
 
   it('status --from-file - reads stdin and prints an aligned table without colour when not a TTY', () => {
@@ -145,6 +146,90 @@ describe('workerman-ops CLI', () => {
     const summary = JSON.parse(r.stdout);
     expect(summary.verdict.state).toBe('blocked');
     expect(summary.syscallCount).toBeGreaterThan(0);
+  });
+
+  it('trace --from-file says what a file can and cannot tell: the span of its timestamps, ≥ waits, % time, the request line', () => {
+    const blocked = cli(['trace', '--from-file', join(STRACE_FIXTURES, 'wm5.2.2-blocked-upstream-f-tt-T-yy.txt')]);
+    expect(blocked.code).toBe(0);
+    expect(blocked.stderr).toBe('');
+    // The capture's blocked.route (its .json) is the request line, read on the client's fd before the poll.
+    expect(blocked.stdout).toContain('  - the request "GET /upstream?port=18790 HTTP/1.1" was read on fd 7 (TCP 127.0.0.1:18700 -> 127.0.0.1:38986) before it\n');
+    expect(blocked.stdout).toContain('\npid 21135 | timestamps span 794 ms | 11 syscalls\n');
+    expect(blocked.stdout).toMatch(/\nTop syscalls \(by time\)\nSYSCALL +CALLS +ERRORS +% TIME +TOTAL MS +MAX MS\nepoll_wait +1 +99\.91 /);
+    const respawn = cli(['trace', '--from-file', join(STRACE_FIXTURES, 'wm5.2.2-master-respawn-f-tt-T-yy.txt'), '--json']);
+    const summary = JSON.parse(respawn.stdout);
+    expect(summary.durationSource).toBe('timestamps');
+    expect(summary.unfinished).toEqual([
+      { pid: 21131, syscall: 'wait4', fd: null, description: null, waitedMs: null, waitedIsLowerBound: false },
+      { pid: 22098, syscall: 'epoll_wait', fd: 2, description: 'epoll', waitedMs: 943.517, waitedIsLowerBound: true },
+    ]);
+    expect(cli(['trace', '--from-file', join(STRACE_FIXTURES, 'wm5.2.2-master-respawn-f-tt-T-yy.txt')]).stdout).toMatch(/^22098 +epoll_wait +2 +≥ 944 +epoll$/m);
+  });
+
+  it('trace --from-file says only what each strace flag set tells: plain (no times), -ttt -X verbose, a strace -c table', () => {
+    const file = (name: string) => join(STRACE_FIXTURES, `wm5.2.2-blocked-upstream-${name}.txt`);
+    // Plain strace -p: no timestamps, so no span and no duration; no -T, so ranked by count and no % time.
+    const plain = cli(['trace', '--from-file', file('plain')]);
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).toContain('\npid 21135 | 11 syscalls\n');
+    expect(plain.stdout).toMatch(/\nTop syscalls \(by count\)\nSYSCALL +CALLS +ERRORS +% TIME +TOTAL MS +MAX MS\nfcntl +3 +- +- +-\n/);
+    expect(JSON.parse(cli(['trace', '--from-file', file('plain'), '--json']).stdout)).toMatchObject({ durationMs: null, durationSource: null });
+    // -ttt epoch timestamps and -X verbose: the span of its timestamps, ranked by time.
+    const verbose = cli(['trace', '--from-file', file('f-ttt-T-y-Xverbose')]);
+    expect(verbose.stdout).toMatch(/\npid 21135 \| timestamps span \d+ ms \| 11 syscalls\n/);
+    expect(verbose.stdout).toMatch(/\nTop syscalls \(by time\)\nSYSCALL +CALLS +ERRORS +% TIME +TOTAL MS +MAX MS\nepoll_wait +1 +99\.\d\d /);
+    // A strace -c table: its own order and % time (31.16 and 30.80 in the capture), no span.
+    const table = cli(['trace', '--from-file', file('c-f')]);
+    expect(table.stdout).toContain('\npid 21135 | 10 syscalls\n');
+    expect(table.stdout).toMatch(/\nepoll_wait +1 +31\.16 +0\.086 +-\nconnect +1 +1 +30\.80 +0\.085 +-\n/);
+  });
+
+  it('trace --from-file calls one kill -9 an abnormal exit and points at the OOM killer', () => {
+    // The capture's json: killed_with SIGKILL, killed_pid 21132, one kill -9 during the trace.
+    const r = cli(['trace', '--from-file', join(STRACE_FIXTURES, 'wm5.2.2-exit-kill9-f-tt-T-yy.txt')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.startsWith('EXITED: Abnormal exit: killed by SIGKILL during the trace (pid 21132)\n')).toBe(true);
+    expect(r.stdout).toContain('  - killed by SIGKILL: the OOM killer? check `dmesg`/`journalctl -k`\n');
+    expect(r.stdout).not.toMatch(/crash loop/i);
+  });
+
+  it('trace --from-file refuses input with no strace line: exit 39, not_strace_log, under --json too', async () => {
+    const empty = cli(['trace', '--from-file', '/dev/null']);
+    expect(empty.code).toBe(39);
+    expect(empty.stdout).toBe('');
+    expect(empty.stderr).toBe('workerman-ops: "/dev/null" is empty: there is no strace output in it to summarise. (not_strace_log)\n');
+    // An empty file and a status capture given by name: said for what they are, not "SILENT ... CPU-bound?".
+    const { app } = await configFor({});
+    const emptyFile = join(app.dir, 'empty.log');
+    await writeFile(emptyFile, '');
+    expect(cli(['trace', '--from-file', emptyFile])).toMatchObject({ code: 39, stdout: '', stderr: expect.stringMatching(/is empty: there is no strace output in it to summarise\. \(not_strace_log\)\n$/) });
+    const capture = cli(['trace', '--from-file', join(STATUS_FIXTURES, 'wm4.1.17-after-kill9.out')]);
+    expect(capture.code).toBe(39);
+    expect(capture.stdout).toBe('');
+    expect(capture.stderr).toMatch(/^workerman-ops: ".*wm4\.1\.17-after-kill9\.out" is not a strace log: none of its \d+ lines is a strace line \(the first reads "Workerman\[start\.php\] status"\)\. \(not_strace_log\)\n$/);
+    const status = readFileSync(join(STATUS_FIXTURES, 'wm5.2.2-idle.out'), 'utf8');
+    const piped = cli(['trace', '--from-file', '-', '--json'], { input: status });
+    expect(piped.code).toBe(39);
+    const error = JSON.parse(piped.stdout).error;
+    expect(error.code).toBe('not_strace_log');
+    expect(error.message).toBe(`stdin is not a strace log: none of its ${status.split('\n').length - 1} lines is a strace line (the first reads "${status.split('\n')[0]?.trim()}").`);
+  });
+
+  it('trace --from-file shows the first unparsed lines redacted and escaped, and all of them with --show-unparsed', () => {
+    const trace = readFileSync(join(STRACE_FIXTURES, 'wm5.2.2-idle-f-tt-T-yy.txt'), 'utf8');
+    const garbage = Array.from({ length: 7 }, (_, i) => `note ${i + 1} password=hunter2 \u001b[2J`);
+    const input = `${trace}${garbage.join('\n')}\n`;
+    const shown = (i: number) => `  note ${i} password=[REDACTED] \\x1b[2J`;
+    const first = cli(['trace', '--from-file', '-'], { input });
+    expect(first.code).toBe(0);
+    expect(first.stdout).not.toMatch(/hunter2|\u001b/);
+    expect(first.stdout.endsWith(['7 line(s) not understood', ...[1, 2, 3, 4, 5].map(shown), '  (2 more not shown: --show-unparsed lists them all)', ''].join('\n'))).toBe(true);
+    const all = cli(['trace', '--from-file', '-', '--show-unparsed'], { input });
+    expect(all.stdout.endsWith(['7 line(s) not understood', ...[1, 2, 3, 4, 5, 6, 7].map(shown), ''].join('\n'))).toBe(true);
+    expect(cli(['trace', '--help']).stdout).toMatch(/--show-unparsed +with --from-file: list every line that is not strace output/);
+    const misplaced = cli(['trace', 'app', '1', '--show-unparsed']);
+    expect(misplaced.code).toBe(2);
+    expect(misplaced.stderr).toContain('--show-unparsed goes with --from-file FILE');
   });
 
   it.skipIf(straceMissing && process.env.CI !== 'true')('trace <host> <pid> attaches a real strace, prints the verdict, keeps the log only with --save-log', async () => {

@@ -35,6 +35,7 @@ describe('completeWords()', () => {
     ['trace web-1 123 --duration ', ['5s', '10s', '30s', '1500ms', '1m']],
     ['trace web-1 123 --duration 1', ['10s', '1500ms', '1m']],
     ['trace --save-log ', [COMPLETE_FILES]],
+    ['trace --from-file t.log --sh', ['--show-unparsed']],
     ['status --from-file ', [COMPLETE_FILES]],
     ['--config ', [COMPLETE_FILES]],
     ['--config = ', [COMPLETE_FILES]],

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatCount, formatDuration, formatMiB, formatMs, formatMsAsSeconds, formatMsValue, plural } from '../../../src/render/format.js';
+import { formatBytes, formatCount, formatDuration, formatMiB, formatMs, formatMsAsSeconds, formatMsValue, formatPercentValue, plural } from '../../../src/render/format.js';
 import { REPO_ROOT } from '../../helpers/paths.js';
 
 describe('render/format', () => {
@@ -31,6 +31,10 @@ describe('render/format', () => {
 
   it('formatMsValue() gives ms as a bare number, three significant places for small times, - when unknown', () => {
     expect([null, 0.0123, 0.5, 1, 12.34, 100, 12_345.6].map(formatMsValue)).toEqual(['-', '0.012', '0.500', '1.0', '12.3', '100', '12346']);
+  });
+
+  it('formatPercentValue() gives two decimals as strace -c prints % time, - when unknown', () => {
+    expect([null, 0, 0.004, 0.005, 12.3456, 99.914, 100].map(formatPercentValue)).toEqual(['-', '0.00', '0.00', '0.01', '12.35', '99.91', '100.00']);
   });
 
   it('formatMs() gives a short time with its unit, seconds from 1 s', () => {

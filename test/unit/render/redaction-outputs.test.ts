@@ -28,7 +28,7 @@ function summaryWith(text: string): StraceSummary {
   return {
     ...BASE,
     fds: [{ pid: 21135, fd: 7, description: text, calls: 1_000_000, bytesRead: 10, bytesWritten: 10, timeMs: 5000 }, ...BASE.fds],
-    unfinished: [{ pid: 21135, syscall: 'read', fd: 7, description: text, waitedMs: 2000 }],
+    unfinished: [{ pid: 21135, syscall: 'read', fd: 7, description: text, waitedMs: 2000, waitedIsLowerBound: false }],
     verdict: {
       ...BASE.verdict,
       state: 'blocked',

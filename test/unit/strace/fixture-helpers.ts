@@ -13,6 +13,8 @@ export interface StraceFixtureMeta {
   syscall_counts_exact: boolean;
   syscall_counts_by_pid?: Record<string, Record<string, number>> | null;
   blocked?: {
+    /** The request's path and query (`/upstream?port=18790`). */
+    route?: string;
     upstream_fd?: number;
     upstream_peer?: string;
     proc_during_trace?: { pid: number; proc_syscall_raw: string; in_syscall_nr: number | null; wchan: string; state: string; utime_ticks: number; stime_ticks: number };
@@ -20,7 +22,7 @@ export interface StraceFixtureMeta {
     ss_during_trace?: { raw: string };
     client_connection?: { client: string; server: string; server_side_fd_in_worker: number };
   };
-  busy?: { proc_during_trace?: { pid: number; utime_ticks: number; stime_ticks: number; proc_syscall_raw: string } };
+  busy?: { route?: string; proc_during_trace?: { pid: number; utime_ticks: number; stime_ticks: number; proc_syscall_raw: string } };
   status_signal?: string;
   reload_signal?: string;
   killed_with?: string;

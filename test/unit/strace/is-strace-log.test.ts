@@ -46,5 +46,8 @@ describe('notStraceLogError()', () => {
     const secret = await summariseText('DB_PASSWORD=Hunter2Leak\tmore\nsecond line\n');
     const error = notStraceLogError('app.env', secret.summary, secret.details.unparsedSamples[0]);
     expect(error.message).toBe('app.env is not a strace log: none of its 2 lines is a strace line (the first reads "DB_PASSWORD=[REDACTED] more").');
+    // A C1 control (CSI) and a bidi override survive oneLine(); they are escaped, never passed to a terminal.
+    const evil = await summariseText('name \u009b2J \u202egnp.exe\n');
+    expect(notStraceLogError('x', evil.summary, evil.details.unparsedSamples[0]).message).toBe('x is not a strace log: its only line is not a strace line (the first reads "name \\x9b2J \\u202egnp.exe").');
   });
 });

@@ -171,6 +171,31 @@ describe('summarizeStrace() on every strace fixture', () => {
         });
       }
 
+      // The ground truth's route is the request sent during the trace; an attached-late trace starts after
+      // it was read, and a -c table has no data at all.
+      const route = f.meta.blocked?.route ?? f.meta.busy?.route;
+      if (route !== undefined) {
+        const readDuringTrace = !f.meta.scenario.endsWith('attached-late') && f.meta.flagset !== 'c-f';
+        it(readDuringTrace ? `quotes the request line read before it (GET ${route})` : 'quotes no request line (none was read during the trace)', () => {
+          const evidence = summary.verdict.evidence.join('\n');
+          // -s 256 holds the whole line; the plain captures' -s 32 cuts some (`HTTP/1.…`).
+          if (readDuringTrace) expect(evidence).toMatch(new RegExp(`the request "GET ${route.replace(/[?.]/g, '\\$&')} HTTP/1\\.(1"|…")`));
+          else expect(evidence).not.toContain('the request "');
+        });
+      }
+
+      if (f.meta.scenario === 'exit-kill9') {
+        it('calls one kill -9 an abnormal exit, with where to look, not a crash loop', () => {
+          expect(summary.verdict.text).toBe(`Abnormal exit: killed by ${f.meta.killed_with} during the trace (pid ${f.meta.killed_pid})`);
+          expect(summary.verdict.evidence).toContain('killed by SIGKILL: the OOM killer? check `dmesg`/`journalctl -k`');
+        });
+      }
+      if (f.meta.scenario === 'exit-reload' || f.meta.scenario === 'master-stop') {
+        it('calls a clean exit(0) an exit, neither abnormal nor a crash loop', () => {
+          expect(summary.verdict.text).toMatch(/^Exited with code 0 during the trace \(pid \d+\)$/);
+        });
+      }
+
       if (f.meta.scenario.endsWith('attached-late') && f.meta.scenario.startsWith('blocked')) {
         it('says the trace cannot tell which call', () => {
           expect(summary.verdict.syscall).toBe('restart_syscall');
@@ -232,7 +257,7 @@ async function* chunksOf(buf: Buffer, size: number): AsyncGenerator<Uint8Array> 
 }
 
 describe('summarizeStraceChunks() chunk boundaries', () => {
-  const picks = fixtures.filter((f) => /load-f-tt-T-yy|master-respawn-f-tt-T-yy|blocked-upstream-f-ttt|idle-plain|exit-kill9|-c-f|err-self/.test(f.name));
+  const picks = fixtures.filter((f) => /load-f-tt-T-yy|master-respawn-f-tt-T-yy|blocked-upstream-f-ttt|blocked-upstream-plain|blocked-sleep-f-tt|cpu-busy-f-tt|idle-plain|exit-kill9|-c-f|err-self/.test(f.name));
   for (const f of picks) {
     it(`${f.name}: chunks of 1, 7 and 4096 bytes give the same summary as whole lines`, async () => {
       const opts = { durationMs: 3000, host: 'web-1' };
@@ -288,5 +313,89 @@ describe('summarizeStraceChunks() chunk boundaries', () => {
     const samples = s.details().unparsedSamples;
     expect(samples).toHaveLength(5);
     expect(samples.join('\n')).not.toContain('s3cr3tTOKEN');
+  });
+});
+
+describe('summarizeStraceChunks() request lines across chunks', () => {
+  const blocked = fixtures.filter((f) => /^wm5\.2\.2-blocked-(upstream|sleep)-f-tt-T-yy$|cpu-busy-f-tt-T-yy$/.test(f.name));
+
+  /** One chunk per line: the read's line lies whole in a chunk that has ended before the blocking call comes. */
+  async function* linePerChunk(text: string): AsyncGenerator<Uint8Array> {
+    for (const line of text.split(/(?<=\n)/)) yield Buffer.from(line);
+  }
+
+  /** One buffer, overwritten for every chunk (a source may reuse its memory once the next chunk is asked for). */
+  async function* reusedBuffer(text: string, size: number): AsyncGenerator<Uint8Array> {
+    const all = Buffer.from(text);
+    const mem = Buffer.alloc(size);
+    for (let i = 0; i < all.length; i += size) {
+      const n = all.copy(mem, 0, i, Math.min(all.length, i + size));
+      yield mem.subarray(0, n);
+      mem.fill(0x3f); // '?': what a reused buffer holds once the consumer has moved on
+    }
+  }
+
+  for (const f of blocked) {
+    it(`${f.name}: the request line is the same whatever the chunks, even when the source reuses its buffer`, async () => {
+      const whole = await summarizeStrace(linesOf(f.text));
+      expect(whole.verdict.evidence.join('\n')).toMatch(/the request "GET \/\S+ HTTP\/1\.1"/);
+      expect((await summarizeStraceChunksWithDetails(linePerChunk(f.text))).summary).toEqual(whole);
+      for (const size of [64, 1000, 4096]) expect((await summarizeStraceChunksWithDetails(reusedBuffer(f.text, size))).summary).toEqual(whole);
+    });
+  }
+
+  it('quotes the request line redacted, cut, and only when the data is text', async () => {
+    const secret = 'GET /pay?token=s3cr3tTOKEN&x=' + 'y'.repeat(300) + ' HTTP/1.1';
+    const lines = (data: string) => [
+      'strace: Process 7 attached',
+      `04:43:14.825242 recvfrom(7<TCP:[127.0.0.1:18700->127.0.0.1:38986]>, "${data}", 87380, 0, NULL, NULL) = 84 <0.000092>`,
+      '04:43:14.835011 poll([{fd=8<TCP:[127.0.0.1:52468->127.0.0.1:18790]>, events=POLLIN|POLLERR|POLLHUP}], 1, 30000 <detached ...>',
+    ];
+    const v = (await summarizeStrace(lines(`${secret}\\r\\nHost: a\\r\\n\\r\\n`))).verdict;
+    const evidence = v.evidence.join('\n');
+    expect(evidence).not.toContain('s3cr3tTOKEN');
+    expect(evidence).toContain('the request "GET /pay?token=[REDACTED]&x=yyy');
+    expect(evidence).toMatch(/y…" was read on fd 7/);
+    const binary = (await summarizeStrace(lines('\\x81\\x85\\x37\\xfa'))).verdict.evidence.join('\n');
+    expect(binary).toContain('a request was read on fd 7');
+  });
+});
+
+describe('summarizeStrace() exits, waits and durations from a file', () => {
+  it('calls two abnormal exits a crash loop and says where to look for each cause', async () => {
+    const v = (
+      await summarizeStrace(['strace: Process 100 attached', 'strace: Process 101 attached', '[pid   100] +++ killed by SIGKILL +++', '[pid   101] +++ exited with 255 +++'], { pids: [100, 101] })
+    ).verdict;
+    expect(v.state).toBe('exited');
+    expect(v.text).toBe('Crash loop: 2 abnormal exits during the trace (100: SIGKILL, 101: exit 255)');
+    expect(v.evidence).toContain('killed by SIGKILL: the OOM killer? check `dmesg`/`journalctl -k`');
+    expect(v.evidence).toContain('exited with code 255: a PHP fatal error: check the PHP error log');
+  });
+
+  for (const f of fixtures.filter((x) => x.meta.flagset !== 'c-f' && !x.meta.scenario.startsWith('err-'))) {
+    it(`${f.name}: a file's duration is its timestamps' span, and its waits lower bounds; a live trace's are measured`, () => {
+      const { summary: file, details } = summarizeFixture(f, false);
+      const hasSpan = file.durationMs !== null;
+      expect(file.durationSource).toBe(hasSpan ? 'timestamps' : null);
+      for (const u of file.unfinished) expect(u.waitedIsLowerBound).toBe(u.waitedMs !== null);
+      expect(file.verdict.waitedIsLowerBound).toBe(file.verdict.waitedMs !== null);
+      if (file.verdict.waitedIsLowerBound) expect([file.verdict.text, ...file.verdict.evidence].join('\n')).toContain('at least');
+
+      const live = summarizeFixture(f, true).summary;
+      expect(live.durationSource).toBe('measured');
+      // Only a call in progress since before the attach waited longer than the trace shows: restart_syscall,
+      // or (without timestamps) the first call, which is given the whole time box.
+      for (const u of live.unfinished) expect(u.waitedIsLowerBound).toBe(u.waitedMs !== null && (u.syscall === 'restart_syscall' || details.firstTimeMs === null));
+    });
+  }
+
+  it('keeps as many unparsed samples as asked for (--show-unparsed)', async () => {
+    const lines = ['epoll_wait(4, [], 32, 2040)             = 0', ...Array.from({ length: 12 }, (_, i) => `garbage ${i} password=hunter2`)];
+    const s = createStraceSummarizer({ maxUnparsedSamples: 20 });
+    for (const line of lines) s.push(line);
+    expect(s.finish().unparsedLines).toBe(12);
+    const samples = s.details().unparsedSamples;
+    expect(samples).toHaveLength(12);
+    expect(samples[11]).toBe('garbage 11 password=[REDACTED]');
   });
 });

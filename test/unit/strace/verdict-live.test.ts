@@ -196,6 +196,8 @@ describe('decideVerdict() on restart_syscall: never blocked without a call that 
       fd: null,
       peer: null,
       waitedMs: 2000,
+      // In the call since before the attach: it waited the whole 2 s at least.
+      waitedIsLowerBound: true,
     });
   });
 

@@ -52,7 +52,7 @@ describe('computeFindings()', () => {
     expect(found[0]?.message).toContain('did not answer within 1 s');
   });
 
-  it('computeFindings() reports one crash-loop per worker with non-zero exits, decoding the status', () => {
+  it('computeFindings() reports one crash-loop per worker with repeated non-zero exits, decoding the status', () => {
     const s = status({
       workers: [
         { name: 'web', exitStatus: 0, exitCount: 4 },
@@ -67,6 +67,26 @@ describe('computeFindings()', () => {
     expect(found[0]?.message).toContain('4 times');
     expect(found[0]?.message).toContain('killed by SIGKILL (status 9) x1');
     expect(found[0]?.message).toContain('exit(255) (status 65280) x3');
+    // Where to look, once per cause, in the words a trace's verdict uses.
+    expect(found[0]?.message).toContain('Killed by SIGKILL: the OOM killer? check `dmesg`/`journalctl -k`.');
+    expect(found[0]?.message).toContain('exit(255): a PHP fatal error: check the PHP error log.');
+  });
+
+  it('computeFindings() calls one abnormal exit an abnormal exit, not a crash loop', () => {
+    const found = computeFindings(status({ workers: [{ name: 'web', exitStatus: 0, exitCount: 8 }, { name: 'web', exitStatus: 9, exitCount: 1 }] }));
+    expect(found).toEqual([
+      {
+        kind: 'abnormal-exit',
+        pid: null,
+        worker: 'web',
+        message: 'web: one abnormal exit since start (killed by SIGKILL (status 9)); the master re-forked the process. Killed by SIGKILL: the OOM killer? check `dmesg`/`journalctl -k`.',
+      },
+    ]);
+    // A segfault: a crash, not the OOM killer; a status with no usual cause gets no hint.
+    expect(computeFindings(status({ workers: [{ name: 'ws', exitStatus: 139, exitCount: 1 }] }))[0]?.message).toContain('Killed by SIGSEGV: a crash in PHP or an extension');
+    expect(computeFindings(status({ workers: [{ name: 'ws', exitStatus: 256, exitCount: 1 }] }))[0]?.message).toBe('ws: one abnormal exit since start (exit(1) (status 256)); the master re-forked the process.');
+    // Two exits of one worker, whatever their statuses: a crash loop.
+    expect(computeFindings(status({ workers: [{ name: 'ws', exitStatus: 9, exitCount: 1 }, { name: 'ws', exitStatus: 256, exitCount: 1 }] })).map((f) => f.kind)).toEqual(['crash-loop']);
   });
 
   it('computeFindings() flags a process above 2x its worker median memory with 3 or more processes', () => {

@@ -125,11 +125,13 @@ describe('parseStatus() on every fixture built from Workerman 3.1-3.4 source', (
       }
     });
 
-    it('finds crash loops from the exit table and the processes that did not answer', () => {
-      const crashed = Object.entries(e.exit_status_rows ?? {})
-        .filter(([, rows]) => Object.keys(rows).some((s) => s !== '0'))
-        .map(([name]) => name);
-      expect(status.findings.filter((x) => x.kind === 'crash-loop').map((x) => x.worker)).toEqual(crashed);
+    it('finds abnormal exits (one) and crash loops (more) from the exit table, and the processes that did not answer', () => {
+      // Non-zero exit statuses per worker, from the ground truth: one is an abnormal exit, more a crash loop.
+      const abnormal = Object.entries(e.exit_status_rows ?? {})
+        .map(([name, rows]) => [name, Object.entries(rows).reduce((n, [s, count]) => n + (s === '0' ? 0 : count), 0)] as const)
+        .filter(([, n]) => n > 0);
+      expect(status.findings.filter((x) => x.kind === 'abnormal-exit').map((x) => x.worker)).toEqual(abnormal.filter(([, n]) => n === 1).map(([name]) => name));
+      expect(status.findings.filter((x) => x.kind === 'crash-loop').map((x) => x.worker)).toEqual(abnormal.filter(([, n]) => n > 1).map(([name]) => name));
       const notReported = status.findings.filter((x) => x.kind === 'not-reported');
       expect(notReported).toHaveLength(missing.size > 0 ? 1 : 0);
       if (missing.size > 0) expect(notReported[0]?.message).toContain(`${missing.size} did not report in time. Before Workerman 3.5`);
@@ -164,14 +166,16 @@ describe('parseStatus() details of the pre-3.5 layouts', () => {
     expect(parseFixture(byBase('wm3.3.9-built-after-load')).uptime).toBe('2 days 9 hours');
   });
 
-  it('parseStatus() explains a crash loop from the 3.x exit table like the 4.x one', () => {
+  it('parseStatus() explains an abnormal exit from the 3.x exit table like the 4.x one', () => {
     const s = parseFixture(byBase('wm3.4.7-built-after-reload-kill9'));
     expect(s.workers.filter((w) => w.name === 'HttpApi01')).toEqual([
       { name: 'HttpApi01', exitStatus: 0, exitCount: 4 },
       { name: 'HttpApi01', exitStatus: 9, exitCount: 1 },
     ]);
-    expect(s.findings.map((x) => [x.kind, x.worker])).toEqual([['crash-loop', 'HttpApi01']]);
+    // One kill -9 after a reload (whose exits were clean): an abnormal exit, not a crash loop.
+    expect(s.findings.map((x) => [x.kind, x.worker])).toEqual([['abnormal-exit', 'HttpApi01']]);
     expect(s.findings[0]?.message).toContain('killed by SIGKILL');
+    expect(s.findings[0]?.message).toContain('the OOM killer? check `dmesg`/`journalctl -k`');
   });
 
   it('parseStatus() reads a pseudo-terminal capture (CRLF, log line first) like plain output', () => {

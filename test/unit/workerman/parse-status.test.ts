@@ -178,7 +178,8 @@ describe('parseStatus() details', () => {
       { name: 'HttpApi01', exitStatus: 0, exitCount: 4 },
       { name: 'HttpApi01', exitStatus: 9, exitCount: 1 },
     ]);
-    expect(s.findings.map((x) => [x.kind, x.worker])).toEqual([['crash-loop', 'HttpApi01']]);
+    // The reload's exits are clean (status 0); the one kill -9 is an abnormal exit, not a crash loop.
+    expect(s.findings.map((x) => [x.kind, x.worker])).toEqual([['abnormal-exit', 'HttpApi01']]);
     expect(s.findings[0]?.message).toContain('killed by SIGKILL');
   });
 

@@ -63,20 +63,20 @@ describe('renderStatusMessage()', () => {
     await expect(snapshotOf(message)).toMatchFileSnapshot(`__snapshots__/${base}.blocks.json`);
   });
 
-  test('puts crash loops and busy processes first, before the table', async () => {
-    // The reload+kill -9 capture (a crash-loop row) with one process turned busy, parsed for real.
+  test('puts abnormal exits and busy processes first, before the table', async () => {
+    // The reload+kill -9 capture (one abnormal exit) with one process turned busy, parsed for real.
     const stdout = fixture('wm4.1.17-after-reload-kill9').replace(/\[idle\]/, '[busy]');
     const status = parse(stdout);
-    expect(status.findings.map((f) => f.kind).sort()).toEqual(expect.arrayContaining(['busy', 'crash-loop']));
+    expect(status.findings.map((f) => f.kind).sort()).toEqual(expect.arrayContaining(['busy', 'abnormal-exit']));
     const message = renderStatusMessage(status, OPTS);
     expectValid(message);
     const types = message.blocks.map((b) => b.type);
     const findings = message.blocks.findIndex((b) => b.type === 'section' && JSON.stringify(b).includes('*Findings*'));
     expect(findings).toBeGreaterThan(0);
     expect(findings).toBeLessThan(types.indexOf('table'));
-    expect(message.text).toMatch(/1 busy, 1 crash loop/);
+    expect(message.text).toMatch(/1 busy, 1 abnormal exit/);
     expect(message.blocks[0]).toMatchObject({ type: 'header', text: { text: ':warning: Workerman status of web-1' } });
-    await expect(snapshotOf(message)).toMatchFileSnapshot('__snapshots__/crash-loop-and-busy.blocks.json');
+    await expect(snapshotOf(message)).toMatchFileSnapshot('__snapshots__/abnormal-exit-and-busy.blocks.json');
   });
 
   test('keeps a 200-process host inside Block Kit limits and moves the rest to the thread and a file', async () => {

@@ -244,6 +244,7 @@ describe('renderStraceMessage()', () => {
       host: 'web-1',
       pids: [4242],
       durationMs: null,
+      durationSource: null,
       syscallCount: 0,
       unparsedLines: 0,
       syscalls: [],
@@ -260,6 +261,7 @@ describe('renderStraceMessage()', () => {
         fd: null,
         peer: null,
         waitedMs: null,
+        waitedIsLowerBound: false,
       },
     };
     const message = renderStraceMessage(summary, OPTS);
@@ -300,7 +302,30 @@ describe('renderStraceMessage()', () => {
     const message = renderStraceMessage(await summarizeFixture('wm5.2.2-blocked-upstream-f-tt-T-yy'), { ...OPTS, tableStyle: 'monospace' });
     expectValid(message);
     expect(message.blocks.some((b) => b.type === 'table')).toBe(false);
-    expect(sectionTexts(message).join('\n')).toMatch(/\*Top syscalls\*\n```syscall +calls +errors +total ms +max ms\nfcntl/);
+    // Ordered like strace -c (by time: epoll_wait's 784 ms first), with its % time column.
+    expect(sectionTexts(message).join('\n')).toMatch(/\*Top syscalls\*\n```syscall +calls +errors +% time +total ms +max ms\nepoll_wait +1 +99\.91 +784 +784\nfcntl /);
+  });
+
+  test('says a file\'s duration is its timestamps\' span and marks a wait bounded by its last timestamp with ≥', async () => {
+    // As the Summarise shortcut summarises a shared log: no host duration, no pids asked for.
+    const text = readFileSync(join(STRACE_FIXTURES, 'wm5.2.2-master-respawn-f-tt-T-yy.txt'), 'utf8');
+    const file = await summarizeStrace(text.split('\n'));
+    const message = renderStraceMessage(file, { ...OPTS, tableStyle: 'monospace' });
+    expectValid(message);
+    const all = JSON.stringify(message);
+    expect(all).toContain('timestamps span 2 s');
+    expect(all).not.toContain('s traced');
+    // epoll_wait of the re-forked child: unfinished at 04:44:58.965720, the file's last timestamp 0.94 s later.
+    expect(sectionTexts(message).join('\n')).toContain('• `epoll_wait` on pid 22098 fd 2 `epoll`: waited ≥ 944 ms');
+    // A live trace's duration was measured: traced, and its waits are plain.
+    const live = renderStraceMessage(await summarizeFixture('wm5.2.2-master-respawn-f-tt-T-yy'), OPTS);
+    expect(JSON.stringify(live)).toContain('3 s traced');
+    expect(JSON.stringify(live)).not.toContain('≥');
+  });
+
+  test('ranks syscalls by count when the trace has no -T times, with % time shown as -', async () => {
+    const message = renderStraceMessage(await summarizeFixture('wm5.2.2-blocked-upstream-plain'), { ...OPTS, tableStyle: 'monospace' });
+    expect(sectionTexts(message).join('\n')).toMatch(/```syscall +calls +errors +% time +total ms +max ms\nfcntl +3 +- +- +-\npoll +2 /);
   });
 });
 
@@ -389,6 +414,7 @@ function hugeSummary(): StraceSummary {
     host: 'web-1',
     pids: [100, 101, 102, 103],
     durationMs: 30_000,
+    durationSource: 'measured',
     syscallCount: 123_456_789,
     unparsedLines: 17,
     syscalls,
@@ -401,6 +427,7 @@ function hugeSummary(): StraceSummary {
       fd: i,
       description: `TCP 10.0.0.${i}:3306 -> 10.0.0.9:${50000 + i}`,
       waitedMs: 29_000 - i,
+      waitedIsLowerBound: false,
     })),
     exits: Array.from({ length: 8 }, (_, i) => ({ pid: 200 + i, code: i % 2 === 0 ? i : null, signal: i % 2 === 0 ? null : 'SIGKILL' })),
     verdict: {
@@ -411,6 +438,7 @@ function hugeSummary(): StraceSummary {
       fd: null,
       peer: null,
       waitedMs: null,
+      waitedIsLowerBound: false,
     },
   };
 }

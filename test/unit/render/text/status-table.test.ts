@@ -22,7 +22,7 @@ describe('renderStatusText()', () => {
     ['wm4.1.17-with-connections', '4.x one-shot'],
     ['wm5.2.2-idle', '5.x one-shot'],
     ['wm4.0.47-busy-upstream', 'busy row'],
-    ['wm5.2.2-after-reload-kill9', 'crash loop with several exit rows'],
+    ['wm5.2.2-after-reload-kill9', 'an abnormal exit among several exit rows'],
   ])('renderStatusText() renders %s (%s) without colour', async (base) => {
     const text = renderStatusText(status(base), { color: false });
     expect(text).not.toMatch(RAW_CONTROL);
