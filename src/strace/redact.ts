@@ -155,6 +155,21 @@ function redactColonPair(_m: string, name: string, sep: string, value: string): 
   return `${name}${sep}${scheme}${MASK}`;
 }
 
+/**
+ * One `name = value` match. An unquoted value runs to the end of the line, so it can hold further pairs
+ * (`Bearer  => password= x`): when the name is not a secret, that value is searched in turn, or the secret
+ * inside would only be found by a second pass (after another rule has changed what comes before it).
+ */
+function redactIniPair(m: string, name: string, sep: string, open?: string, value?: string, close?: string, bare?: string): string {
+  if (isSecretName(name, { param: true })) return `${name}${sep}${maskQuoted(open, value, close, bare)}`;
+  return bare === undefined ? m : `${name}${sep}${bare.replace(INI_PAIR, redactIniPair)}`;
+}
+
+/** One `name=value` match (query strings, forms, env): a secret name's value is masked. */
+function redactEqualsPair(m: string, name: string, sep: string, open?: string, value?: string, close?: string, bare?: string): string {
+  return isSecretName(name, { param: true }) ? `${name}${sep}${maskQuoted(open, value, close, bare)}` : m;
+}
+
 /** Masks a quoted or bare value, keeping its quotes; an already masked value stays as it is. */
 function maskQuoted(open: string | undefined, value: string | undefined, close: string | undefined, bare: string | undefined): string {
   if (open !== undefined) return `${open}${isMasked(value ?? '') ? (value ?? '') : MASK}${close ?? ''}`;
@@ -185,17 +200,7 @@ const RULES: Rule[] = [
         return isMasked(double ?? '') ? m : `${head}\\"${MASK}${doubleClose ?? ''}`;
       }),
   },
-  {
-    gate: () => true,
-    apply: (t) =>
-      [INI_PAIR, EQUALS_PAIR].reduce(
-        (out, pattern) =>
-          out.replace(pattern, (m, name: string, sep: string, open?: string, value?: string, close?: string, bare?: string) =>
-            isSecretName(name, { param: true }) ? `${name}${sep}${maskQuoted(open, value, close, bare)}` : m,
-          ),
-        t,
-      ),
-  },
+  { gate: () => true, apply: (t) => t.replace(INI_PAIR, redactIniPair).replace(EQUALS_PAIR, redactEqualsPair) },
   { gate: () => true, apply: (t) => t.replace(FLAG_VALUE, (m, flag: string, sep: string, value: string) => (isSecretName(flag) && !isMasked(value) ? `${flag}${sep}${MASK}` : m)) },
   { gate: has('mysql', 'mariadb'), apply: (t) => t.replace(MYSQL_P, (m, value: string) => (isMasked(value) ? m : `-p${MASK}`)) },
   { gate: has('sshpass'), apply: (t) => t.replace(SSHPASS_P, (m, sep: string, value: string) => (isMasked(value) ? m : `-p${sep}${MASK}`)) },
@@ -224,8 +229,22 @@ const RULES: Rule[] = [
   },
 ];
 
+// A pass that changed a line runs again, until nothing changes: one rule's mask can open a match for
+// another (`Basic requirepass [REDACTED]requirepass x`). Lines without secrets take one pass.
+const MAX_PASSES = 4;
+
 /** Returns `text` with secrets replaced by `[REDACTED]`; everything else unchanged. Idempotent. */
 export function redactSecrets(text: string): string {
+  let out = redactOnce(text);
+  for (let pass = 1; pass < MAX_PASSES && out !== text; pass++) {
+    text = out;
+    out = redactOnce(text);
+  }
+  return out;
+}
+
+/** One pass of every rule over `text`. */
+function redactOnce(text: string): string {
   if (text.length === 0) return text;
   const lower = text.toLowerCase();
   const caseMarked = CASE_MARKERS.some((m) => text.includes(m));

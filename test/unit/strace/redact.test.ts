@@ -127,6 +127,15 @@ describe('redactSecrets()', () => {
     );
   });
 
+  it('redactSecrets() finds a secret pair inside the value of a harmless `name = value` in one pass', () => {
+    // Found by the idempotency property below: `Bearer  =` read as an INI pair hid the password after it
+    // until the bearer rule had masked the `=` (so only a second pass masked it).
+    const once = redactSecrets('0Authorization: Bearer  => password= 0');
+    expect(once).toBe('0Authorization: Bearer  [REDACTED]> password= [REDACTED]');
+    expect(redactSecrets(once)).toBe(once);
+    expect(redactSecrets('note = db password = hunter2')).toBe('note = db password = [REDACTED]');
+  });
+
   it('redactSecrets() is idempotent on anything', () => {
     const piece = fc.oneof(
       fc.constantFrom('password=', 'Authorization: Bearer ', 'AUTH ', '\\r\\n', '\\0', '"', '\\"', "'", ' => ', ': ', '-----BEGIN PRIVATE KEY-----', 'sess_', 'xoxb-', '[REDACTED]'),
