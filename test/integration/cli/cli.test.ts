@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FAKE_PHP, REPO_ROOT, STATUS_FIXTURES, STRACE_FIXTURES } from '../../helpers/paths.js';
@@ -14,12 +14,12 @@ import { createFakeApp, type FakeApp } from '../../helpers/workerman-app.js';
 // Spawns the BUILT CLI (npm test compiles first), exactly as a user runs it.
 const BIN = join(REPO_ROOT, 'dist', 'src', 'cli', 'bin.js');
 
-function cli(args: string[], opts: { input?: string; cwd?: string } = {}) {
+function cli(args: string[], opts: { input?: string; cwd?: string; tmpDir?: string } = {}) {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd: opts.cwd ?? REPO_ROOT,
     input: opts.input ?? '',
     encoding: 'utf8',
-    env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...(opts.tmpDir === undefined ? {} : { TMPDIR: opts.tmpDir }) },
     timeout: 55_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -250,9 +250,10 @@ describe('workerman-ops CLI', () => {
         });
       });
       await new Promise((r) => setTimeout(r, 300));
-      const before = readdirSync(tmpdir()).filter((f) => f.startsWith('workerman-ops-trace-')).length;
+      // Its own temp dir: other traces on this machine come and go in the shared one.
+      const cliTmp = await mkdtemp(join(tmpdir(), 'cli-trace-tmp-'));
       const saved = join(app.dir, 'trace.log');
-      const r = cli(['trace', 'app', String(pid), '--duration', '1s', '--json', '--save-log', saved, '--config', config]);
+      const r = cli(['trace', 'app', String(pid), '--duration', '1s', '--json', '--save-log', saved, '--config', config], { tmpDir: cliTmp });
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       const summary = JSON.parse(r.stdout);
@@ -260,7 +261,8 @@ describe('workerman-ops CLI', () => {
       expect(summary.verdict.state).toBe('sleeping');
       expect(readFileSync(saved, 'utf8')).toMatch(/clock_nanosleep|restart_syscall/);
       // The temp copy of the log is gone, and the process is running and untraced.
-      expect(readdirSync(tmpdir()).filter((f) => f.startsWith('workerman-ops-trace-')).length).toBe(before);
+      expect(readdirSync(cliTmp)).toEqual([]);
+      await rm(cliTmp, { recursive: true, force: true });
       const status = readFileSync(`/proc/${pid}/status`, 'utf8');
       expect(status).toMatch(/^TracerPid:\s+0$/m);
       expect(status).not.toMatch(/^State:\s+[tT]/m);
