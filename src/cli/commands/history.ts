@@ -1,15 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { HostName } from '../../config/host-name.js';
-import { WatchSettings } from '../../config/watch-settings.js';
+import type { WatchSettings } from '../../config/watch-settings.js';
 import { BotError, oneLine } from '../../errors.js';
-import { buildHostHistory } from '../../history/build-host-history.js';
-import { parseHistoryWindow } from '../../history/parse-history-window.js';
-import { PNG_MAX_BUCKETS, PNG_MAX_SERIES, renderHistoryPng } from '../../history/render-host-charts.js';
-import { formatBytes } from '../../render/format.js';
-import { renderHistoryJson } from '../../render/text/history-json.js';
-import { renderHistoryText } from '../../render/text/history-summary.js';
-import { readWatchStateFile } from '../../watch/watch-state-file.js';
 import type { CliCommand } from '../cli-command.js';
 import { pickHost } from '../pick-host.js';
 
@@ -37,6 +30,18 @@ export const historyCommand: CliCommand = {
       throw new BotError('input_invalid', `Expected: workerman-ops history <host> [window] (${why}). See workerman-ops history --help.`);
     }
     const [name, windowText] = ctx.args as [string, string | undefined];
+    // Loaded when the command runs, not with the CLI (every command pays for what main imports).
+    const [{ WatchSettings }, { buildHostHistory }, { parseHistoryWindow }, { PNG_MAX_BUCKETS, PNG_MAX_SERIES, renderHistoryPng }, { formatBytes }, { renderHistoryJson }, { renderHistoryText }, { readWatchStateFile }] =
+      await Promise.all([
+        import('../../config/watch-settings.js'),
+        import('../../history/build-host-history.js'),
+        import('../../history/parse-history-window.js'),
+        import('../../history/render-host-charts.js'),
+        import('../../render/format.js'),
+        import('../../render/text/history-json.js'),
+        import('../../render/text/history-summary.js'),
+        import('../../watch/watch-state-file.js'),
+      ]);
     const stateOption = options['state-file'] as string | undefined;
     let stateFile: string;
     let settings: WatchSettings;
