@@ -1,6 +1,8 @@
 // Starts test/fixtures/bin/fake-workerman for the benches and (through test/helpers/fake-workerman.ts)
 // the tests: one starter, so both attach to the same kind of app.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -39,7 +41,9 @@ export interface FakeWorkerman {
  * rejects (and ends what it started) when it fails to start or exits first.
  */
 export async function startFakeWorkerman(startFile: string, specs: string[], opts: FakeWorkermanOptions = {}): Promise<FakeWorkerman> {
-  const argv = [FAKE_WORKERMAN, startFile, String(opts.lifetimeS ?? 120), ...specs];
+  // Another user may not reach the repository (a clone under a home of mode 0700): it runs a copy.
+  const staged = opts.runAs === undefined ? null : stageForOtherUsers(FAKE_WORKERMAN);
+  const argv = [staged?.file ?? FAKE_WORKERMAN, startFile, String(opts.lifetimeS ?? 120), ...specs];
   if (opts.runAs !== undefined) argv.unshift(RUNUSER, '-u', opts.runAs, '--');
   const child = spawn(argv[0]!, argv.slice(1), { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'inherit'] });
   const workers: FakeWorkerman['workers'] = [];
@@ -64,6 +68,7 @@ export async function startFakeWorkerman(startFile: string, specs: string[], opt
         }
       }
       child.stdout?.destroy();
+      if (staged !== null) rmSync(staged.dir, { recursive: true, force: true });
     },
   };
   try {
@@ -83,6 +88,16 @@ export async function startFakeWorkerman(startFile: string, specs: string[], opt
   }
   if (opts.settleMs !== undefined) await sleep(opts.settleMs);
   return app;
+}
+
+/** Copies `file` (mode 0755) into a fresh world-traversable temp directory; returns both paths. */
+export function stageForOtherUsers(file: string): { dir: string; file: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'workerman-ops-staged-'));
+  chmodSync(dir, 0o755);
+  const copy = join(dir, file.slice(file.lastIndexOf('/') + 1));
+  copyFileSync(file, copy);
+  chmodSync(copy, 0o755);
+  return { dir, file: copy };
 }
 
 /** Whether strace may attach here (`strace -o /dev/null true` runs): the trace benches skip otherwise. */

@@ -19,11 +19,18 @@ export async function installHelper(prefix: string): Promise<string> {
   return helperPath;
 }
 
-/** Writes `<prefix>/sbin/php`: fake-php through this node (wherever CI installed it), as a wrapper; returns its path. */
+/**
+ * Writes `<prefix>/sbin/php`: a copy of fake-php (the app user may not reach the repository) run by this
+ * node (wherever CI installed it), as a wrapper; returns its path.
+ */
 async function installFakePhp(prefix: string): Promise<string> {
   const php = join(prefix, 'sbin', 'php');
+  // .mjs: the copy has no package.json beside it to say it is an ES module.
+  const script = join(prefix, 'sbin', 'fake-php.mjs');
   await mkdir(join(prefix, 'sbin'), { recursive: true, mode: 0o755 });
-  await writeFile(php, `#!/bin/sh\nexec '${process.execPath}' '${FAKE_PHP}' "$@"\n`, { mode: 0o755 });
+  await copyFile(FAKE_PHP, script);
+  await chmod(script, 0o644);
+  await writeFile(php, `#!/bin/sh\nexec '${process.execPath}' '${script}' "$@"\n`, { mode: 0o755 });
   return php;
 }
 
@@ -43,9 +50,12 @@ async function createOwnedApp(owner: SystemUser, tmpName: string, capture = 'wm5
   const dir = await mkdtemp(join('/tmp', tmpName));
   await chmod(dir, 0o755);
   const startFile = join(dir, 'start.php');
-  await writeFile(startFile, JSON.stringify({ status: [join(STATUS_FIXTURES, capture)] }));
+  // The capture is copied in: the app user may not reach the repository.
+  await copyFile(join(STATUS_FIXTURES, capture), join(dir, capture));
+  await writeFile(startFile, JSON.stringify({ status: [join(dir, capture)] }));
   await chown(dir, owner.uid, owner.gid);
   await chown(startFile, owner.uid, owner.gid);
+  await chown(join(dir, capture), owner.uid, owner.gid);
   return { dir, startFile };
 }
 
