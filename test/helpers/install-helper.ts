@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { chmod, chown, copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { HostConfig } from '../../src/config/host-config.js';
@@ -50,12 +51,12 @@ async function createOwnedApp(owner: SystemUser, tmpName: string, capture = 'wm5
   const dir = await mkdtemp(join('/tmp', tmpName));
   await chmod(dir, 0o755);
   const startFile = join(dir, 'start.php');
-  // The capture is copied in: the app user may not reach the repository.
-  await copyFile(join(STATUS_FIXTURES, capture), join(dir, capture));
+  // The capture (its .out, .json and .err, as fake-php reads them) is copied in: the app user may not
+  // reach the repository.
+  const copies = ['.out', '.json', '.err'].map((ext) => `${capture}${ext}`).filter((f) => existsSync(join(STATUS_FIXTURES, f)));
+  for (const f of copies) await copyFile(join(STATUS_FIXTURES, f), join(dir, f));
   await writeFile(startFile, JSON.stringify({ status: [join(dir, capture)] }));
-  await chown(dir, owner.uid, owner.gid);
-  await chown(startFile, owner.uid, owner.gid);
-  await chown(join(dir, capture), owner.uid, owner.gid);
+  for (const f of [dir, startFile, ...copies.map((c) => join(dir, c))]) await chown(f, owner.uid, owner.gid);
   return { dir, startFile };
 }
 
