@@ -1,6 +1,6 @@
 import { ALL_HOSTS_GROUP } from '../../config/group-settings.js';
-import { BotError, oneLine } from '../../errors.js';
 import { resolveTargets } from '../../config/resolve-targets.js';
+import { BotError, oneLine } from '../../errors.js';
 import type { CliCommand } from '../cli-command.js';
 import { isGroupName, pickHost } from '../pick-host.js';
 
