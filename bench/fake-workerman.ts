@@ -2,8 +2,7 @@
 // the tests: one starter, so both attach to the same kind of app.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { findRepoRoot } from './repo-root.js';
@@ -90,11 +89,14 @@ export async function startFakeWorkerman(startFile: string, specs: string[], opt
   return app;
 }
 
-/** Copies `file` (mode 0755) into a fresh world-traversable temp directory; returns both paths. */
-export function stageForOtherUsers(file: string): { dir: string; file: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'workerman-ops-staged-'));
+/**
+ * Copies `file` (mode 0755) into a fresh world-traversable directory under /tmp (not $TMPDIR, which may
+ * be private, as the sudo tests' directories are); returns both paths.
+ */
+function stageForOtherUsers(file: string): { dir: string; file: string } {
+  const dir = mkdtempSync(join('/tmp', 'workerman-ops-staged-'));
   chmodSync(dir, 0o755);
-  const copy = join(dir, file.slice(file.lastIndexOf('/') + 1));
+  const copy = join(dir, basename(file));
   copyFileSync(file, copy);
   chmodSync(copy, 0o755);
   return { dir, file: copy };

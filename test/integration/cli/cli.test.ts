@@ -1,7 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FAKE_PHP, REPO_ROOT, STATUS_FIXTURES, STRACE_FIXTURES } from '../../helpers/paths.js';
@@ -250,8 +249,9 @@ describe('workerman-ops CLI', () => {
         });
       });
       await new Promise((r) => setTimeout(r, 300));
-      // Its own temp dir: other traces on this machine come and go in the shared one.
-      const cliTmp = await mkdtemp(join(tmpdir(), 'cli-trace-tmp-'));
+      // Its own temp dir (removed with the app's): other traces on this machine come and go in the shared one.
+      const cliTmp = join(app.dir, 'tmp');
+      await mkdir(cliTmp);
       const saved = join(app.dir, 'trace.log');
       const r = cli(['trace', 'app', String(pid), '--duration', '1s', '--json', '--save-log', saved, '--config', config], { tmpDir: cliTmp });
       expect(r.stderr).toBe('');
@@ -262,7 +262,6 @@ describe('workerman-ops CLI', () => {
       expect(readFileSync(saved, 'utf8')).toMatch(/clock_nanosleep|restart_syscall/);
       // The temp copy of the log is gone, and the process is running and untraced.
       expect(readdirSync(cliTmp)).toEqual([]);
-      await rm(cliTmp, { recursive: true, force: true });
       const status = readFileSync(`/proc/${pid}/status`, 'utf8');
       expect(status).toMatch(/^TracerPid:\s+0$/m);
       expect(status).not.toMatch(/^State:\s+[tT]/m);
